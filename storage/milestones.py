@@ -1,0 +1,107 @@
+"""Queries on milestones and their revisions, always scoped to one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_
+from sqlmodel import Session, col, select
+
+from storage.models import CLOSED_STATUSES, ChannelSettings, Milestone, Revision
+from storage.workspace import Workspace
+
+
+def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
+    return and_(
+        col(Milestone.team_id) == workspace.team_id, col(Milestone.enterprise_id) == workspace.enterprise_id
+    )
+
+
+def next_number(session: Session, *, workspace: Workspace) -> int:
+    """The next free `#N` in a workspace (the unique constraint catches a concurrent taker)."""
+    highest = session.exec(select(func.max(Milestone.number)).where(_in_workspace(workspace))).one()
+    return (highest or 0) + 1
+
+
+def get_milestone(session: Session, *, workspace: Workspace, number: int) -> Milestone | None:
+    """The milestone `#number` of this workspace, or None."""
+    statement = select(Milestone).where(_in_workspace(workspace), Milestone.number == number)
+    return session.exec(statement).first()
+
+
+def count_open_in_channel(session: Session, *, workspace: Workspace, channel_id: str) -> int:
+    """How many milestones in the channel are neither done nor cancelled."""
+    statement = select(func.count()).where(
+        _in_workspace(workspace),
+        Milestone.channel_id == channel_id,
+        col(Milestone.status).not_in(CLOSED_STATUSES),
+    )
+    return session.exec(statement).one()
+
+
+def find_milestones(
+    session: Session,
+    *,
+    workspace: Workspace,
+    conditions: Sequence[ColumnElement[bool]],
+    limit: int,
+) -> tuple[list[Milestone], int]:
+    """Milestones matching all `conditions`, soonest due first (undated last), and how many match in all."""
+    where = [_in_workspace(workspace), *conditions]
+    total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
+    statement = (
+        select(Milestone)
+        .where(*where)
+        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
+        .limit(limit)
+    )
+    return list(session.exec(statement).all()), total
+
+
+def is_open() -> ColumnElement[bool]:
+    """Condition: neither done nor cancelled."""
+    return col(Milestone.status).not_in(CLOSED_STATUSES)
+
+
+def is_overdue(today: date) -> ColumnElement[bool]:
+    """Condition: open and due before `today`."""
+    return and_(is_open(), col(Milestone.due_date) < today)
+
+
+def involves(user_id: str) -> ColumnElement[bool]:
+    """Condition: the user owns the milestone, or created it and nobody else owns it."""
+    return or_(
+        col(Milestone.owner_id) == user_id,
+        and_(col(Milestone.owner_id).is_(None), col(Milestone.created_by) == user_id),
+    )
+
+
+def revisions_of(session: Session, *, milestone_id: int, limit: int) -> tuple[list[Revision], int]:
+    """The newest `limit` revisions of a milestone, newest first, and how many there are in all."""
+    total = session.exec(select(func.count()).where(Revision.milestone_id == milestone_id)).one()
+    statement = (
+        select(Revision)
+        .where(Revision.milestone_id == milestone_id)
+        .order_by(col(Revision.at).desc(), col(Revision.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all()), total
+
+
+def delete_milestone(session: Session, *, milestone: Milestone) -> None:
+    """Delete a milestone with its revisions (explicit, so SQLite without cascades behaves the same)."""
+    session.exec(delete(Revision).where(col(Revision.milestone_id) == milestone.id))
+    session.delete(milestone)
+
+
+def get_channel_settings(
+    session: Session, *, workspace: Workspace, channel_id: str
+) -> ChannelSettings | None:
+    """The channel's settings row, or None before its first milestone."""
+    statement = select(ChannelSettings).where(
+        ChannelSettings.team_id == workspace.team_id,
+        ChannelSettings.enterprise_id == workspace.enterprise_id,
+        ChannelSettings.channel_id == channel_id,
+    )
+    return session.exec(statement).first()
