@@ -1,0 +1,103 @@
+"""What a `/milestone` command asks for, once parsed: plain data, no Slack and no storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from bot.core.money import Money
+
+Status = Literal["open", "on_track", "at_risk", "blocked", "done", "cancelled"]
+ListScope = Literal["channel", "mine", "overdue", "upcoming", "done", "all", "owner", "dept"]
+
+
+class CommandError(ValueError):
+    """Bad input: what was wrong, and one correct example to copy."""
+
+    def __init__(self, message: str, *, example: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+
+@dataclass(frozen=True)
+class MilestoneFields:
+    """Fields given to `add` or `update`; None means "not given"."""
+
+    title: str | None = None
+    due: date | None = None
+    start: date | None = None
+    owner_id: str | None = None
+    budget: Money | None = None
+    department: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when no field was given."""
+        return all(value is None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class HelpCommand:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class AddCommand:
+    fields: MilestoneFields  # empty: open the modal
+
+
+@dataclass(frozen=True)
+class ListCommand:
+    scope: ListScope = "channel"
+    owner_id: str | None = None
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowCommand:
+    number: int
+
+
+@dataclass(frozen=True)
+class UpdateCommand:
+    number: int
+    fields: MilestoneFields
+    status: Status | None = None
+    reason: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing to change was given: open the modal."""
+        return self.fields.is_empty() and self.status is None
+
+
+@dataclass(frozen=True)
+class DoneCommand:
+    number: int
+    completed_on: date | None = None
+    cost: Money | None = None
+
+
+@dataclass(frozen=True)
+class DeleteCommand:
+    number: int
+
+
+@dataclass(frozen=True)
+class LaterCommand:
+    """A verb of the grammar that this version does not do yet (settings, review, report, export, import)."""
+
+    verb: str
+    args: str = ""
+
+
+Command = (
+    HelpCommand
+    | AddCommand
+    | ListCommand
+    | ShowCommand
+    | UpdateCommand
+    | DoneCommand
+    | DeleteCommand
+    | LaterCommand
+)

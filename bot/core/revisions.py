@@ -1,0 +1,107 @@
+"""How a change to a milestone is written into its history: one Revision per field, values as text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.core.money import Money
+from storage.models import Milestone, Revision
+
+Value = str | date | Money | None
+
+
+def encode(value: Value) -> str | None:
+    """A field value as kept in the history: ISO dates, money as `500000 USD`, text as is."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Money):
+        return f"{value.minor} {value.currency}"
+    return value
+
+
+def decode_money(raw: str | None) -> Money | None:
+    """Money kept in the history (`500000 USD`) back as Money."""
+    if not raw:
+        return None
+    minor, currency = raw.split(" ", 1)
+    return Money(int(minor), currency)
+
+
+def budget_of(milestone: Milestone) -> Money | None:
+    """The planned budget, if any."""
+    if milestone.budget_minor is None or milestone.budget_currency is None:
+        return None
+    return Money(milestone.budget_minor, milestone.budget_currency)
+
+
+def cost_of(milestone: Milestone) -> Money | None:
+    """The actual cost, if recorded."""
+    if milestone.actual_cost_minor is None or milestone.actual_cost_currency is None:
+        return None
+    return Money(milestone.actual_cost_minor, milestone.actual_cost_currency)
+
+
+def field_value(milestone: Milestone, field: str) -> Value:
+    """The current value of a revisable field."""
+    if field == "budget":
+        return budget_of(milestone)
+    if field == "actual_cost":
+        return cost_of(milestone)
+    return getattr(milestone, _COLUMNS[field])
+
+
+def set_field(milestone: Milestone, field: str, value: Value) -> None:
+    """Set a revisable field, splitting money into minor units and currency."""
+    if field in ("budget", "actual_cost"):
+        prefix = "budget" if field == "budget" else "actual_cost"
+        money = value if isinstance(value, Money) else None
+        setattr(milestone, f"{prefix}_minor", money.minor if money else None)
+        setattr(milestone, f"{prefix}_currency", money.currency if money else None)
+        return
+    setattr(milestone, _COLUMNS[field], value)
+
+
+def apply_changes(
+    milestone: Milestone,
+    changes: dict[str, Value],
+    *,
+    by: str,
+    at: datetime,
+    reason: str | None,
+    source: str,
+) -> list[Revision]:
+    """Apply the changes that differ from the current values; return one unsaved Revision for each."""
+    revisions = []
+    for field, new in changes.items():
+        old = field_value(milestone, field)
+        if old == new:
+            continue
+        set_field(milestone, field, new)
+        revisions.append(
+            Revision(
+                milestone_id=milestone.id or 0,
+                field=field,
+                old=encode(old),
+                new=encode(new),
+                by=by,
+                at=at,
+                reason=reason,
+                source=source,
+            )
+        )
+    if revisions:
+        milestone.updated_at = at
+    return revisions
+
+
+_COLUMNS = {
+    "title": "title",
+    "due": "due_date",
+    "start": "start_date",
+    "owner": "owner_id",
+    "department": "department",
+    "status": "status",
+    "completed_on": "completed_on",
+}

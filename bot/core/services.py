@@ -1,0 +1,249 @@
+"""Use cases of the slash-command side: add, update, complete, delete, find; with who-may-change-what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.core.commands import CommandError, MilestoneFields
+from bot.core.money import Money
+from bot.core.revisions import Value, apply_changes
+from storage import milestones as queries
+from storage.db import session_scope
+from storage.models import ChannelSettings, Milestone, Revision
+from storage.workspace import Workspace
+
+_NUMBER_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person asking, as far as permissions care."""
+
+    user_id: str
+    is_admin: bool = False
+
+
+class MilestoneNotFound(LookupError):
+    """No milestone with that number in this workspace."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"#{number} not found")
+        self.number = number
+
+
+class NotAllowed(PermissionError):
+    """The actor may not change this milestone."""
+
+    def __init__(self, milestone: Milestone, action: str) -> None:
+        super().__init__(f"not allowed to {action} #{milestone.number}")
+        self.milestone = milestone
+        self.action = action
+
+
+class NothingChanged(ValueError):
+    """An update that would change nothing."""
+
+    def __init__(self, milestone: Milestone) -> None:
+        super().__init__(f"#{milestone.number} already looks like that")
+        self.milestone = milestone
+
+
+@dataclass(frozen=True)
+class Change:
+    """A milestone after a change, and the history rows the change wrote."""
+
+    milestone: Milestone
+    revisions: list[Revision] = field(default_factory=list)
+
+
+def may_change(milestone: Milestone, actor: Actor) -> bool:
+    """Owner, creator and workspace admins may change a milestone; anyone may add one."""
+    return actor.is_admin or actor.user_id in (milestone.owner_id, milestone.created_by)
+
+
+def add_milestone(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    actor: Actor,
+    fields: MilestoneFields,
+    timezone: str,
+    now: datetime,
+) -> Milestone:
+    """Add a milestone with the next `#N`; the channel's first one also fixes the channel's time zone."""
+    if not fields.title:
+        raise ValueError("a milestone needs a title")
+    for attempt in range(_NUMBER_ATTEMPTS):
+        try:
+            with session_scope(engine) as session:
+                _ensure_channel_settings(
+                    session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+                )
+                milestone = Milestone(
+                    team_id=workspace.team_id,
+                    enterprise_id=workspace.enterprise_id,
+                    number=queries.next_number(session, workspace=workspace),
+                    channel_id=channel_id,
+                    title=fields.title,
+                    owner_id=fields.owner_id,
+                    department=fields.department,
+                    start_date=fields.start,
+                    due_date=fields.due,
+                    baseline_due_date=fields.due,
+                    budget_minor=fields.budget.minor if fields.budget else None,
+                    budget_currency=fields.budget.currency if fields.budget else None,
+                    created_by=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(milestone)
+                session.flush()
+                return milestone
+        except IntegrityError:
+            # Someone else took that number (or created the channel's settings) a moment ago: try again.
+            if attempt == _NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def get_milestone(*, engine: Engine, workspace: Workspace, number: int) -> Milestone:
+    """The milestone `#number`, or MilestoneNotFound."""
+    with Session(engine) as session:
+        return _require(session, workspace=workspace, number=number)
+
+
+def milestone_history(
+    *, engine: Engine, workspace: Workspace, number: int, limit: int = 10
+) -> tuple[Milestone, list[Revision], int]:
+    """A milestone, its newest revisions, and how many revisions it has in all."""
+    with Session(engine) as session:
+        milestone = _require(session, workspace=workspace, number=number)
+        revisions, total = queries.revisions_of(session, milestone_id=milestone.id or 0, limit=limit)
+        return milestone, revisions, total
+
+
+def check_may_change(
+    *, engine: Engine, workspace: Workspace, number: int, actor: Actor, action: str
+) -> Milestone:
+    """The milestone, if the actor may `action` it; else NotAllowed (or MilestoneNotFound)."""
+    milestone = get_milestone(engine=engine, workspace=workspace, number=number)
+    if not may_change(milestone, actor):
+        raise NotAllowed(milestone, action)
+    return milestone
+
+
+def update_milestone(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    number: int,
+    actor: Actor,
+    fields: MilestoneFields,
+    cleared: frozenset[str] = frozenset(),
+    status: str | None = None,
+    reason: str | None = None,
+    source: str = "command",
+    now: datetime,
+) -> Change:
+    """Change the given fields, keep the first planned due date as the baseline, and write the history."""
+    changes: dict[str, Value] = {name: None for name in cleared}
+    given: dict[str, Value] = {
+        "title": fields.title,
+        "due": fields.due,
+        "start": fields.start,
+        "owner": fields.owner_id,
+        "budget": fields.budget,
+        "department": fields.department,
+        "status": status,
+    }
+    changes.update({name: value for name, value in given.items() if value is not None})
+    with session_scope(engine) as session:
+        milestone = _require(session, workspace=workspace, number=number)
+        _check_allowed(session, milestone, actor=actor, action="update")
+        revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=reason, source=source)
+        if not revisions:
+            session.expunge(milestone)
+            raise NothingChanged(milestone)
+        if milestone.start_date and milestone.due_date and milestone.start_date > milestone.due_date:
+            raise CommandError(
+                f"The start ({milestone.start_date.isoformat()}) would be after the due date "
+                f"({milestone.due_date.isoformat()}).",
+                example=f"/milestone update {number} start {milestone.due_date.isoformat()}",
+            )
+        if milestone.baseline_due_date is None:
+            milestone.baseline_due_date = milestone.due_date
+        session.add(milestone)
+        session.add_all(revisions)
+        return Change(milestone, revisions)
+
+
+def complete_milestone(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    number: int,
+    actor: Actor,
+    completed_on: date,
+    cost: Money | None,
+    source: str = "command",
+    now: datetime,
+) -> Change:
+    """Mark a milestone done on a date, with its actual cost when given."""
+    changes: dict[str, Value] = {"status": "done", "completed_on": completed_on}
+    if cost is not None:
+        changes["actual_cost"] = cost
+    with session_scope(engine) as session:
+        milestone = _require(session, workspace=workspace, number=number)
+        _check_allowed(session, milestone, actor=actor, action="mark done")
+        revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=None, source=source)
+        if not revisions:
+            session.expunge(milestone)
+            raise NothingChanged(milestone)
+        session.add(milestone)
+        session.add_all(revisions)
+        return Change(milestone, revisions)
+
+
+def delete_milestone(*, engine: Engine, workspace: Workspace, number: int, actor: Actor) -> Milestone:
+    """Delete a milestone and its history, if the actor may."""
+    with session_scope(engine) as session:
+        milestone = _require(session, workspace=workspace, number=number)
+        _check_allowed(session, milestone, actor=actor, action="delete")
+        queries.delete_milestone(session, milestone=milestone)
+        return milestone
+
+
+def _require(session: Session, *, workspace: Workspace, number: int) -> Milestone:
+    milestone = queries.get_milestone(session, workspace=workspace, number=number)
+    if milestone is None:
+        raise MilestoneNotFound(number)
+    return milestone
+
+
+def _check_allowed(session: Session, milestone: Milestone, *, actor: Actor, action: str) -> None:
+    if not may_change(milestone, actor):
+        # Detach it loaded, so the rollback that follows does not expire what the refusal shows.
+        session.expunge(milestone)
+        raise NotAllowed(milestone, action)
+
+
+def _ensure_channel_settings(
+    session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
+) -> None:
+    if queries.get_channel_settings(session, workspace=workspace, channel_id=channel_id) is None:
+        session.add(
+            ChannelSettings(
+                team_id=workspace.team_id,
+                enterprise_id=workspace.enterprise_id,
+                channel_id=channel_id,
+                timezone=timezone,
+                created_at=now,
+                updated_at=now,
+            )
+        )

@@ -1,0 +1,654 @@
+"""Reading `/milestone` text, as Slack sends it, into commands, and explaining bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.commands import (
+    AddCommand,
+    Command,
+    CommandError,
+    DeleteCommand,
+    DoneCommand,
+    HelpCommand,
+    LaterCommand,
+    ListCommand,
+    MilestoneFields,
+    ShowCommand,
+    UpdateCommand,
+)
+from bot.core.grammar import parse_command
+from bot.core.money import Money
+
+NEW_YORK = ZoneInfo("America/New_York")
+# Wednesday, Nov 25, 2026.
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK)
+ME = "U0ME"
+
+
+def parse(text: str, *, now: datetime = NOW) -> Command:
+    return parse_command(text, now=now, user_id=ME)
+
+
+def fields_of(text: str) -> MilestoneFields:
+    command = parse(text)
+    assert isinstance(command, AddCommand)
+    return command.fields
+
+
+def error_of(text: str, *, now: datetime = NOW) -> CommandError:
+    with pytest.raises(CommandError) as caught:
+        parse(text, now=now)
+    return caught.value
+
+
+# help and verbs
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n", "help", "HELP", "help please"])
+def test_empty_text_and_plain_help_ask_for_general_help(text: str) -> None:
+    assert parse(text) == HelpCommand()
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("help add", "add"), ("Help UPDATE", "update"), ("help dates", "dates"), ("help date", "dates")],
+)
+def test_help_with_a_topic_asks_for_that_topic(text: str, topic: str) -> None:
+    assert parse(text) == HelpCommand(topic)
+
+
+def test_leading_spaces_and_line_breaks_are_ignored() -> None:
+    assert parse(" " * 50 + "show 3") == ShowCommand(3)
+    assert parse("\n  delete   #4 \n") == DeleteCommand(4)
+
+
+def test_verbs_are_case_insensitive() -> None:
+    assert parse("SHOW 12") == ShowCommand(12)
+    assert parse("List Mine") == ListCommand("mine")
+
+
+@pytest.mark.parametrize("verb", ["settings", "review", "report", "export", "import"])
+def test_verbs_for_later_keep_their_arguments(verb: str) -> None:
+    assert parse(f"{verb}  tz America/New_York ") == LaterCommand(verb, args="tz America/New_York")
+    assert parse(verb) == LaterCommand(verb, args="")
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("ad Launch", "add"),
+        ("lsit", "list"),
+        ("updte 12", "update"),
+        ("remove 3", "delete"),
+        ("create x", "add"),
+    ],
+)
+def test_an_unknown_verb_is_named_and_the_closest_verb_suggested(text: str, suggested: str) -> None:
+    error = error_of(text)
+    assert f"`{text.split()[0]}`" in error.message
+    assert f"did you mean `{suggested}`?" in error.message
+    assert error.example.startswith(f"/milestone {suggested}")
+
+
+def test_an_unknown_verb_with_nothing_close_points_to_help() -> None:
+    error = error_of("frobnicate everything")
+    assert "`frobnicate`" in error.message
+    assert error.example == "/milestone help"
+
+
+# add
+
+
+def test_add_reads_every_field_of_the_design_example() -> None:
+    text = "add Launch beta due Dec 15 owner <@U123ABC|alice> budget $5,000 dept Marketing"
+    assert fields_of(text) == MilestoneFields(
+        title="Launch beta",
+        due=date(2026, 12, 15),
+        owner_id="U123ABC",
+        budget=Money(500000, "USD"),
+        department="Marketing",
+    )
+
+
+def test_add_alone_opens_the_modal() -> None:
+    assert parse("add") == AddCommand(MilestoneFields())
+
+
+def test_add_reads_clauses_in_any_order() -> None:
+    fields = fields_of("add Launch beta dept Marketing budget €3k start Dec 1 by Dec 15")
+    assert fields == MilestoneFields(
+        title="Launch beta",
+        due=date(2026, 12, 15),
+        start=date(2026, 12, 1),
+        budget=Money(300000, "EUR"),
+        department="Marketing",
+    )
+
+
+def test_add_reads_due_by_and_due_on_as_one_clause() -> None:
+    assert fields_of("add Launch due by Dec 15").due == date(2026, 12, 15)
+    assert fields_of("add Launch due on Dec 15 start on monday").start == date(2026, 11, 23)
+
+
+def test_add_reads_owner_from_bare_mention() -> None:
+    assert fields_of("add Launch beta <@U123ABC> due Dec 15").owner_id == "U123ABC"
+
+
+def test_add_reads_owner_me_as_the_sender() -> None:
+    assert fields_of("add Launch beta owner me").owner_id == ME
+
+
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        ("add Launch beta due Dec 15 $5,000", Money(500000, "USD")),
+        ("add Launch beta due Dec 15 5000 EUR", Money(500000, "EUR")),
+        ("add Launch beta due Dec 15 2026 EUR 5000", Money(500000, "EUR")),
+        ("add Launch beta <@U1> £1.2m", Money(120000000, "GBP")),
+        ("add Launch beta budget 5k", Money(500000, "USD")),
+        ("add Launch beta budget 5000 usd dept Sales", Money(500000, "USD")),
+    ],
+)
+def test_add_reads_budget_from_an_amount_with_a_currency_after_the_title(text: str, budget: Money) -> None:
+    assert fields_of(text).budget == budget
+
+
+def test_add_keeps_amounts_inside_an_unquoted_title() -> None:
+    fields = fields_of("add Raise $2m seed round due Dec 15")
+    assert fields.title == "Raise $2m seed round"
+    assert fields.budget is None
+
+
+def test_add_uses_the_default_currency_for_a_bare_number_budget() -> None:
+    command = parse_command("add Launch budget 5k", now=NOW, user_id=ME, default_currency="EUR")
+    assert isinstance(command, AddCommand)
+    assert command.fields.budget == Money(500000, "EUR")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'add "Launch due diligence by owner" due Dec 15',
+        "add 'Launch due diligence by owner' due Dec 15",
+        "add “Launch due diligence by owner” due Dec 15",
+        "add ‘Launch due diligence by owner’ due Dec 15",
+    ],
+)
+def test_add_ignores_keywords_inside_a_quoted_title(text: str) -> None:
+    fields = fields_of(text)
+    assert fields.title == "Launch due diligence by owner"
+    assert fields.due == date(2026, 12, 15)
+
+
+def test_add_keeps_apostrophes_in_titles() -> None:
+    assert fields_of("add Bob's launch due friday").title == "Bob's launch"
+    assert fields_of("add 'Bob's launch' due friday").title == "Bob's launch"
+
+
+def test_add_cleans_the_title() -> None:
+    assert fields_of("add   Launch \t  beta   due Dec 15").title == "Launch beta"
+    assert fields_of("add R&amp;D kickoff &lt;v2&gt; due Dec 15").title == "R&D kickoff <v2>"
+
+
+def test_add_turns_markup_in_a_quoted_title_into_plain_text() -> None:
+    text = 'add "Demo <@U1|bob> <@U2> in <#C1|general> <!here> <!subteam^S1|@eng> see <https://x.y|a doc>"'
+    assert fields_of(text) == MilestoneFields(title="Demo @bob @U2 in #general @here @eng see a doc")
+
+
+def test_add_turns_links_and_channels_in_an_unquoted_title_into_plain_text() -> None:
+    fields = fields_of("add Post in <#C1|general> <https://x.y> due Dec 15")
+    assert fields.title == "Post in #general https://x.y"
+
+
+def test_add_accepts_a_title_of_150_characters_but_not_151() -> None:
+    assert fields_of("add " + "x" * 150).title == "x" * 150
+    assert "151 characters" in error_of("add " + "x" * 151).message
+
+
+def test_add_refuses_a_line_break_inside_the_title() -> None:
+    assert "line break" in error_of("add Launch\nbeta due Dec 15").message
+
+
+def test_add_allows_a_line_break_between_clauses() -> None:
+    assert fields_of("add Launch beta\ndue Dec 15").due == date(2026, 12, 15)
+
+
+def test_add_strips_commas_between_clauses() -> None:
+    fields = fields_of("add Launch beta, due Dec 15, owner <@U1>, budget $5k")
+    assert fields == MilestoneFields(
+        title="Launch beta", due=date(2026, 12, 15), owner_id="U1", budget=Money(500000, "USD")
+    )
+
+
+def test_add_reads_department_with_either_keyword_and_cleans_it() -> None:
+    assert fields_of("add Launch dept R&amp;D").department == "R&D"
+    assert fields_of("add Launch department Sales and Marketing").department == "Sales and Marketing"
+    assert "keep it to 80" in error_of("add Launch dept " + "x" * 81).message
+
+
+def test_add_reads_start_in_the_current_period() -> None:
+    assert fields_of("add Launch start Jan 5").start == date(2026, 1, 5)
+
+
+def test_add_without_a_title_asks_for_one() -> None:
+    error = error_of("add due Dec 15")
+    assert error.message.startswith("Give the milestone a title")
+    assert error.example.startswith("/milestone add ")
+
+
+@pytest.mark.parametrize("text", ["add owner alice", "add owner @alice", "add Launch owner alice"])
+def test_add_refuses_an_owner_that_is_not_a_real_mention(text: str) -> None:
+    error = error_of(text)
+    assert "pick" in error.message or "title" in error.message
+
+
+def test_add_explains_how_to_pick_an_owner_from_autocomplete() -> None:
+    error = error_of("add Launch beta owner @alice")
+    assert "I can't tell who `@alice` is" in error.message
+    assert "Slack's list" in error.message
+    assert error.example == "/milestone add Launch beta owner @alice"
+
+
+@pytest.mark.parametrize("owner", ["<#C1|general>", "<!here>", "<!subteam^S1|@eng>"])
+def test_add_refuses_an_owner_that_is_not_a_person(owner: str) -> None:
+    error = error_of(f"add Launch owner {owner}")
+    assert "isn't a person" in error.message
+    assert "<" not in error.message
+
+
+def test_add_hints_at_quoting_when_a_keyword_may_be_part_of_the_title() -> None:
+    error = error_of("add Meet the owner of the building due Dec 15")
+    assert "If `owner` is part of the title, put the title in quotes" in error.message
+
+
+def test_add_refuses_a_field_given_twice() -> None:
+    assert "due date is given twice" in error_of("add Launch due Dec 15 by Dec 16").message
+    assert "owner is given twice" in error_of("add Launch owner <@U1> <@U2>").message
+    assert "budget is given twice" in error_of("add Launch budget $5 €3k").message
+
+
+def test_add_names_a_date_it_cannot_read() -> None:
+    error = error_of("add Launch due whenever")
+    assert "`whenever`" in error.message
+    assert error.example == "/milestone add Launch beta due Dec 15"
+
+
+def test_add_refuses_a_due_date_in_the_past() -> None:
+    error = error_of("add Launch due Dec 1 2025")
+    assert error.message.startswith("Dec 1, 2025 is in the past")
+
+
+def test_add_refuses_an_impossible_due_date() -> None:
+    assert "isn't a real date" in error_of("add Launch due Feb 30").message
+
+
+def test_add_refuses_a_start_after_the_due_date() -> None:
+    assert (
+        "start (Dec 20) is after the due date (Dec 15)"
+        in error_of("add Launch start Dec 20 due Dec 15").message
+    )
+
+
+def test_add_refuses_an_empty_clause() -> None:
+    assert "`due` needs a date" in error_of("add Launch due").message
+    assert "`budget` needs an amount" in error_of("add Launch budget dept Sales").message
+
+
+def test_add_refuses_words_after_a_bare_mention() -> None:
+    error = error_of("add Launch <@U1|bob> beta due Dec 15")
+    assert "`beta`" in error.message
+    assert "@bob" in error.message
+
+
+def test_add_refuses_an_unclosed_quote() -> None:
+    error = error_of('add "Launch beta due Dec 15')
+    assert "never closed" in error.message
+    assert error.example.startswith("/milestone add")
+
+
+def test_add_reads_today_in_the_users_zone_near_midnight() -> None:
+    late_evening = datetime(2026, 11, 25, 23, 30, tzinfo=NEW_YORK)  # already Nov 26 in UTC
+    command = parse("add Launch due Nov 25", now=late_evening)
+    assert isinstance(command, AddCommand)
+    assert command.fields.due == date(2026, 11, 25)
+    assert "in the past" in error_of("add Launch due Nov 24 2026", now=late_evening).message
+
+
+def test_add_reads_tomorrow_in_the_users_zone() -> None:
+    instant = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("UTC"))
+    in_auckland = parse("add Launch due tomorrow", now=instant.astimezone(ZoneInfo("Pacific/Auckland")))
+    in_los_angeles = parse("add Launch due tomorrow", now=instant.astimezone(ZoneInfo("America/Los_Angeles")))
+    assert isinstance(in_auckland, AddCommand)
+    assert isinstance(in_los_angeles, AddCommand)
+    assert in_auckland.fields.due == date(2026, 11, 27)
+    assert in_los_angeles.fields.due == date(2026, 11, 26)
+
+
+# list
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("list", ListCommand()),
+        ("list mine", ListCommand("mine")),
+        ("list me", ListCommand("mine")),
+        ("list overdue", ListCommand("overdue")),
+        ("list upcoming", ListCommand("upcoming")),
+        ("list done", ListCommand("done")),
+        ("list all", ListCommand("all")),
+        ("list <@U123|alice>", ListCommand("owner", owner_id="U123")),
+        ("list dept Sales &amp; Marketing", ListCommand("dept", department="Sales & Marketing")),
+        ("list department R&amp;D", ListCommand("dept", department="R&D")),
+    ],
+)
+def test_list_reads_its_filter(text: str, expected: ListCommand) -> None:
+    assert parse(text) == expected
+
+
+def test_list_refuses_a_person_typed_without_autocomplete() -> None:
+    assert "I can't tell who `@alice` is" in error_of("list @alice").message
+
+
+def test_list_suggests_the_closest_filter() -> None:
+    error = error_of("list overdu")
+    assert "did you mean `overdue`?" in error.message
+    assert error.example.startswith("/milestone list")
+
+
+def test_list_refuses_two_filters_and_an_empty_department() -> None:
+    assert "one filter" in error_of("list mine overdue").message
+    assert error_of("list dept").example == "/milestone list dept Marketing"
+
+
+# show and delete
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("show 12", ShowCommand(12)),
+        ("show #12", ShowCommand(12)),
+        ("delete 7", DeleteCommand(7)),
+        ("delete #007", DeleteCommand(7)),
+        ("show 999999999", ShowCommand(999999999)),
+    ],
+)
+def test_show_and_delete_read_a_milestone_number(text: str, expected: Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("show", "Which milestone?"),
+        ("delete", "Which milestone?"),
+        ("show abc", "`abc` isn't a milestone number"),
+        ("show -3", "isn't a milestone number"),
+        ("show 1.5", "isn't a milestone number"),
+        ('show "12"', "isn't a milestone number"),
+        ("show 0", "start at 1"),
+        ("show #0", "start at 1"),
+        ("show 1000000000", "too big"),
+        ("show 12 13", "takes just a milestone number"),
+        ("delete 12 now", "takes just a milestone number"),
+    ],
+)
+def test_show_and_delete_refuse_anything_but_one_number(text: str, says: str) -> None:
+    error = error_of(text)
+    assert says in error.message
+    assert error.example == f"/milestone {text.split()[0]} 12"
+
+
+# update
+
+
+def test_update_alone_opens_the_modal() -> None:
+    command = parse("update #12")
+    assert command == UpdateCommand(12, MilestoneFields())
+    assert isinstance(command, UpdateCommand)
+    assert command.is_empty()
+
+
+def test_update_reads_every_field() -> None:
+    text = (
+        "update 12 title Launch beta v2 due Jan 20 start Dec 1 owner <@U9> budget $6,000 dept Sales "
+        "status at risk because the vendor slipped by two weeks"
+    )
+    assert parse(text) == UpdateCommand(
+        12,
+        MilestoneFields(
+            title="Launch beta v2",
+            due=date(2027, 1, 20),
+            start=date(2026, 12, 1),
+            owner_id="U9",
+            budget=Money(600000, "USD"),
+            department="Sales",
+        ),
+        status="at_risk",
+        reason="the vendor slipped by two weeks",
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("on track", "on_track"),
+        ("on-track", "on_track"),
+        ("on_track", "on_track"),
+        ("ontrack", "on_track"),
+        ("On Track", "on_track"),
+        ("at risk", "at_risk"),
+        ("at-risk", "at_risk"),
+        ("blocked", "blocked"),
+        ("open", "open"),
+    ],
+)
+def test_update_reads_status_however_it_is_written(written: str, status: str) -> None:
+    assert parse(f"update 12 status {written}") == UpdateCommand(12, MilestoneFields(), status=status)
+
+
+def test_update_status_done_points_to_the_done_command() -> None:
+    error = error_of("update 12 status done")
+    assert "`/milestone done 12`" in error.message
+    assert error.example.startswith("/milestone done 12")
+
+
+def test_update_refuses_an_unknown_status() -> None:
+    assert "isn't a status" in error_of("update 12 status cancelled").message
+
+
+def test_update_with_only_a_reason_asks_what_changes() -> None:
+    error = error_of("update 12 because the vendor slipped")
+    assert "Say what changes" in error.message
+    assert "because" in error.example
+
+
+def test_update_reason_takes_the_rest_of_the_text() -> None:
+    command = parse("update 12 status blocked because the owner left, due to budget cuts")
+    assert isinstance(command, UpdateCommand)
+    assert command.reason == "the owner left, due to budget cuts"
+    assert command.fields == MilestoneFields()
+
+
+def test_update_keeps_by_inside_a_new_title() -> None:
+    command = parse("update 1 title Renamed by admin due Jan 5")
+    assert command == UpdateCommand(1, MilestoneFields(title="Renamed by admin", due=date(2027, 1, 5)))
+
+
+def test_update_keeps_amounts_inside_a_new_title() -> None:
+    command = parse("update 12 title Raise $2m seed")
+    assert command == UpdateCommand(12, MilestoneFields(title="Raise $2m seed"))
+
+
+def test_update_refuses_words_that_are_not_a_clause() -> None:
+    error = error_of("update 12 Launch beta")
+    assert "say what to change" in error.message
+    assert "`Launch beta`" in error.message
+
+
+def test_update_needs_a_number_first() -> None:
+    assert "isn't a milestone number" in error_of("update due Dec 15").message
+    assert "Which milestone?" in error_of("update").message
+
+
+def test_update_examples_use_the_milestone_number() -> None:
+    assert error_of("update 31 due whenever").example == "/milestone update 31 due Dec 15"
+
+
+# done
+
+
+def test_done_alone_means_done_today() -> None:
+    assert parse("done 12") == DoneCommand(12)
+
+
+def test_done_reads_date_and_cost() -> None:
+    assert parse("done #12 on Nov 20 cost $4,500") == DoneCommand(
+        12, date(2026, 11, 20), Money(450000, "USD")
+    )
+    assert parse("done 12 cost 4500 EUR on yesterday") == DoneCommand(
+        12, date(2026, 11, 24), Money(450000, "EUR")
+    )
+
+
+def test_done_reads_a_bare_amount_as_the_cost() -> None:
+    assert parse("done 12 $400") == DoneCommand(12, cost=Money(40000, "USD"))
+
+
+def test_done_reads_dates_without_a_year_in_the_past() -> None:
+    assert parse("done 12 on Dec 3") == DoneCommand(12, date(2025, 12, 3))
+    assert parse("done 12 on friday") == DoneCommand(12, date(2026, 11, 20))
+
+
+def test_done_refuses_a_future_date() -> None:
+    error = error_of("done 12 on tomorrow")
+    assert "Nov 26 hasn't come yet" in error.message
+    assert error.example.startswith("/milestone done 12 on")
+
+
+def test_done_refuses_other_words() -> None:
+    assert "give `on Dec 3` or `cost $4,500`" in error_of("done 12 yesterday").message
+
+
+# bad input of any kind
+
+
+def test_huge_input_is_refused_quickly() -> None:
+    started = time.perf_counter()
+    error = error_of("add " + "x" * 100_000)
+    assert time.perf_counter() - started < 0.1
+    assert "keep it under 4,000" in error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["add " + "<" * 3990, "add " + '"a ' * 1300, "add x " + "$5 " * 1300, "add x " + "due " * 990,
+     "update 1 title " + "a " * 1990, "add x due " + "dec 15 " * 560],
+)  # fmt: skip
+def test_long_awkward_input_is_answered_quickly(text: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(CommandError):
+        parse(text)
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "text", ["add Launch\x00", "add Launch\x1b[31m", "add \u202eLaunch", "add Launch\ud800"]
+)
+def test_control_characters_are_refused(text: str) -> None:
+    assert "control character" in error_of(text).message
+
+
+def test_errors_quote_at_most_sixty_characters_of_user_text() -> None:
+    error = error_of("add Launch due " + "whenever " * 20)
+    quoted = re.findall(r"`([^`]*)`", error.message)
+    assert quoted
+    assert all(len(excerpt) <= 60 for excerpt in quoted)
+    assert "…" in error.message
+
+
+def test_errors_show_mentions_as_plain_text() -> None:
+    error = error_of("add Launch <@U1|bob> <#C2|general> due Dec 15")
+    assert "<" not in error.message
+    assert "#general" in error.message
+
+
+# properties
+
+WORDS = [
+    "add", "update", "done", "list", "show", "delete", "help", "due", "by", "start", "owner", "budget",
+    "dept", "department", "title", "status", "because", "on", "cost", "me", "mine", "12", "#3", "0",
+    "$5,000", "€3k", "5000 EUR", "EUR", "5k", "-5", "Dec 15", "tomorrow", "next friday", "Feb 30", "03/04",
+    "at risk", "done", "<@U123|bob>", "<@W9>", "<#C1|gen>", "<!here>", "<!subteam^S1|@t>",
+    "<https://x.y|a b>", "&amp;", "&lt;", "&gt;", '"', "'", "“", "”", "‘", "’", "\n", "\t", ",", "Launch",
+    "beta",
+]  # fmt: skip
+commands = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=20).map(" ".join)
+slack_texts = st.lists(
+    st.one_of(
+        st.sampled_from([word for word in WORDS if word not in ("&lt;", "&gt;")]),
+        st.text(st.characters(blacklist_characters="<>&", blacklist_categories=("Cs",)), max_size=6),
+    ),
+    max_size=20,
+).map(" ".join)
+title_text = st.text(
+    st.characters(whitelist_categories=("L", "N", "Zs", "P", "S"), blacklist_characters="\"'“”‘’„<>&`"),
+    min_size=1,
+    max_size=150,
+).filter(lambda title: title.strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(commands)
+def test_any_text_gives_a_command_or_a_command_error_and_never_half_parses(text: str) -> None:
+    try:
+        command = parse(text)
+    except CommandError as error:
+        assert 0 < len(error.message) <= 300
+        assert "\n" not in error.message
+        assert error.example.startswith("/milestone ")
+        assert all(len(quoted) <= 60 for quoted in re.findall(r"`([^`]*)`", error.message))
+        return
+    if isinstance(command, AddCommand) and not command.fields.is_empty():
+        title = command.fields.title
+        assert title
+        assert title == title.strip()
+        assert len(title) <= 150
+        assert not any(unicodedata.category(character) == "Cc" for character in title)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_unicode_gives_a_command_or_a_command_error(text: str) -> None:
+    for prefix in ("", "add ", "update 3 ", "done 3 ", "list "):
+        with contextlib.suppress(CommandError):
+            parse(prefix + text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(slack_texts)
+def test_error_messages_never_echo_slack_markup(text: str) -> None:
+    try:
+        parse(text)
+    except CommandError as error:
+        assert "<" not in error.message
+        assert ">" not in error.message
+
+
+@settings(max_examples=300, deadline=None)
+@given(title_text)
+def test_a_quoted_title_reads_back_as_typed_with_spaces_collapsed(title: str) -> None:
+    fields = fields_of(f'add "{title}" due Dec 15')
+    assert fields.title == " ".join(title.split())
+    assert fields.due == date(2026, 12, 15)

@@ -1,0 +1,227 @@
+"""Services on a real database: numbering, permissions, revision history, workspace scoping."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.core import services
+from bot.core.commands import ListCommand, MilestoneFields
+from bot.core.listing import list_milestones
+from bot.core.money import Money
+from storage import milestones as queries
+from storage.db import session_scope
+from storage.workspace import Workspace
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+ACME = Workspace(team_id="T1")
+OTHER = Workspace(team_id="T2")
+ALICE = services.Actor(user_id="U1")
+BOB = services.Actor(user_id="U2")
+ADMIN = services.Actor(user_id="UADMIN", is_admin=True)
+
+
+def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
+    return services.add_milestone(
+        engine=engine,
+        workspace=workspace,
+        channel_id=fields.pop("channel_id", "C1"),
+        actor=actor,
+        fields=MilestoneFields(title=title, **fields),
+        timezone="America/New_York",
+        now=NOW,
+    )
+
+
+def test_numbers_count_up_per_workspace(engine: Engine) -> None:
+    assert [add(engine).number, add(engine).number] == [1, 2]
+    assert add(engine, workspace=OTHER).number == 1
+
+
+def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
+    add(engine)
+    services.add_milestone(
+        engine=engine,
+        workspace=ACME,
+        channel_id="C1",
+        actor=BOB,
+        fields=MilestoneFields(title="Second"),
+        timezone="Europe/Berlin",
+        now=NOW,
+    )
+    with session_scope(engine) as session:
+        settings = queries.get_channel_settings(session, workspace=ACME, channel_id="C1")
+    assert settings is not None and settings.timezone == "America/New_York"
+
+
+def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> None:
+    add(engine, due=date(2026, 12, 15))
+    change = services.update_milestone(
+        engine=engine,
+        workspace=ACME,
+        number=1,
+        actor=ALICE,
+        fields=MilestoneFields(due=date(2026, 12, 20)),
+        reason="vendor late",
+        now=NOW,
+    )
+    assert change.milestone.due_date == date(2026, 12, 20)
+    assert change.milestone.baseline_due_date == date(2026, 12, 15)
+    [revision] = change.revisions
+    assert (revision.field, revision.old, revision.new, revision.by, revision.reason) == (
+        "due",
+        "2026-12-15",
+        "2026-12-20",
+        "U1",
+        "vendor late",
+    )
+    services.update_milestone(
+        engine=engine,
+        workspace=ACME,
+        number=1,
+        actor=ALICE,
+        fields=MilestoneFields(due=date(2027, 1, 5)),
+        now=NOW,
+    )
+    milestone, revisions, total = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    assert milestone.baseline_due_date == date(2026, 12, 15)
+    assert total == 2 and [r.new for r in revisions] == ["2027-01-05", "2026-12-20"]
+
+
+def test_first_due_date_given_later_becomes_the_baseline(engine: Engine) -> None:
+    add(engine)
+    change = services.update_milestone(
+        engine=engine,
+        workspace=ACME,
+        number=1,
+        actor=ALICE,
+        fields=MilestoneFields(due=date(2026, 12, 1)),
+        now=NOW,
+    )
+    assert change.milestone.baseline_due_date == date(2026, 12, 1)
+
+
+def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
+    add(engine, owner_id="U3")
+    change = MilestoneFields(title="Renamed")
+    with pytest.raises(services.NotAllowed):
+        services.update_milestone(engine=engine, workspace=ACME, number=1, actor=BOB, fields=change, now=NOW)
+    for actor in (ALICE, services.Actor(user_id="U3"), ADMIN):
+        services.update_milestone(
+            engine=engine,
+            workspace=ACME,
+            number=1,
+            actor=actor,
+            fields=MilestoneFields(title=f"By {actor.user_id}"),
+            now=NOW,
+        )
+    with pytest.raises(services.NotAllowed):
+        services.delete_milestone(engine=engine, workspace=ACME, number=1, actor=BOB)
+
+
+def test_refused_change_writes_nothing(engine: Engine) -> None:
+    add(engine)
+    with pytest.raises(services.NotAllowed):
+        services.complete_milestone(
+            engine=engine, workspace=ACME, number=1, actor=BOB, completed_on=NOW.date(), cost=None, now=NOW
+        )
+    milestone, revisions, _ = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    assert milestone.status == "open" and revisions == []
+
+
+def test_done_records_actual_date_and_cost(engine: Engine) -> None:
+    add(engine, budget=Money(500000, "USD"), due=date(2026, 12, 15))
+    change = services.complete_milestone(
+        engine=engine,
+        workspace=ACME,
+        number=1,
+        actor=ALICE,
+        completed_on=date(2026, 11, 20),
+        cost=Money(420000, "USD"),
+        now=NOW,
+    )
+    milestone = change.milestone
+    assert (milestone.status, milestone.completed_on) == ("done", date(2026, 11, 20))
+    assert (milestone.actual_cost_minor, milestone.actual_cost_currency) == (420000, "USD")
+    assert {r.field for r in change.revisions} == {"status", "completed_on", "actual_cost"}
+    with pytest.raises(services.NothingChanged):
+        services.complete_milestone(
+            engine=engine,
+            workspace=ACME,
+            number=1,
+            actor=ALICE,
+            completed_on=date(2026, 11, 20),
+            cost=None,
+            now=NOW,
+        )
+
+
+def test_one_workspace_never_sees_another(engine: Engine) -> None:
+    add(engine, "Acme secret")
+    with pytest.raises(services.MilestoneNotFound):
+        services.get_milestone(engine=engine, workspace=OTHER, number=1)
+    with pytest.raises(services.MilestoneNotFound):
+        services.delete_milestone(engine=engine, workspace=OTHER, number=1, actor=ADMIN)
+    listing = list_milestones(
+        engine=engine, workspace=OTHER, channel_id="C1", user_id="U1", request=ListCommand(), today=NOW.date()
+    )
+    assert listing.total == 0
+    grid = Workspace(team_id="T1", enterprise_id="E1")
+    with pytest.raises(services.MilestoneNotFound):
+        services.get_milestone(engine=engine, workspace=grid, number=1)
+
+
+def test_delete_removes_milestone_and_history(engine: Engine) -> None:
+    add(engine)
+    services.update_milestone(
+        engine=engine, workspace=ACME, number=1, actor=ALICE, fields=MilestoneFields(title="New"), now=NOW
+    )
+    services.delete_milestone(engine=engine, workspace=ACME, number=1, actor=ALICE)
+    with pytest.raises(services.MilestoneNotFound):
+        services.get_milestone(engine=engine, workspace=ACME, number=1)
+
+
+def test_list_scopes(engine: Engine) -> None:
+    today = NOW.date()
+    add(engine, "Overdue", due=today - timedelta(days=2))
+    add(engine, "Soon", due=today + timedelta(days=3), owner_id="U2", department="Marketing")
+    add(engine, "Later", due=today + timedelta(days=60))
+    add(engine, "Elsewhere", channel_id="C2", owner_id="U2")
+    services.complete_milestone(
+        engine=engine, workspace=ACME, number=3, actor=ALICE, completed_on=today, cost=None, now=NOW
+    )
+
+    def titles(request: ListCommand, user_id: str = "U1") -> list[str]:
+        listing = list_milestones(
+            engine=engine, workspace=ACME, channel_id="C1", user_id=user_id, request=request, today=today
+        )
+        return [m.title for m in listing.milestones]
+
+    assert titles(ListCommand()) == ["Overdue", "Soon"]
+    assert titles(ListCommand(scope="all")) == ["Overdue", "Soon", "Later"]
+    assert titles(ListCommand(scope="overdue")) == ["Overdue"]
+    assert titles(ListCommand(scope="upcoming")) == ["Soon"]
+    assert titles(ListCommand(scope="done")) == ["Later"]
+    assert titles(ListCommand(scope="owner", owner_id="U2")) == ["Soon", "Elsewhere"]
+    assert titles(ListCommand(scope="dept", department="marketing")) == ["Soon"]
+    assert titles(ListCommand(scope="mine"), user_id="U2") == ["Soon", "Elsewhere"]
+    assert titles(ListCommand(scope="mine")) == ["Overdue"]
+
+
+def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: Engine) -> None:
+    from bot.core.commands import CommandError
+
+    add(engine, due=date(2026, 12, 15))
+    with pytest.raises(CommandError):
+        services.update_milestone(
+            engine=engine,
+            workspace=ACME,
+            number=1,
+            actor=ALICE,
+            fields=MilestoneFields(start=date(2027, 1, 1)),
+            now=NOW,
+        )
+    milestone, revisions, _ = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    assert milestone.start_date is None and revisions == []
