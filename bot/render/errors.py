@@ -1,0 +1,21 @@
+"""Answers when something goes wrong: bad input with an example to copy, or our own failure."""
+
+from __future__ import annotations
+
+from bot.core.text import escape_mrkdwn
+from bot.render.message import Message, build_message, section
+
+
+def error_message(message: str, *, example: str) -> Message:
+    """`⚠️ {message}` and `Try: {example}`; `message` is mrkdwn the caller already made safe."""
+    # Examples are ours but hold placeholders like <date>; escape them, and keep a stray backtick from
+    # ending the code span early.
+    code = escape_mrkdwn(example).replace("`", "'")
+    text = f"⚠️ {message}\nTry: `{code}`"
+    return build_message(text=text, blocks=[section(text)])
+
+
+def internal_error_message() -> Message:
+    """Our failure, said plainly: nothing changed, try again."""
+    text = "⚠️ Something went wrong on our side; nothing was changed. Please try again."
+    return build_message(text=text, blocks=[section(text)])

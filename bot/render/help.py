@@ -1,0 +1,156 @@
+"""`/milestone help`: an overview of every verb, detail per topic, and "not yet" for later verbs."""
+
+from __future__ import annotations
+
+from bot.core.text import escape_mrkdwn
+from bot.render.message import Message, build_message, context, header, section
+
+# Help is our own text, but it shows placeholders like <date>: escape_mrkdwn keeps Slack from reading them
+# as links or mentions.
+
+_OVERVIEW = [
+    ("add", "/milestone add Launch beta due Dec 15 owner @alice budget $5,000", "add a milestone"),
+    (
+        "list",
+        "/milestone list",
+        "open milestones here, soonest first; also `mine`, `overdue`, `dept <name>`…",
+    ),
+    ("show", "/milestone show 12", "every field and the history of changes"),
+    ("update", "/milestone update 12 due Jan 10 because vendor late", "revise; the reason is kept"),
+    ("done", "/milestone done 12 cost $5,200", "record when it finished and what it cost"),
+    ("delete", "/milestone delete 12", "remove it (asks first)"),
+]
+
+_COMING = {
+    "settings": "channel time zone, reminder days and review time",
+    "review": "the weekly review and revise, on demand",
+    "report": "plan vs actual for the whole plan",
+    "export": "your milestones as a file",
+    "import": "many milestones at once",
+}
+
+_TOPICS: dict[str, tuple[str, list[str]]] = {
+    "add": (
+        "Add a milestone",
+        [
+            "`/milestone add <title> [due <date>] [start <date>] [owner @user] "
+            "[budget <amount>] [dept <name>]`",
+            "• Only the title is needed. Quote it when it holds a keyword: "
+            '`/milestone add "Open store by the station" due Mar 1`',
+            "• `by` works like `due`; a bare @mention is the owner; an amount like `$5,000` is the budget.",
+            "• `/milestone add` on its own opens a form with date and people pickers.",
+            "Example: `/milestone add Launch beta due Dec 15 owner @alice budget $5,000 dept Marketing`",
+        ],
+    ),
+    "list": (
+        "List milestones",
+        [
+            "`/milestone list` — this channel's open milestones, soonest due first.",
+            "• `mine` yours · `overdue` past due · `upcoming` due soon · `done` finished · `all` everything",
+            "• `@user` someone's milestones · `dept <name>` one department",
+            "Example: `/milestone list dept Marketing`",
+        ],
+    ),
+    "show": (
+        "Show one milestone",
+        [
+            "`/milestone show <number>` — every field, plan vs actual, and the history: "
+            "who changed what, when, and why.",
+            "Numbers work as `12` or `#12`. Example: `/milestone show 12`",
+        ],
+    ),
+    "update": (
+        "Revise a milestone",
+        [
+            "`/milestone update <number> [title <text>] [due <date>] [start <date>] [owner @user] "
+            "[budget <amount>] [dept <name>] [status on-track|at-risk|blocked] [because <reason>]`",
+            "• Every change is kept with who, when and why; `/milestone show` lists them.",
+            "• The first due date stays as the plan, so a slip shows as _planned Dec 15, slipped 5 days_.",
+            "• `/milestone update 12` on its own opens a form.",
+            "Example: `/milestone update 12 due Jan 10 status at-risk because vendor late`",
+        ],
+    ),
+    "done": (
+        "Mark a milestone done",
+        [
+            "`/milestone done <number> [on <date>] [cost <amount>]` — without `on`, it was done today.",
+            "• The answer compares the date with the plan and the cost with the budget.",
+            "Example: `/milestone done 12 on Dec 14 cost $5,200`",
+        ],
+    ),
+    "delete": (
+        "Delete a milestone",
+        [
+            "`/milestone delete <number>` asks first, then removes the milestone and its history.",
+            "• Its owner, whoever added it, or a workspace admin can delete it.",
+            "Example: `/milestone delete 12`",
+        ],
+    ),
+    "dates": (
+        "Dates",
+        [
+            "• `2026-12-15` · `Dec 15` · `15 Dec 2026`",
+            "• `tomorrow` · `next friday` · `in 3 weeks` · `end of month`",
+            "Dates are read in your time zone. An impossible date is an error, never a guess.",
+            "Example: `/milestone update 12 due next friday`",
+        ],
+    ),
+    "budget": (
+        "Budgets and costs",
+        [
+            "• `$5,000` · `5000 EUR` · `€3k` · `1.5m` · `USD 250` — no currency means USD.",
+            "Example: `/milestone update 12 budget 12000 EUR`",
+        ],
+    ),
+    "status": (
+        "Statuses",
+        [
+            "⚪ Open · 🟢 On track · 🟡 At risk · 🔴 Blocked · ✅ Done · ⚫ Cancelled",
+            "• Set one with `status on-track`, `at-risk` or `blocked`; `/milestone done` closes a milestone.",
+            "Example: `/milestone update 12 status blocked because waiting on legal`",
+        ],
+    ),
+}
+_ALIASES = {"date": "dates", "money": "budget", "cost": "budget", "amounts": "budget", "statuses": "status"}
+
+
+def help_message(topic: str | None) -> Message:
+    """The overview of every verb, or detail on one topic (`add`, `dates`, `update`…); unknown → overview."""
+    key = (topic or "").strip().lower()
+    key = _ALIASES.get(key, key)
+    if key in _COMING:
+        return later_message(key)
+    if key not in _TOPICS:
+        return _overview()
+    title, lines = _TOPICS[key]
+    body = escape_mrkdwn("\n".join(lines))
+    blocks = [header(title), section(body), context("All commands: `/milestone help`")]
+    return build_message(text=f"Milestone Bot help: {title}", blocks=blocks)
+
+
+def later_message(verb: str) -> Message:
+    """Politely says a verb of the grammar is not in this version yet."""
+    what = _COMING.get(verb)
+    name = f"`/milestone {escape_mrkdwn(verb)}`" + (f" ({what})" if what else "")
+    text = f"⏳ {name} isn't available yet; it's coming in a later version."
+    return build_message(text=text, blocks=[section(text), context("What works today: `/milestone help`")])
+
+
+def _overview() -> Message:
+    """Every verb with one example each, then the verbs still to come."""
+    verbs = "\n".join(f"*{verb}* `{example}` — {what}" for verb, example, what in _OVERVIEW)
+    coming = " · ".join(f"`{verb}` {what}" for verb, what in _COMING.items())
+    tips = escape_mrkdwn(
+        "Numbers work as `12` or `#12`. More on one topic: `/milestone help add`, "
+        "`help list`, `help update`, `help done`, `help delete`, `help dates`, `help budget`, `help status`."
+    )
+    blocks = [
+        header("Milestone Bot"),
+        section(
+            "Keep the plan's milestones here: add them, revise them as things change, see plan vs actual."
+        ),
+        section(escape_mrkdwn(verbs)),
+        section(f"*Coming soon:* {coming}"),
+        context(tips),
+    ]
+    return build_message(text="Milestone Bot: what /milestone can do", blocks=blocks)

@@ -1,0 +1,188 @@
+"""The add / edit milestone modal; reading it back lives in `modal_input` and is re-exported here."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.core.dates import format_date
+from bot.core.money import format_money
+from bot.render.labels import money, status_label
+from bot.render.modal_input import (
+    BUDGET_CHARS,
+    DEPT_CHARS,
+    REASON_CHARS,
+    STATUS_CHOICES,
+    TITLE_CHARS,
+    ModalContext,
+    ModalErrors,
+    ModalInput,
+    Mode,
+    read_milestone_modal,
+    read_modal_context,
+)
+from storage.models import Milestone
+
+__all__ = [
+    "ModalContext",
+    "ModalErrors",
+    "ModalInput",
+    "milestone_modal",
+    "read_milestone_modal",
+    "read_modal_context",
+]
+
+
+def milestone_modal(*, mode: Mode, channel_id: str, milestone: Milestone | None, today: date) -> dict:
+    """The form to add a milestone, or to edit one with its current values filled in."""
+    current = milestone if mode == "update" else None
+    if mode == "update" and current is None:
+        raise ValueError("the edit form needs the milestone it edits")
+    blocks: list[Block] = [
+        _text_input(
+            "title",
+            "Title",
+            initial=current.title if current else None,
+            max_length=TITLE_CHARS,
+            placeholder="Launch beta",
+            optional=False,
+        ),
+    ]
+    if current:
+        blocks.append(_status_input(current.status))
+    blocks += [
+        _date_input(
+            "due",
+            "Due date",
+            initial=current.due_date if current else None,
+            hint=_plan_hint(current, today=today),
+        ),
+        _date_input("start", "Start date", initial=current.start_date if current else None),
+        InputBlock(
+            block_id="owner",
+            label=PlainTextObject(text="Owner"),
+            element=UserSelectElement(
+                action_id="owner",
+                placeholder=PlainTextObject(text="Who makes it happen"),
+                initial_user=current.owner_id if current else None,
+            ),
+            optional=True,
+        ),
+        _text_input(
+            "budget",
+            "Budget",
+            initial=_budget_text(current),
+            max_length=BUDGET_CHARS,
+            placeholder="$5,000 or 5000 EUR",
+        ),
+        _text_input(
+            "dept",
+            "Department",
+            initial=current.department if current else None,
+            max_length=DEPT_CHARS,
+            placeholder="Marketing",
+        ),
+    ]
+    if current:
+        blocks.append(
+            _text_input(
+                "reason",
+                "Reason",
+                initial=None,
+                max_length=REASON_CHARS,
+                placeholder="Why the change? Kept in the history",
+                multiline=True,
+            )
+        )
+    metadata = {"channel_id": channel_id, "number": current.number if current else None}
+    view = View(
+        type="modal",
+        callback_id=f"milestone_{mode}",
+        title=PlainTextObject(text=f"Edit #{current.number}" if current else "New milestone"),
+        submit=PlainTextObject(text="Save" if current else "Add"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(metadata),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None,
+    max_length: int,
+    placeholder: str,
+    optional: bool = True,
+    multiline: bool = False,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=label),
+        element=PlainTextInputElement(
+            action_id=block_id,
+            placeholder=PlainTextObject(text=placeholder),
+            initial_value=initial or None,
+            max_length=max_length,
+            multiline=multiline or None,
+        ),
+        optional=optional,
+    )
+
+
+def _date_input(block_id: str, label: str, *, initial: date | None, hint: str | None = None) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=PlainTextObject(text=label),
+        element=DatePickerElement(
+            action_id=block_id,
+            placeholder=PlainTextObject(text="Pick a date"),
+            initial_date=initial.isoformat() if initial else None,
+        ),
+        hint=PlainTextObject(text=hint) if hint else None,
+        optional=True,
+    )
+
+
+def _status_input(status: str) -> InputBlock:
+    options = [
+        Option(value=choice, text=PlainTextObject(text=status_label(choice))) for choice in STATUS_CHOICES
+    ]
+    initial = next((option for option in options if option.value == status), None)
+    return InputBlock(
+        block_id="status",
+        label=PlainTextObject(text="Status"),
+        element=StaticSelectElement(
+            action_id="status",
+            placeholder=PlainTextObject(text=status_label(status)),
+            options=options,
+            initial_option=initial,
+        ),
+        optional=True,
+    )
+
+
+def _plan_hint(current: Milestone | None, *, today: date) -> str | None:
+    """Reminds the editor of the original plan, which a new date does not erase."""
+    if current is None or current.baseline_due_date is None:
+        return None
+    planned = format_date(current.baseline_due_date, today=today)
+    return f"Planned for {planned}. A new date is kept in the history; the plan stays."
+
+
+def _budget_text(current: Milestone | None) -> str | None:
+    budget = money(current.budget_minor, current.budget_currency) if current else None
+    return format_money(budget) if budget else None

@@ -1,0 +1,393 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.render.milestones import (
+    added_message,
+    delete_cancelled_message,
+    delete_confirm_message,
+    deleted_message,
+    done_message,
+    list_message,
+    milestone_line,
+    not_found_message,
+    refused_message,
+    show_message,
+    status_label,
+    updated_message,
+)
+from tests.render import (
+    HOSTILE,
+    TODAY,
+    all_mrkdwn,
+    assert_defused,
+    assert_valid,
+    make_milestone,
+    make_revision,
+    mrkdwn_texts,
+)
+
+TZ = ZoneInfo("America/Los_Angeles")
+EMPTY_HINT = "No open milestones here yet. Add one: `/milestone add Launch beta due Dec 15`"
+
+
+def actions_of(message) -> list[dict]:
+    return [
+        element for block in message.blocks if block["type"] == "actions" for element in block["elements"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [
+        ("open", "⚪ Open"),
+        ("on_track", "🟢 On track"),
+        ("at_risk", "🟡 At risk"),
+        ("blocked", "🔴 Blocked"),
+        ("done", "✅ Done"),
+        ("cancelled", "⚫ Cancelled"),
+    ],
+)
+def test_status_label_has_emoji_and_words(status, label):
+    assert status_label(status) == label
+
+
+def test_milestone_line_reads_number_title_due_owner_status():
+    line = milestone_line(make_milestone(), today=TODAY)
+
+    assert line == "*#12* Launch beta · due Dec 15 · <@U1> · 🟢 On track"
+
+
+def test_milestone_line_says_how_overdue_an_open_milestone_is():
+    line = milestone_line(make_milestone(), today=date(2026, 12, 18))
+
+    assert line.endswith("🟢 On track · ⚠️ 3 days overdue")
+
+
+def test_milestone_line_done_is_never_overdue():
+    line = milestone_line(make_milestone(status="done"), today=date(2026, 12, 18))
+
+    assert "overdue" not in line
+
+
+def test_milestone_line_is_terse_about_missing_date_and_owner():
+    line = milestone_line(make_milestone(due_date=None, owner_id=None, status="open"), today=TODAY)
+
+    assert line == "*#12* Launch beta · no due date · no owner · ⚪ Open"
+
+
+def test_milestone_line_escapes_title_and_department():
+    line = milestone_line(make_milestone(title=HOSTILE, department=f"R&D {HOSTILE}"), today=TODAY)
+
+    assert_defused(line)
+    assert "R&amp;D" in line
+    assert "<@U1>" in line  # the owner is a real mention, on purpose
+
+
+@pytest.mark.parametrize("count", [0, 1, 10, 60, 250])
+def test_list_stays_within_slack_limits_and_says_how_many_more(count):
+    milestones = [make_milestone(number=n, title=f"Milestone {n} " + "&" * 130) for n in range(1, count + 1)]
+
+    message = list_message(
+        milestones, heading="Open milestones", total=count, today=TODAY, empty_hint=EMPTY_HINT
+    )
+
+    assert_valid(message)
+    text = all_mrkdwn(message)
+    assert text.count("*#") == min(count, 100)
+    if count == 0:
+        assert EMPTY_HINT in text
+    if count > 100:
+        assert f"…and {count - 100} more." in text
+        assert "`/milestone list mine`" in text
+    else:
+        assert "more." not in text
+
+
+def test_list_packs_several_milestones_per_section():
+    milestones = [make_milestone(number=n) for n in range(1, 61)]
+
+    message = list_message(
+        milestones, heading="Open milestones", total=60, today=TODAY, empty_hint=EMPTY_HINT
+    )
+
+    sections = [block for block in message.blocks if block["type"] == "section"]
+    assert len(sections) == 6
+    assert message.blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Open milestones", "emoji": True},
+    }
+
+
+def test_list_counts_milestones_the_caller_did_not_load():
+    milestones = [make_milestone(number=n) for n in range(1, 101)]
+
+    message = list_message(
+        milestones, heading="All milestones", total=250, today=TODAY, empty_hint=EMPTY_HINT
+    )
+
+    assert "…and 150 more." in all_mrkdwn(message)
+
+
+def test_list_escapes_user_text_in_lines_and_fallback():
+    milestones = [make_milestone(title=HOSTILE, department=HOSTILE)]
+
+    message = list_message(milestones, heading=f"Dept {HOSTILE}", total=1, today=TODAY, empty_hint=EMPTY_HINT)
+
+    assert_valid(message)
+    assert_defused(all_mrkdwn(message))
+
+
+def test_show_has_every_field_and_the_slip_against_the_plan():
+    milestone = make_milestone(
+        due_date=date(2026, 12, 20),
+        start_date=date(2026, 11, 1),
+        department="Marketing",
+        budget_minor=500000,
+        budget_currency="USD",
+    )
+
+    message = show_message(milestone, [], today=TODAY, tz=TZ)
+
+    assert_valid(message)
+    assert message.blocks[0]["text"]["text"] == "#12 Launch beta"
+    fields = {
+        field["text"].split("\n")[0]: field["text"].split("\n")[1] for field in message.blocks[1]["fields"]
+    }
+    assert fields == {
+        "*Status*": "🟢 On track",
+        "*Due*": "Dec 20 (planned Dec 15, slipped 5 days)",
+        "*Start*": "Nov 1",
+        "*Owner*": "<@U1>",
+        "*Department*": "Marketing",
+        "*Budget*": "$5,000",
+        "*Channel*": "<#C1>",
+    }
+    assert "no changes since it was added" in all_mrkdwn(message)
+
+
+def test_show_done_milestone_has_actual_cost_variance_and_no_done_button():
+    milestone = make_milestone(
+        status="done",
+        completed_on=date(2026, 12, 18),
+        budget_minor=500000,
+        budget_currency="USD",
+        actual_cost_minor=550000,
+        actual_cost_currency="USD",
+    )
+
+    message = show_message(milestone, [], today=date(2026, 12, 20), tz=TZ)
+
+    assert_valid(message)
+    text = all_mrkdwn(message)
+    assert "*Actual cost*\n$5,500 — $500 over budget" in text
+    assert "*Completed on*\nDec 18 (3 days late)" in text
+    assert [button["action_id"] for button in actions_of(message)] == ["milestone_edit"]
+
+
+def test_show_lists_last_ten_changes_newest_first_in_the_channel_time_zone():
+    start = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    revisions = [
+        make_revision(
+            old=f"2026-12-{n:02d}", new=f"2026-12-{n + 1:02d}", at=start + timedelta(days=n), reason=None
+        )
+        for n in range(1, 26)
+    ]
+
+    message = show_message(make_milestone(), revisions, today=TODAY, tz=TZ)
+
+    assert_valid(message)
+    text = all_mrkdwn(message)
+    history = [line for line in text.split("\n") if " changed due date " in line]
+    assert len(history) == 10
+    assert history[0] == "Nov 26 · <@U1> changed due date Dec 25 → Dec 26"
+    assert history[-1] == "Nov 17 · <@U1> changed due date Dec 16 → Dec 17"
+    assert "…and 15 earlier changes." in text
+
+
+def test_show_counts_changes_the_caller_did_not_load():
+    revisions = [make_revision(reason=None) for _ in range(10)]
+
+    message = show_message(make_milestone(), revisions, today=TODAY, tz=TZ, total_revisions=42)
+
+    assert "…and 32 earlier changes." in all_mrkdwn(message)
+
+
+def test_show_dates_a_change_by_the_day_it_was_in_the_time_zone():
+    late_evening_in_la = make_revision(at=datetime(2026, 11, 26, 2, 0, tzinfo=UTC))
+
+    message = show_message(make_milestone(), [late_evening_in_la], today=TODAY, tz=TZ)
+
+    assert "Nov 25 · <@U1> changed due date Dec 15 → Dec 20 — _because vendor late_" in all_mrkdwn(message)
+
+
+@pytest.mark.parametrize(
+    ("field", "old", "new", "expected"),
+    [
+        ("budget", "500000 USD", "750000 USD", "changed budget $5,000 → $7,500"),
+        ("status", "on_track", "at_risk", "changed status 🟢 On track → 🟡 At risk"),
+        ("owner", "U1", "U2", "changed owner <@U1> → <@U2>"),
+        ("start", None, "2026-11-01", "set start to Nov 1"),
+        ("department", "Sales", None, "cleared department (was Sales)"),
+        ("title", "Beta", "Launch beta", "changed title Beta → Launch beta"),
+        ("actual_cost", None, "550000 USD", "set actual cost to $5,500"),
+    ],
+)
+def test_show_describes_each_kind_of_change(field, old, new, expected):
+    revision = make_revision(field=field, old=old, new=new, reason="because the board asked")
+
+    message = show_message(make_milestone(), [revision], today=TODAY, tz=TZ)
+
+    assert f"{expected} — _because the board asked_" in all_mrkdwn(message)
+
+
+def test_show_escapes_every_user_typed_value():
+    milestone = make_milestone(title=HOSTILE, department=HOSTILE)
+    revisions = [
+        make_revision(field="title", old=HOSTILE, new="Launch beta", reason=HOSTILE),
+        make_revision(field="owner", old="<!channel>", new="U2"),
+    ]
+
+    message = show_message(milestone, revisions, today=TODAY, tz=TZ)
+
+    assert_valid(message)
+    assert_defused(all_mrkdwn(message))
+    assert message.blocks[0]["type"] == "header"  # plain text: shows as typed, pings no one
+
+
+def test_show_buttons_carry_the_milestone_number():
+    message = show_message(make_milestone(), [], today=TODAY, tz=TZ)
+
+    buttons = actions_of(message)
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
+        ("milestone_done", "12", "Mark done"),
+        ("milestone_edit", "12", "Edit"),
+    ]
+
+
+def test_added_message_confirms_and_hints_at_next_steps():
+    message = added_message(make_milestone(budget_minor=500000, budget_currency="USD"), today=TODAY)
+
+    assert_valid(message)
+    assert message.text == "Added *#12* Launch beta — due Dec 15, owner <@U1>, budget $5,000."
+    hint = list(mrkdwn_texts(message.blocks))[-1]
+    assert "`/milestone update 12 due &lt;date&gt; because &lt;reason&gt;`" in hint
+    assert "`/milestone done 12`" in hint
+
+
+def test_added_message_escapes_the_title():
+    message = added_message(make_milestone(title=HOSTILE, owner_id=None, due_date=None), today=TODAY)
+
+    assert_defused(all_mrkdwn(message))
+    assert "no due date yet, no owner yet" in message.text
+
+
+def test_updated_message_lists_old_to_new_and_the_reason():
+    milestone = make_milestone(due_date=date(2026, 12, 20))
+    changes = [make_revision(), make_revision(field="owner", old="U1", new="U2")]
+
+    message = updated_message(milestone, changes, today=TODAY)
+
+    assert_valid(message)
+    text = all_mrkdwn(message)
+    assert "• due date: Dec 15 → Dec 20" in text
+    assert "• owner: <@U1> → <@U2>" in text
+    assert "Due Dec 20 (planned Dec 15, slipped 5 days) · _because vendor late_" in text
+
+
+def test_updated_message_without_changes_says_nothing_changed():
+    message = updated_message(make_milestone(), [], today=TODAY)
+
+    assert_valid(message)
+    assert message.text.startswith("Nothing to change on *#12*")
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "cost", "expected"),
+    [
+        (date(2026, 12, 15), 500000, "completed Dec 15, on time.\nCost $5,000 — on budget."),
+        (
+            date(2026, 12, 13),
+            450000,
+            "completed Dec 13, 2 days early against the plan of Dec 15.\nCost $4,500 — $500 under budget.",
+        ),
+        (
+            date(2026, 12, 16),
+            None,
+            "completed Dec 16, 1 day late against the plan of Dec 15.\n"
+            "Budget was $5,000; no actual cost recorded.",
+        ),
+    ],
+)
+def test_done_message_compares_with_plan_and_budget(completed_on, cost, expected):
+    milestone = make_milestone(
+        status="done",
+        completed_on=completed_on,
+        budget_minor=500000,
+        budget_currency="USD",
+        actual_cost_minor=cost,
+        actual_cost_currency="USD" if cost else None,
+    )
+
+    message = done_message(milestone, today=TODAY)
+
+    assert_valid(message)
+    assert message.blocks[0]["text"]["text"] == f"✅ *#12* Launch beta is done — {expected}"
+
+
+def test_done_message_shows_costs_in_other_currencies_without_a_variance():
+    milestone = make_milestone(
+        status="done",
+        completed_on=date(2026, 12, 15),
+        budget_minor=500000,
+        budget_currency="USD",
+        actual_cost_minor=300000,
+        actual_cost_currency="EUR",
+    )
+
+    message = done_message(milestone, today=TODAY)
+
+    assert "Cost €3,000 (budget $5,000)." in all_mrkdwn(message)
+
+
+def test_delete_confirm_asks_with_a_danger_button_and_a_cancel():
+    message = delete_confirm_message(make_milestone(title=HOSTILE), today=TODAY)
+
+    assert_valid(message)
+    assert_defused(all_mrkdwn(message))
+    delete, cancel = actions_of(message)
+    assert (delete["action_id"], delete["value"], delete["style"]) == ("delete_confirm", "12", "danger")
+    assert delete["text"]["text"] == "Delete #12"
+    assert delete["confirm"]["title"]["text"] == "Delete #12?"
+    assert (cancel["action_id"], cancel["value"]) == ("delete_cancel", "12")
+
+
+def test_delete_outcomes_name_the_milestone():
+    milestone = make_milestone(title=HOSTILE)
+
+    for message in (deleted_message(milestone), delete_cancelled_message(milestone)):
+        assert_valid(message)
+        assert_defused(all_mrkdwn(message))
+    assert deleted_message(make_milestone()).text == "🗑️ Deleted *#12* Launch beta."
+
+
+def test_not_found_points_to_the_list():
+    message = not_found_message(99)
+
+    assert_valid(message)
+    assert "*#99*" in message.text
+    assert "`/milestone list all`" in message.text
+
+
+def test_refused_names_owner_and_creator_once_each():
+    same = refused_message(action="delete", m=make_milestone(owner_id="U1", created_by="U1"))
+    both = refused_message(action="update", m=make_milestone(owner_id="U2", created_by="U1"))
+    nobody = refused_message(action="delete", m=make_milestone(owner_id=None, created_by="U1"))
+
+    assert same.text == "🔒 Only <@U1> or a workspace admin can delete *#12*."
+    assert both.text == "🔒 Only <@U2>, <@U1> or a workspace admin can update *#12*."
+    assert nobody.text == same.text
+    assert_valid(both)
