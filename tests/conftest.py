@@ -1,0 +1,166 @@
+"""Shared fixtures: a real database (SQLite and PostgreSQL), a frozen clock, and the app behind real HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import SQLModel
+from waitress import wasyncore
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.web import make_server, make_wsgi_app
+from storage.db import make_engine, upgrade
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SlackRequests
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MILESTONE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+# 10:00 in New York on a Wednesday: the default "now" of every test that does not set its own.
+DEFAULT_NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+class FrozenClock:
+    """A clock the test sets; the app reads it wherever it needs "now"."""
+
+    def __init__(self, now: datetime = DEFAULT_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A frozen clock at DEFAULT_NOW."""
+    return FrozenClock()
+
+
+def _postgres_database() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"milestone_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for the session: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'milestones.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def _migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(_migrated_engine: Engine) -> Iterator[Engine]:
+    """The session's database, emptied after each test."""
+    yield _migrated_engine
+    with _migrated_engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@dataclass
+class SlackApp:
+    """The app served over real HTTP, the fake Slack it talks to, and a signed-request client."""
+
+    fake: FakeSlack
+    requests: SlackRequests
+    clock: FrozenClock
+    engine: Engine
+    base_url: str
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1, with the usual test users."""
+    fake = FakeSlack()
+    fake.start()
+    fake.add_user("U1", tz="America/New_York", name="alice")
+    fake.add_user("U2", tz="Europe/Berlin", name="bob")
+    fake.add_user("U3", tz="Asia/Tokyo", name="carol")
+    fake.add_user("UADMIN", tz="UTC", name="admin", is_admin=True)
+    yield fake
+    assert not fake.invalid_payloads, (
+        f"the app sent Block Kit that Slack would refuse: {fake.invalid_payloads}"
+    )
+    fake.stop()
+
+
+@pytest.fixture
+def slack_app(fake_slack: FakeSlack, engine: Engine, clock: FrozenClock) -> Iterator[SlackApp]:
+    """The whole app over HTTP on 127.0.0.1, answering before responding so tests see every call at once."""
+    settings = Settings(
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        database_url=str(engine.url),
+    )
+    app = build_app(settings, engine=engine, clock=clock, process_before_response=True)
+    server = make_server(make_wsgi_app(app, engine=engine), host="127.0.0.1", port=0)
+    stop = threading.Event()
+
+    def serve() -> None:
+        # Short loop turns instead of server.run(), so the server stops between turns, not mid-select.
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        yield SlackApp(
+            fake=fake_slack,
+            requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack),
+            clock=clock,
+            engine=engine,
+            base_url=base_url,
+        )
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.close()
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    else:
+        yield from _postgres_database()
