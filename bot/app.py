@@ -1,0 +1,66 @@
+"""Build the Bolt app: credentials or OAuth, the Web API base URL, the shared Deps, and every listener."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_bolt import App, BoltContext
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.deps import Clock, Deps
+from bot.listeners import register_listeners
+from bot.people import People
+
+# Keep in step with manifest.yml (tests/test_manifest.py checks both against the code).
+BOT_SCOPES = ["commands", "chat:write", "users:read"]
+OAUTH_STATE_SECONDS = 600
+
+
+def wall_clock() -> datetime:
+    """Now, in UTC: the only place the app reads the wall clock."""
+    return datetime.now(UTC)
+
+
+def build_app(
+    settings: Settings, *, engine: Engine, clock: Clock = wall_clock, process_before_response: bool = False
+) -> App:
+    """The Bolt app for these settings, with every listener registered."""
+    deps = Deps(engine=engine, people=People(default_timezone=settings.default_timezone), clock=clock)
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
+    oauth_settings = None
+    if settings.uses_oauth:
+        oauth_settings = OAuthSettings(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            scopes=BOT_SCOPES,
+            installation_store=SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=engine),
+            state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+        )
+    app = App(
+        client=None if settings.uses_oauth else client,
+        token=None,
+        signing_secret=settings.signing_secret,
+        oauth_settings=oauth_settings,
+        process_before_response=process_before_response,
+        # Socket Mode has no signatures to check; HTTP always does.
+        request_verification_enabled=settings.app_token is None,
+    )
+    if settings.uses_oauth:
+        app.client.base_url = settings.slack_api_url
+    app.use(_with_deps(deps))
+    register_listeners(app)
+    return app
+
+
+def _with_deps(deps: Deps) -> Callable[..., None]:
+    def put_deps_in_context(context: BoltContext, next: Callable[[], None]) -> None:
+        context["deps"] = deps
+        next()
+
+    return put_deps_in_context

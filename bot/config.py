@@ -1,0 +1,79 @@
+"""Settings read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite:///milestones.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(ValueError):
+    """Raised when the environment cannot run the bot; the message says which variable to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    port: int = 3000
+    default_timezone: str = "UTC"
+
+    @property
+    def uses_oauth(self) -> bool:
+        """True when the app installs into many workspaces through OAuth."""
+        return bool(self.client_id and self.client_secret)
+
+    def check(self) -> None:
+        """Refuse settings that cannot serve, with a message naming what is missing."""
+        if not self.signing_secret and not self.app_token:
+            raise ConfigError("Set SLACK_SIGNING_SECRET (see .env.example).")
+        if not self.uses_oauth and not self.bot_token:
+            raise ConfigError("Set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth.")
+
+
+def normalise_database_url(url: str) -> str:
+    """Let `postgres://` and `postgresql://` URLs (as Heroku gives them) use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read settings from `environ` (default: the process environment after loading `.env`)."""
+    if environ is None:
+        load_dotenv()
+        environ = dict(os.environ)
+    zone = environ.get("DEFAULT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        message = f"DEFAULT_TIMEZONE={zone!r} is not an IANA time zone such as Europe/Berlin."
+        raise ConfigError(message) from error
+    port = environ.get("PORT") or "3000"
+    if not port.isdigit():
+        raise ConfigError(f"PORT={port!r} is not a port number.")
+    api_url = environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    return Settings(
+        bot_token=environ.get("SLACK_BOT_TOKEN") or None,
+        signing_secret=environ.get("SLACK_SIGNING_SECRET") or None,
+        app_token=environ.get("SLACK_APP_TOKEN") or None,
+        client_id=environ.get("SLACK_CLIENT_ID") or None,
+        client_secret=environ.get("SLACK_CLIENT_SECRET") or None,
+        slack_api_url=api_url if api_url.endswith("/") else api_url + "/",
+        database_url=normalise_database_url(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        port=int(port),
+        default_timezone=zone,
+    )

@@ -1,0 +1,182 @@
+"""`/milestone`: parse, call a service, render the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.core import services
+from bot.core.commands import (
+    AddCommand,
+    Command,
+    CommandError,
+    DeleteCommand,
+    DoneCommand,
+    HelpCommand,
+    LaterCommand,
+    ListCommand,
+    ShowCommand,
+    UpdateCommand,
+)
+from bot.core.grammar import parse_command
+from bot.core.listing import list_milestones
+from bot.deps import Deps, deps_of, workspace_of
+from bot.listeners.outcomes import explain_failure
+from bot.listeners.replies import answer
+from bot.people import Person
+from bot.render import milestones as render
+from bot.render.errors import error_message
+from bot.render.help import help_message, later_message
+from bot.render.message import Message
+from bot.render.modals import milestone_modal
+from storage.models import Milestone
+from storage.workspace import Workspace
+
+
+def register(app: App) -> None:
+    """Register the slash command."""
+    app.command("/milestone")(milestone_command)
+
+
+def milestone_command(
+    ack: Ack, command: dict, respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    """Handle `/milestone …`: every outcome, good or bad, is one short answer."""
+    ack()
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=command["user_id"])
+    now = deps.clock().astimezone(person.zone)
+    try:
+        parsed = parse_command(command.get("text") or "", now=now, user_id=person.user_id)
+        run = _Run(deps=deps, workspace=workspace, person=person, now=now, client=client, command=command)
+        message, public = run.dispatch(parsed)
+    except CommandError as error:
+        answer(respond, error_message(error.message, example=error.example))
+        return
+    except (services.MilestoneNotFound, services.NotAllowed, services.NothingChanged) as failure:
+        answer(respond, explain_failure(failure))
+        return
+    if message is not None:
+        answer(respond, message, public=public)
+
+
+class _Run:
+    """One command's context: who asks, where, and when."""
+
+    def __init__(
+        self,
+        *,
+        deps: Deps,
+        workspace: Workspace,
+        person: Person,
+        now: datetime,
+        client: WebClient,
+        command: dict,
+    ) -> None:
+        self.deps = deps
+        self.workspace = workspace
+        self.person = person
+        self.now = now
+        self.today = now.date()
+        self.client = client
+        self.command = command
+        self.channel_id: str = command["channel_id"]
+        self.actor = person.actor
+
+    def dispatch(self, parsed: Command) -> tuple[Message | None, bool]:
+        """The answer to send (None when a modal opened instead) and whether the channel should see it."""
+        match parsed:
+            case HelpCommand(topic=topic):
+                return help_message(topic), False
+            case LaterCommand(verb=verb):
+                return later_message(verb), False
+            case AddCommand(fields=fields) if fields.is_empty():
+                self._open_modal(mode="add", milestone=None)
+                return None, False
+            case AddCommand(fields=fields):
+                milestone = services.add_milestone(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    channel_id=self.channel_id,
+                    actor=self.actor,
+                    fields=fields,
+                    timezone=self.person.timezone,
+                    now=self.now,
+                )
+                return render.added_message(milestone, today=self.today), True
+            case ListCommand():
+                return self._list(parsed), False
+            case ShowCommand(number=number):
+                milestone, revisions, total = services.milestone_history(
+                    engine=self.deps.engine, workspace=self.workspace, number=number
+                )
+                return render.show_message(
+                    milestone, revisions, total_revisions=total, today=self.today, tz=self.person.zone
+                ), False
+            case UpdateCommand(number=number) if parsed.is_empty():
+                milestone = services.check_may_change(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    number=number,
+                    actor=self.actor,
+                    action="update",
+                )
+                self._open_modal(mode="update", milestone=milestone)
+                return None, False
+            case UpdateCommand(number=number, fields=fields, status=status, reason=reason):
+                change = services.update_milestone(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    number=number,
+                    actor=self.actor,
+                    fields=fields,
+                    status=status,
+                    reason=reason,
+                    now=self.now,
+                )
+                return render.updated_message(change.milestone, change.revisions, today=self.today), True
+            case DoneCommand(number=number, completed_on=completed_on, cost=cost):
+                change = services.complete_milestone(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    number=number,
+                    actor=self.actor,
+                    completed_on=completed_on or self.today,
+                    cost=cost,
+                    now=self.now,
+                )
+                return render.done_message(change.milestone, today=self.today), True
+            case DeleteCommand(number=number):
+                milestone = services.check_may_change(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    number=number,
+                    actor=self.actor,
+                    action="delete",
+                )
+                return render.delete_confirm_message(milestone, today=self.today), False
+        raise AssertionError(f"unhandled command {parsed!r}")
+
+    def _list(self, parsed: ListCommand) -> Message:
+        listing = list_milestones(
+            engine=self.deps.engine,
+            workspace=self.workspace,
+            channel_id=self.channel_id,
+            user_id=self.person.user_id,
+            request=parsed,
+            today=self.today,
+        )
+        return render.list_message(
+            listing.milestones,
+            heading=listing.heading,
+            total=listing.total,
+            today=self.today,
+            empty_hint="Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`",
+        )
+
+    def _open_modal(self, *, mode: str, milestone: Milestone | None) -> None:
+        view = milestone_modal(mode=mode, channel_id=self.channel_id, milestone=milestone, today=self.today)
+        self.client.views_open(trigger_id=self.command["trigger_id"], view=view)

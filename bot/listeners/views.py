@@ -1,0 +1,95 @@
+"""Modal submissions: the add and edit forms."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.core import services
+from bot.core.commands import CommandError
+from bot.deps import deps_of, workspace_of
+from bot.listeners.outcomes import explain_failure
+from bot.listeners.replies import post_to_channel
+from bot.render import milestones as render
+from bot.render.modals import ModalErrors, read_milestone_modal
+
+
+def register(app: App) -> None:
+    """Register the modal handlers."""
+    app.view("milestone_add")(submit_add)
+    app.view("milestone_update")(submit_update)
+
+
+def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """Validate the form field by field; add the milestone and announce it in its channel."""
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    now = deps.clock().astimezone(person.zone)
+    channel_id = json.loads(view["private_metadata"])["channel_id"]
+    try:
+        form = read_milestone_modal(view["state"]["values"], now=now, mode="add")
+    except ModalErrors as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    ack()
+    milestone = services.add_milestone(
+        engine=deps.engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        actor=person.actor,
+        fields=form.fields,
+        timezone=person.timezone,
+        now=now,
+    )
+    post_to_channel(
+        client,
+        channel_id=channel_id,
+        user_id=person.user_id,
+        message=render.added_message(milestone, today=now.date()),
+    )
+
+
+def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """Validate the edit form against the milestone as it is now; save what changed, with the reason."""
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    now = deps.clock().astimezone(person.zone)
+    number = json.loads(view["private_metadata"])["number"]
+    try:
+        current = services.get_milestone(engine=deps.engine, workspace=workspace, number=number)
+        form = read_milestone_modal(view["state"]["values"], now=now, mode="update", current=current)
+    except services.MilestoneNotFound:
+        ack(response_action="errors", errors={"title": f"#{number} was deleted meanwhile."})
+        return
+    except ModalErrors as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    try:
+        change = services.update_milestone(
+            engine=deps.engine,
+            workspace=workspace,
+            number=number,
+            actor=person.actor,
+            fields=form.fields,
+            cleared=form.cleared,
+            status=form.status,
+            reason=form.reason,
+            source="modal",
+            now=now,
+        )
+    except services.NothingChanged:
+        ack()
+        return
+    except services.NotAllowed as refused:
+        ack(response_action="errors", errors={"title": explain_failure(refused).text})
+        return
+    except CommandError as invalid:
+        ack(response_action="errors", errors={"start": invalid.message})
+        return
+    ack()
+    message = render.updated_message(change.milestone, change.revisions, today=now.date())
+    post_to_channel(client, channel_id=change.milestone.channel_id, user_id=person.user_id, message=message)

@@ -1,0 +1,78 @@
+"""Who is asking: their time zone and whether they are a workspace admin, from `users.info`, cached."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.services import Actor
+from storage.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+
+_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the bot needs to know of a Slack user."""
+
+    user_id: str
+    timezone: str
+    is_admin: bool
+
+    @property
+    def actor(self) -> Actor:
+        """The person as the services see them, for permission checks."""
+        return Actor(user_id=self.user_id, is_admin=self.is_admin)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's time zone as a ZoneInfo."""
+        return ZoneInfo(self.timezone)
+
+
+class People:
+    """A per-process cache of `users.info`; a person's zone or role changes rarely, an hour's lag is fine."""
+
+    def __init__(self, *, default_timezone: str) -> None:
+        self._default_timezone = default_timezone
+        self._cache: dict[tuple[str, str, str], tuple[float, Person]] = {}
+        self._lock = threading.Lock()
+
+    def lookup(self, client: WebClient, *, workspace: Workspace, user_id: str) -> Person:
+        """The person, from the cache or `users.info`; on any Slack error, a non-admin in the default zone."""
+        key = (workspace.enterprise_id, workspace.team_id, user_id)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and time.monotonic() - cached[0] < _TTL_SECONDS:
+            return cached[1]
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+            return Person(user_id=user_id, timezone=self._default_timezone, is_admin=False)
+        person = Person(
+            user_id=user_id,
+            timezone=_known_zone(user.get("tz"), default=self._default_timezone),
+            is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        )
+        with self._lock:
+            self._cache[key] = (time.monotonic(), person)
+        return person
+
+
+def _known_zone(name: str | None, *, default: str) -> str:
+    if not name:
+        return default
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+    return name
