@@ -6,6 +6,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from waitress import wasyncore
 
 from bot.app import build_app
 from bot.config import Settings
-from bot.web import make_server, make_wsgi_app
+from bot.web import WSGIApp, make_server, make_wsgi_app
 from storage.db import make_engine, upgrade
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackRequests
@@ -129,7 +130,20 @@ def slack_app(fake_slack: FakeSlack, engine: Engine, clock: FrozenClock) -> Iter
         database_url=str(engine.url),
     )
     app = build_app(settings, engine=engine, clock=clock, process_before_response=True)
-    server = make_server(make_wsgi_app(app, engine=engine), host="127.0.0.1", port=0)
+    with serving(make_wsgi_app(app, engine=engine)) as base_url:
+        yield SlackApp(
+            fake=fake_slack,
+            requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack),
+            clock=clock,
+            engine=engine,
+            base_url=base_url,
+        )
+
+
+@contextmanager
+def serving(app: WSGIApp) -> Iterator[str]:
+    """Serve a WSGI app with waitress on a free 127.0.0.1 port; yields its base URL."""
+    server = make_server(app, host="127.0.0.1", port=0)
     stop = threading.Event()
 
     def serve() -> None:
@@ -139,22 +153,12 @@ def slack_app(fake_slack: FakeSlack, engine: Engine, clock: FrozenClock) -> Iter
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    base_url = f"http://127.0.0.1:{server.effective_port}"
     try:
-        yield SlackApp(
-            fake=fake_slack,
-            requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack),
-            clock=clock,
-            engine=engine,
-            base_url=base_url,
-        )
+        yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         stop.set()
         thread.join(timeout=5)
         server.close()
-
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,0 +1,125 @@
+"""Buttons and modals end to end: edit form with a reason, mark done, Home tab, caching, OAuth pages."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from datetime import date
+
+from sqlmodel import Session, select
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.web import make_wsgi_app
+from storage.models import Milestone, Revision
+from tests.conftest import SlackApp, serving
+from tests.support.slack_requests import date_value, text_value, user_value
+
+
+def only_milestone(app: SlackApp) -> Milestone:
+    with Session(app.engine) as session:
+        return session.exec(select(Milestone)).one()
+
+
+def state_values(view: dict) -> dict:
+    """The modal's state as Slack would send it back untouched: every input's initial value."""
+    values: dict = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        if kind == "datepicker":
+            value = date_value(element.get("initial_date"))
+        elif kind == "users_select":
+            value = user_value(element.get("initial_user"))
+        elif kind == "static_select":
+            value = {"type": kind, "selected_option": element.get("initial_option")}
+        else:
+            value = text_value(element.get("initial_value"))
+        values[block["block_id"]] = {element["action_id"]: value}
+    return values
+
+
+def test_edit_modal_saves_a_new_date_with_the_reason(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15 owner <@U1|alice>")
+    slack_app.requests.command("update 1")
+    view = slack_app.fake.last("views.open").params["view"]
+    assert view["callback_id"] == "milestone_update"
+    values = state_values(view)
+    values["due"]["due"] = date_value("2026-12-22")
+    values["reason"]["reason"] = text_value("Vendor slipped")
+    reply = slack_app.requests.view_submission(
+        callback_id="milestone_update", values=values, private_metadata=view["private_metadata"]
+    )
+    assert reply.status == 200
+    milestone = only_milestone(slack_app)
+    assert (milestone.due_date, milestone.baseline_due_date) == (date(2026, 12, 22), date(2026, 12, 15))
+    with Session(slack_app.engine) as session:
+        [revision] = session.exec(select(Revision)).all()
+    assert (revision.field, revision.reason, revision.source) == ("due", "Vendor slipped", "modal")
+    assert slack_app.fake.last("chat.postMessage").params["channel"] == "C1"
+
+
+def test_unchanged_edit_form_changes_nothing(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15")
+    slack_app.requests.command("update 1")
+    view = slack_app.fake.last("views.open").params["view"]
+    slack_app.requests.view_submission(
+        callback_id="milestone_update", values=state_values(view), private_metadata=view["private_metadata"]
+    )
+    with Session(slack_app.engine) as session:
+        assert session.exec(select(Revision)).all() == []
+
+
+def test_update_modal_is_refused_to_others(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta", user="U1")
+    slack_app.requests.command("update 1", user="U3")
+    assert slack_app.fake.calls_to("views.open") == []
+    assert "<@U1>" in slack_app.fake.last("response_url").params["text"]
+
+
+def test_show_buttons_mark_done_and_open_the_editor(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15")
+    slack_app.requests.command("show 1")
+    buttons = [
+        element["action_id"]
+        for block in slack_app.fake.last("response_url").params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert buttons == ["milestone_done", "milestone_edit"]
+    slack_app.requests.block_action(action_id="milestone_edit", value="1")
+    assert slack_app.fake.last("views.open").params["view"]["callback_id"] == "milestone_update"
+    slack_app.requests.block_action(action_id="milestone_done", value="1")
+    milestone = only_milestone(slack_app)
+    assert (milestone.status, milestone.completed_on) == ("done", date(2026, 11, 25))
+
+
+def test_users_info_is_asked_once_per_person(slack_app: SlackApp) -> None:
+    for _ in range(3):
+        slack_app.requests.command("list")
+    assert len(slack_app.fake.calls_to("users.info")) == 1
+
+
+def test_home_tab_lists_the_persons_milestones(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15 owner <@U2|bob>")
+    slack_app.requests.event({"type": "app_home_opened", "user": "U2", "channel": "D1", "tab": "home"})
+    published = slack_app.fake.last("views.publish").params
+    assert published["user_id"] == "U2"
+    assert "Launch beta" in json.dumps(published["view"])
+
+
+def test_oauth_install_page_is_served_when_configured(slack_app: SlackApp) -> None:
+    settings = Settings(
+        client_id="111.222",
+        client_secret="shh",
+        signing_secret="secret",
+        slack_api_url=slack_app.fake.api_url,
+    )
+    app = build_app(settings, engine=slack_app.engine)
+    with serving(make_wsgi_app(app, engine=slack_app.engine)) as base_url:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{base_url}/slack/install", timeout=5) as response:
+            page = response.read().decode()
+    assert "https://slack.com/oauth/v2/authorize" in page and "111.222" in page
