@@ -43,6 +43,8 @@ class Milestone(SQLModel, table=True):
     created_by: str = Field(max_length=32)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # When the due date was last set: reminders that fell due before it are not sent.
+    due_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class Revision(SQLModel, table=True):
@@ -79,5 +81,99 @@ class ChannelSettings(SQLModel, table=True):
     review_weekday: int = Field(default=0)  # Monday, as date.weekday()
     review_time: str = Field(default="09:00", max_length=5)
     paused: bool = Field(default=False)
+    paused_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+DELIVERY_STATES = ("pending", "claimed", "sent", "failed", "skipped")
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox: one message owed to a channel, posted at most once however many instances run."""
+
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_delivery_key"),
+        # Dispatch asks "what is pending and due, or claimed with an expired lease".
+        Index("ix_delivery_state_not_before", "state", "not_before"),
+        Index("ix_delivery_channel", "enterprise_id", "team_id", "channel_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    kind: str = Field(max_length=16)  # reminder | checkin
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="CASCADE")
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id", ondelete="CASCADE")
+    payload: str  # JSON {"text": …, "blocks": […]}
+    not_before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = Field(default=0)
+    lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CheckIn(SQLModel, table=True):
+    """A channel's weekly review-and-revise message: one per channel and ISO week."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "team_id", "channel_id", "week", name="uq_checkin_channel_week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    week: str = Field(max_length=8)  # ISO week, e.g. 2026-W48
+    milestone_ids: str = Field(default="[]")  # JSON list: the milestones the check-in asked about
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class CheckInAnswer(SQLModel, table=True):
+    """Someone's button press on a check-in: what they said of one milestone."""
+
+    __tablename__ = "checkin_answer"
+    __table_args__ = (Index("ix_checkin_answer_checkin", "checkin_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="checkin.id", ondelete="CASCADE")
+    milestone_id: int = Field(foreign_key="milestone.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    status: str = Field(max_length=16)  # on_track | at_risk | blocked | done | new_date
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class CheckInNote(SQLModel, table=True):
+    """A thread reply to a check-in, kept on the milestones it names, its author's, or the check-in."""
+
+    __tablename__ = "checkin_note"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "message_ts", "milestone_id", name="uq_checkin_note_message"),
+        Index("ix_checkin_note_milestone", "milestone_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="checkin.id", ondelete="CASCADE")
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="CASCADE")
+    user_id: str = Field(max_length=32)
+    text: str = Field(max_length=4000)
+    message_ts: str = Field(max_length=32)
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Event ids already handled: Slack retries what it thinks failed, and a retry must change nothing."""
+
+    __tablename__ = "processed_event"
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

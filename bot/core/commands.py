@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Literal
 
 from bot.core.money import Money
@@ -84,8 +84,34 @@ class DeleteCommand:
 
 
 @dataclass(frozen=True)
+class SettingsChange:
+    """Channel settings to change; None means "leave as is"."""
+
+    timezone: str | None = None
+    reminder_days: tuple[int, ...] | None = None  # days before the due date; () turns them off
+    reminder_time: time | None = None
+    review_weekday: int | None = None  # 0 = Monday, as date.weekday()
+    review_time: time | None = None
+    paused: bool | None = None
+
+    def is_empty(self) -> bool:
+        """True when nothing is to change."""
+        return all(value is None for value in vars(self).values())
+
+
+@dataclass(frozen=True)
+class SettingsCommand:
+    change: SettingsChange  # empty: open the settings modal
+
+
+@dataclass(frozen=True)
+class ReviewCommand:
+    """Post the channel's review-and-revise check-in now."""
+
+
+@dataclass(frozen=True)
 class LaterCommand:
-    """A verb of the grammar that this version does not do yet (settings, review, report, export, import)."""
+    """A verb of the grammar that this version does not do yet (report, export, import)."""
 
     verb: str
     args: str = ""
@@ -99,5 +125,7 @@ Command = (
     | UpdateCommand
     | DoneCommand
     | DeleteCommand
+    | SettingsCommand
+    | ReviewCommand
     | LaterCommand
 )

@@ -96,6 +96,7 @@ def add_milestone(
                     start_date=fields.start,
                     due_date=fields.due,
                     baseline_due_date=fields.due,
+                    due_changed_at=now if fields.due else None,
                     budget_minor=fields.budget.minor if fields.budget else None,
                     budget_currency=fields.budget.currency if fields.budget else None,
                     created_by=actor.user_id,
@@ -176,6 +177,8 @@ def update_milestone(
                 f"({milestone.due_date.isoformat()}).",
                 example=f"/milestone update {number} start {milestone.due_date.isoformat()}",
             )
+        if any(revision.field == "due" for revision in revisions):
+            milestone.due_changed_at = now
         if milestone.baseline_due_date is None:
             milestone.baseline_due_date = milestone.due_date
         session.add(milestone)
