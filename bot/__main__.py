@@ -6,10 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.deps import wall_clock
 from storage.db import is_sqlite, make_engine, schema_is_current, upgrade
 
 logger = logging.getLogger("bot")
@@ -28,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "serve":
             return _serve(settings, port=args.port or settings.port, with_scheduler=not args.no_scheduler)
+        if args.command == "tick":
+            return _tick(settings, now=args.now)
     except ConfigError as error:
         print(f"milestone-bot: {error}", file=sys.stderr)
         return 2
@@ -41,9 +45,36 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)")
     serve.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run reminders in this process")
+    tick = commands.add_parser("tick", help="one scheduler pass (plan and post what is due), then exit")
+    tick.add_argument(
+        "--now", type=_aware_datetime, default=None, help="ISO-8601 time to run at (default: now)"
+    )
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
     return parser
+
+
+def _aware_datetime(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not ISO-8601, e.g. 2026-12-15T09:00:00+00:00"
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _tick(settings: Settings, *, now: datetime | None) -> int:
+    from bot.clients import clients_for
+    from bot.tick import run_tick
+
+    engine = prepare_database(settings)
+    clients = clients_for(settings, engine=engine)
+    tick = run_tick(
+        engine=engine, clients=clients, now=now or wall_clock(), default_timezone=settings.default_timezone
+    )
+    print(tick.summary())
+    return 0
 
 
 def prepare_database(settings: Settings) -> Engine:
@@ -63,6 +94,16 @@ def _serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
     settings.check()
     engine = prepare_database(settings)
     app = build_app(settings, engine=engine)
+    if with_scheduler:
+        from bot.clients import clients_for
+        from bot.tick import start_scheduler
+
+        start_scheduler(
+            engine=engine,
+            clients=clients_for(settings, engine=engine),
+            default_timezone=settings.default_timezone,
+        )
+        logger.info("scheduler running: reminders and check-ins every 30 s")
     if settings.app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

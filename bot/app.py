@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -13,18 +12,13 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from bot.deps import Clock, Deps
+from bot.deps import Clock, Deps, wall_clock
 from bot.listeners import register_listeners
 from bot.people import People
 
 # Keep in step with manifest.yml (tests/test_manifest.py checks both against the code).
-BOT_SCOPES = ["commands", "chat:write", "users:read"]
+BOT_SCOPES = ["commands", "chat:write", "users:read", "channels:history", "groups:history"]
 OAUTH_STATE_SECONDS = 600
-
-
-def wall_clock() -> datetime:
-    """Now, in UTC: the only place the app reads the wall clock."""
-    return datetime.now(UTC)
 
 
 def build_app(

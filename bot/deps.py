@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_bolt import BoltContext
 from sqlalchemy import Engine
@@ -22,6 +22,11 @@ class Deps:
     engine: Engine
     people: People
     clock: Clock
+
+
+def wall_clock() -> datetime:
+    """Now, in UTC: the only place the app reads the wall clock."""
+    return datetime.now(UTC)
 
 
 def deps_of(context: BoltContext) -> Deps:

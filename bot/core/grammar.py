@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot.core.commands import (
@@ -20,20 +20,21 @@ from bot.core.commands import (
     ListCommand,
     ListScope,
     MilestoneFields,
+    ReviewCommand,
     ShowCommand,
-    Status,
     UpdateCommand,
 )
-from bot.core.dates import DateError, Prefer, format_date, parse_date
-from bot.core.money import Money, MoneyError, parse_money
-from bot.core.text import TextError, clean_field, has_control_characters
-from bot.core.tokens import Clause, Token, TokenError, mention_id, plain_text, shown, split_clauses, tokenize
+from bot.core.dates import format_date
+from bot.core.fields import FIELDS, Request, Unreadable, read_field, read_text
+from bot.core.settings_grammar import SETTINGS_EXAMPLE, parse_settings
+from bot.core.text import has_control_characters
+from bot.core.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
 
 MAX_COMMAND_LENGTH = 4000
 VERBS = ("help", "add", "list", "show", "update", "done", "delete", "settings", "review", "report", "export",
          "import")  # fmt: skip
 HELP_TOPICS = (*VERBS, "dates", "budget", "status")
-LATER_VERBS = ("settings", "review", "report", "export", "import")
+LATER_VERBS = ("report", "export", "import")
 
 _EXAMPLES = {
     "help": "/milestone help add",
@@ -43,6 +44,8 @@ _EXAMPLES = {
     "update": "/milestone update 12 due Jan 20 because the vendor slipped",
     "done": "/milestone done 12 on Dec 3 cost $4,500",
     "delete": "/milestone delete 12",
+    "settings": SETTINGS_EXAMPLE,
+    "review": "/milestone review",
 } | {verb: f"/milestone {verb}" for verb in LATER_VERBS}
 # Words people reach for instead of a verb; only ever suggested, never acted on.
 _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info": "show", "edit": "update",
@@ -59,71 +62,10 @@ _UPDATE_KEYWORDS = {keyword: field for keyword, field in _ADD_KEYWORDS.items() i
     "because": "reason",
 }
 _DONE_KEYWORDS = {"on": "completed_on", "cost": "cost"}
-
-
-@dataclass(frozen=True)
-class _Field:
-    """How errors name a field, what its clause needs, and a correct clause to copy."""
-
-    name: str
-    needs: str
-    example: str
-    max_length: int = 0  # text fields only
-
-
-_FIELDS = {
-    "title": _Field("title", "the new title", "title Launch beta v2", max_length=150),
-    "due": _Field("due date", "a date", "due Dec 15"),
-    "start": _Field("start date", "a date", "start Dec 1"),
-    "owner_id": _Field("owner", "a person", "owner @alice"),
-    "budget": _Field("budget", "an amount", "budget $5,000"),
-    "department": _Field("department", "a name", "dept Marketing", max_length=80),
-    "status": _Field("status", "a status", "status at risk"),
-    "reason": _Field("reason", "a reason", "due Jan 20 because the vendor slipped", max_length=500),
-    "completed_on": _Field("done date", "a date", "on Dec 3"),
-    "cost": _Field("cost", "an amount", "cost $4,500"),
-}
-_STATUSES: dict[str, Status] = {
-    "ontrack": "on_track",
-    "atrisk": "at_risk",
-    "blocked": "blocked",
-    "open": "open",
-}
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine", "overdue": "overdue",
                                       "upcoming": "upcoming", "done": "done", "all": "all",
                                       "channel": "channel"}  # fmt: skip
 _NUMBER = re.compile(r"#?([0-9]+)")
-
-
-@dataclass(frozen=True)
-class _Request:
-    """One command being read: its text, who sent it, and when, for examples and relative dates."""
-
-    source: str
-    verb: str
-    now: datetime
-    user_id: str
-    default_currency: str
-    number: int | None = None
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    def error(self, message: str, *, field: str | None = None, unreadable: bool = False) -> CommandError:
-        """A CommandError whose example shows this verb, with `field` written correctly when given."""
-        kind = _Unreadable if unreadable else CommandError
-        return kind(message, example=self._example(field))
-
-    def _example(self, field: str | None) -> str:
-        if field is None or (self.verb, field) == ("add", "title"):
-            return _EXAMPLES[self.verb]
-        subject = {"add": "Launch beta", "list": ""}.get(self.verb, str(self.number or 12))
-        return " ".join(part for part in ("/milestone", self.verb, subject, _FIELDS[field].example) if part)
-
-
-class _Unreadable(CommandError):
-    """A clause value that is not a date, amount or person at all: perhaps title words after a keyword."""
 
 
 def parse_command(text: str, *, now: datetime, user_id: str, default_currency: str = "USD") -> Command:
@@ -148,7 +90,14 @@ def parse_command(text: str, *, now: datetime, user_id: str, default_currency: s
     verb = tokens[0].word
     if verb not in _PARSERS:
         raise _unknown_verb(tokens[0])
-    request = _Request(source=text, verb=verb, now=now, user_id=user_id, default_currency=default_currency)
+    request = Request(
+        source=text,
+        verb=verb,
+        example=_EXAMPLES[verb],
+        now=now,
+        user_id=user_id,
+        default_currency=default_currency,
+    )
     try:
         return _PARSERS[verb](tokens[1:], request)
     except TokenError as error:
@@ -172,19 +121,31 @@ def _unknown_verb(token: Token) -> CommandError:
     return CommandError(message, example="/milestone help")
 
 
-def _parse_help(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_help(tokens: Sequence[Token], request: Request) -> Command:
     if not tokens:
         return HelpCommand()
     topic = _HELP_ALIASES.get(tokens[0].word, tokens[0].word)
     return HelpCommand(topic if topic in HELP_TOPICS else None)
 
 
-def _parse_later(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_later(tokens: Sequence[Token], request: Request) -> Command:
     args = request.source[tokens[0].start :].strip() if tokens else ""
     return LaterCommand(request.verb, args=args)
 
 
-def _parse_add(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_settings(tokens: Sequence[Token], request: Request) -> Command:
+    return parse_settings(tokens, source=request.source)
+
+
+def _parse_review(tokens: Sequence[Token], request: Request) -> Command:
+    if tokens:
+        rest = shown(request.source[tokens[0].start :])
+        move = "to change the weekly review's day, use `/milestone settings review fri 16:00`"
+        raise request.error(f"`review` posts the check-in now and takes nothing more, not {rest}; {move}.")
+    return ReviewCommand()
+
+
+def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
     if not tokens:
         return AddCommand(MilestoneFields())
     lead, clauses = split_clauses(
@@ -198,19 +159,19 @@ def _parse_add(tokens: Sequence[Token], request: _Request) -> Command:
     if not lead.tokens:
         starts = f" (quote it if it starts with `{clauses[0].keyword}`)" if clauses[0].keyword else ""
         raise request.error(f"Give the milestone a title first{starts}.")
-    title = _read_text(replace(lead, field="title"), request)
+    title = read_text(replace(lead, field="title"), request)
     title_was_quoted = len(lead.tokens) == 1 and lead.tokens[0].quoted
     values = _read_clauses(clauses, request, hint_quoting=not title_was_quoted)
     return AddCommand(MilestoneFields(title=title, **values))
 
 
-def _parse_list(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_list(tokens: Sequence[Token], request: Request) -> Command:
     if not tokens:
         return ListCommand()
     first = tokens[0]
     if first.word in ("dept", "department"):
         lead, _ = split_clauses(tokens[1:], source=request.source, keywords={}, lead_is_text=True)
-        return ListCommand("dept", department=_read_text(replace(lead, field="department"), request))
+        return ListCommand("dept", department=read_text(replace(lead, field="department"), request))
     if len(tokens) > 1:
         rest = request.source[tokens[1].start :]
         raise request.error(f"`list` takes one filter; I don't know what {shown(rest)} is for.")
@@ -229,15 +190,15 @@ def _parse_list(tokens: Sequence[Token], request: _Request) -> Command:
     )
 
 
-def _parse_show(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_show(tokens: Sequence[Token], request: Request) -> Command:
     return ShowCommand(_only_number(tokens, request))
 
 
-def _parse_delete(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_delete(tokens: Sequence[Token], request: Request) -> Command:
     return DeleteCommand(_only_number(tokens, request))
 
 
-def _parse_update(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_update(tokens: Sequence[Token], request: Request) -> Command:
     request = replace(request, number=_number(tokens, request))
     lead, clauses = split_clauses(
         tokens[1:],
@@ -259,7 +220,7 @@ def _parse_update(tokens: Sequence[Token], request: _Request) -> Command:
     return command
 
 
-def _parse_done(tokens: Sequence[Token], request: _Request) -> Command:
+def _parse_done(tokens: Sequence[Token], request: Request) -> Command:
     request = replace(request, number=_number(tokens, request))
     lead, clauses = split_clauses(
         tokens[1:], source=request.source, keywords=_DONE_KEYWORDS, bare_amount="cost"
@@ -269,7 +230,7 @@ def _parse_done(tokens: Sequence[Token], request: _Request) -> Command:
     return DoneCommand(request.number or 0, completed_on=values.get("completed_on"), cost=values.get("cost"))
 
 
-def _only_number(tokens: Sequence[Token], request: _Request) -> int:
+def _only_number(tokens: Sequence[Token], request: Request) -> int:
     number = _number(tokens, request)
     if len(tokens) > 1:
         rest = request.source[tokens[1].start :]
@@ -277,7 +238,7 @@ def _only_number(tokens: Sequence[Token], request: _Request) -> int:
     return number
 
 
-def _number(tokens: Sequence[Token], request: _Request) -> int:
+def _number(tokens: Sequence[Token], request: Request) -> int:
     """The milestone number that follows the verb: `12` or `#12`."""
     if not tokens:
         raise request.error(f"Which milestone? Give its number, like `/milestone {request.verb} 12`.")
@@ -292,13 +253,13 @@ def _number(tokens: Sequence[Token], request: _Request) -> int:
     return int(digits)
 
 
-def _refuse_lead(lead: Clause, request: _Request, *, expected: str) -> None:
+def _refuse_lead(lead: Clause, request: Request, *, expected: str) -> None:
     if lead.tokens:
         raise request.error(f"After #{request.number}, {expected}; not {shown(lead.raw)}.")
 
 
 def _read_clauses(
-    clauses: Sequence[Clause], request: _Request, *, hint_quoting: bool = False
+    clauses: Sequence[Clause], request: Request, *, hint_quoting: bool = False
 ) -> dict[str, Any]:
     """Each clause's value, read by its field's reader; a field given twice is an error.
 
@@ -307,10 +268,10 @@ def _read_clauses(
     values: dict[str, Any] = {}
     for index, clause in enumerate(clauses):
         if clause.field in values:
-            raise request.error(f"The {_FIELDS[clause.field].name} is given twice; give it once.")
+            raise request.error(f"The {FIELDS[clause.field].name} is given twice; give it once.")
         try:
-            values[clause.field] = _read_clause(clause, request)
-        except _Unreadable as error:
+            values[clause.field] = read_field(clause, request)
+        except Unreadable as error:
             if not (hint_quoting and index == 0 and clause.keyword):
                 raise
             hint = f" (If `{clause.keyword}` is part of the title, put the title in quotes.)"
@@ -323,99 +284,7 @@ def _read_clauses(
     return values
 
 
-def _read_clause(clause: Clause, request: _Request) -> Any:
-    if not clause.raw.strip():
-        field = _FIELDS[clause.field]
-        message = f"`{clause.keyword}` needs {field.needs}, like `{field.example}`."
-        raise request.error(message, field=clause.field, unreadable=True)
-    return _READERS[clause.field](clause, request)
-
-
-def _read_text(clause: Clause, request: _Request) -> str:
-    field = _FIELDS[clause.field]
-    try:
-        return clean_field(plain_text(clause.raw), label=field.name, max_length=field.max_length)
-    except TextError as error:
-        raise request.error(str(error), field=clause.field) from None
-
-
-def _read_date(clause: Clause, request: _Request, *, prefer: Prefer) -> date:
-    try:
-        return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
-    except DateError as error:
-        raise _value_error(error, clause, request) from None
-
-
-def _read_due(clause: Clause, request: _Request) -> date:
-    due = _read_date(clause, request, prefer="future")
-    if due < request.today:
-        day = format_date(due, today=request.today)
-        raise request.error(f"{day} is in the past; give a due date from today on.", field="due")
-    return due
-
-
-def _read_start(clause: Clause, request: _Request) -> date:
-    return _read_date(clause, request, prefer="current")
-
-
-def _read_completed_on(clause: Clause, request: _Request) -> date:
-    day = _read_date(clause, request, prefer="past")
-    if day > request.today:
-        shown_day = format_date(day, today=request.today)
-        raise request.error(f"{shown_day} hasn't come yet; give the day it was done.", field="completed_on")
-    return day
-
-
-def _read_money(clause: Clause, request: _Request) -> Money:
-    try:
-        return parse_money(plain_text(clause.raw), default_currency=request.default_currency)
-    except MoneyError as error:
-        raise _value_error(error, clause, request) from None
-
-
-def _value_error(error: ValueError, clause: Clause, request: _Request) -> CommandError:
-    """`Due date: I can't read `whenever` as a date; …`: the field, then what dates or money said."""
-    name = _FIELDS[clause.field].name
-    return request.error(f"{name[:1].upper()}{name[1:]}: {error}", field=clause.field, unreadable=True)
-
-
-def _read_owner(clause: Clause, request: _Request) -> str:
-    if len(clause.tokens) == 1 and not clause.tokens[0].quoted:
-        word = clause.tokens[0].bare
-        if user := mention_id(word):
-            return user
-        if word.lower() in ("me", "myself"):
-            return request.user_id
-        if word.startswith(("<#", "<!")):
-            raise request.error(f"{shown(word)} isn't a person; an owner is one person.", field="owner_id")
-    message = f"I can't tell who {shown(clause.raw)} is; type @ and pick the person from Slack's list."
-    raise request.error(message, field="owner_id", unreadable=True)
-
-
-def _read_status(clause: Clause, request: _Request) -> Status:
-    key = re.sub(r"[\s_-]+", "", plain_text(clause.raw).lower())
-    if key in _STATUSES:
-        return _STATUSES[key]
-    if key in ("done", "complete", "completed", "finished"):
-        command = f"/milestone done {request.number}"
-        raise CommandError(f"To mark it done, use `{command}`.", example=f"{command} on Dec 3")
-    message = f"{shown(clause.raw)} isn't a status; use on track, at risk, blocked or open."
-    raise request.error(message, field="status")
-
-
-_READERS: dict[str, Callable[[Clause, _Request], Any]] = {
-    "title": _read_text,
-    "department": _read_text,
-    "reason": _read_text,
-    "due": _read_due,
-    "start": _read_start,
-    "completed_on": _read_completed_on,
-    "budget": _read_money,
-    "cost": _read_money,
-    "owner_id": _read_owner,
-    "status": _read_status,
-}
-_PARSERS: dict[str, Callable[[Sequence[Token], _Request], Command]] = {
+_PARSERS: dict[str, Callable[[Sequence[Token], Request], Command]] = {
     "help": _parse_help,
     "add": _parse_add,
     "list": _parse_list,
@@ -423,4 +292,6 @@ _PARSERS: dict[str, Callable[[Sequence[Token], _Request], Command]] = {
     "update": _parse_update,
     "done": _parse_done,
     "delete": _parse_delete,
+    "settings": _parse_settings,
+    "review": _parse_review,
 } | dict.fromkeys(LATER_VERBS, _parse_later)

@@ -165,25 +165,17 @@ def update_milestone(
     }
     changes.update({name: value for name, value in given.items() if value is not None})
     with session_scope(engine) as session:
-        milestone = _require(session, workspace=workspace, number=number)
-        _check_allowed(session, milestone, actor=actor, action="update")
-        revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=reason, source=source)
-        if not revisions:
-            session.expunge(milestone)
-            raise NothingChanged(milestone)
-        if milestone.start_date and milestone.due_date and milestone.start_date > milestone.due_date:
-            raise CommandError(
-                f"The start ({milestone.start_date.isoformat()}) would be after the due date "
-                f"({milestone.due_date.isoformat()}).",
-                example=f"/milestone update {number} start {milestone.due_date.isoformat()}",
-            )
-        if any(revision.field == "due" for revision in revisions):
-            milestone.due_changed_at = now
-        if milestone.baseline_due_date is None:
-            milestone.baseline_due_date = milestone.due_date
-        session.add(milestone)
-        session.add_all(revisions)
-        return Change(milestone, revisions)
+        return change_milestone(
+            session,
+            workspace=workspace,
+            number=number,
+            actor=actor,
+            changes=changes,
+            action="update",
+            reason=reason,
+            source=source,
+            now=now,
+        )
 
 
 def complete_milestone(
@@ -198,19 +190,61 @@ def complete_milestone(
     now: datetime,
 ) -> Change:
     """Mark a milestone done on a date, with its actual cost when given."""
+    with session_scope(engine) as session:
+        return change_milestone(
+            session,
+            workspace=workspace,
+            number=number,
+            actor=actor,
+            changes=completion(completed_on=completed_on, cost=cost),
+            action="mark done",
+            reason=None,
+            source=source,
+            now=now,
+        )
+
+
+def completion(*, completed_on: date, cost: Money | None) -> dict[str, Value]:
+    """The changes that mark a milestone done."""
     changes: dict[str, Value] = {"status": "done", "completed_on": completed_on}
     if cost is not None:
         changes["actual_cost"] = cost
-    with session_scope(engine) as session:
-        milestone = _require(session, workspace=workspace, number=number)
-        _check_allowed(session, milestone, actor=actor, action="mark done")
-        revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=None, source=source)
-        if not revisions:
-            session.expunge(milestone)
-            raise NothingChanged(milestone)
-        session.add(milestone)
-        session.add_all(revisions)
-        return Change(milestone, revisions)
+    return changes
+
+
+def change_milestone(
+    session: Session,
+    *,
+    workspace: Workspace,
+    number: int,
+    actor: Actor,
+    changes: dict[str, Value],
+    action: str,
+    reason: str | None,
+    source: str,
+    now: datetime,
+) -> Change:
+    """Apply changes in the caller's transaction, if the actor may; one Revision per changed field."""
+    milestone = _require(session, workspace=workspace, number=number)
+    _check_allowed(session, milestone, actor=actor, action=action)
+    revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=reason, source=source)
+    if not revisions:
+        session.expunge(milestone)
+        raise NothingChanged(milestone)
+    if milestone.start_date and milestone.due_date and milestone.start_date > milestone.due_date:
+        raise CommandError(
+            f"The start ({milestone.start_date.isoformat()}) would be after the due date "
+            f"({milestone.due_date.isoformat()}).",
+            example=f"/milestone update {number} start {milestone.due_date.isoformat()}",
+        )
+    if any(revision.field == "due" for revision in revisions):
+        milestone.due_changed_at = now
+    if milestone.baseline_due_date is None:
+        milestone.baseline_due_date = milestone.due_date
+    session.add(milestone)
+    session.add_all(revisions)
+    session.flush()
+    return Change(milestone, revisions)
 
 
 def delete_milestone(*, engine: Engine, workspace: Workspace, number: int, actor: Actor) -> Milestone:

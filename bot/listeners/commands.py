@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import services
+from bot.core.channel_settings import change_settings, read_settings
 from bot.core.commands import (
     AddCommand,
     Command,
@@ -17,6 +18,8 @@ from bot.core.commands import (
     HelpCommand,
     LaterCommand,
     ListCommand,
+    ReviewCommand,
+    SettingsCommand,
     ShowCommand,
     UpdateCommand,
 )
@@ -27,10 +30,13 @@ from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
 from bot.people import Person
 from bot.render import milestones as render
+from bot.render.checkins import review_outcome_message
 from bot.render.errors import error_message
 from bot.render.help import help_message, later_message
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
+from bot.render.settings import settings_message, settings_modal
+from bot.review import post_review_now
 from storage.models import Milestone
 from storage.workspace import Workspace
 
@@ -149,6 +155,39 @@ class _Run:
                     now=self.now,
                 )
                 return render.done_message(change.milestone, today=self.today), True
+            case ReviewCommand():
+                outcome = post_review_now(
+                    engine=self.deps.engine,
+                    client=self.client,
+                    workspace=self.workspace,
+                    channel_id=self.channel_id,
+                    now=self.now,
+                )
+                message = review_outcome_message(
+                    outcome=outcome.outcome, channel_id=self.channel_id, message_ts=outcome.message_ts
+                )
+                return message, False
+            case SettingsCommand(change=change) if change.is_empty():
+                settings, failed = read_settings(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    channel_id=self.channel_id,
+                    timezone=self.person.timezone,
+                    now=self.now,
+                )
+                view = settings_modal(s=settings, failed=failed, show_failed=self.person.is_admin)
+                self.client.views_open(trigger_id=self.command["trigger_id"], view=view)
+                return None, False
+            case SettingsCommand(change=change):
+                settings = change_settings(
+                    engine=self.deps.engine,
+                    workspace=self.workspace,
+                    channel_id=self.channel_id,
+                    change=change,
+                    timezone=self.person.timezone,
+                    now=self.now,
+                )
+                return settings_message(settings, failed=[], show_failed=False), True
             case DeleteCommand(number=number):
                 milestone = services.check_may_change(
                     engine=self.deps.engine,

@@ -23,6 +23,9 @@ from bot.core.commands import (
     LaterCommand,
     ListCommand,
     MilestoneFields,
+    ReviewCommand,
+    SettingsChange,
+    SettingsCommand,
     ShowCommand,
     UpdateCommand,
 )
@@ -77,10 +80,16 @@ def test_verbs_are_case_insensitive() -> None:
     assert parse("List Mine") == ListCommand("mine")
 
 
-@pytest.mark.parametrize("verb", ["settings", "review", "report", "export", "import"])
+@pytest.mark.parametrize("verb", ["report", "export", "import"])
 def test_verbs_for_later_keep_their_arguments(verb: str) -> None:
     assert parse(f"{verb}  tz America/New_York ") == LaterCommand(verb, args="tz America/New_York")
     assert parse(verb) == LaterCommand(verb, args="")
+
+
+def test_settings_and_review_are_read_as_their_own_commands() -> None:
+    assert parse("settings") == SettingsCommand(SettingsChange())
+    assert parse("settings pause") == SettingsCommand(SettingsChange(paused=True))
+    assert parse("review") == ReviewCommand()
 
 
 @pytest.mark.parametrize(
@@ -91,6 +100,8 @@ def test_verbs_for_later_keep_their_arguments(verb: str) -> None:
         ("updte 12", "update"),
         ("remove 3", "delete"),
         ("create x", "add"),
+        ("setings tz UTC", "settings"),
+        ("reveiw", "review"),
     ],
 )
 def test_an_unknown_verb_is_named_and_the_closest_verb_suggested(text: str, suggested: str) -> None:
@@ -554,7 +565,9 @@ def test_huge_input_is_refused_quickly() -> None:
 @pytest.mark.parametrize(
     "text",
     ["add " + "<" * 3990, "add " + '"a ' * 1300, "add x " + "$5 " * 1300, "add x " + "due " * 990,
-     "update 1 title " + "a " * 1990, "add x due " + "dec 15 " * 560],
+     "update 1 title " + "a " * 1990, "add x due " + "dec 15 " * 560, "settings tz " + "europe/b" * 495,
+     "settings reminders " + "1 2 3 4 5 6 7 " * 284, "settings " + "review mon " * 398,
+     "settings review " + "9 " * 1990, "review " + "x " * 1995],
 )  # fmt: skip
 def test_long_awkward_input_is_answered_quickly(text: str) -> None:
     started = time.perf_counter()
@@ -594,14 +607,26 @@ WORDS = [
     "<https://x.y|a b>", "&amp;", "&lt;", "&gt;", '"', "'", "“", "”", "‘", "’", "\n", "\t", ",", "Launch",
     "beta",
 ]  # fmt: skip
-commands = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=20).map(" ".join)
-slack_texts = st.lists(
-    st.one_of(
-        st.sampled_from([word for word in WORDS if word not in ("&lt;", "&gt;")]),
-        st.text(st.characters(blacklist_characters="<>&", blacklist_categories=("Cs",)), max_size=6),
+SETTINGS_WORDS = [
+    "settings", "review", "timezone", "tz", "reminders", "pause", "resume", "at", "Europe/Berlin", "utc",
+    "7,1,0", "14,", "61", "off", "fri", "monday", "9:30", "9am", "pm", "noon", "16:00", "25:00",
+]  # fmt: skip
+texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=20).map(" ".join)
+settings_and_review = st.tuples(
+    st.sampled_from(["settings", "review", "Settings", "REVIEW"]),
+    st.lists(st.one_of(st.sampled_from(SETTINGS_WORDS + WORDS), st.text(max_size=6)), max_size=12),
+).map(lambda verb_and_words: " ".join([verb_and_words[0], *verb_and_words[1]]))
+commands = st.one_of(texts, settings_and_review)
+slack_texts = st.tuples(
+    st.sampled_from(["", "settings", "review"]),
+    st.lists(
+        st.one_of(
+            st.sampled_from([word for word in WORDS + SETTINGS_WORDS if word not in ("&lt;", "&gt;")]),
+            st.text(st.characters(blacklist_characters="<>&", blacklist_categories=("Cs",)), max_size=6),
+        ),
+        max_size=20,
     ),
-    max_size=20,
-).map(" ".join)
+).map(lambda prefix_and_words: " ".join([prefix_and_words[0], *prefix_and_words[1]]))
 title_text = st.text(
     st.characters(whitelist_categories=("L", "N", "Zs", "P", "S"), blacklist_characters="\"'“”‘’„<>&`"),
     min_size=1,
@@ -631,7 +656,8 @@ def test_any_text_gives_a_command_or_a_command_error_and_never_half_parses(text:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_gives_a_command_or_a_command_error(text: str) -> None:
-    for prefix in ("", "add ", "update 3 ", "done 3 ", "list "):
+    for prefix in ("", "add ", "update 3 ", "done 3 ", "list ", "review ", "settings ", "settings tz ",
+                   "settings reminders ", "settings review "):  # fmt: skip
         with contextlib.suppress(CommandError):
             parse(prefix + text)
 

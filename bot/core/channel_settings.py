@@ -1,0 +1,75 @@
+"""A channel's settings: read them (with defaults before the first milestone) and change them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.core.commands import SettingsChange
+from storage.db import session_scope
+from storage.deliveries import failed_deliveries
+from storage.milestones import get_channel_settings
+from storage.models import ChannelSettings, Delivery
+from storage.workspace import Workspace
+
+
+def settings_for(
+    session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
+) -> ChannelSettings:
+    """The channel's settings row, or an unsaved one with the defaults and the given time zone."""
+    found = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
+    if found is not None:
+        return found
+    return ChannelSettings(
+        team_id=workspace.team_id,
+        enterprise_id=workspace.enterprise_id,
+        channel_id=channel_id,
+        timezone=timezone,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def read_settings(
+    *, engine: Engine, workspace: Workspace, channel_id: str, timezone: str, now: datetime
+) -> tuple[ChannelSettings, list[Delivery]]:
+    """The channel's settings and the deliveries that gave up there."""
+    with Session(engine) as session:
+        settings = settings_for(
+            session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+        )
+        return settings, failed_deliveries(session, workspace=workspace, channel_id=channel_id)
+
+
+def change_settings(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    change: SettingsChange,
+    timezone: str,
+    now: datetime,
+) -> ChannelSettings:
+    """Apply the given changes (creating the row if needed); resuming clears the reason it was paused."""
+    with session_scope(engine) as session:
+        settings = settings_for(
+            session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+        )
+        if change.timezone is not None:
+            settings.timezone = change.timezone
+        if change.reminder_days is not None:
+            settings.reminder_days = ",".join(str(day) for day in change.reminder_days)
+        if change.reminder_time is not None:
+            settings.reminder_time = change.reminder_time.strftime("%H:%M")
+        if change.review_weekday is not None:
+            settings.review_weekday = change.review_weekday
+        if change.review_time is not None:
+            settings.review_time = change.review_time.strftime("%H:%M")
+        if change.paused is not None:
+            settings.paused = change.paused
+            settings.paused_reason = "paused in settings" if change.paused else None
+        settings.updated_at = now
+        session.add(settings)
+        return settings

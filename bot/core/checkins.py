@@ -1,0 +1,207 @@
+"""Weekly review and revise: open a channel's check-in, record answers and notes, and describe the week."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.core import services
+from bot.core.revisions import Value
+from bot.render.checkins import CheckInItem, CheckInView, WeekChanges
+from storage import checkins as queries
+from storage import milestones as milestone_queries
+from storage.db import session_scope
+from storage.models import CLOSED_STATUSES, CheckIn, CheckInAnswer, CheckInNote, Milestone
+from storage.workspace import Workspace
+
+ANSWERS = ("on_track", "at_risk", "blocked", "done", "new_date")
+MAX_MILESTONES = 200
+_NUMBER_MENTION = re.compile(r"(?<![\w#])#(\d{1,9})\b")
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A recorded answer: the check-in it belongs to and the milestone change it made (if any)."""
+
+    checkin: CheckIn
+    change: services.Change | None
+
+
+def open_checkin(
+    session: Session, *, workspace: Workspace, channel_id: str, week: str, now: datetime
+) -> CheckIn | None:
+    """This week's check-in for the channel, created if the channel has milestones in flight; else None."""
+    existing = queries.checkin_for_week(session, workspace=workspace, channel_id=channel_id, week=week)
+    if existing is not None:
+        return existing
+    in_flight, _ = milestone_queries.find_milestones(
+        session,
+        workspace=workspace,
+        conditions=[Milestone.channel_id == channel_id, milestone_queries.is_open()],
+        limit=MAX_MILESTONES,
+    )
+    if not in_flight:
+        return None
+    checkin = CheckIn(
+        team_id=workspace.team_id,
+        enterprise_id=workspace.enterprise_id,
+        channel_id=channel_id,
+        week=week,
+        milestone_ids=json.dumps([m.id for m in in_flight]),
+        created_at=now,
+    )
+    session.add(checkin)
+    session.flush()
+    return checkin
+
+
+def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInView:
+    """Everything the check-in message shows, from the database as it is now."""
+    milestones = queries.milestones_of(session, checkin=checkin)
+    latest: dict[tuple[int, str], CheckInAnswer] = {}
+    for answer in queries.answers_to(session, checkin_id=checkin.id or 0):
+        latest.pop((answer.milestone_id, answer.user_id), None)
+        latest[(answer.milestone_id, answer.user_id)] = answer
+    items = [
+        CheckInItem(milestone=m, answers=[a for (mid, _), a in latest.items() if mid == m.id])
+        for m in milestones
+    ]
+    answered_by = {user for (_, user) in latest}
+    waiting_on = list(
+        dict.fromkeys(
+            m.owner_id
+            for m in milestones
+            if m.owner_id and m.status not in CLOSED_STATUSES and m.owner_id not in answered_by
+        )
+    )
+    return CheckInView(
+        checkin_id=checkin.id or 0,
+        week=checkin.week,
+        channel_id=checkin.channel_id,
+        items=items,
+        waiting_on=waiting_on,
+        changes=_changes_since_last(session, checkin=checkin),
+        today=today,
+    )
+
+
+def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | None:
+    previous = queries.previous_checkin(session, checkin=checkin)
+    if previous is None or previous.posted_at is None:
+        return None
+    workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+    done: dict[int, Milestone] = {}
+    slipped: dict[int, tuple[Milestone, date, date]] = {}
+    at_risk: dict[int, Milestone] = {}
+    for revision, milestone in queries.channel_revisions_since(
+        session, workspace=workspace, channel_id=checkin.channel_id, since=previous.posted_at
+    ):
+        key = milestone.id or 0
+        if revision.field == "status" and revision.new == "done":
+            done[key] = milestone
+        elif revision.field == "status" and revision.new == "at_risk" and revision.old != "at_risk":
+            at_risk[key] = milestone
+        elif revision.field == "due" and revision.old and revision.new and revision.new > revision.old:
+            first_old = slipped[key][1] if key in slipped else date.fromisoformat(revision.old)
+            slipped[key] = (milestone, first_old, date.fromisoformat(revision.new))
+    at_risk = {k: m for k, m in at_risk.items() if m.status == "at_risk"}
+    return WeekChanges(
+        done=list(done.values()), slipped=list(slipped.values()), newly_at_risk=list(at_risk.values())
+    )
+
+
+def record_answer(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    checkin_id: int,
+    number: int,
+    actor: services.Actor,
+    answer: str,
+    changes: dict[str, Value],
+    reason: str | None = None,
+    now: datetime,
+) -> Answered:
+    """Apply a check-in answer to its milestone and keep the answer, in one transaction."""
+    if answer not in ANSWERS:
+        raise ValueError(f"unknown answer {answer!r}")
+    with session_scope(engine) as session:
+        checkin = queries.get_checkin(session, workspace=workspace, checkin_id=checkin_id)
+        if checkin is None:
+            raise services.MilestoneNotFound(number)
+        try:
+            change: services.Change | None = services.change_milestone(
+                session,
+                workspace=workspace,
+                number=number,
+                actor=actor,
+                changes=changes,
+                action="update",
+                reason=reason,
+                source="check-in",
+                now=now,
+            )
+            milestone_id = change.milestone.id if change else None
+        except services.NothingChanged as unchanged:
+            # Saying "on track" again is still an answer to this week's question.
+            change, milestone_id = None, unchanged.milestone.id
+        session.add(
+            CheckInAnswer(
+                checkin_id=checkin_id,
+                milestone_id=milestone_id or 0,
+                user_id=actor.user_id,
+                status=answer,
+                at=now,
+            )
+        )
+        return Answered(checkin=checkin, change=change)
+
+
+def keep_note(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    thread_ts: str,
+    user_id: str,
+    text: str,
+    message_ts: str,
+    now: datetime,
+) -> list[CheckInNote]:
+    """Keep a thread reply to a check-in: on the milestones it names, else its author's, else the check-in."""
+    with session_scope(engine) as session:
+        checkin = queries.checkin_for_message(
+            session, workspace=workspace, channel_id=channel_id, ts=thread_ts
+        )
+        if checkin is None:
+            return []
+        milestones = queries.milestones_of(session, checkin=checkin)
+        named = {int(n) for n in _NUMBER_MENTION.findall(text)}
+        targets = [m for m in milestones if m.number in named] or [
+            m for m in milestones if m.owner_id == user_id
+        ]
+        notes = [
+            CheckInNote(
+                checkin_id=checkin.id or 0,
+                milestone_id=m.id if m else None,
+                user_id=user_id,
+                text=text[:4000],
+                message_ts=message_ts,
+                at=now,
+            )
+            for m in (targets or [None])
+        ]
+        session.add_all(notes)
+        try:
+            session.flush()
+        except IntegrityError:
+            # The same reply delivered again: it is already kept.
+            session.rollback()
+            return []
+        return notes

@@ -1,0 +1,180 @@
+"""One clause of a `/milestone` command read into its value: a date, an amount, a person, a status or text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.core.commands import CommandError, Status
+from bot.core.dates import DateError, Prefer, format_date, parse_date
+from bot.core.money import Money, MoneyError, parse_money
+from bot.core.text import TextError, clean_field
+from bot.core.tokens import Clause, mention_id, plain_text, shown
+
+
+@dataclass(frozen=True)
+class Field:
+    """How errors name a field, what its clause needs, and a correct clause to copy."""
+
+    name: str
+    needs: str
+    example: str
+    max_length: int = 0  # text fields only
+
+
+FIELDS = {
+    "title": Field("title", "the new title", "title Launch beta v2", max_length=150),
+    "due": Field("due date", "a date", "due Dec 15"),
+    "start": Field("start date", "a date", "start Dec 1"),
+    "owner_id": Field("owner", "a person", "owner @alice"),
+    "budget": Field("budget", "an amount", "budget $5,000"),
+    "department": Field("department", "a name", "dept Marketing", max_length=80),
+    "status": Field("status", "a status", "status at risk"),
+    "reason": Field("reason", "a reason", "due Jan 20 because the vendor slipped", max_length=500),
+    "completed_on": Field("done date", "a date", "on Dec 3"),
+    "cost": Field("cost", "an amount", "cost $4,500"),
+}
+_STATUSES: dict[str, Status] = {
+    "ontrack": "on_track",
+    "atrisk": "at_risk",
+    "blocked": "blocked",
+    "open": "open",
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command being read: its text, who sent it, and when, for examples and relative dates."""
+
+    source: str
+    verb: str
+    example: str  # the verb's own example, for errors that concern no one field
+    now: datetime
+    user_id: str
+    default_currency: str
+    number: int | None = None
+
+    @property
+    def today(self) -> date:
+        """The sender's date."""
+        return self.now.date()
+
+    def error(self, message: str, *, field: str | None = None, unreadable: bool = False) -> CommandError:
+        """A CommandError whose example shows this verb, with `field` written correctly when given."""
+        kind = Unreadable if unreadable else CommandError
+        return kind(message, example=self._example(field))
+
+    def _example(self, field: str | None) -> str:
+        if field is None or (self.verb, field) == ("add", "title"):
+            return self.example
+        subject = {"add": "Launch beta", "list": ""}.get(self.verb, str(self.number or 12))
+        return " ".join(part for part in ("/milestone", self.verb, subject, FIELDS[field].example) if part)
+
+
+class Unreadable(CommandError):
+    """A clause value that is not a date, amount or person at all: perhaps title words after a keyword."""
+
+
+def read_field(clause: Clause, request: Request) -> Any:
+    """The value of one `keyword value` clause, read by its field's reader; an empty value is an error."""
+    if not clause.raw.strip():
+        field = FIELDS[clause.field]
+        message = f"`{clause.keyword}` needs {field.needs}, like `{field.example}`."
+        raise request.error(message, field=clause.field, unreadable=True)
+    return _READERS[clause.field](clause, request)
+
+
+def read_text(clause: Clause, request: Request) -> str:
+    """A title, department or reason: one line, spaces collapsed, within the field's length."""
+    field = FIELDS[clause.field]
+    try:
+        return clean_field(plain_text(clause.raw), label=field.name, max_length=field.max_length)
+    except TextError as error:
+        raise request.error(str(error), field=clause.field) from None
+
+
+def read_due(clause: Clause, request: Request) -> date:
+    """A due date, read forward from today; a day already past is an error."""
+    due = _read_date(clause, request, prefer="future")
+    if due < request.today:
+        day = format_date(due, today=request.today)
+        raise request.error(f"{day} is in the past; give a due date from today on.", field="due")
+    return due
+
+
+def read_start(clause: Clause, request: Request) -> date:
+    """A start date, read in the current period: `Jan 5` in late November is this January."""
+    return _read_date(clause, request, prefer="current")
+
+
+def read_completed_on(clause: Clause, request: Request) -> date:
+    """The day a milestone was done, read backward from today; a day still to come is an error."""
+    day = _read_date(clause, request, prefer="past")
+    if day > request.today:
+        shown_day = format_date(day, today=request.today)
+        raise request.error(f"{shown_day} hasn't come yet; give the day it was done.", field="completed_on")
+    return day
+
+
+def read_amount(clause: Clause, request: Request) -> Money:
+    """A budget or cost; a bare number is in the sender's default currency."""
+    try:
+        return parse_money(plain_text(clause.raw), default_currency=request.default_currency)
+    except MoneyError as error:
+        raise _value_error(error, clause, request) from None
+
+
+def read_owner(clause: Clause, request: Request) -> str:
+    """The user id of a picked mention, or of the sender for `me`."""
+    if len(clause.tokens) == 1 and not clause.tokens[0].quoted:
+        word = clause.tokens[0].bare
+        if user := mention_id(word):
+            return user
+        if word.lower() in ("me", "myself"):
+            return request.user_id
+        if word.startswith(("<#", "<!")):
+            raise request.error(f"{shown(word)} isn't a person; an owner is one person.", field="owner_id")
+    message = f"I can't tell who {shown(clause.raw)} is; type @ and pick the person from Slack's list."
+    raise request.error(message, field="owner_id", unreadable=True)
+
+
+def read_status(clause: Clause, request: Request) -> Status:
+    """A status an update may set, however it is written (`on track`, `on-track`, `ontrack`)."""
+    key = re.sub(r"[\s_-]+", "", plain_text(clause.raw).lower())
+    if key in _STATUSES:
+        return _STATUSES[key]
+    if key in ("done", "complete", "completed", "finished"):
+        done = f"/milestone done {request.number}"
+        raise CommandError(f"To mark it done, use `{done}`.", example=f"{done} on Dec 3")
+    message = f"{shown(clause.raw)} isn't a status; use on track, at risk, blocked or open."
+    raise request.error(message, field="status")
+
+
+def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
+    try:
+        return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
+    except DateError as error:
+        raise _value_error(error, clause, request) from None
+
+
+def _value_error(error: ValueError, clause: Clause, request: Request) -> CommandError:
+    """`Due date: I can't read `whenever` as a date; …`: the field, then what dates or money said."""
+    name = FIELDS[clause.field].name
+    return request.error(f"{name[:1].upper()}{name[1:]}: {error}", field=clause.field, unreadable=True)
+
+
+_READERS: dict[str, Callable[[Clause, Request], Any]] = {
+    "title": read_text,
+    "department": read_text,
+    "reason": read_text,
+    "due": read_due,
+    "start": read_start,
+    "completed_on": read_completed_on,
+    "budget": read_amount,
+    "cost": read_amount,
+    "owner_id": read_owner,
+    "status": read_status,
+}

@@ -1,0 +1,172 @@
+"""Planning: turn what is due now into rows of the delivery outbox, idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.core.checkins import checkin_view, open_checkin
+from bot.core.schedule import (
+    DEFAULT_REMINDER_DAYS,
+    ChannelSchedule,
+    due_reminder,
+    due_review,
+    iso_week,
+    reminder_window,
+)
+from bot.render.checkins import checkin_message
+from bot.render.reminders import reminder_message
+from storage import deliveries
+from storage.checkins import all_channel_settings
+from storage.db import session_scope
+from storage.models import CLOSED_STATUSES, ChannelSettings, Milestone
+from storage.workspace import Workspace
+
+
+@dataclass
+class Plan:
+    """The keys this pass added to the outbox."""
+
+    reminders: list[str] = field(default_factory=list)
+    checkins: list[str] = field(default_factory=list)
+
+
+def channel_schedule(settings: ChannelSettings | None, *, default_timezone: str) -> ChannelSchedule:
+    """The schedule a channel's settings row describes (defaults where there is none)."""
+    if settings is None:
+        return ChannelSchedule(timezone=default_timezone)
+    days = tuple(int(day) for day in settings.reminder_days.split(",") if day.strip())
+    return ChannelSchedule(
+        timezone=settings.timezone,
+        reminder_days=days,
+        reminder_time=time.fromisoformat(settings.reminder_time),
+        review_weekday=settings.review_weekday,
+        review_time=time.fromisoformat(settings.review_time),
+    )
+
+
+def reminder_key(milestone: Milestone, part: str) -> str:
+    """One reminder per milestone, due date and offset: a revised date gets fresh ones."""
+    return f"reminder:{milestone.id}:{milestone.due_date}:{part}"
+
+
+def checkin_key(workspace: Workspace, channel_id: str, week: str) -> str:
+    """One check-in per channel and ISO week."""
+    return f"checkin:{workspace.enterprise_id}:{workspace.team_id}:{channel_id}:{week}"
+
+
+def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
+    """Add every reminder and check-in due at `now` to the outbox; planning twice adds nothing more."""
+    result = Plan()
+    with session_scope(engine) as session:
+        settings = {(s.enterprise_id, s.team_id, s.channel_id): s for s in all_channel_settings(session)}
+        result.reminders = _plan_reminders(
+            session, settings=settings, now=now, default_timezone=default_timezone
+        )
+    for channel_settings in settings.values():
+        if channel_settings.paused:
+            continue
+        key = plan_checkin(engine, settings=channel_settings, now=now, on_schedule=True)
+        if key:
+            result.checkins.append(key)
+    return result
+
+
+def _plan_reminders(
+    session: Session,
+    *,
+    settings: dict[tuple[str, str, str], ChannelSettings],
+    now: datetime,
+    default_timezone: str,
+) -> list[str]:
+    schedules = [channel_schedule(s, default_timezone=default_timezone) for s in settings.values()]
+    horizon = max((max(s.reminder_days, default=0) for s in schedules), default=0)
+    first, last = reminder_window(today=now.date(), horizon_days=max(horizon, *DEFAULT_REMINDER_DAYS))
+    candidates = session.exec(
+        select(Milestone).where(
+            col(Milestone.status).not_in(CLOSED_STATUSES),
+            col(Milestone.due_date) >= first,
+            col(Milestone.due_date) <= last,
+        )
+    ).all()
+    wanted: dict[str, tuple[Milestone, int, ChannelSettings | None]] = {}
+    for milestone in candidates:
+        channel = settings.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
+        if channel is not None and channel.paused:
+            continue
+        schedule = channel_schedule(channel, default_timezone=default_timezone)
+        reminder = due_reminder(
+            due=milestone.due_date,
+            schedule=schedule,
+            due_set_at=milestone.due_changed_at or milestone.created_at,
+            now=now,
+        )
+        if reminder is not None:
+            wanted[reminder_key(milestone, reminder.key_part)] = (milestone, reminder.offset, channel)
+    planned = []
+    new_keys = set(wanted) - deliveries.existing_keys(session, wanted)
+    for key in sorted(new_keys):
+        milestone, offset, channel = wanted[key]
+        schedule = channel_schedule(channel, default_timezone=default_timezone)
+        message = reminder_message(milestone, offset=offset, today=now.astimezone(schedule.zone).date())
+        inserted = deliveries.plan_delivery(
+            session,
+            key=key,
+            kind="reminder",
+            workspace=Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id),
+            channel_id=milestone.channel_id,
+            payload={"text": message.text, "blocks": message.blocks},
+            not_before=now,
+            now=now,
+            milestone_id=milestone.id,
+        )
+        if inserted:
+            deliveries.supersede_reminders(session, milestone_id=milestone.id or 0, keep_key=key, now=now)
+            planned.append(key)
+    return planned
+
+
+def plan_checkin(
+    engine: Engine, *, settings: ChannelSettings, now: datetime, on_schedule: bool
+) -> str | None:
+    """Plan the channel's check-in when its weekly time has come (`on_schedule`), or now for `review`."""
+    schedule = channel_schedule(settings, default_timezone=settings.timezone)
+    if on_schedule:
+        review = due_review(schedule=schedule, now=now)
+        if review is None:
+            return None
+        week = review.week
+    else:
+        week = iso_week(now.astimezone(schedule.zone).date())
+    workspace = Workspace(team_id=settings.team_id, enterprise_id=settings.enterprise_id)
+    key = checkin_key(workspace, settings.channel_id, week)
+    try:
+        with session_scope(engine) as session:
+            if deliveries.existing_keys(session, [key]):
+                return None
+            checkin = open_checkin(
+                session, workspace=workspace, channel_id=settings.channel_id, week=week, now=now
+            )
+            if checkin is None:
+                return None
+            today = now.astimezone(schedule.zone).date()
+            message = checkin_message(checkin_view(session, checkin=checkin, today=today))
+            deliveries.plan_delivery(
+                session,
+                key=key,
+                kind="checkin",
+                workspace=workspace,
+                channel_id=settings.channel_id,
+                payload={"text": message.text, "blocks": message.blocks},
+                not_before=now,
+                now=now,
+                checkin_id=checkin.id,
+            )
+    except IntegrityError:
+        # Another instance opened this week's check-in at the same moment: theirs stands.
+        return None
+    return key

@@ -1,0 +1,238 @@
+"""Read `/milestone settings …`: a channel's time zone, reminder days and time, weekly review, and pause."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import zoneinfo
+from collections.abc import Callable, Sequence
+from datetime import time
+from typing import Any
+
+from bot.core.commands import CommandError, SettingsChange, SettingsCommand
+from bot.core.tokens import Clause, Token, plain_text, shown, split_clauses
+
+SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
+MAX_REMINDERS = 6
+MAX_REMINDER_DAYS = 60
+
+_KEYWORDS = {"timezone": "timezone", "tz": "timezone", "reminders": "reminders", "reminder": "reminders",
+             "review": "review", "pause": "pause", "resume": "resume"}  # fmt: skip
+_SETTING_WORDS = ("timezone", "reminders", "review", "pause", "resume")
+_EXAMPLES = {
+    "timezone": "/milestone settings timezone Europe/Berlin",
+    "reminders": "/milestone settings reminders 7,1,0 at 09:30",
+    "review": "/milestone settings review mon at 09:30",
+    "pause": "/milestone settings pause",
+    "resume": "/milestone settings resume",
+}
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = (
+    {name: day for day, name in enumerate(_WEEKDAY_NAMES)}
+    | {name[:3]: day for day, name in enumerate(_WEEKDAY_NAMES)}
+    | {f"{name}s": day for day, name in enumerate(_WEEKDAY_NAMES)}  # `review fridays`
+    | {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+)
+_MERIDIEMS = ("am", "pm", "a.m.", "p.m.")
+_TIME = re.compile(r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))? ?(?:(?P<half>[ap])\.?m\.?)?")
+_TIME_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+_NOT_ZONES = ("localtime", "posixrules", "factory")  # files in the zone database, not places
+# Abbreviations people type that are no zone name, with the zone most of them mean; only ever suggested.
+_ABBREVIATIONS = {"pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "mdt": "America/Denver",
+                  "cst": "America/Chicago", "cdt": "America/Chicago", "edt": "America/New_York",
+                  "bst": "Europe/London", "cest": "Europe/Berlin", "ist": "Asia/Kolkata",
+                  "aest": "Australia/Sydney"}  # fmt: skip
+
+
+class TimeError(ValueError):
+    """Raised when text is not a time of day."""
+
+
+def parse_settings(tokens: Sequence[Token], *, source: str) -> SettingsCommand:
+    """The words after `settings`: nothing opens the settings modal; clauses, in any order, each once."""
+    lead, clauses = split_clauses(tokens, source=source, keywords=_KEYWORDS)
+    if lead.tokens:
+        raise _unknown_words(lead.tokens, source=source)
+    # Counted word by word: `pause pause` or `tz timezone UTC` make one clause, but say a setting twice.
+    seen: set[str] = set()
+    for field in (_KEYWORDS[token.word] for token in tokens if token.word in _KEYWORDS):
+        if field in seen:
+            raise CommandError(f"`{field}` is given twice; give it once.", example=_EXAMPLES[field])
+        seen.add(field)
+    if {"pause", "resume"} <= seen:
+        raise CommandError("Give `pause` or `resume`, not both.", example=_EXAMPLES["pause"])
+    values: dict[str, Any] = {}
+    for clause in clauses:
+        values |= _READERS[clause.field](clause, source)
+    return SettingsCommand(SettingsChange(**values))
+
+
+def parse_time(text: str) -> time:
+    """A time of day: `09:30`, `9`, `9am`, `9:30 pm`, `16:00` or `noon`; raise TimeError if it isn't one."""
+    written = " ".join(text.lower().split())
+    if written in _TIME_WORDS:
+        return _TIME_WORDS[written]
+    error = TimeError(f"I can't read {shown(text)} as a time; use `09:30`, `9:30pm` or `16:00`.")
+    match = _TIME.fullmatch(written)
+    if match is None:
+        raise error
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            raise error
+        hour = hour % 12 + (12 if match["half"] == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise error
+    return time(hour, minute)
+
+
+def _read_timezone(clause: Clause, source: str) -> dict[str, Any]:
+    if not clause.tokens:
+        raise _needs(clause, "a time zone, like `timezone Europe/Berlin`")
+    # `New York` is meant as `New_York`; IANA names never hold spaces.
+    written = "_".join(plain_text(clause.raw).split())
+    zone = _zones().get(written.lower())
+    if zone is None:
+        close = _closest_zones(written.lower()[:60])
+        guess = f"did you mean {_either(close)}?" if close else "use a name like `America/New_York`."
+        message = f"I don't know the time zone {shown(clause.raw)}; {guess}"
+        raise CommandError(message, example=_EXAMPLES["timezone"])
+    return {"timezone": zone}
+
+
+def _read_reminders(clause: Clause, source: str) -> dict[str, Any]:
+    """`7,1,0`, `14, 7, 1` or `off`, then an optional `at 09:30`; `at 8am` alone changes only the time."""
+    tokens = clause.tokens
+    if not tokens:
+        raise _needs(clause, "days before the due date, like `reminders 7,1,0 at 09:30`")
+    at = next((index for index, token in enumerate(tokens) if token.word == "at"), len(tokens))
+    values: dict[str, Any] = {}
+    if at > 0:
+        values["reminder_days"] = _reminder_days(source[tokens[0].start : tokens[at - 1].end])
+    if at < len(tokens):
+        values["reminder_time"] = _read_time(tokens[at + 1 :], "reminders", source=source)
+    return values
+
+
+def _reminder_days(raw: str) -> tuple[int, ...]:
+    """Days before the due date, furthest first; `off` or `none` is no reminders at all."""
+    written = plain_text(raw).lower()
+    if written.strip() in ("off", "none"):
+        return ()
+    days: set[int] = set()
+    for piece in filter(None, re.split(r"[,\s]+", written)):
+        if not re.fullmatch(r"[0-9]+", piece):
+            if re.search(r"[0-9](:|[ap]\.?m)", piece) or piece in _MERIDIEMS:
+                message = f"Put `at` before the time: {shown(raw)} isn't a list of days."
+            else:
+                message = f"{shown(piece)} isn't a number of days; give days before the due date, or `off`."
+            raise CommandError(message, example=_EXAMPLES["reminders"])
+        if int(piece) > MAX_REMINDER_DAYS:
+            message = f"{shown(piece)} days is too far ahead; give 0 to {MAX_REMINDER_DAYS} days."
+            raise CommandError(message, example=_EXAMPLES["reminders"])
+        days.add(int(piece))
+    if len(days) > MAX_REMINDERS:
+        message = f"That's {len(days)} reminders; give at most {MAX_REMINDERS}."
+        raise CommandError(message, example=_EXAMPLES["reminders"])
+    return tuple(sorted(days, reverse=True))
+
+
+def _read_review(clause: Clause, source: str) -> dict[str, Any]:
+    """`fri`, `fri 16:00` or `fri at 16:00`; `at 16:00` alone changes only the time."""
+    tokens = clause.tokens
+    if not tokens:
+        raise _needs(clause, "a weekday, like `review mon at 09:30`")
+    values: dict[str, Any] = {}
+    if tokens[0].word in _WEEKDAYS:
+        values["review_weekday"] = _WEEKDAYS[tokens[0].word]
+        tokens = tokens[1:]
+    elif tokens[0].word != "at" and not _reads_as_time(tokens[0]):
+        message = f"{shown(tokens[0].text)} isn't a weekday; use mon, tue, wed, thu, fri, sat or sun."
+        raise CommandError(message, example=_EXAMPLES["review"])
+    if tokens and tokens[0].word == "at":
+        values["review_time"] = _read_time(tokens[1:], "review", source=source)
+    elif tokens:
+        values["review_time"] = _read_time(tokens, "review", source=source)
+    return values
+
+
+def _read_pause(clause: Clause, source: str) -> dict[str, Any]:
+    if clause.tokens:
+        raise _unknown_words(clause.tokens, source=source)
+    return {"paused": clause.field == "pause"}
+
+
+def _read_time(tokens: Sequence[Token], setting: str, *, source: str) -> time:
+    """The time that ends a clause, after its `at`: one word, or two as in `9:30 pm`."""
+    example = _EXAMPLES[setting]
+    if not tokens:
+        raise CommandError("`at` needs a time, like `at 09:30`.", example=example)
+    size = 2 if len(tokens) > 1 and tokens[1].word in _MERIDIEMS else 1
+    if len(tokens) > size:
+        raise _unknown_words(tokens[size:], source=source)
+    try:
+        return parse_time(plain_text(" ".join(token.bare for token in tokens)))
+    except TimeError as error:
+        raise CommandError(str(error), example=example) from None
+
+
+def _reads_as_time(token: Token) -> bool:
+    return token.word in _TIME_WORDS or _TIME.fullmatch(token.word) is not None
+
+
+def _needs(clause: Clause, what: str) -> CommandError:
+    return CommandError(f"`{clause.keyword}` needs {what}.", example=_EXAMPLES[clause.field])
+
+
+def _unknown_words(tokens: Sequence[Token], *, source: str) -> CommandError:
+    """Words that are no setting: name them, suggest the closest setting, and list them all."""
+    words = source[tokens[0].start : tokens[-1].end]
+    close = difflib.get_close_matches(tokens[0].word[:40], list(_KEYWORDS), n=1, cutoff=0.7)
+    guess = f"did you mean `{_KEYWORDS[close[0]]}`? The" if close else "the"
+    settings = ", ".join(_SETTING_WORDS[:-1]) + f" and {_SETTING_WORDS[-1]}"
+    message = f"I don't know {shown(words)}; {guess} settings are {settings}."
+    return CommandError(message, example=SETTINGS_EXAMPLE)
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name by its lower-case spelling, to the canonical spelling."""
+    names = zoneinfo.available_timezones() | {"UTC"}
+    return {name.lower(): name for name in names if name.lower() not in _NOT_ZONES}
+
+
+@functools.cache
+def _zones_by_city() -> dict[str, tuple[str, ...]]:
+    """Lower-case zone names by their last part: `berlin` → `europe/berlin`."""
+    cities: dict[str, list[str]] = {}
+    for name in sorted(_zones()):
+        cities.setdefault(name.rsplit("/", 1)[-1], []).append(name)
+    return {city: tuple(names) for city, names in cities.items()}
+
+
+def _closest_zones(written: str) -> list[str]:
+    """Up to three zone names near what was written: by its city (`berlin`), else by a close spelling."""
+    zones, cities = _zones(), _zones_by_city()
+    city = written.rsplit("/", 1)[-1]
+    if written in _ABBREVIATIONS:
+        return [_ABBREVIATIONS[written]]
+    if city in cities:
+        return [zones[name] for name in cities[city]][:3]
+    by_name = difflib.get_close_matches(written, list(zones), n=3, cutoff=0.75)
+    by_city = [name for match in difflib.get_close_matches(city, list(cities), n=3) for name in cities[match]]
+    return [zones[name] for name in dict.fromkeys([*by_name, *by_city])][:3]
+
+
+def _either(names: Sequence[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+_READERS: dict[str, Callable[[Clause, str], dict[str, Any]]] = {
+    "timezone": _read_timezone,
+    "reminders": _read_reminders,
+    "review": _read_review,
+    "pause": _read_pause,
+    "resume": _read_pause,
+}

@@ -1,0 +1,41 @@
+"""The channel settings form."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.core.channel_settings import change_settings
+from bot.deps import deps_of, workspace_of
+from bot.listeners.replies import post_to_channel
+from bot.render.modals import ModalErrors, read_modal_context
+from bot.render.settings import read_settings_modal, settings_message
+
+
+def register(app: App) -> None:
+    """Register the settings form handler."""
+    app.view("channel_settings")(submit_settings)
+
+
+def submit_settings(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """Validate the form field by field, save it, and tell the channel what changed."""
+    try:
+        change = read_settings_modal(view["state"]["values"])
+    except ModalErrors as invalid:
+        ack(response_action="errors", errors=invalid.errors)
+        return
+    ack()
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    channel_id = read_modal_context(view["private_metadata"]).channel_id
+    settings = change_settings(
+        engine=deps.engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        change=change,
+        timezone=person.timezone,
+        now=deps.clock(),
+    )
+    message = settings_message(settings, failed=[], show_failed=False)
+    post_to_channel(client, channel_id=channel_id, user_id=person.user_id, message=message)

@@ -1,0 +1,56 @@
+"""`/milestone review`: post the channel's weekly check-in now, through the same outbox as the schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.core.planner import channel_schedule, plan_checkin
+from bot.core.schedule import iso_week
+from bot.dispatch import dispatch
+from bot.tick import worker_name
+from storage.checkins import checkin_for_week
+from storage.milestones import get_channel_settings
+from storage.workspace import Workspace
+
+Outcome = Literal["posted", "already_posted", "nothing_in_flight", "not_posted"]
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """What happened, and the check-in message's ts when there is one."""
+
+    outcome: Outcome
+    message_ts: str | None = None
+
+
+def post_review_now(
+    *, engine: Engine, client: WebClient, workspace: Workspace, channel_id: str, now: datetime
+) -> ReviewOutcome:
+    """Post this week's check-in for the channel unless it is already up; one per channel and ISO week."""
+    with Session(engine) as session:
+        settings = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
+    if settings is None:
+        return ReviewOutcome("nothing_in_flight")
+    key = plan_checkin(engine, settings=settings, now=now, on_schedule=False)
+    if key is not None:
+        dispatched = dispatch(
+            engine=engine, clients=lambda _: client, now=now, worker=worker_name(), keys=[key]
+        )
+        if not dispatched.sent:
+            return ReviewOutcome("not_posted")
+    week = iso_week(
+        now.astimezone(channel_schedule(settings, default_timezone=settings.timezone).zone).date()
+    )
+    with Session(engine) as session:
+        checkin = checkin_for_week(session, workspace=workspace, channel_id=channel_id, week=week)
+    if checkin is None:
+        return ReviewOutcome("nothing_in_flight")
+    if checkin.message_ts is None:
+        return ReviewOutcome("not_posted")
+    return ReviewOutcome("posted" if key else "already_posted", checkin.message_ts)

@@ -1,0 +1,77 @@
+"""One scheduler pass: plan what is due, then dispatch it; run by `tick` (cron) or every 30 s in `serve`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from bot.clients import ClientFor
+from bot.core.planner import Plan, plan
+from bot.deps import Clock, wall_clock
+from bot.dispatch import Dispatched, dispatch
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Tick:
+    """What one pass planned and posted."""
+
+    planned: Plan
+    dispatched: Dispatched
+
+    def summary(self) -> str:
+        """Lines for people: one per message posted, then the counts."""
+        lines = [f"posted {key}" for key in self.dispatched.sent + self.dispatched.recovered]
+        d = self.dispatched
+        lines.append(
+            f"{len(d.sent)} posted, {len(d.recovered)} recovered, {len(d.retrying)} retrying, "
+            f"{len(d.failed)} failed, {len(d.skipped)} skipped"
+        )
+        return "\n".join(lines)
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process and pass, so two passes never mistake each other's claims."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def run_tick(*, engine: Engine, clients: ClientFor, now: datetime, default_timezone: str) -> Tick:
+    """Plan everything due at `now`, then post it."""
+    planned = plan(engine, now=now, default_timezone=default_timezone)
+    dispatched = dispatch(engine=engine, clients=clients, now=now, worker=worker_name())
+    return Tick(planned=planned, dispatched=dispatched)
+
+
+def start_scheduler(
+    *, engine: Engine, clients: ClientFor, default_timezone: str, clock: Clock = wall_clock
+) -> BackgroundScheduler:
+    """Run `run_tick` every 30 s in the background: one job, never two at once, missed runs coalesced."""
+
+    def job() -> None:
+        try:
+            run_tick(engine=engine, clients=clients, now=clock(), default_timezone=default_timezone)
+        except Exception:  # one bad pass must not stop the next; the outbox keeps what is owed
+            logger.exception("scheduler pass failed")
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        job,
+        IntervalTrigger(seconds=TICK_SECONDS),
+        id="tick",
+        coalesce=True,
+        max_instances=1,
+        next_run_time=clock(),
+    )
+    scheduler.start()
+    return scheduler

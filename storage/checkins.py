@@ -1,0 +1,111 @@
+"""Queries on weekly check-ins: the check-in itself, the answers given, the notes kept."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from storage.models import ChannelSettings, CheckIn, CheckInAnswer, Milestone, Revision
+from storage.workspace import Workspace
+
+
+def get_checkin(session: Session, *, workspace: Workspace, checkin_id: int) -> CheckIn | None:
+    """A check-in of this workspace by id."""
+    checkin = session.get(CheckIn, checkin_id)
+    if checkin is None or (checkin.team_id, checkin.enterprise_id) != (
+        workspace.team_id,
+        workspace.enterprise_id,
+    ):
+        return None
+    return checkin
+
+
+def checkin_for_week(session: Session, *, workspace: Workspace, channel_id: str, week: str) -> CheckIn | None:
+    """The channel's check-in for an ISO week, if planned."""
+    return session.execute(
+        select(CheckIn).where(
+            col(CheckIn.team_id) == workspace.team_id,
+            col(CheckIn.enterprise_id) == workspace.enterprise_id,
+            col(CheckIn.channel_id) == channel_id,
+            col(CheckIn.week) == week,
+        )
+    ).scalar_one_or_none()
+
+
+def checkin_for_message(
+    session: Session, *, workspace: Workspace, channel_id: str, ts: str
+) -> CheckIn | None:
+    """The check-in posted as the message `ts` in the channel (the parent of a thread reply)."""
+    return session.execute(
+        select(CheckIn).where(
+            col(CheckIn.team_id) == workspace.team_id,
+            col(CheckIn.enterprise_id) == workspace.enterprise_id,
+            col(CheckIn.channel_id) == channel_id,
+            col(CheckIn.message_ts) == ts,
+        )
+    ).scalar_one_or_none()
+
+
+def previous_checkin(session: Session, *, checkin: CheckIn) -> CheckIn | None:
+    """The channel's last check-in posted before this one."""
+    return session.execute(
+        select(CheckIn)
+        .where(
+            col(CheckIn.team_id) == checkin.team_id,
+            col(CheckIn.enterprise_id) == checkin.enterprise_id,
+            col(CheckIn.channel_id) == checkin.channel_id,
+            col(CheckIn.week) < checkin.week,
+            col(CheckIn.posted_at).is_not(None),
+        )
+        .order_by(col(CheckIn.week).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def milestones_of(session: Session, *, checkin: CheckIn) -> list[Milestone]:
+    """The milestones a check-in asks about, soonest due first (deleted ones drop out)."""
+    ids = json.loads(checkin.milestone_ids)
+    if not ids:
+        return []
+    statement = (
+        select(Milestone)
+        .where(col(Milestone.id).in_(ids))
+        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
+    )
+    return list(session.execute(statement).scalars())
+
+
+def answers_to(session: Session, *, checkin_id: int) -> list[CheckInAnswer]:
+    """Every answer given on a check-in, oldest first."""
+    statement = (
+        select(CheckInAnswer)
+        .where(col(CheckInAnswer.checkin_id) == checkin_id)
+        .order_by(col(CheckInAnswer.at), col(CheckInAnswer.id))
+    )
+    return list(session.execute(statement).scalars())
+
+
+def channel_revisions_since(
+    session: Session, *, workspace: Workspace, channel_id: str, since: datetime
+) -> list[tuple[Revision, Milestone]]:
+    """Revisions of the channel's milestones since a moment, oldest first, with their milestones."""
+    statement = (
+        select(Revision, Milestone)
+        .join(Milestone, col(Milestone.id) == col(Revision.milestone_id))
+        .where(
+            col(Milestone.team_id) == workspace.team_id,
+            col(Milestone.enterprise_id) == workspace.enterprise_id,
+            col(Milestone.channel_id) == channel_id,
+            col(Revision.at) >= since,
+        )
+        .order_by(col(Revision.at), col(Revision.id))
+    )
+    return [(revision, milestone) for revision, milestone in session.execute(statement).all()]
+
+
+def all_channel_settings(session: Session) -> list[ChannelSettings]:
+    """Every channel's settings (one small row per channel that has milestones)."""
+    return list(session.execute(select(ChannelSettings)).scalars())

@@ -1,0 +1,187 @@
+"""The delivery outbox: plan once per key, claim with a lease, and record what happened."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Engine, and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import Delivery
+from storage.workspace import Workspace
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of these delivery keys are already planned."""
+    wanted = list(keys)
+    if not wanted:
+        return set()
+    return set(session.execute(select(Delivery.key).where(col(Delivery.key).in_(wanted))).scalars())
+
+
+def plan_delivery(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    workspace: Workspace,
+    channel_id: str,
+    payload: dict,
+    not_before: datetime,
+    now: datetime,
+    milestone_id: int | None = None,
+    checkin_id: int | None = None,
+) -> bool:
+    """Insert the delivery unless its key exists, whoever planned it; True when this call inserted it."""
+    values = {
+        "key": key,
+        "kind": kind,
+        "enterprise_id": workspace.enterprise_id,
+        "team_id": workspace.team_id,
+        "channel_id": channel_id,
+        "milestone_id": milestone_id,
+        "checkin_id": checkin_id,
+        "payload": json.dumps(payload),
+        "not_before": not_before,
+        "state": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this statement.
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def supersede_reminders(session: Session, *, milestone_id: int, keep_key: str, now: datetime) -> None:
+    """Skip a milestone's older reminders still waiting: only the latest due one is posted."""
+    session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.milestone_id) == milestone_id,
+            col(Delivery.kind) == "reminder",
+            col(Delivery.state) == "pending",
+            col(Delivery.key) != keep_key,
+        )
+        .values(state="skipped", last_error="superseded by a later reminder", updated_at=now)
+    )
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(col(Delivery.state) == "pending", col(Delivery.not_before) <= now),
+        and_(col(Delivery.state) == "claimed", col(Delivery.lease_until) < now),
+    )
+
+
+def claim_due(
+    engine: Engine, *, now: datetime, lease: timedelta, worker: str, limit: int, keys: list[str] | None = None
+) -> list[Delivery]:
+    """Claim up to `limit` due deliveries (of `keys`, if given): pending, or claimed with a lapsed lease."""
+    due_now = _claimable(now) if keys is None else and_(_claimable(now), col(Delivery.key).in_(keys))
+    changes = {
+        "state": "claimed",
+        "lease_until": now + lease,
+        "claimed_by": worker,
+        "attempts": Delivery.attempts + 1,
+        "updated_at": now,
+    }
+    with Session(engine, expire_on_commit=False) as session:
+        if engine.dialect.name == "postgresql":
+            # Row locks that other instances skip: each due row goes to exactly one claimer.
+            ids = (
+                session.execute(
+                    select(Delivery.id)
+                    .where(due_now)
+                    .order_by(col(Delivery.not_before), col(Delivery.id))
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
+            if not ids:
+                return []
+            session.execute(update(Delivery).where(col(Delivery.id).in_(ids)).values(**changes))
+        else:
+            # SQLite serialises writers: one UPDATE … RETURNING claims atomically.
+            due = select(Delivery.id).where(due_now).order_by(col(Delivery.not_before)).limit(limit)
+            ids = (
+                session.execute(
+                    update(Delivery)
+                    .where(col(Delivery.id).in_(due.scalar_subquery()))
+                    .values(**changes)
+                    .returning(Delivery.id)
+                )
+                .scalars()
+                .all()
+            )
+        session.commit()
+        claimed = session.execute(
+            select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))
+        )
+        return list(claimed.scalars())
+
+
+def finish(engine: Engine, delivery: Delivery, *, worker: str, now: datetime, **values: object) -> bool:
+    """Record the outcome of a claim, if this worker still holds it; False when the lease was lost."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id) == delivery.id,
+                col(Delivery.claimed_by) == worker,
+                col(Delivery.state) == "claimed",
+            )
+            .values(updated_at=now, **values)
+            .returning(Delivery.id)
+        )
+        finished = result.first() is not None
+        session.commit()
+        return finished
+
+
+def defer_channel(
+    engine: Engine, *, workspace: Workspace, channel_id: str, until: datetime, now: datetime
+) -> None:
+    """Hold every pending delivery of a channel until `until` (Slack asked us to slow down there)."""
+    with Session(engine) as session:
+        session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.team_id) == workspace.team_id,
+                col(Delivery.enterprise_id) == workspace.enterprise_id,
+                col(Delivery.channel_id) == channel_id,
+                col(Delivery.state) == "pending",
+                col(Delivery.not_before) < until,
+            )
+            .values(not_before=until, updated_at=now)
+        )
+        session.commit()
+
+
+def failed_deliveries(
+    session: Session, *, workspace: Workspace, channel_id: str, limit: int = 20
+) -> list[Delivery]:
+    """A channel's deliveries that gave up, newest first: shown to admins in settings."""
+    statement = (
+        select(Delivery)
+        .where(
+            col(Delivery.team_id) == workspace.team_id,
+            col(Delivery.enterprise_id) == workspace.enterprise_id,
+            col(Delivery.channel_id) == channel_id,
+            col(Delivery.state) == "failed",
+        )
+        .order_by(col(Delivery.updated_at).desc())
+        .limit(limit)
+    )
+    return list(session.execute(statement).scalars())

@@ -1,0 +1,27 @@
+"""Event ids seen: Slack redelivers an event it thinks failed, and the second delivery must change nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from storage.models import ProcessedEvent
+
+
+def first_sighting(engine: Engine, *, event_id: str, now: datetime) -> bool:
+    """Record the event id; True only for the first caller, on any instance."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(ProcessedEvent)
+        .values(event_id=event_id[:64], received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this statement.
+        .returning(ProcessedEvent.event_id)
+    )
+    with Session(engine) as session:
+        inserted = session.execute(statement).first() is not None
+        session.commit()
+    return inserted

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.render.reminders import reminder_done_message, reminder_message
+from tests.render import HOSTILE, TODAY, all_mrkdwn, assert_defused, assert_valid, make_milestone
+
+DUE = date(2026, 12, 15)
+# Noon UTC on the due date, so the token shows Dec 15 to readers from UTC-12 to UTC+11.
+DUE_UNIX = int(datetime(2026, 12, 15, 12, 0, tzinfo=UTC).timestamp())
+TOKEN = f"<!date^{DUE_UNIX}^{{date_short}}|Dec 15>"
+
+
+def body(message) -> str:
+    return message.blocks[0]["text"]["text"]
+
+
+def buttons(message) -> list[dict]:
+    return [
+        element for block in message.blocks if block["type"] == "actions" for element in block["elements"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("offset", "when"),
+    [
+        (7, "is due in 7 days"),
+        (30, "is due in 30 days"),
+        (1, "is due tomorrow"),
+        (0, "is due today"),
+    ],
+)
+def test_reminder_says_how_many_days_are_left(offset, when):
+    message = reminder_message(make_milestone(), offset=offset, today=DUE - timedelta(days=offset))
+
+    assert_valid(message)
+    assert body(message) == f"⏰ *#12* Launch beta {when} ({TOKEN}) — <@U1>"
+    assert message.text == f"⏰ #12 Launch beta {when} (Dec 15) — <@U1>"
+    assert buttons(message) == []
+
+
+def test_reminder_posted_late_counts_from_the_day_it_is_posted():
+    # The 7-day reminder caught up three days late must not claim a week is left.
+    message = reminder_message(make_milestone(), offset=7, today=DUE - timedelta(days=4))
+
+    assert body(message).startswith("⏰ *#12* Launch beta is due in 4 days (")
+
+
+def test_on_the_day_reminder_posted_the_next_day_reads_as_overdue():
+    message = reminder_message(make_milestone(), offset=0, today=DUE + timedelta(days=1))
+
+    assert body(message).startswith("⚠️ *#12* Launch beta was due yesterday (")
+    assert [button["action_id"] for button in buttons(message)] == ["reminder_done", "open_new_date"]
+
+
+def test_overdue_nudge_has_done_and_new_date_buttons():
+    message = reminder_message(make_milestone(), offset=-1, today=DUE + timedelta(days=1))
+
+    assert_valid(message)
+    assert body(message) == f"⚠️ *#12* Launch beta was due yesterday ({TOKEN}) and isn't marked done — <@U1>"
+    assert message.text == "⚠️ #12 Launch beta was due yesterday (Dec 15) and isn't marked done — <@U1>"
+    done, new_date = buttons(message)
+    assert (done["action_id"], done["value"], done["style"]) == ("reminder_done", "12", "primary")
+    assert done["text"]["text"] == "Done"
+    assert (new_date["action_id"], new_date["value"]) == ("open_new_date", "12")
+    assert new_date["text"]["text"] == "New date…"
+
+
+def test_overdue_nudge_posted_later_says_how_long_ago():
+    message = reminder_message(make_milestone(), offset=-1, today=DUE + timedelta(days=3))
+
+    assert "was due 3 days ago" in body(message)
+    assert "was due 3 days ago (Dec 15)" in message.text
+
+
+def test_date_token_is_only_in_blocks_and_falls_back_to_the_written_date():
+    message = reminder_message(make_milestone(due_date=date(2027, 1, 8)), offset=60, today=TODAY)
+
+    assert "<!date^" in body(message)
+    assert "|Jan 8, 2027>" in body(message)
+    assert "<!date^" not in message.text
+    assert "(Jan 8, 2027)" in message.text
+
+
+def test_reminder_without_owner_says_how_to_set_one():
+    message = reminder_message(make_milestone(owner_id=None), offset=1, today=DUE - timedelta(days=1))
+
+    assert body(message).endswith("— no owner yet; set one with `/milestone update 12 owner @name`")
+    assert message.text.endswith("— no owner yet; set one with `/milestone update 12 owner @name`")
+
+
+def test_reminder_title_pings_no_one():
+    message = reminder_message(make_milestone(title=HOSTILE), offset=-1, today=DUE + timedelta(days=1))
+
+    assert_valid(message)
+    assert_defused(all_mrkdwn(message))
+
+
+@pytest.mark.parametrize("offset", [-2, 61])
+def test_reminder_offset_outside_the_schedule_is_refused(offset):
+    with pytest.raises(ValueError):
+        reminder_message(make_milestone(), offset=offset, today=TODAY)
+
+
+def test_reminder_needs_a_due_date():
+    with pytest.raises(ValueError):
+        reminder_message(make_milestone(due_date=None), offset=7, today=TODAY)
+
+
+def test_done_replaces_the_overdue_nudge():
+    today = date(2026, 11, 25)
+    message = reminder_done_message(make_milestone(status="done", completed_on=today), by="U2", today=today)
+
+    assert_valid(message)
+    assert body(message) == "✅ *#12* Launch beta marked done by <@U2> (Nov 25)."
+    assert buttons(message) == []
+
+
+def test_done_message_escapes_the_title():
+    message = reminder_done_message(make_milestone(title=HOSTILE), by="U2", today=TODAY)
+
+    assert_defused(all_mrkdwn(message))
