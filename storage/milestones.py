@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, delete, func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import CLOSED_STATUSES, ChannelSettings, Milestone, Revision
+from storage.models import CLOSED_STATUSES, ChannelSettings, CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
 
@@ -87,6 +87,17 @@ def revisions_of(session: Session, *, milestone_id: int, limit: int) -> tuple[li
         .limit(limit)
     )
     return list(session.exec(statement).all()), total
+
+
+def notes_on(session: Session, *, milestone_id: int, limit: int) -> list[CheckInNote]:
+    """The newest check-in notes kept on a milestone, newest first."""
+    statement = (
+        select(CheckInNote)
+        .where(CheckInNote.milestone_id == milestone_id)
+        .order_by(col(CheckInNote.at).desc(), col(CheckInNote.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
 
 
 def delete_milestone(session: Session, *, milestone: Milestone) -> None:

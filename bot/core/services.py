@@ -14,7 +14,7 @@ from bot.core.money import Money
 from bot.core.revisions import Value, apply_changes
 from storage import milestones as queries
 from storage.db import session_scope
-from storage.models import ChannelSettings, Milestone, Revision
+from storage.models import ChannelSettings, CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
 _NUMBER_ATTEMPTS = 5
@@ -119,14 +119,23 @@ def get_milestone(*, engine: Engine, workspace: Workspace, number: int) -> Miles
         return _require(session, workspace=workspace, number=number)
 
 
-def milestone_history(
-    *, engine: Engine, workspace: Workspace, number: int, limit: int = 10
-) -> tuple[Milestone, list[Revision], int]:
-    """A milestone, its newest revisions, and how many revisions it has in all."""
+@dataclass(frozen=True)
+class History:
+    """A milestone with its newest revisions (of `total` in all) and its latest check-in notes."""
+
+    milestone: Milestone
+    revisions: list[Revision]
+    total: int
+    notes: list[CheckInNote]
+
+
+def milestone_history(*, engine: Engine, workspace: Workspace, number: int, limit: int = 10) -> History:
+    """A milestone, its newest revisions and how many there are, and its three latest check-in notes."""
     with Session(engine) as session:
         milestone = _require(session, workspace=workspace, number=number)
         revisions, total = queries.revisions_of(session, milestone_id=milestone.id or 0, limit=limit)
-        return milestone, revisions, total
+        notes = queries.notes_on(session, milestone_id=milestone.id or 0, limit=3)
+        return History(milestone=milestone, revisions=revisions, total=total, notes=notes)
 
 
 def check_may_change(

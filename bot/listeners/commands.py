@@ -116,12 +116,18 @@ class _Run:
             case ListCommand():
                 return self._list(parsed), False
             case ShowCommand(number=number):
-                milestone, revisions, total = services.milestone_history(
+                history = services.milestone_history(
                     engine=self.deps.engine, workspace=self.workspace, number=number
                 )
-                return render.show_message(
-                    milestone, revisions, total_revisions=total, today=self.today, tz=self.person.zone
-                ), False
+                message = render.show_message(
+                    history.milestone,
+                    history.revisions,
+                    total_revisions=history.total,
+                    notes=history.notes,
+                    today=self.today,
+                    tz=self.person.zone,
+                )
+                return message, False
             case UpdateCommand(number=number) if parsed.is_empty():
                 milestone = services.check_may_change(
                     engine=self.deps.engine,

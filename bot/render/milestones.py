@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,8 @@ from slack_sdk.models.blocks import (
 
 from bot.core.dates import format_date
 from bot.core.money import format_money
-from bot.core.text import escape_mrkdwn
+from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.tokens import plain_text
 from bot.render.history import (
     change_text,
     describe_value,
@@ -37,7 +39,9 @@ from bot.render.labels import (
     timeliness,
 )
 from bot.render.message import Message, build_message, context, header, packed_sections, section
-from storage.models import CLOSED_STATUSES, Milestone, Revision
+from storage.models import CLOSED_STATUSES, CheckInNote, Milestone, Revision
+
+NOTE_LENGTH = 300
 
 LIST_LIMIT = 100
 HISTORY_LIMIT = 10
@@ -89,8 +93,9 @@ def show_message(
     today: date,
     tz: ZoneInfo,
     total_revisions: int | None = None,
+    notes: Sequence[CheckInNote] = (),
 ) -> Message:
-    """Every field, the last changes newest first (of `total_revisions` in all), and Mark done / Edit."""
+    """Every field, the last changes newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
     added_on = format_date(m.created_at.astimezone(tz).date(), today=today)
     blocks: list[Block] = [
         header(f"#{m.number} {m.title}"),
@@ -100,10 +105,23 @@ def show_message(
         context(f"Added by {user_mention(m.created_by)} on {added_on}"),
         DividerBlock(),
         *_history_blocks(revisions, total=max(total_revisions or 0, len(revisions)), today=today, tz=tz),
+        *_notes_blocks(notes, today=today, tz=tz),
         ActionsBlock(elements=_buttons(m)),
     ]
     text = f"#{m.number} {escape_mrkdwn(m.title)} — {status_label(m.status)}, {due_text(m, today=today)}"
     return build_message(text=text, blocks=blocks)
+
+
+def _notes_blocks(notes: Sequence[CheckInNote], *, today: date, tz: ZoneInfo) -> list[Block]:
+    if not notes:
+        return []
+    lines = []
+    for note in notes:
+        day = format_date(note.at.astimezone(tz).date(), today=today)
+        # Notes arrive as Slack markup: read them as plain text, then escape, so a note pings no one.
+        text = escape_mrkdwn(excerpt(" ".join(plain_text(note.text).split()), limit=NOTE_LENGTH))
+        lines.append(f"{day} · {user_mention(note.user_id)}: {text}")
+    return [section("*Latest check-in notes*\n" + "\n".join(lines))]
 
 
 def added_message(m: Milestone, *, today: date) -> Message:

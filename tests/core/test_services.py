@@ -85,7 +85,8 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
         fields=MilestoneFields(due=date(2027, 1, 5)),
         now=NOW,
     )
-    milestone, revisions, total = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    milestone, revisions, total = history.milestone, history.revisions, history.total
     assert milestone.baseline_due_date == date(2026, 12, 15)
     assert total == 2 and [r.new for r in revisions] == ["2027-01-05", "2026-12-20"]
 
@@ -127,7 +128,8 @@ def test_refused_change_writes_nothing(engine: Engine) -> None:
         services.complete_milestone(
             engine=engine, workspace=ACME, number=1, actor=BOB, completed_on=NOW.date(), cost=None, now=NOW
         )
-    milestone, revisions, _ = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    milestone, revisions = history.milestone, history.revisions
     assert milestone.status == "open" and revisions == []
 
 
@@ -223,5 +225,6 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
             fields=MilestoneFields(start=date(2027, 1, 1)),
             now=NOW,
         )
-    milestone, revisions, _ = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    milestone, revisions = history.milestone, history.revisions
     assert milestone.start_date is None and revisions == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 
@@ -122,5 +122,6 @@ def test_tick_command_line_prints_what_it_posted(slack_app: SlackApp, tmp_path) 
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert re.search(r"^posted reminder:\d+:2026-12-15:7d$", result.stdout, re.M) and "2 posted" in result.stdout
+    assert re.search(r"^posted reminder:\d+:2026-12-15:7d$", result.stdout, re.M)
+    assert "2 posted" in result.stdout
     assert len(posts(slack_app)) == 1
