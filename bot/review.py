@@ -37,16 +37,16 @@ def post_review_now(
         settings = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
     if settings is None:
         return ReviewOutcome("nothing_in_flight")
-    key = plan_checkin(engine, settings=settings, now=now, on_schedule=False)
+    week = iso_week(
+        now.astimezone(channel_schedule(settings, default_timezone=settings.timezone).zone).date()
+    )
+    key = plan_checkin(engine, settings=settings, week=week, now=now)
     if key is not None:
         dispatched = dispatch(
             engine=engine, clients=lambda _: client, now=now, worker=worker_name(), keys=[key]
         )
         if not dispatched.sent:
             return ReviewOutcome("not_posted")
-    week = iso_week(
-        now.astimezone(channel_schedule(settings, default_timezone=settings.timezone).zone).date()
-    )
     with Session(engine) as session:
         checkin = checkin_for_week(session, workspace=workspace, channel_id=channel_id, week=week)
     if checkin is None:

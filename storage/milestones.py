@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, delete, func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import CLOSED_STATUSES, ChannelSettings, CheckInNote, Milestone, Revision
+from storage.models import OPEN_STATUSES, ChannelSettings, CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
 
@@ -28,16 +28,6 @@ def get_milestone(session: Session, *, workspace: Workspace, number: int) -> Mil
     """The milestone `#number` of this workspace, or None."""
     statement = select(Milestone).where(_in_workspace(workspace), Milestone.number == number)
     return session.exec(statement).first()
-
-
-def count_open_in_channel(session: Session, *, workspace: Workspace, channel_id: str) -> int:
-    """How many milestones in the channel are neither done nor cancelled."""
-    statement = select(func.count()).where(
-        _in_workspace(workspace),
-        Milestone.channel_id == channel_id,
-        col(Milestone.status).not_in(CLOSED_STATUSES),
-    )
-    return session.exec(statement).one()
 
 
 def find_milestones(
@@ -61,7 +51,7 @@ def find_milestones(
 
 def is_open() -> ColumnElement[bool]:
     """Condition: neither done nor cancelled."""
-    return col(Milestone.status).not_in(CLOSED_STATUSES)
+    return col(Milestone.status).in_(OPEN_STATUSES)
 
 
 def is_overdue(today: date) -> ColumnElement[bool]:

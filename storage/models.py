@@ -11,6 +11,8 @@ from storage.types import UTCDateTime
 
 STATUSES = ("open", "on_track", "at_risk", "blocked", "done", "cancelled")
 CLOSED_STATUSES = ("done", "cancelled")
+# Listed rather than "not closed", so queries can range-scan the (status, due_date) index per status.
+OPEN_STATUSES = tuple(status for status in STATUSES if status not in CLOSED_STATUSES)
 
 
 class Milestone(SQLModel, table=True):

@@ -15,7 +15,6 @@ from bot.core.schedule import (
     ChannelSchedule,
     due_reminder,
     due_review,
-    iso_week,
     reminder_window,
 )
 from bot.render.checkins import checkin_message
@@ -23,7 +22,8 @@ from bot.render.reminders import reminder_message
 from storage import deliveries
 from storage.checkins import all_channel_settings
 from storage.db import session_scope
-from storage.models import CLOSED_STATUSES, ChannelSettings, Milestone
+from storage.milestones import is_open
+from storage.models import ChannelSettings, Milestone
 from storage.workspace import Workspace
 
 
@@ -49,6 +49,10 @@ def channel_schedule(settings: ChannelSettings | None, *, default_timezone: str)
     )
 
 
+def _schedule(settings: ChannelSettings) -> ChannelSchedule:
+    return channel_schedule(settings, default_timezone=settings.timezone)
+
+
 def reminder_key(milestone: Milestone, part: str) -> str:
     """One reminder per milestone, due date and offset: a revised date gets fresh ones."""
     return f"reminder:{milestone.id}:{milestone.due_date}:{part}"
@@ -67,11 +71,17 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
         result.reminders = _plan_reminders(
             session, settings=settings, now=now, default_timezone=default_timezone
         )
-    for channel_settings in settings.values():
-        if channel_settings.paused:
-            continue
-        key = plan_checkin(engine, settings=channel_settings, now=now, on_schedule=True)
-        if key:
+    # Only channels whose weekly time has come cost a query, and all of them one query together.
+    due: dict[str, tuple[ChannelSettings, str]] = {}
+    for channel in settings.values():
+        review = None if channel.paused else due_review(schedule=_schedule(channel), now=now)
+        if review is not None:
+            workspace = Workspace(team_id=channel.team_id, enterprise_id=channel.enterprise_id)
+            due[checkin_key(workspace, channel.channel_id, review.week)] = (channel, review.week)
+    with Session(engine) as session:
+        planned_already = deliveries.existing_keys(session, due)
+    for key, (channel, week) in due.items():
+        if key not in planned_already and plan_checkin(engine, settings=channel, week=week, now=now):
             result.checkins.append(key)
     return result
 
@@ -88,7 +98,7 @@ def _plan_reminders(
     first, last = reminder_window(today=now.date(), horizon_days=max(horizon, *DEFAULT_REMINDER_DAYS))
     candidates = session.exec(
         select(Milestone).where(
-            col(Milestone.status).not_in(CLOSED_STATUSES),
+            is_open(),
             col(Milestone.due_date) >= first,
             col(Milestone.due_date) <= last,
         )
@@ -130,18 +140,9 @@ def _plan_reminders(
     return planned
 
 
-def plan_checkin(
-    engine: Engine, *, settings: ChannelSettings, now: datetime, on_schedule: bool
-) -> str | None:
-    """Plan the channel's check-in when its weekly time has come (`on_schedule`), or now for `review`."""
-    schedule = channel_schedule(settings, default_timezone=settings.timezone)
-    if on_schedule:
-        review = due_review(schedule=schedule, now=now)
-        if review is None:
-            return None
-        week = review.week
-    else:
-        week = iso_week(now.astimezone(schedule.zone).date())
+def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: datetime) -> str | None:
+    """Plan the channel's check-in for an ISO week, unless planned already or nothing is in flight."""
+    schedule = _schedule(settings)
     workspace = Workspace(team_id=settings.team_id, enterprise_id=settings.enterprise_id)
     key = checkin_key(workspace, settings.channel_id, week)
     try:
