@@ -19,11 +19,15 @@ _OVERVIEW = [
     ("update", "/milestone update 12 due Jan 10 because vendor late", "revise; the reason is kept"),
     ("done", "/milestone done 12 cost $5,200", "record when it finished and what it cost"),
     ("delete", "/milestone delete 12", "remove it (asks first)"),
+    ("review", "/milestone review", "post this week's review and revise now"),
+    (
+        "settings",
+        "/milestone settings review fri 16:00",
+        "the channel's time zone, reminders and review time",
+    ),
 ]
 
 _COMING = {
-    "settings": "channel time zone, reminder days and review time",
-    "review": "the weekly review and revise, on demand",
     "report": "plan vs actual for the whole plan",
     "export": "your milestones as a file",
     "import": "many milestones at once",
@@ -86,6 +90,28 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "Example: `/milestone delete 12`",
         ],
     ),
+    "review": (
+        "The weekly review and revise",
+        [
+            "Every Monday at 09:00 (channel time) the channel gets one message listing its open milestones, "
+            "each with *On track / At risk / Blocked / Done / New date…* buttons.",
+            "• A press records the status in the history and shows who said what.",
+            "• *New date…* asks for the date and a reason: a slip, kept in the history.",
+            "• Replies in its thread are kept as notes: mention `#12` to put a note on a milestone.",
+            "• `/milestone review` posts this week's review now, if it is not up yet.",
+            "Example: `/milestone review`",
+        ],
+    ),
+    "settings": (
+        "Channel settings",
+        [
+            "`/milestone settings` opens a form; or say what to change:",
+            "• `timezone Europe/Berlin` · `reminders 7,1,0 at 09:30` (days before the due date; `off`: none)",
+            "• `review fri 16:00` · `pause` · `resume`",
+            "An overdue nudge always goes out the day after a missed due date.",
+            "Example: `/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`",
+        ],
+    ),
     "dates": (
         "Dates",
         [
@@ -142,7 +168,8 @@ def _overview() -> Message:
     coming = " · ".join(f"`{verb}` {what}" for verb, what in _COMING.items())
     tips = escape_mrkdwn(
         "Numbers work as `12` or `#12`. More on one topic: `/milestone help add`, "
-        "`help list`, `help update`, `help done`, `help delete`, `help dates`, `help budget`, `help status`."
+        "`help list`, `help update`, `help done`, `help review`, `help settings`, `help dates`, "
+        "`help budget`."
     )
     blocks = [
         header("Milestone Bot"),

@@ -5,8 +5,8 @@ import pytest
 from bot.render.help import help_message, later_message
 from tests.render import all_mrkdwn, assert_valid
 
-VERBS = ["add", "list", "show", "update", "done", "delete"]
-COMING = ["settings", "review", "report", "export", "import"]
+VERBS = ["add", "list", "show", "update", "done", "delete", "review", "settings"]
+COMING = ["report", "export", "import"]
 
 
 def test_overview_gives_one_example_per_verb_and_marks_what_is_coming():
