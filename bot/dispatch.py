@@ -129,17 +129,7 @@ def _after_slack_error(
             error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))
         )
         until = now + timedelta(seconds=max(retry_after, 1))
-        # A rate limit is not the message's fault: give the attempt back.
-        deliveries.finish(
-            engine,
-            delivery,
-            worker=worker,
-            now=now,
-            state="pending",
-            not_before=until,
-            attempts=delivery.attempts - 1,
-            last_error="ratelimited",
-        )
+        _release(engine, delivery, worker=worker, until=until, now=now, reason="ratelimited")
         logger.warning("rate limited in %s: holding it for %s s", delivery.channel_id, retry_after)
         return until
     if status >= 500:
@@ -172,7 +162,16 @@ def _retry_or_fail(engine: Engine, delivery: Delivery, *, problem: str, worker: 
     return "retrying"
 
 
-def _release(engine: Engine, delivery: Delivery, *, worker: str, until: datetime, now: datetime) -> None:
+def _release(
+    engine: Engine,
+    delivery: Delivery,
+    *,
+    worker: str,
+    until: datetime,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """Put a claim back until `until`, returning the attempt: waiting is not the message's fault."""
     deliveries.finish(
         engine,
         delivery,
@@ -181,6 +180,7 @@ def _release(engine: Engine, delivery: Delivery, *, worker: str, until: datetime
         state="pending",
         not_before=until,
         attempts=delivery.attempts - 1,
+        last_error=reason,
     )
 
 

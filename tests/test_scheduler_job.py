@@ -1,4 +1,4 @@
-"""`serve` runs the scheduler pass as one APScheduler job: every 30 s, never two at once, missed runs coalesced."""
+"""`serve` runs the scheduler as one APScheduler job: every 30 s, never two at once, missed runs coalesced."""
 
 from __future__ import annotations
 

@@ -9,12 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.core.channel_settings import settings_for
 from bot.core.commands import CommandError, MilestoneFields
 from bot.core.money import Money
 from bot.core.revisions import Value, apply_changes
 from storage import milestones as queries
 from storage.db import session_scope
-from storage.models import ChannelSettings, CheckInNote, Milestone, Revision
+from storage.models import CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
 _NUMBER_ATTEMPTS = 5
@@ -282,14 +283,6 @@ def _check_allowed(session: Session, milestone: Milestone, *, actor: Actor, acti
 def _ensure_channel_settings(
     session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
 ) -> None:
-    if queries.get_channel_settings(session, workspace=workspace, channel_id=channel_id) is None:
-        session.add(
-            ChannelSettings(
-                team_id=workspace.team_id,
-                enterprise_id=workspace.enterprise_id,
-                channel_id=channel_id,
-                timezone=timezone,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+    settings = settings_for(session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now)
+    if settings.id is None:
+        session.add(settings)
