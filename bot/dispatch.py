@@ -22,7 +22,8 @@ from storage.workspace import Workspace
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-BATCH = 50
+BATCH = 10
+MAX_BATCHES = 100
 MAX_ATTEMPTS = 5
 METADATA_EVENT = "milestone_bot_delivery"
 # Errors that mean "this channel cannot hear us": pause it rather than retry forever.
@@ -51,22 +52,40 @@ def dispatch(
     """Claim due deliveries and post each; a channel rate-limited by Slack waits while others go on."""
     report = Dispatched()
     held: dict[tuple[str, str, str], datetime] = {}
-    for delivery in deliveries.claim_due(engine, now=now, lease=LEASE, worker=worker, limit=BATCH, keys=keys):
-        workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
-        channel = (delivery.enterprise_id, delivery.team_id, delivery.channel_id)
-        if channel in held:
-            _release(engine, delivery, worker=worker, until=held[channel], now=now)
-            continue
-        outcome = _deliver(engine, delivery, clients=clients, workspace=workspace, worker=worker, now=now)
-        if isinstance(outcome, datetime):
-            held[channel] = outcome
-            deliveries.defer_channel(
-                engine, workspace=workspace, channel_id=delivery.channel_id, until=outcome, now=now
-            )
-            report.retrying.append(delivery.key)
-        else:
-            getattr(report, outcome).append(delivery.key)
+    for _ in range(MAX_BATCHES):
+        # Small claims, so that several instances share a large backlog instead of one taking it all.
+        batch = deliveries.claim_due(engine, now=now, lease=LEASE, worker=worker, limit=BATCH, keys=keys)
+        if not batch:
+            break
+        for delivery in batch:
+            _dispatch_one(engine, delivery, clients=clients, worker=worker, now=now, held=held, report=report)
     return report
+
+
+def _dispatch_one(
+    engine: Engine,
+    delivery: Delivery,
+    *,
+    clients: ClientFor,
+    worker: str,
+    now: datetime,
+    held: dict[tuple[str, str, str], datetime],
+    report: Dispatched,
+) -> None:
+    workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
+    channel = (delivery.enterprise_id, delivery.team_id, delivery.channel_id)
+    if channel in held:
+        _release(engine, delivery, worker=worker, until=held[channel], now=now)
+        return
+    outcome = _deliver(engine, delivery, clients=clients, workspace=workspace, worker=worker, now=now)
+    if isinstance(outcome, datetime):
+        held[channel] = outcome
+        deliveries.defer_channel(
+            engine, workspace=workspace, channel_id=delivery.channel_id, until=outcome, now=now
+        )
+        report.retrying.append(delivery.key)
+    else:
+        getattr(report, outcome).append(delivery.key)
 
 
 def _deliver(

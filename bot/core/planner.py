@@ -156,7 +156,7 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
                 return None
             today = now.astimezone(schedule.zone).date()
             message = checkin_message(checkin_view(session, checkin=checkin, today=today))
-            deliveries.plan_delivery(
+            planned = deliveries.plan_delivery(
                 session,
                 key=key,
                 kind="checkin",
@@ -167,6 +167,9 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
                 now=now,
                 checkin_id=checkin.id,
             )
+            if not planned:
+                # Another instance planned it between our look and our insert: it is theirs.
+                return None
     except IntegrityError:
         # Another instance opened this week's check-in at the same moment: theirs stands.
         return None

@@ -229,9 +229,8 @@ def test_event_sent_twice_keeps_one_note(slack_app: SlackApp) -> None:
     assert first.status == again.status == 200
     with Session(slack_app.engine) as session:
         notes = session.exec(select(CheckInNote)).all()
-    assert [(note.checkin_id, note.milestone_id, note.user_id) for note in notes] == [
-        (checkin.id, None, "U2")
-    ]
+    [note] = notes
+    assert (note.checkin_id, note.milestone_id, note.user_id) == (checkin.id, None, "U2")
 
 
 def _needs_postgresql(engine: Engine) -> None:
@@ -272,16 +271,11 @@ def test_concurrent_planning_makes_one_row_per_key(slack_app: SlackApp) -> None:
     assert len(rows) == 40 and {row.state for row in rows.values()} == {"pending"}
     assert Counter(row.kind for row in rows.values()) == Counter(reminder=30, checkin=10)
     assert Counter(key for p in plans for key in p.reminders) == Counter(rows_of_kind(rows, "reminder"))
-    assert {key for p in plans for key in p.checkins} == set(rows_of_kind(rows, "checkin"))
+    assert Counter(key for p in plans for key in p.checkins) == Counter(rows_of_kind(rows, "checkin"))
     with Session(slack_app.engine) as session:
         assert len(session.exec(select(CheckIn)).all()) == 10
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan_checkin ignores plan_delivery's answer: a check-in another instance planned meanwhile "
-    "is reported (and dispatched by `review`) as this pass's own",
-)
 def test_checkin_planned_by_another_instance_meanwhile_is_not_reported_twice(
     slack_app: SlackApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
