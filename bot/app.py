@@ -17,7 +17,16 @@ from bot.listeners import register_listeners
 from bot.people import People
 
 # Keep in step with manifest.yml (tests/test_manifest.py checks both against the code).
-BOT_SCOPES = ["commands", "chat:write", "users:read", "channels:history", "groups:history"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "channels:history",
+    "groups:history",
+    "files:write",
+    "files:read",
+    "im:write",
+]
 OAUTH_STATE_SECONDS = 600
 
 

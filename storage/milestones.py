@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import OPEN_STATUSES, ChannelSettings, CheckInNote, Milestone, Revision
@@ -88,6 +88,32 @@ def notes_on(session: Session, *, milestone_id: int, limit: int) -> list[CheckIn
         .limit(limit)
     )
     return list(session.exec(statement).all())
+
+
+def channel_counts(
+    session: Session, *, workspace: Workspace, conditions: Sequence[ColumnElement[bool]], today: date
+) -> list[tuple[str, int, int]]:
+    """(channel, open, overdue) for the open milestones matching `conditions`, busiest channel first."""
+    overdue = func.sum(case((col(Milestone.due_date) < today, 1), else_=0))
+    statement = (
+        select(Milestone.channel_id, func.count(), overdue)
+        .where(_in_workspace(workspace), is_open(), *conditions)
+        .group_by(col(Milestone.channel_id))
+        .order_by(func.count().desc(), col(Milestone.channel_id))
+    )
+    return [(channel, int(count), int(late or 0)) for channel, count, late in session.exec(statement).all()]
+
+
+def revision_counts(session: Session, *, milestone_ids: list[int]) -> dict[int, int]:
+    """How many revisions each milestone has (milestones without any are absent)."""
+    if not milestone_ids:
+        return {}
+    statement = (
+        select(Revision.milestone_id, func.count())
+        .where(col(Revision.milestone_id).in_(milestone_ids))
+        .group_by(col(Revision.milestone_id))
+    )
+    return {milestone_id: count for milestone_id, count in session.exec(statement).all()}
 
 
 def delete_milestone(session: Session, *, milestone: Milestone) -> None:

@@ -36,6 +36,9 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views_push": frozenset(),
     "views_publish": frozenset(),
     "files_upload_v2": frozenset({"files:write"}),
+    "files_info": frozenset({"files:read"}),
+    # A DM with the bot: im:write to open it (the bot's own DMs need no history scope).
+    "conversations_open": frozenset({"im:write"}),
     "auth_test": frozenset(),
 }
 # Event a listener names → the bot events the manifest subscribes to for it.

@@ -110,11 +110,25 @@ class ReviewCommand:
 
 
 @dataclass(frozen=True)
-class LaterCommand:
-    """A verb of the grammar that this version does not do yet (report, export, import)."""
+class ReportCommand:
+    """Plan vs actual: for the channel (default), the whole workspace, a department or an owner."""
 
-    verb: str
-    args: str = ""
+    scope: Literal["channel", "all", "dept", "owner"] = "channel"
+    department: str | None = None
+    owner_id: str | None = None
+    since: date | None = None  # only milestones due (or done) on or after this date
+
+
+@dataclass(frozen=True)
+class ExportCommand:
+    """The channel's milestones as a file for the person who asked."""
+
+    format: Literal["csv", "ics"]
+
+
+@dataclass(frozen=True)
+class ImportCommand:
+    """Open the import form (a CSV shaped like a business plan's milestone table)."""
 
 
 Command = (
@@ -127,5 +141,7 @@ Command = (
     | DeleteCommand
     | SettingsCommand
     | ReviewCommand
-    | LaterCommand
+    | ReportCommand
+    | ExportCommand
+    | ImportCommand
 )

@@ -36,6 +36,7 @@ FIELDS = {
     "reason": Field("reason", "a reason", "due Jan 20 because the vendor slipped", max_length=500),
     "completed_on": Field("done date", "a date", "on Dec 3"),
     "cost": Field("cost", "an amount", "cost $4,500"),
+    "since": Field("`since` date", "a date", "since Jan 1"),
 }
 _STATUSES: dict[str, Status] = {
     "ontrack": "on_track",
@@ -70,7 +71,7 @@ class Request:
     def _example(self, field: str | None) -> str:
         if field is None or (self.verb, field) == ("add", "title"):
             return self.example
-        subject = {"add": "Launch beta", "list": ""}.get(self.verb, str(self.number or 12))
+        subject = {"add": "Launch beta", "list": "", "report": ""}.get(self.verb, str(self.number or 12))
         return " ".join(part for part in ("/milestone", self.verb, subject, FIELDS[field].example) if part)
 
 
@@ -116,6 +117,15 @@ def read_completed_on(clause: Clause, request: Request) -> date:
     if day > request.today:
         shown_day = format_date(day, today=request.today)
         raise request.error(f"{shown_day} hasn't come yet; give the day it was done.", field="completed_on")
+    return day
+
+
+def read_since(clause: Clause, request: Request) -> date:
+    """The first day a report covers, read backward from today; a day still to come is an error."""
+    day = _read_date(clause, request, prefer="past")
+    if day > request.today:
+        shown_day = format_date(day, today=request.today)
+        raise request.error(f"{shown_day} hasn't come yet; a report looks back from today.", field="since")
     return day
 
 
@@ -173,6 +183,7 @@ _READERS: dict[str, Callable[[Clause, Request], Any]] = {
     "due": read_due,
     "start": read_start,
     "completed_on": read_completed_on,
+    "since": read_since,
     "budget": read_amount,
     "cost": read_amount,
     "owner_id": read_owner,

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.core import report_grammar
 from bot.core.commands import (
     AddCommand,
     Command,
@@ -16,7 +17,6 @@ from bot.core.commands import (
     DeleteCommand,
     DoneCommand,
     HelpCommand,
-    LaterCommand,
     ListCommand,
     ListScope,
     MilestoneFields,
@@ -34,7 +34,6 @@ MAX_COMMAND_LENGTH = 4000
 VERBS = ("help", "add", "list", "show", "update", "done", "delete", "settings", "review", "report", "export",
          "import")  # fmt: skip
 HELP_TOPICS = (*VERBS, "dates", "budget", "status")
-LATER_VERBS = ("report", "export", "import")
 
 _EXAMPLES = {
     "help": "/milestone help add",
@@ -46,7 +45,10 @@ _EXAMPLES = {
     "delete": "/milestone delete 12",
     "settings": SETTINGS_EXAMPLE,
     "review": "/milestone review",
-} | {verb: f"/milestone {verb}" for verb in LATER_VERBS}
+    "report": report_grammar.REPORT_EXAMPLE,
+    "export": report_grammar.EXPORT_EXAMPLE,
+    "import": report_grammar.IMPORT_EXAMPLE,
+}
 # Words people reach for instead of a verb; only ever suggested, never acted on.
 _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info": "show", "edit": "update",
             "change": "update", "complete": "done", "finish": "done", "remove": "delete",
@@ -126,11 +128,6 @@ def _parse_help(tokens: Sequence[Token], request: Request) -> Command:
         return HelpCommand()
     topic = _HELP_ALIASES.get(tokens[0].word, tokens[0].word)
     return HelpCommand(topic if topic in HELP_TOPICS else None)
-
-
-def _parse_later(tokens: Sequence[Token], request: Request) -> Command:
-    args = request.source[tokens[0].start :].strip() if tokens else ""
-    return LaterCommand(request.verb, args=args)
 
 
 def _parse_settings(tokens: Sequence[Token], request: Request) -> Command:
@@ -294,4 +291,7 @@ _PARSERS: dict[str, Callable[[Sequence[Token], Request], Command]] = {
     "delete": _parse_delete,
     "settings": _parse_settings,
     "review": _parse_review,
-} | dict.fromkeys(LATER_VERBS, _parse_later)
+    "report": report_grammar.parse_report,
+    "export": report_grammar.parse_export,
+    "import": report_grammar.parse_import,
+}

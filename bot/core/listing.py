@@ -64,3 +64,20 @@ def _scope(
             in_dept = func.lower(col(Milestone.department)) == name
             return [in_dept, queries.is_open()], "Open milestones in the department"
     return [here, queries.is_open()], f"Open milestones in {channel}"
+
+
+def home_milestones(
+    *, engine: Engine, workspace: Workspace, user_id: str, today: date
+) -> tuple[list[Milestone], list[tuple[str, int, int]]]:
+    """The person's open milestones (up to LIST_LIMIT × 5) and per-channel open and overdue counts."""
+    with Session(engine) as session:
+        mine, _ = queries.find_milestones(
+            session,
+            workspace=workspace,
+            conditions=[queries.involves(user_id), queries.is_open()],
+            limit=LIST_LIMIT * 5,
+        )
+        counts = queries.channel_counts(
+            session, workspace=workspace, conditions=[queries.involves(user_id)], today=today
+        )
+    return mine, counts

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.checkins import checkin_view, open_checkin
+from bot.core.reporting import report_for
 from bot.core.schedule import (
     DEFAULT_REMINDER_DAYS,
     ChannelSchedule,
@@ -18,7 +19,9 @@ from bot.core.schedule import (
     reminder_window,
 )
 from bot.render.checkins import checkin_message
+from bot.render.message import Message
 from bot.render.reminders import reminder_message
+from bot.render.report import digest_section
 from storage import deliveries
 from storage.checkins import all_channel_settings
 from storage.db import session_scope
@@ -51,6 +54,22 @@ def channel_schedule(settings: ChannelSettings | None, *, default_timezone: str)
 
 def _schedule(settings: ChannelSettings) -> ChannelSchedule:
     return channel_schedule(settings, default_timezone=settings.timezone)
+
+
+def opens_the_month(week: str, *, review_weekday: int) -> bool:
+    """True when this week's review day is the month's first: its check-in carries the monthly digest."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), review_weekday + 1).day <= 7
+
+
+def _with_monthly_digest(
+    message: Message, *, session: Session, workspace: Workspace, settings: ChannelSettings, today: date
+) -> Message:
+    here = [col(Milestone.channel_id) == settings.channel_id]
+    report, _ = report_for(session, workspace=workspace, conditions=here, today=today)
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%B")
+    digest = digest_section(report, month_label=last_month, today=today)
+    return Message(text=message.text, blocks=[*digest, *message.blocks])
 
 
 def reminder_key(milestone: Milestone, part: str) -> str:
@@ -156,6 +175,10 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
                 return None
             today = now.astimezone(schedule.zone).date()
             message = checkin_message(checkin_view(session, checkin=checkin, today=today))
+            if opens_the_month(week, review_weekday=settings.review_weekday):
+                message = _with_monthly_digest(
+                    message, session=session, workspace=workspace, settings=settings, today=today
+                )
             planned = deliveries.plan_delivery(
                 session,
                 key=key,

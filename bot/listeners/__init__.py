@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, checkins, commands, errors, events, home, settings, views
+from bot.listeners import actions, checkins, commands, errors, events, files, home, settings, views
 
 
 def register_listeners(app: App) -> None:
@@ -14,6 +14,7 @@ def register_listeners(app: App) -> None:
     views.register(app)
     checkins.register(app)
     settings.register(app)
+    files.register(app)
     events.register(app)
     home.register(app)
     errors.register(app)

@@ -15,9 +15,11 @@ from bot.core.commands import (
     CommandError,
     DeleteCommand,
     DoneCommand,
+    ExportCommand,
     HelpCommand,
-    LaterCommand,
+    ImportCommand,
     ListCommand,
+    ReportCommand,
     ReviewCommand,
     SettingsCommand,
     ShowCommand,
@@ -26,13 +28,14 @@ from bot.core.commands import (
 from bot.core.grammar import parse_command
 from bot.core.listing import list_milestones
 from bot.deps import Deps, deps_of, workspace_of
+from bot.listeners.files import open_import, send_export, send_report
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
 from bot.people import Person
 from bot.render import milestones as render
 from bot.render.checkins import review_outcome_message
 from bot.render.errors import error_message
-from bot.render.help import help_message, later_message
+from bot.render.help import help_message
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
@@ -97,8 +100,6 @@ class _Run:
         match parsed:
             case HelpCommand(topic=topic):
                 return help_message(topic), False
-            case LaterCommand(verb=verb):
-                return later_message(verb), False
             case AddCommand(fields=fields) if fields.is_empty():
                 self._open_modal(mode="add", milestone=None)
                 return None, False
@@ -194,6 +195,29 @@ class _Run:
                     now=self.now,
                 )
                 return settings_message(settings, failed=[], show_failed=False), True
+            case ReportCommand():
+                return send_report(
+                    self.deps,
+                    client=self.client,
+                    workspace=self.workspace,
+                    person=self.person,
+                    channel_id=self.channel_id,
+                    request=parsed,
+                    now=self.now,
+                ), False
+            case ExportCommand():
+                return send_export(
+                    self.deps,
+                    client=self.client,
+                    workspace=self.workspace,
+                    person=self.person,
+                    channel_id=self.channel_id,
+                    request=parsed,
+                    now=self.now,
+                ), False
+            case ImportCommand():
+                open_import(self.client, trigger_id=self.command["trigger_id"], channel_id=self.channel_id)
+                return None, False
             case DeleteCommand(number=number):
                 milestone = services.check_may_change(
                     engine=self.deps.engine,

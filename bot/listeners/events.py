@@ -52,4 +52,3 @@ def keep_thread_reply(event: dict, client: WebClient, context: BoltContext) -> N
         message_ts=event["ts"],
         now=deps.clock(),
     )
-

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -13,7 +11,7 @@ from bot.deps import deps_of, workspace_of
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import post_to_channel
 from bot.render import milestones as render
-from bot.render.modals import ModalErrors, read_milestone_modal
+from bot.render.modals import ModalErrors, read_milestone_modal, read_modal_context
 
 
 def register(app: App) -> None:
@@ -28,7 +26,7 @@ def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: Bol
     workspace = workspace_of(context)
     person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
-    channel_id = json.loads(view["private_metadata"])["channel_id"]
+    channel_id = read_modal_context(view["private_metadata"], values=view["state"]["values"]).channel_id
     try:
         form = read_milestone_modal(view["state"]["values"], now=now, mode="add")
     except ModalErrors as invalid:
@@ -58,7 +56,7 @@ def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: 
     workspace = workspace_of(context)
     person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
-    number = json.loads(view["private_metadata"])["number"]
+    number = read_modal_context(view["private_metadata"]).number or 0
     try:
         current = services.get_milestone(engine=deps.engine, workspace=workspace, number=number)
         form = read_milestone_modal(view["state"]["values"], now=now, mode="update", current=current)

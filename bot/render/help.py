@@ -1,4 +1,4 @@
-"""`/milestone help`: an overview of every verb, detail per topic, and "not yet" for later verbs."""
+"""`/milestone help`: an overview of every verb, and detail per topic."""
 
 from __future__ import annotations
 
@@ -25,13 +25,11 @@ _OVERVIEW = [
         "/milestone settings review fri 16:00",
         "the channel's time zone, reminders and review time",
     ),
+    ("report", "/milestone report dept Marketing", "plan vs actual, with a timeline chart"),
+    ("export", "/milestone export csv", "the channel's milestones as CSV or a calendar (ics)"),
+    ("import", "/milestone import", "add many at once from a CSV milestone table"),
 ]
 
-_COMING = {
-    "report": "plan vs actual for the whole plan",
-    "export": "your milestones as a file",
-    "import": "many milestones at once",
-}
 
 _TOPICS: dict[str, tuple[str, list[str]]] = {
     "add": (
@@ -112,6 +110,35 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "Example: `/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`",
         ],
     ),
+    "report": (
+        "Plan vs actual",
+        [
+            "`/milestone report [all|dept <name>|owner @user] [since <date>]` — this channel's by default.",
+            "• Per milestone: planned vs actual or forecast date, the slip, revisions, budget vs cost.",
+            "• Totals and on-time rate by department and by owner; the timeline chart comes by DM.",
+            "• Only you see it until you press *Share to channel*.",
+            "Example: `/milestone report dept Marketing since Jan 1`",
+        ],
+    ),
+    "export": (
+        "Export",
+        [
+            "`/milestone export csv` — every field and the revision count, for a spreadsheet.",
+            "`/milestone export ics` — due dates as all-day events for Google Calendar or Outlook; "
+            "importing again updates them instead of adding copies.",
+            "The file comes in a direct message. Example: `/milestone export ics`",
+        ],
+    ),
+    "import": (
+        "Import",
+        [
+            "`/milestone import` opens a form for a CSV shaped like a plan's milestone table: "
+            "Milestone, Start Date, End Date, Budget, Manager, Department.",
+            "• You see a preview with every row's problems first; nothing is added until you confirm, "
+            "and then all rows or none.",
+            "Example: `/milestone import`",
+        ],
+    ),
     "dates": (
         "Dates",
         [
@@ -144,8 +171,6 @@ def help_message(topic: str | None) -> Message:
     """The overview of every verb, or detail on one topic (`add`, `dates`, `update`…); unknown → overview."""
     key = (topic or "").strip().lower()
     key = _ALIASES.get(key, key)
-    if key in _COMING:
-        return later_message(key)
     if key not in _TOPICS:
         return _overview()
     title, lines = _TOPICS[key]
@@ -154,18 +179,9 @@ def help_message(topic: str | None) -> Message:
     return build_message(text=f"Milestone Bot help: {title}", blocks=blocks)
 
 
-def later_message(verb: str) -> Message:
-    """Politely says a verb of the grammar is not in this version yet."""
-    what = _COMING.get(verb)
-    name = f"`/milestone {escape_mrkdwn(verb)}`" + (f" ({what})" if what else "")
-    text = f"⏳ {name} isn't available yet; it's coming in a later version."
-    return build_message(text=text, blocks=[section(text), context("What works today: `/milestone help`")])
-
-
 def _overview() -> Message:
-    """Every verb with one example each, then the verbs still to come."""
+    """Every verb with one example each."""
     verbs = "\n".join(f"*{verb}* `{example}` — {what}" for verb, example, what in _OVERVIEW)
-    coming = " · ".join(f"`{verb}` {what}" for verb, what in _COMING.items())
     tips = escape_mrkdwn(
         "Numbers work as `12` or `#12`. More on one topic: `/milestone help add`, "
         "`help list`, `help update`, `help done`, `help review`, `help settings`, `help dates`, "
@@ -177,7 +193,6 @@ def _overview() -> Message:
             "Keep the plan's milestones here: add them, revise them as things change, see plan vs actual."
         ),
         section(escape_mrkdwn(verbs)),
-        section(f"*Coming soon:* {coming}"),
         context(tips),
     ]
     return build_message(text="Milestone Bot: what /milestone can do", blocks=blocks)

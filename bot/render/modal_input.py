@@ -51,10 +51,13 @@ class ModalErrors(ValueError):
         self.errors = errors
 
 
-def read_modal_context(private_metadata: str) -> ModalContext:
-    """The channel and milestone number a submitted modal was opened for."""
+def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None = None) -> ModalContext:
+    """The channel and milestone number a submitted modal was opened for (the channel picked, from Home)."""
     data = json.loads(private_metadata)
-    return ModalContext(channel_id=data["channel_id"], number=data.get("number"))
+    channel_id = data.get("channel_id")
+    if not channel_id and values:
+        channel_id = values.get("channel", {}).get("channel", {}).get("selected_conversation")
+    return ModalContext(channel_id=channel_id or "", number=data.get("number"))
 
 
 def read_milestone_modal(

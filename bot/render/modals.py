@@ -7,6 +7,8 @@ from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
+    ConversationFilter,
+    ConversationSelectElement,
     DatePickerElement,
     InputBlock,
     Option,
@@ -45,8 +47,8 @@ __all__ = [
 ]
 
 
-def milestone_modal(*, mode: Mode, channel_id: str, milestone: Milestone | None, today: date) -> dict:
-    """The form to add a milestone, or to edit one with its current values filled in."""
+def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone | None, today: date) -> dict:
+    """The form to add a milestone (asking for its channel when opened outside one), or to edit one."""
     current = milestone if mode == "update" else None
     if mode == "update" and current is None:
         raise ValueError("the edit form needs the milestone it edits")
@@ -62,6 +64,19 @@ def milestone_modal(*, mode: Mode, channel_id: str, milestone: Milestone | None,
     ]
     if current:
         blocks.append(_status_input(current.status))
+    if channel_id is None:
+        blocks.append(
+            InputBlock(
+                block_id="channel",
+                label=PlainTextObject(text="Channel"),
+                element=ConversationSelectElement(
+                    action_id="channel",
+                    placeholder=PlainTextObject(text="Where reminders and reviews go"),
+                    filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+                ),
+                hint=PlainTextObject(text="Invite Milestone Bot there too: /invite @Milestone Bot"),
+            )
+        )
     blocks += [
         _date_input(
             "due",

@@ -19,10 +19,12 @@ from bot.core.commands import (
     CommandError,
     DeleteCommand,
     DoneCommand,
+    ExportCommand,
     HelpCommand,
-    LaterCommand,
+    ImportCommand,
     ListCommand,
     MilestoneFields,
+    ReportCommand,
     ReviewCommand,
     SettingsChange,
     SettingsCommand,
@@ -80,12 +82,6 @@ def test_verbs_are_case_insensitive() -> None:
     assert parse("List Mine") == ListCommand("mine")
 
 
-@pytest.mark.parametrize("verb", ["report", "export", "import"])
-def test_verbs_for_later_keep_their_arguments(verb: str) -> None:
-    assert parse(f"{verb}  tz America/New_York ") == LaterCommand(verb, args="tz America/New_York")
-    assert parse(verb) == LaterCommand(verb, args="")
-
-
 def test_settings_and_review_are_read_as_their_own_commands() -> None:
     assert parse("settings") == SettingsCommand(SettingsChange())
     assert parse("settings pause") == SettingsCommand(SettingsChange(paused=True))
@@ -102,6 +98,9 @@ def test_settings_and_review_are_read_as_their_own_commands() -> None:
         ("create x", "add"),
         ("setings tz UTC", "settings"),
         ("reveiw", "review"),
+        ("reprot all", "report"),
+        ("exprot csv", "export"),
+        ("imprt", "import"),
     ],
 )
 def test_an_unknown_verb_is_named_and_the_closest_verb_suggested(text: str, suggested: str) -> None:
@@ -552,6 +551,153 @@ def test_done_refuses_other_words() -> None:
     assert "give `on Dec 3` or `cost $4,500`" in error_of("done 12 yesterday").message
 
 
+# report
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("report", ReportCommand()),
+        ("REPORT", ReportCommand()),
+        ("report channel", ReportCommand()),
+        ("report all", ReportCommand("all")),
+        ("Report ALL", ReportCommand("all")),
+        ("report dept Marketing", ReportCommand("dept", department="Marketing")),
+        ("report department Sales &amp;  Marketing", ReportCommand("dept", department="Sales & Marketing")),
+        ('report dept "Sales since 2020"', ReportCommand("dept", department="Sales since 2020")),
+        ("report owner <@U123|alice>", ReportCommand("owner", owner_id="U123")),
+        ("report <@U123|alice>", ReportCommand("owner", owner_id="U123")),
+        ("report owner me", ReportCommand("owner", owner_id=ME)),
+        ("report mine", ReportCommand("owner", owner_id=ME)),
+    ],
+)
+def test_report_reads_its_scope(text: str, expected: ReportCommand) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("report since Jan 1", ReportCommand(since=date(2026, 1, 1))),
+        ("report all since Jan 1", ReportCommand("all", since=date(2026, 1, 1))),
+        (
+            "report dept Marketing since Jan 1",
+            ReportCommand("dept", department="Marketing", since=date(2026, 1, 1)),
+        ),
+        (
+            "report since Jan 1 dept Marketing",
+            ReportCommand("dept", department="Marketing", since=date(2026, 1, 1)),
+        ),
+        ("report <@U1> since last monday", ReportCommand("owner", owner_id="U1", since=date(2026, 11, 16))),
+        ("report since Jan 1 owner me", ReportCommand("owner", owner_id=ME, since=date(2026, 1, 1))),
+        ("report since today", ReportCommand(since=date(2026, 11, 25))),
+    ],
+)
+def test_report_reads_since_before_or_after_its_scope(text: str, expected: ReportCommand) -> None:
+    assert parse(text) == expected
+
+
+def test_report_reads_since_dates_without_a_year_in_the_past() -> None:
+    assert parse("report since Dec 1") == ReportCommand(since=date(2025, 12, 1))
+
+
+def test_report_refuses_a_since_date_still_to_come() -> None:
+    error = error_of("report since tomorrow")
+    assert "Nov 26 hasn't come yet" in error.message
+    assert error.example == "/milestone report since Jan 1"
+    assert "hasn't come yet" in error_of("report all since 2027-01-01").message
+
+
+REPORT_EXAMPLE = "/milestone report dept Marketing since Jan 1"
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "example"),
+    [
+        ("report foo", "I don't know what `foo` means in a report", REPORT_EXAMPLE),
+        ("report al", "did you mean `all`?", REPORT_EXAMPLE),
+        ("report all quarter", "I don't know what `quarter` means after `all`", REPORT_EXAMPLE),
+        ("report <@U1|bob> quarterly", "`quarterly`", REPORT_EXAMPLE),
+        ("report since", "`since` needs a date", "/milestone report since Jan 1"),
+        ("report since whenever", "I can't read `whenever` as a date", "/milestone report since Jan 1"),
+        ("report dept", "`dept` needs a name", "/milestone report dept Marketing"),
+        ("report owner", "`owner` needs a person", "/milestone report owner @alice"),
+        ("report @alice", "I can't tell who `@alice` is", "/milestone report owner @alice"),
+        ("report owner <#C1|general>", "isn't a person", "/milestone report owner @alice"),
+        ("report dept " + "x" * 81, "keep it to 80", "/milestone report dept Marketing"),
+    ],
+)
+def test_report_explains_words_it_does_not_know(text: str, says: str, example: str) -> None:
+    error = error_of(text)
+    assert says in error.message
+    assert error.example == example
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("report all dept Sales", "not `all` and `dept`"),
+        ("report dept Sales owner me", "not `dept` and `owner`"),
+        ("report mine <@U1>", "not `mine` and `owner`"),
+        ("report <@U1> <@U2>", "The owner is given twice"),
+        ("report since Jan 1 since Feb 1", "The `since` date is given twice"),
+        ("report dept A dept B", "The department is given twice"),
+    ],
+)
+def test_report_refuses_two_scopes_or_a_clause_given_twice(text: str, says: str) -> None:
+    assert says in error_of(text).message
+
+
+# export and import
+
+
+@pytest.mark.parametrize(
+    ("text", "format_"),
+    [
+        ("export csv", "csv"),
+        ("export CSV", "csv"),
+        ("Export Csv", "csv"),
+        ("export ics", "ics"),
+        ("export ICS", "ics"),
+        ("export ical", "ics"),
+        ("export iCal", "ics"),
+        ("export calendar", "ics"),
+    ],
+)
+def test_export_reads_its_format(text: str, format_: str) -> None:
+    assert parse(text) == ExportCommand(format_)
+
+
+@pytest.mark.parametrize(
+    "text", ["export", "export pdf", "export csv ics", 'export "csv"', "export csv please"]
+)
+def test_export_without_a_known_format_asks_which(text: str) -> None:
+    error = error_of(text)
+    assert "Say which format: `/milestone export csv` or `/milestone export ics`" in error.message
+    assert error.example == "/milestone export csv"
+
+
+def test_export_names_the_format_it_cannot_make() -> None:
+    assert error_of("export pdf").message.startswith("I can't export `pdf`.")
+
+
+def test_import_opens_the_import_form() -> None:
+    assert parse("import") == ImportCommand()
+    assert parse("IMPORT ") == ImportCommand()
+
+
+def test_import_takes_nothing_more() -> None:
+    error = error_of("import plan.csv now")
+    assert "takes nothing more, not `plan.csv now`" in error.message
+    assert error.example == "/milestone import"
+
+
+def test_help_covers_report_export_and_import() -> None:
+    assert parse("help report") == HelpCommand("report")
+    assert parse("help export") == HelpCommand("export")
+    assert parse("help import") == HelpCommand("import")
+
+
 # bad input of any kind
 
 
@@ -567,7 +713,9 @@ def test_huge_input_is_refused_quickly() -> None:
     ["add " + "<" * 3990, "add " + '"a ' * 1300, "add x " + "$5 " * 1300, "add x " + "due " * 990,
      "update 1 title " + "a " * 1990, "add x due " + "dec 15 " * 560, "settings tz " + "europe/b" * 495,
      "settings reminders " + "1 2 3 4 5 6 7 " * 284, "settings " + "review mon " * 398,
-     "settings review " + "9 " * 1990, "review " + "x " * 1995],
+     "settings review " + "9 " * 1990, "review " + "x " * 1995, "report " + "since " * 660,
+     "report dept " + "x " * 1990, "report " + "<@U1> " * 660, "report since " + "jan 1 " * 660,
+     "export " + "csv " * 990, "import " + "x " * 1990],
 )  # fmt: skip
 def test_long_awkward_input_is_answered_quickly(text: str) -> None:
     started = time.perf_counter()
@@ -605,20 +753,21 @@ WORDS = [
     "$5,000", "€3k", "5000 EUR", "EUR", "5k", "-5", "Dec 15", "tomorrow", "next friday", "Feb 30", "03/04",
     "at risk", "done", "<@U123|bob>", "<@W9>", "<#C1|gen>", "<!here>", "<!subteam^S1|@t>",
     "<https://x.y|a b>", "&amp;", "&lt;", "&gt;", '"', "'", "“", "”", "‘", "’", "\n", "\t", ",", "Launch",
-    "beta",
+    "beta", "report", "export", "import", "since", "all", "channel", "csv", "ics", "ical", "calendar",
 ]  # fmt: skip
 SETTINGS_WORDS = [
     "settings", "review", "timezone", "tz", "reminders", "pause", "resume", "at", "Europe/Berlin", "utc",
     "7,1,0", "14,", "61", "off", "fri", "monday", "9:30", "9am", "pm", "noon", "16:00", "25:00",
 ]  # fmt: skip
 texts = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), max_size=20).map(" ".join)
-settings_and_review = st.tuples(
-    st.sampled_from(["settings", "review", "Settings", "REVIEW"]),
+LED_VERBS = ["settings", "review", "report", "export", "import", "Settings", "REVIEW", "Report", "EXPORT"]
+verb_led = st.tuples(
+    st.sampled_from(LED_VERBS),
     st.lists(st.one_of(st.sampled_from(SETTINGS_WORDS + WORDS), st.text(max_size=6)), max_size=12),
 ).map(lambda verb_and_words: " ".join([verb_and_words[0], *verb_and_words[1]]))
-commands = st.one_of(texts, settings_and_review)
+commands = st.one_of(texts, verb_led)
 slack_texts = st.tuples(
-    st.sampled_from(["", "settings", "review"]),
+    st.sampled_from(["", "settings", "review", "report", "export", "import"]),
     st.lists(
         st.one_of(
             st.sampled_from([word for word in WORDS + SETTINGS_WORDS if word not in ("&lt;", "&gt;")]),
@@ -651,13 +800,20 @@ def test_any_text_gives_a_command_or_a_command_error_and_never_half_parses(text:
         assert title == title.strip()
         assert len(title) <= 150
         assert not any(unicodedata.category(character) == "Cc" for character in title)
+    if isinstance(command, ReportCommand):
+        assert (command.scope == "dept") == (command.department is not None)
+        assert (command.scope == "owner") == (command.owner_id is not None)
+        assert command.since is None or command.since <= NOW.date()
+    if isinstance(command, ExportCommand):
+        assert command.format in ("csv", "ics")
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_gives_a_command_or_a_command_error(text: str) -> None:
     for prefix in ("", "add ", "update 3 ", "done 3 ", "list ", "review ", "settings ", "settings tz ",
-                   "settings reminders ", "settings review "):  # fmt: skip
+                   "settings reminders ", "settings review ", "report ", "report dept ", "report since ",
+                   "report all ", "export ", "import "):  # fmt: skip
         with contextlib.suppress(CommandError):
             parse(prefix + text)
 

@@ -2,22 +2,32 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render.help import help_message, later_message
+from bot.render.help import help_message
 from tests.render import all_mrkdwn, assert_valid
 
-VERBS = ["add", "list", "show", "update", "done", "delete", "review", "settings"]
-COMING = ["report", "export", "import"]
+VERBS = [
+    "add",
+    "list",
+    "show",
+    "update",
+    "done",
+    "delete",
+    "review",
+    "settings",
+    "report",
+    "export",
+    "import",
+]
 
 
-def test_overview_gives_one_example_per_verb_and_marks_what_is_coming():
+def test_overview_gives_one_example_per_verb():
     message = help_message(None)
 
     assert_valid(message)
     text = all_mrkdwn(message)
     for verb in VERBS:
         assert f"*{verb}* `/milestone {verb}" in text
-    coming = next(line for line in text.split("\n") if line.startswith("*Coming soon:*"))
-    assert all(f"`{verb}`" in coming for verb in COMING)
+    assert "Coming soon" not in text
 
 
 @pytest.mark.parametrize("topic", [*VERBS, "dates", "budget", "status"])
@@ -61,17 +71,3 @@ def test_placeholders_are_escaped_so_slack_shows_them():
 
     assert "<date>" not in text
     assert "due &lt;date&gt;" in text
-
-
-@pytest.mark.parametrize("verb", COMING)
-def test_later_verbs_say_not_yet_politely(verb):
-    message = later_message(verb)
-
-    assert_valid(message)
-    assert message.text.startswith(f"⏳ `/milestone {verb}` (")
-    assert "isn't available yet" in message.text
-    assert help_message(verb) == message
-
-
-def test_later_message_escapes_an_unexpected_verb():
-    assert "&lt;!here&gt;" in later_message("<!here>").text

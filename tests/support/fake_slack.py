@@ -180,6 +180,8 @@ class FakeSlack:
         self.users: dict[str, Params] = {}
         self.channel_names: dict[str, str] = {}
         self.uploads: dict[str, bytes] = {}
+        # Files as Slack keeps them after an upload completes: id → file object (with `channels`, `title`).
+        self.files: dict[str, Params] = {}
         self.invalid_payloads: list[str] = []
         self.warnings: list[str] = []
         self._calls: list[Call] = []
@@ -209,6 +211,8 @@ class FakeSlack:
             "views.publish": self._views_publish,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.info": self._files_info,
+            "conversations.open": self._conversations_open,
         }
         self.add_user(bot_user_id, name="milestonebot", team_id=team_id)
         self.users[bot_user_id]["is_bot"] = True
@@ -653,7 +657,62 @@ class FakeSlack:
         if not files or any(f.get("id") not in self.uploads for f in files):
             return {"ok": False, "error": "file_not_found"}
         done = [{"id": f["id"], "title": f.get("title") or self._pending_files[f["id"]]} for f in files]
+        for file in done:
+            self.files[file["id"]] = self._file_object(
+                file["id"],
+                name=self._pending_files[file["id"]],
+                title=file["title"],
+                channel=params.get("channel_id"),
+                comment=params.get("initial_comment"),
+            )
         return {"ok": True, "files": done}
+
+    def add_file(self, name: str, content: bytes, *, user: str = "U1") -> Params:
+        """A file a person uploaded (e.g. into a modal's file input): downloadable at its url_private."""
+        with self._lock:
+            file_id = self._next_id("F")
+            self.uploads[file_id] = content
+            self.files[file_id] = self._file_object(
+                file_id, name=name, title=name, channel=None, comment=None
+            )
+            self.files[file_id]["user"] = user
+            return copy.deepcopy(self.files[file_id])
+
+    def _file_object(
+        self, file_id: str, *, name: str, title: str, channel: str | None, comment: str | None
+    ) -> Params:
+        return {
+            "id": file_id,
+            "name": name,
+            "title": title,
+            "filetype": name.rsplit(".", 1)[-1].lower() if "." in name else "",
+            "size": len(self.uploads.get(file_id, b"")),
+            "url_private": f"{self.base_url}/files/{file_id}",
+            "url_private_download": f"{self.base_url}/files/{file_id}",
+            "channels": [channel] if channel else [],
+            "initial_comment": comment,
+        }
+
+    def _files_info(self, params: Params) -> Params:
+        file = self.files.get(params.get("file", ""))
+        return {"ok": True, "file": copy.deepcopy(file)} if file else {"ok": False, "error": "file_not_found"}
+
+    def _conversations_open(self, params: Params) -> Params:
+        users = str(params.get("users") or "")
+        if not users or users not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "channel": {"id": f"D{users}"}}
+
+    def download(self, file_id: str, headers: dict[str, str]) -> _Answer:
+        """GET of a file's url_private: Slack wants the bot token, as a Bearer header."""
+        if not headers.get("authorization", "").startswith("Bearer "):
+            return _text_answer("not_authed", status=403)
+        with self._lock:
+            content = self.uploads.get(file_id)
+            self._record(Call("file_download", {"file": file_id}, headers))
+        if content is None:
+            return _text_answer("not_found", status=404)
+        return _Answer(200, content, "application/octet-stream", {})
 
 
 def _failure_answer(failure: _Failure) -> _Answer:
@@ -667,10 +726,13 @@ def _failure_answer(failure: _Failure) -> _Answer:
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        def do_GET(self) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = fake._answer(self.path, headers, body)
+            route, _, file_id = urlsplit(self.path).path.lstrip("/").partition("/")
+            missing = _text_answer("not_found", status=404)
+            self._send(fake.download(file_id, headers) if route == "files" else missing)
+
+        def _send(self, answer: _Answer) -> None:
             self.send_response(answer.status)
             for name, value in answer.headers.items():
                 self.send_header(name, value)
@@ -678,6 +740,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            self._send(fake._answer(self.path, headers, body))
 
         def log_message(self, format: str, *args: Any) -> None:
             """Stay quiet: pytest output should show the test, not the access log."""

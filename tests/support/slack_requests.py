@@ -128,8 +128,12 @@ class SlackRequests:
         response_key: str = "r1",
         view: dict[str, Any] | None = None,
         container: dict[str, Any] | None = None,
+        selected: str | None = None,
     ) -> Reply:
-        """A button press in a message (default) or, with `view`, in a modal or the Home tab."""
+        """A button press in a message (default) or, with `view`, in a modal or the Home tab.
+
+        With `selected`, the action is an overflow menu's choice of the option with that value instead.
+        """
         if view is None:
             message = message or self._placeholder_message()
             where = {
@@ -154,7 +158,11 @@ class SlackRequests:
             "enterprise": self._enterprise(),
             "is_enterprise_install": False,
             **where,
-            "actions": [self._button_action(action_id=action_id, block_id=block_id, value=value)],
+            "actions": [
+                self._button_action(action_id=action_id, block_id=block_id, value=value)
+                if selected is None
+                else self._overflow_action(action_id=action_id, block_id=block_id, value=selected)
+            ],
         }
         return self._post_payload(payload)
 
@@ -312,6 +320,16 @@ class SlackRequests:
             "bot_id": self.fake.bot_id,
             "text": "",
             "ts": ts,
+        }
+
+    @staticmethod
+    def _overflow_action(*, action_id: str, block_id: str, value: str) -> dict[str, Any]:
+        return {
+            "action_id": action_id,
+            "block_id": block_id,
+            "selected_option": {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value},
+            "type": "overflow",
+            "action_ts": f"{time.time():.6f}",
         }
 
     @staticmethod

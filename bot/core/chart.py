@@ -1,0 +1,314 @@
+"""Plan vs actual as pictures: timeline charts of report lines, as PNG bytes Slack can show."""
+
+from __future__ import annotations
+
+import io
+import struct
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from itertools import groupby
+from typing import Any
+
+import matplotlib.dates as mdates
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox, blended_transform_factory
+
+from bot.core.report import ReportLine
+from bot.core.text import excerpt
+
+PAGE_SIZE = 25
+WIDTH_PX = 1000
+
+_DPI = 100
+_WIDTH_IN = WIDTH_PX / _DPI
+_BAR_IN = 0.35
+# Fixed margins in inches, not fractions, so pages line up and only the bar area grows with the bars.
+_TOP_IN = 0.85
+_BOTTOM_IN = 0.55
+_LABELS_IN = 3.3
+_RIGHT_IN = 0.3
+_DEPARTMENTS_IN = 1.4
+_EMPTY_HEIGHT_IN = 1.2
+_DEFAULT_PLAN = timedelta(days=14)  # drawn when a milestone has no start
+_TITLE_CHARS = 36
+_DEPARTMENT_CHARS = 16
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_METADATA = {"Software": None}  # no matplotlib version in the file: the bytes change only with the picture
+
+_TEXT = "#222222"
+_LATE = "#d62728"
+_EARLY = "#2ca02c"
+_CANCELLED = "#b0b0b0"
+_MISSING_GLYPH = "□"
+
+# Bar height (a row is 1) and style of each kind, drawn in this order so slips sit on plans.
+_SPAN_STYLES: dict[str, tuple[float, dict[str, Any]]] = {
+    "plan": (0.6, {"color": "#c9d6e3"}),
+    "cancelled": (0.6, {"color": _CANCELLED, "alpha": 0.5}),
+    "overdue": (0.34, {"facecolor": "#fbe3e3", "hatch": "////", "edgecolor": _LATE, "linewidth": 0}),
+    "late": (0.22, {"color": _LATE}),
+    "early": (0.22, {"color": _EARLY}),
+}
+_POINT_STYLES: dict[str, dict[str, Any]] = {
+    "forecast": {"marker": "D", "markersize": 6, "markerfacecolor": "white", "markeredgecolor": "#1f4e79",
+                 "markeredgewidth": 1.5},
+    "done": {"marker": r"$\checkmark$", "markersize": 11, "color": _EARLY},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """Where one milestone's shapes go, in dates; None where it has nothing of that kind to draw."""
+
+    plan_from: date | None
+    plan_to: date | None
+    outcome: date | None  # completed on (done) or the forecast (open)
+    overdue_from: date | None  # an overdue milestone is still open today, past its due date
+    overdue_to: date | None
+    done: bool
+    cancelled: bool
+
+
+def has_chart_dates(line: ReportLine) -> bool:
+    """True when a line has a planned, current or completion date, so it can be drawn."""
+    return any(d is not None for d in (line.planned, line.current, line.completed_on))
+
+
+def chart_pages(lines: list[ReportLine]) -> list[list[ReportLine]]:
+    """The dated lines grouped by department then planned date, PAGE_SIZE to a page."""
+    ordered = sorted(filter(has_chart_dates, lines), key=_chart_order)
+    return [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)]
+
+
+def timeline_pngs(lines: list[ReportLine], *, today: date, title: str) -> list[bytes]:
+    """Plan-vs-actual timelines as PNG images, one per page of at most PAGE_SIZE milestones."""
+    pages = chart_pages(lines)
+    if not pages:
+        return [_empty_png(title=title)]
+    bars = [[_bar(line, today=today) for line in page] for page in pages]
+    # One date range for every page, so a bar on page 1 and one on page 5 compare by eye.
+    days = [today, *(d for page in bars for bar in page for d in _dates(bar))]
+    with_departments = any(line.department for page in pages for line in page)
+    return [
+        _page_png(
+            page,
+            page_bars,
+            today=today,
+            span=(min(days), max(days)),
+            title=_page_title(title, page, number=number, count=len(pages)),
+            with_departments=with_departments,
+        )
+        for number, (page, page_bars) in enumerate(zip(pages, bars, strict=True), start=1)
+    ]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, read from a PNG's IHDR header."""
+    if data[:8] != _PNG_SIGNATURE or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _chart_order(line: ReportLine) -> tuple[bool, str, date, int]:
+    first = line.planned or line.current or line.completed_on or date.min
+    return (line.department is None, (line.department or "").casefold(), first, line.number)
+
+
+def _bar(line: ReportLine, *, today: date) -> _Bar:
+    planned = line.planned
+    plan_from = None
+    if planned is not None:
+        plan_from = line.start if line.start and line.start < planned else planned - _DEFAULT_PLAN
+    if line.status == "cancelled":
+        return _Bar(plan_from, planned, None, None, None, done=False, cancelled=True)
+    done = line.status == "done"
+    outcome = (line.completed_on or line.current or planned) if done else line.current
+    overdue = line.overdue and line.current is not None and line.current < today
+    overdue_from, overdue_to = (line.current, today) if overdue else (None, None)
+    return _Bar(plan_from, planned, outcome, overdue_from, overdue_to, done=done, cancelled=False)
+
+
+def _dates(bar: _Bar) -> list[date]:
+    return [d for d in (bar.plan_from, bar.plan_to, bar.outcome, bar.overdue_to) if d is not None]
+
+
+def _page_title(title: str, page: list[ReportLine], *, number: int, count: int) -> str:
+    departments = [name for name, _ in groupby(line.department for line in page) if name]
+    named = ", ".join(departments[:3]) + (f" +{len(departments) - 3} more" if len(departments) > 3 else "")
+    parts = [title, excerpt(named, limit=60)] if named else [title]
+    return " — ".join(parts) + (f" ({number}/{count})" if count > 1 else "")
+
+
+def _page_png(
+    page: list[ReportLine],
+    bars: list[_Bar],
+    *,
+    today: date,
+    span: tuple[date, date],
+    title: str,
+    with_departments: bool,
+) -> bytes:
+    height_in = _TOP_IN + _BOTTOM_IN + _BAR_IN * len(page)
+    fig = Figure(figsize=(_WIDTH_IN, height_in), dpi=_DPI)
+    right_in = _RIGHT_IN + (_DEPARTMENTS_IN if with_departments else 0)
+    fig.subplots_adjust(
+        left=_LABELS_IN / _WIDTH_IN,
+        right=1 - right_in / _WIDTH_IN,
+        top=1 - _TOP_IN / height_in,
+        bottom=_BOTTOM_IN / height_in,
+    )
+    ax = fig.add_subplot()
+    kinds = _draw_bars(ax, bars)
+    ax.axvline(_x(today), color=_TEXT, linestyle="--", linewidth=1)
+    _draw_labels(fig, ax, page)
+    if with_departments:
+        _draw_departments(ax, page)
+
+    padding = max(2.0, (_x(span[1]) - _x(span[0])) * 0.03)
+    ax.set_xlim(_x(span[0]) - padding, _x(span[1]) + padding)
+    ax.set_ylim(len(page) - 0.5, -0.5)
+    ax.set_yticks([])
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=9)
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+    _plain_text(fig, 0.5, 1 - 0.3 / height_in, title, ha="center", fontsize=12, fontweight="bold")
+    fig.legend(
+        handles=_legend(kinds),
+        loc="center",
+        bbox_to_anchor=(0.5, 1 - 0.6 / height_in),
+        ncols=len(kinds) + 1,
+        frameon=False,
+        fontsize=8,
+        handlelength=1.6,
+        columnspacing=1.4,
+    )
+    return _png(fig)
+
+
+def _draw_bars(ax: Axes, bars: list[_Bar]) -> list[str]:
+    """Draw plans, slips, overdue spans and outcome markers; return the kinds drawn, for the legend."""
+    spans: dict[str, list[tuple[int, date, date]]] = defaultdict(list)
+    points: dict[str, list[tuple[int, date]]] = defaultdict(list)
+    for row, bar in enumerate(bars):
+        if bar.plan_from and bar.plan_to:
+            spans["cancelled" if bar.cancelled else "plan"].append((row, bar.plan_from, bar.plan_to))
+        if bar.overdue_from and bar.overdue_to:
+            spans["overdue"].append((row, bar.overdue_from, bar.overdue_to))
+        if bar.outcome and bar.plan_to and bar.outcome != bar.plan_to:
+            low, high = sorted((bar.plan_to, bar.outcome))
+            spans["late" if bar.outcome > bar.plan_to else "early"].append((row, low, high))
+        if bar.outcome:
+            points["done" if bar.done else "forecast"].append((row, bar.outcome))
+    # One collection per kind: barh would add a patch per bar, which is slow to build and lay out.
+    for kind, (height, style) in _SPAN_STYLES.items():
+        rectangles = [_rectangle(row, start, end, height=height) for row, start, end in spans[kind]]
+        if rectangles:
+            ax.add_collection(PolyCollection(rectangles, **style), autolim=False)
+    for kind, style in _POINT_STYLES.items():
+        if points[kind]:
+            rows, days = zip(*points[kind], strict=True)
+            ax.plot([_x(day) for day in days], rows, linestyle="", **style)
+    return [kind for kind in (*_SPAN_STYLES, *_POINT_STYLES) if spans.get(kind) or points.get(kind)]
+
+
+def _draw_labels(fig: Figure, ax: Axes, page: list[ReportLine]) -> None:
+    # Text objects, not tick labels: each can be coloured and told not to read `$...$` as math.
+    # Left-aligned so the #number always shows; a label too wide is cut at the plot, not at the image edge.
+    at_left = blended_transform_factory(fig.transFigure, ax.transData)
+    margin = 0.08 / _WIDTH_IN
+    room = Bbox.from_extents(0, 0, (_LABELS_IN - 0.08) / _WIDTH_IN, 1).transformed(fig.transFigure)
+    for row, line in enumerate(page):
+        color, weight = _TEXT, "normal"
+        if line.status == "cancelled":
+            color = _CANCELLED
+        elif line.overdue:
+            color, weight = _LATE, "bold"
+        label = f"#{line.number} {excerpt(line.title, limit=_TITLE_CHARS)}"
+        # On the figure, not the axes: an axes would also clip its texts to the plot, hiding them all.
+        _plain_text(fig, margin, row, label, transform=at_left, color=color, fontweight=weight, clip_box=room)
+
+
+def _draw_departments(ax: Axes, page: list[ReportLine]) -> None:
+    at_right = blended_transform_factory(ax.transAxes, ax.transData)
+    row = 0
+    for department, group in groupby(line.department for line in page):
+        size = len(list(group))
+        if row:
+            ax.axhline(row - 0.5, color="#999999", linewidth=0.8)
+        name = excerpt(department or "No department", limit=_DEPARTMENT_CHARS)
+        _plain_text(
+            ax, 1.02, row + (size - 1) / 2, name, transform=at_right, fontweight="bold", color="#555555"
+        )
+        row += size
+
+
+def _legend(kinds: list[str]) -> list[Patch | Line2D]:
+    handles: list[Patch | Line2D] = [
+        Patch(label=kind, **_SPAN_STYLES[kind][1]) for kind in kinds if kind in _SPAN_STYLES
+    ]
+    handles += [
+        Line2D([], [], linestyle="", label=kind, **_POINT_STYLES[kind])
+        for kind in kinds
+        if kind in _POINT_STYLES
+    ]
+    return [*handles, Line2D([], [], color=_TEXT, linestyle="--", linewidth=1, label="today")]
+
+
+def _empty_png(*, title: str) -> bytes:
+    fig = Figure(figsize=(_WIDTH_IN, _EMPTY_HEIGHT_IN), dpi=_DPI)
+    _plain_text(fig, 0.5, 0.7, title, ha="center", fontsize=12, fontweight="bold")
+    fig.text(0.5, 0.32, "No dated milestones yet", ha="center", va="center", fontsize=11, color="#666666")
+    return _png(fig)
+
+
+def _png(fig: Figure) -> bytes:
+    # A bare Figure on its own Agg canvas: no GUI, and no pyplot registry keeping it alive after we return.
+    buffer = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buffer, metadata=_METADATA)
+    return buffer.getvalue()
+
+
+def _rectangle(row: int, start: date, end: date, *, height: float) -> list[tuple[float, float]]:
+    top, bottom = row - height / 2, row + height / 2
+    return [(_x(start), top), (_x(end), top), (_x(end), bottom), (_x(start), bottom)]
+
+
+def _x(day: date) -> float:
+    return float(mdates.date2num(day))
+
+
+def _plain_text(on: Figure | Axes, x: float, y: float, text: str, **style: Any) -> Text:
+    """User text, drawn as typed: never read as mathtext, and with no glyph the font lacks."""
+    style = {"ha": "left", "va": "center", "fontsize": 9, "color": _TEXT, "parse_math": False} | style
+    return on.text(x, y, _drawable(text), **style)
+
+
+def _drawable(text: str) -> str:
+    """Text the chart font can draw: joiners and variation selectors dropped, other missing glyphs boxed."""
+    return "".join(_glyph(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _glyph(ch: str) -> str:
+    # Without this, an emoji in a title makes matplotlib warn about the missing glyph on every render.
+    font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+    if font.get_char_index(ord(ch)):
+        return ch
+    return "" if unicodedata.category(ch) in ("Cf", "Mn", "Me") else _MISSING_GLYPH

@@ -1,0 +1,350 @@
+"""Reading a business plan's milestone table from CSV into a preview: rows to add, or every problem found."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from itertools import islice
+
+from bot.core.commands import MilestoneFields, Status
+from bot.core.dates import DateError, parse_date
+from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
+from bot.core.text import TextError, clean_field, excerpt
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 500
+TITLE_CHARS = 150
+DEPT_CHARS = 80
+OWNER_NAME_CHARS = 100
+_SNIFF_CHARS = 4096
+_DELIMITERS = ",;\t"
+
+# Header names, lower case with everything but letters and digits removed, mapped to what they hold.
+_COLUMNS = {
+    "title": ("milestone", "title", "name", "task", "milestonename", "milestonetitle", "taskname"),
+    "start": ("startdate", "start", "begin", "begindate", "plannedstart", "plannedstartdate"),
+    "due": ("enddate", "due", "duedate", "deadline", "end", "finish", "finishdate", "targetdate"),
+    # The plan's original end date: the due date only when the file has no current one.
+    "planned_due": ("plannedenddate", "plannedend", "plannedduedate", "baselineenddate", "baselinedue"),
+    "budget": ("budget", "costplanned", "plannedcost", "budgetedcost", "estimatedcost"),
+    "owner": ("manager", "owner", "responsible", "assignee", "assignedto", "lead"),
+    "department": ("department", "dept", "team", "division"),
+    "status": ("status", "state"),
+    "completed_on": ("completedon", "completiondate", "datecompleted", "actualenddate", "doneon"),
+    "actual_cost": ("actualcost", "actual", "costactual", "actualspend", "spent"),
+    "currency": ("currency", "ccy"),
+    "budget_currency": ("budgetcurrency",),
+    "actual_currency": ("actualcostcurrency", "actualcurrency", "costcurrency"),
+}
+_FIELD_OF = {name: kind for kind, names in _COLUMNS.items() for name in names}
+_MONEY_COLUMNS = ("budget", "actual_cost")
+_STATUSES: dict[str, Status] = {
+    **dict.fromkeys(("open", "notstarted", "planned", "todo", "inprogress", "started", "pending"), "open"),
+    **dict.fromkeys(("ontrack", "green"), "on_track"),
+    **dict.fromkeys(("atrisk", "amber", "yellow"), "at_risk"),
+    **dict.fromkeys(("blocked", "red", "stuck"), "blocked"),
+    **dict.fromkeys(("done", "complete", "completed", "finished", "closed"), "done"),
+    **dict.fromkeys(("cancelled", "canceled", "dropped"), "cancelled"),
+}
+_USER_ID = re.compile(r"[UW][A-Z0-9]*[0-9][A-Z0-9]*")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+_BRACKETED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_CURRENCY_SIGN = re.compile(r"[$€£¥₹]")
+# The export writes `'` before cells a spreadsheet would run as formulas; reading, it comes off again.
+_DEFUSED = re.compile(r"'(?=[=+\-@\t\r])")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One good data row: the milestone to add, as `add` would take it, plus what a finished one records."""
+
+    line: int
+    fields: MilestoneFields
+    completed_on: date | None = None
+    actual_cost: Money | None = None
+    owner_name: str | None = None  # a Manager that is not a Slack user id: the caller resolves it, or not
+    status: Status | None = None
+    planned_due: date | None = None  # the plan's original date, when the file has it besides the current one
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell, naming the column and the value; `line` counts the header as line 1."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing would add; nothing is imported unless there are rows and no problems at all."""
+
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    header_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every row is good and there is at least one."""
+        return bool(self.rows) and not self.errors and not self.header_problems
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    name: str  # as the file writes it, safe to quote back
+    currency: str | None = None  # from a header like `Budget (€)`
+
+
+def read_plan_csv(data: bytes, *, today: date, default_currency: str = "USD") -> ImportPreview:
+    """Check a plan's milestone table (Milestone, Start Date, End Date, Budget, …); nothing is saved."""
+    if default_currency not in CURRENCIES:
+        raise ValueError(f"unknown default currency {default_currency!r}")
+    if len(data) > MAX_BYTES:
+        return _problem(f"The file is over 1 MB; split it into files of at most {MAX_ROWS} milestones.")
+    text = _decode(data)
+    if text is None or "\x00" in text:
+        return _problem("That isn't a text file; save the table from your spreadsheet as CSV (UTF-8).")
+    try:
+        records = list(islice(_records(text), MAX_ROWS + 2))
+    except csv.Error as error:
+        return _problem(_safe(str(error)))
+    if not records:
+        return _problem("The file is empty.")
+    (_, header), body = records[0], records[1:]
+    columns = _columns(header)
+    if "title" not in columns:
+        return _problem(_no_title(header))
+    if not body:
+        return _problem("The file has a header row but no milestones under it.")
+    if len(body) > MAX_ROWS:
+        return _problem(f"The file has more than {MAX_ROWS} milestones; split it into smaller files.")
+    now = datetime.combine(today, time(12), tzinfo=UTC)
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    for line, cells in body:
+        row = _read_row(cells, line=line, columns=columns, now=now, currency=default_currency)
+        if isinstance(row, ImportRow):
+            rows.append(row)
+        else:
+            errors += row
+    return ImportPreview(rows=rows, errors=errors)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record with the line it starts on (a quoted cell may span lines); header = line 1."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), skipinitialspace=True)
+    line = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise csv.Error(f"Line {line} can't be read as CSV: {error}.") from error
+
+
+def _problem(message: str) -> ImportPreview:
+    return ImportPreview(header_problems=[message])
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8 (with or without Excel's BOM), UTF-16 with a BOM, else Windows Excel's own cp1252."""
+    encodings = ("utf-16",) if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else ()
+    for encoding in (*encodings, "utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _delimiter(text: str) -> str:
+    """`,`, `;` (Excel where `,` is the decimal mark) or tab: sniffed, else the commonest in line 1."""
+    sample = text[:_SNIFF_CHARS]
+    first_line = next((line for line in sample.splitlines() if line.strip()), "")
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        found = ""
+    if found and found in first_line:
+        return found
+    counts = {candidate: first_line.count(candidate) for candidate in _DELIMITERS}
+    best = max(counts, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+def _columns(header: list[str]) -> dict[str, _Column]:
+    """Which column holds what; the first of two that mean the same wins, and unknown ones are ignored."""
+    columns: dict[str, _Column] = {}
+    for index, raw in enumerate(header):
+        kind, currency = _column_kind(raw)
+        if kind is not None and kind not in columns:
+            name = _safe(" ".join(raw.split()), limit=40)
+            columns[kind] = _Column(index=index, name=name, currency=currency)
+    if "due" not in columns and "planned_due" in columns:
+        columns["due"] = columns.pop("planned_due")
+    return columns
+
+
+def _column_kind(raw: str) -> tuple[str | None, str | None]:
+    """What a header names, loosely (`END-DATE`, `Dept.`, `budget ($)`), and a currency it gives amounts."""
+    plain = unicodedata.normalize("NFKC", raw).lower()
+    key = _key(_BRACKETED.sub(" ", plain))
+    currency = _header_currency(plain)
+    if key not in _FIELD_OF and key[-3:].upper() in CURRENCIES and key[:-3] in _FIELD_OF:
+        key, currency = key[:-3], key[-3:].upper()  # `Budget USD`
+    kind = _FIELD_OF.get(key)
+    return kind, currency if kind in _MONEY_COLUMNS else None
+
+
+def _header_currency(header: str) -> str | None:
+    """`Budget ($)` or `Budget [EUR]`: the currency of that column's bare amounts."""
+    bracketed = " ".join(group for match in _BRACKETED.finditer(header) for group in match.groups() if group)
+    tokens = _CURRENCY_SIGN.findall(header) + re.findall(r"\b[a-z]{3}\b", bracketed)
+    for token in tokens:
+        try:
+            return parse_money(f"1 {token}").currency
+        except MoneyError:
+            continue
+    return None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def _no_title(header: list[str]) -> str:
+    found = ", ".join(_safe(_shown(cell)) for cell in header[:8] if cell.strip())
+    return (
+        "No column holds the milestone names: I looked for Milestone, Title, Name or Task "
+        f"in the first row, which has {found}."
+    )
+
+
+def _read_row(
+    cells: list[str], *, line: int, columns: dict[str, _Column], now: datetime, currency: str
+) -> ImportRow | list[RowError]:
+    """One data row, or every problem in it."""
+    problems: list[str] = []
+
+    def cell(kind: str) -> str:
+        column = columns.get(kind)
+        if column is None or column.index >= len(cells):
+            return ""
+        return _DEFUSED.sub("", cells[column.index].strip(), count=1)
+
+    def text(kind: str, *, label: str, max_length: int) -> str | None:
+        raw = " ".join(cell(kind).split())  # a spreadsheet cell may hold line breaks; a title may not
+        if not raw:
+            return None
+        try:
+            return clean_field(raw, label=label, max_length=max_length)
+        except TextError as error:
+            problems.append(f"{columns[kind].name}: {error}")
+            return None
+
+    def day(kind: str) -> date | None:
+        raw = cell(kind)
+        if not raw:
+            return None
+        try:
+            return parse_date(raw, now=now, prefer="current")
+        except DateError as error:
+            problems.append(f"{columns[kind].name}: {error}")
+            return None
+
+    def amount(kind: str, currency_column: str) -> Money | None:
+        raw = cell(kind)
+        if not raw:
+            return None
+        default = _currency(cell(currency_column) or cell("currency"), problems=problems)
+        default = default or columns[kind].currency or currency
+        try:
+            return parse_money(raw, default_currency=default)
+        except MoneyError as error:
+            problems.append(f"{columns[kind].name}: {error}")
+            return None
+
+    title = text("title", label="title", max_length=TITLE_CHARS)
+    if title is None and not cell("title").strip():
+        problems.append(f"{columns['title'].name} is empty; every milestone needs a name.")
+    start, due, planned_due = day("start"), day("due"), day("planned_due")
+    if start and due and due < start:
+        problems.append(f"{columns['due'].name} {due.isoformat()} is before {columns['start'].name} {start}.")
+    completed_on = day("completed_on")
+    status = _status(cell("status"), done_on=completed_on, column=columns.get("status"), problems=problems)
+    budget = amount("budget", "budget_currency")
+    actual_cost = amount("actual_cost", "actual_currency")
+    department = text("department", label="department", max_length=DEPT_CHARS)
+    owner_id, owner_name = _owner(cell("owner"), column=columns.get("owner"), problems=problems)
+    if problems:
+        return [RowError(line=line, message=_safe(problem, limit=300)) for problem in dict.fromkeys(problems)]
+    fields = MilestoneFields(
+        title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
+    )
+    return ImportRow(
+        line=line,
+        fields=fields,
+        completed_on=completed_on,
+        actual_cost=actual_cost,
+        owner_name=owner_name,
+        status=status,
+        planned_due=planned_due,
+    )
+
+
+def _currency(raw: str, *, problems: list[str]) -> str | None:
+    code = raw.strip().upper()
+    if not code:
+        return None
+    if code not in CURRENCIES:
+        problems.append(f"Currency {_shown(raw)} isn't a code I know; use one like USD, EUR or GBP.")
+        return None
+    return code
+
+
+def _status(raw: str, *, done_on: date | None, column: _Column | None, problems: list[str]) -> Status | None:
+    """A status however the plan writes it (`On track`, `at-risk`, `Complete`, `Amber`); a date means done."""
+    if not raw:
+        return "done" if done_on else None
+    status = _STATUSES.get(re.sub(r"[^a-z]", "", raw.lower()))
+    said = f"{column.name if column else 'Status'} {_shown(raw)}"
+    if status is None:
+        problems.append(f"{said} isn't one of Open, On track, At risk, Blocked, Done, Cancelled.")
+    elif done_on and status not in ("done", "cancelled"):
+        problems.append(f"{said} doesn't fit a completion date; make it Done or clear the date.")
+    return status
+
+
+def _owner(raw: str, *, column: _Column | None, problems: list[str]) -> tuple[str | None, str | None]:
+    """A Slack user id (`U024BE7LH`, `<@U024BE7LH>`) is the owner; other names are for the caller."""
+    if not raw:
+        return None, None
+    if _USER_ID.fullmatch(raw) and len(raw) <= 32:
+        return raw, None
+    if (match := _MENTION.fullmatch(raw)) and len(match[1]) <= 32:
+        return match[1], None
+    name = " ".join(raw.removeprefix("@").split())
+    try:
+        return None, clean_field(name, label="manager", max_length=OWNER_NAME_CHARS)
+    except TextError as error:
+        problems.append(f"{column.name if column else 'Manager'}: {error}")
+        return None, None
+
+
+def _shown(raw: str) -> str:
+    """A cell quoted in a message: one line, short, in a code span it cannot break."""
+    plain = " ".join(raw.replace("`", "'").split())
+    return f"`{excerpt(plain, limit=40)}`"
+
+
+def _safe(message: str, *, limit: int = 300) -> str:
+    """No raw `<` or `>`, so a message quoting a cell can never become Slack markup; and not too long."""
+    return excerpt(message.replace("<", "‹").replace(">", "›"), limit=limit)

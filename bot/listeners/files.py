@@ -1,0 +1,185 @@
+"""Plan vs actual and files: the report (with its chart), sharing it, export, and the import form."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core import services
+from bot.core.chart import timeline_pngs
+from bot.core.commands import ExportCommand, ReportCommand
+from bot.core.exports import milestones_csv, milestones_ics
+from bot.core.imports import read_plan_csv
+from bot.core.reporting import ScopedReport, load_report, request_from_share, share_value
+from bot.deps import Deps, deps_of, workspace_of
+from bot.files import direct_channel, download, send_files
+from bot.listeners.replies import answer, post_to_channel
+from bot.people import Person
+from bot.render.imports import import_done_message, import_modal, import_preview_view
+from bot.render.message import Message, build_message, section
+from bot.render.report import report_message
+from storage.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    """Register the share button and the import forms."""
+    app.action("report_share")(share_report)
+    app.view("import_upload")(preview_import)
+    app.view("import_confirm")(confirm_import)
+
+
+def send_report(
+    deps: Deps,
+    *,
+    client: WebClient,
+    workspace: Workspace,
+    person: Person,
+    channel_id: str,
+    request: ReportCommand,
+    now: datetime,
+) -> Message:
+    """The report for the asker, with its timeline chart sent to them directly."""
+    scoped = load_report(
+        engine=deps.engine, workspace=workspace, channel_id=channel_id, request=request, today=now.date()
+    )
+    _send_chart(client, scoped, channel_id=direct_channel(client, user_id=person.user_id), now=now)
+    return report_message(
+        scoped.report, heading=scoped.heading, today=now.date(), share_value=share_value(request)
+    )
+
+
+def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
+    """Post the same report, chart included, for the whole channel to see."""
+    ack()
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    now = deps.clock().astimezone(person.zone)
+    channel_id = body["channel"]["id"]
+    request = request_from_share(body["actions"][0]["value"])
+    scoped = load_report(
+        engine=deps.engine, workspace=workspace, channel_id=channel_id, request=request, today=now.date()
+    )
+    message = report_message(
+        scoped.report, heading=scoped.heading, today=now.date(), shared_by=person.user_id
+    )
+    post_to_channel(client, channel_id=channel_id, user_id=person.user_id, message=message)
+    _send_chart(client, scoped, channel_id=channel_id, now=now)
+    answer(respond, Message(text="Shared in the channel.", blocks=[]), replace=True)
+
+
+def _send_chart(client: WebClient, scoped: ScopedReport, *, channel_id: str, now: datetime) -> None:
+    pages = timeline_pngs(scoped.report.lines, today=now.date(), title=scoped.heading)
+    files = [
+        (f"plan-vs-actual-{n}.png", png, f"{scoped.heading} ({n}/{len(pages)})")
+        for n, png in enumerate(pages, 1)
+    ]
+    try:
+        send_files(client, channel_id=channel_id, files=files, comment=f"📈 {scoped.heading}: the timeline")
+    except SlackApiError as error:
+        # The text report stands on its own; a chart that cannot be uploaded is logged, not fatal.
+        logger.warning("could not upload the report chart: %s", error.response.get("error"))
+
+
+def send_export(
+    deps: Deps,
+    *,
+    client: WebClient,
+    workspace: Workspace,
+    person: Person,
+    channel_id: str,
+    request: ExportCommand,
+    now: datetime,
+) -> Message:
+    """The channel's milestones as a CSV or calendar file, sent to the asker directly."""
+    items = services.channel_milestones(engine=deps.engine, workspace=workspace, channel_id=channel_id)
+    if request.format == "csv":
+        filename, content = "milestones.csv", milestones_csv(items)
+    else:
+        key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
+        filename, content = (
+            "milestones.ics",
+            milestones_ics(items, workspace_key=key, calendar_name="Milestones"),
+        )
+    send_files(
+        client,
+        channel_id=direct_channel(client, user_id=person.user_id),
+        files=[(filename, content, f"Milestones of #{channel_id}")],
+        comment=f"📎 {len(items)} milestones from <#{channel_id}>",
+    )
+    text = f"📎 Sent you `{filename}` with {len(items)} milestones from <#{channel_id}> in a direct message."
+    return build_message(text=text, blocks=[section(text)])
+
+
+def preview_import(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """Read the uploaded CSV and show what would be imported, with every row's problems; write nothing."""
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    today = deps.clock().astimezone(person.zone).date()
+    file_ids = [f["id"] for f in view["state"]["values"]["file"]["file"].get("files") or []]
+    if not file_ids:
+        ack(response_action="errors", errors={"file": "Upload a CSV file."})
+        return
+    channel_id = _import_channel(view)
+    try:
+        preview = read_plan_csv(download(client, file_id=file_ids[0]), today=today)
+    except (SlackApiError, OSError, ValueError) as problem:
+        logger.warning("import file could not be read: %s", problem)
+        ack(response_action="errors", errors={"file": "I couldn't read that file; upload it again as .csv."})
+        return
+    ack(
+        response_action="update",
+        view=import_preview_view(
+            preview, channel_id=channel_id, file_id=file_ids[0], today=deps.clock().date()
+        ),
+    )
+
+
+def confirm_import(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
+    """Import every row in one transaction (all or none), then tell the channel."""
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    now = deps.clock().astimezone(person.zone)
+    channel_id = _import_channel(view)
+    file_id = _import_file(view)
+    preview = read_plan_csv(download(client, file_id=file_id), today=now.date())
+    if not preview.ok:
+        ack(
+            response_action="update",
+            view=import_preview_view(preview, channel_id=channel_id, file_id=file_id, today=now.date()),
+        )
+        return
+    ack()
+    added = services.import_milestones(
+        engine=deps.engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        actor=person.actor,
+        rows=preview.rows,
+        timezone=person.timezone,
+        now=now,
+    )
+    message = import_done_message(len(added), numbers=[m.number for m in added], by=person.user_id)
+    post_to_channel(client, channel_id=channel_id, user_id=person.user_id, message=message)
+
+
+def _import_channel(view: dict) -> str:
+    return json.loads(view["private_metadata"])["channel_id"]
+
+
+def _import_file(view: dict) -> str:
+    return json.loads(view["private_metadata"])["file_id"]
+
+
+def open_import(client: WebClient, *, trigger_id: str, channel_id: str) -> None:
+    """Open the import form."""
+    client.views_open(trigger_id=trigger_id, view=import_modal(channel_id=channel_id))

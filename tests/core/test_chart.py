@@ -1,0 +1,187 @@
+"""Plan-vs-actual timeline charts: one PNG per page of milestones, readable at Slack's preview size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from bot.core.chart import PAGE_SIZE, WIDTH_PX, chart_pages, has_chart_dates, png_size, timeline_pngs
+from bot.core.report import ReportLine
+
+TODAY = date(2025, 3, 10)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DEPARTMENTS = ("Marketing", "Sales", "Engineering", None)
+
+
+def day(offset: int) -> date:
+    return TODAY + timedelta(days=offset)
+
+
+def make_line(number: int, **fields: object) -> ReportLine:
+    """An open, dated milestone due a week from today, with `fields` changed."""
+    line = ReportLine(
+        number=number,
+        title=f"Milestone {number}",
+        department="Marketing",
+        owner_id="U123",
+        status="open",
+        start=None,
+        planned=day(7),
+        current=day(7),
+        completed_on=None,
+        slip_days=0,
+        revisions=0,
+        budget=None,
+        actual_cost=None,
+        variance=None,
+        on_time=None,
+        overdue=False,
+    )
+    return replace(line, **fields)
+
+
+def many_lines(count: int) -> list[ReportLine]:
+    """A plan of `count` milestones over four departments, in every state, some late and some early."""
+    statuses = ("open", "on_track", "at_risk", "done", "cancelled")
+    lines = []
+    for number in range(1, count + 1):
+        planned = day(number % 90 - 45)
+        current = planned + timedelta(days=number % 21 - 7)
+        status = statuses[number % len(statuses)]
+        lines.append(
+            make_line(
+                number,
+                title=f"Milestone {number} of the plan",
+                department=DEPARTMENTS[number % len(DEPARTMENTS)],
+                status=status,
+                start=planned - timedelta(days=number % 40 + 5) if number % 3 else None,
+                planned=planned,
+                current=current,
+                completed_on=current if status == "done" else None,
+                overdue=status not in ("done", "cancelled") and current < TODAY,
+            )
+        )
+    return lines
+
+
+def assert_png(data: bytes) -> tuple[int, int]:
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = png_size(data)
+    assert width == WIDTH_PX
+    return width, height
+
+
+def heights(pngs: list[bytes]) -> list[int]:
+    return [assert_png(data)[1] for data in pngs]
+
+
+@pytest.fixture(scope="module")
+def two_hundred_pages() -> list[bytes]:
+    return timeline_pngs(many_lines(200), today=TODAY, title="Plan vs actual")
+
+
+def test_no_milestones_give_one_small_image_that_says_so() -> None:
+    pngs = timeline_pngs([], today=TODAY, title="Plan vs actual")
+
+    assert len(pngs) == 1
+    (empty_height,) = heights(pngs)
+    (one_bar_height,) = heights(timeline_pngs([make_line(1)], today=TODAY, title="Plan vs actual"))
+    assert empty_height < one_bar_height
+
+
+def test_milestones_without_dates_are_left_out() -> None:
+    undated = make_line(1, planned=None, current=None, start=day(-3))
+    dated = make_line(2)
+
+    assert not has_chart_dates(undated)
+    assert chart_pages([undated, dated]) == [[dated]]
+    empty = timeline_pngs([], today=TODAY, title="Plan vs actual")
+    assert timeline_pngs([undated], today=TODAY, title="Plan vs actual") == empty
+
+
+def test_one_milestone_gives_one_image_1000_px_wide() -> None:
+    pngs = timeline_pngs([make_line(12, title="Launch beta")], today=TODAY, title="Plan vs actual")
+
+    assert len(pngs) == 1
+    assert png_size(pngs[0])[0] == WIDTH_PX
+
+
+def test_height_grows_with_the_bars_until_a_page_is_full() -> None:
+    lines = many_lines(PAGE_SIZE + 1)
+    one, ten, full = (
+        heights(timeline_pngs(lines[:count], today=TODAY, title="Plan"))[0] for count in (1, 10, PAGE_SIZE)
+    )
+
+    assert one < ten < full <= 1100
+    assert heights(timeline_pngs(lines, today=TODAY, title="Plan")) == [full, one]
+
+
+def test_200_milestones_give_8_full_pages(two_hundred_pages: list[bytes]) -> None:
+    full = heights(timeline_pngs(many_lines(PAGE_SIZE), today=TODAY, title="Plan"))[0]
+
+    assert len(two_hundred_pages) == 8
+    assert heights(two_hundred_pages) == [full] * 8
+
+
+def test_pages_group_milestones_by_department_then_planned_date() -> None:
+    pages = chart_pages(many_lines(200))
+    lines = [line for page in pages for line in page]
+
+    assert [len(page) for page in pages] == [PAGE_SIZE] * 8
+    assert [line.department for line in lines] == sorted(
+        (line.department for line in lines), key=lambda name: (name is None, name or "")
+    )
+    for department in DEPARTMENTS:
+        planned = [line.planned for line in lines if line.department == department]
+        assert planned == sorted(planned)
+
+
+def test_a_plan_in_every_state_renders() -> None:
+    lines = [
+        make_line(1, status="done", planned=day(-30), current=day(-18), completed_on=day(-18)),
+        make_line(2, status="done", planned=day(-10), completed_on=day(-14), department="Sales"),
+        make_line(3, status="at_risk", planned=day(5), current=day(25), department=None),
+        make_line(4, start=day(-40), planned=day(-20), current=day(-5), overdue=True),
+        make_line(5, status="cancelled", planned=day(10), current=day(15)),
+        make_line(6, status="on_track", start=day(30), planned=day(20), current=day(12)),
+        make_line(7, planned=None, current=None),
+        make_line(8, planned=None, current=day(3)),
+        make_line(9, status="done", planned=None, current=None, completed_on=day(-1)),
+        make_line(10, planned=day(400), current=day(-400), overdue=True),
+    ]
+
+    pngs = timeline_pngs(lines, today=TODAY, title="Plan vs actual")
+
+    assert len(pngs) == 1
+    assert heights(pngs) == heights(timeline_pngs(many_lines(9), today=TODAY, title="Plan vs actual"))
+
+
+# Mathtext (valid and broken), a Slack broadcast, a huge title, emoji the font lacks, joiners and selectors.
+@pytest.mark.filterwarnings("error")
+def test_hostile_titles_render_as_plain_text_without_warnings() -> None:
+    titles = [
+        r"$\frac{1}{2}$ done",
+        r"costs $\nope{ math$",
+        "<!channel> & <@U123>",
+        "a" * 500,
+        "🚀 Launch 👨‍👩‍👧 ✨️",
+    ]
+    lines = [make_line(n, title=title, department=title) for n, title in enumerate(titles, start=1)]
+
+    pngs = timeline_pngs(lines, today=TODAY, title=r"Plan vs actual — #general $x$ 🚀")
+
+    assert len(pngs) == 1
+    assert_png(pngs[0])
+
+
+def test_charts_are_the_same_bytes_every_time() -> None:
+    lines = many_lines(5)
+
+    assert timeline_pngs(lines, today=TODAY, title="Plan") == timeline_pngs(lines, today=TODAY, title="Plan")
+
+
+def test_png_size_refuses_what_is_not_a_png() -> None:
+    with pytest.raises(ValueError, match="not a PNG"):
+        png_size(b"GIF89a" + bytes(30))

@@ -1,0 +1,141 @@
+"""Plan vs actual end to end: the report with its chart, sharing it, export, import and the Home tab."""
+
+from __future__ import annotations
+
+import json
+
+from icalendar import Calendar
+from sqlmodel import Session, select
+
+from bot.core.chart import png_size
+from storage.models import Milestone
+from tests.conftest import SlackApp
+from tests.e2e.scheduler_support import ny, posts, tick
+
+
+def build_plan(app: SlackApp) -> None:
+    app.requests.command("add Launch beta due Dec 15 owner <@U1|alice> budget $5,000 dept Marketing")
+    app.requests.command("add Pricing page due Jan 9 owner <@U2|bob> budget $2,000 dept Marketing")
+    app.requests.command("add Hire designer due Dec 20 owner <@U2|bob> dept People")
+    app.clock.now = ny("2026-12-02 10:00")
+    app.requests.command("update 1 due Dec 22 because vendor slipped")
+    app.clock.now = ny("2026-12-21 10:00")
+    app.requests.command("done 1 cost $5,400")
+
+
+def test_report_is_text_first_with_a_share_button_and_a_chart_in_dm(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report")
+    answer = slack_app.fake.last("response_url").params
+    assert answer["response_type"] == "ephemeral"
+    text = json.dumps(answer["blocks"])
+    assert "Launch beta" in text and "report_share" in text
+    upload = slack_app.fake.last("files.completeUploadExternal").params
+    assert upload["channel_id"] == "DU1"
+    [png] = [content for content in slack_app.fake.uploads.values()]
+    assert png.startswith(b"\x89PNG") and png_size(png)[0] == 1000
+
+
+def test_share_posts_the_report_and_chart_in_the_channel(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report dept Marketing")
+    share = next(
+        element
+        for block in slack_app.fake.last("response_url").params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "report_share"
+    )
+    slack_app.requests.block_action(action_id="report_share", value=share["value"], channel="C1")
+    shared = slack_app.fake.last("chat.postMessage").params
+    assert shared["channel"] == "C1" and "Shared by <@U1>" in json.dumps(shared["blocks"])
+    assert "Hire designer" not in json.dumps(shared["blocks"])  # People, not Marketing
+    assert slack_app.fake.last("files.completeUploadExternal").params["channel_id"] == "C1"
+
+
+def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("export csv")
+    assert "milestones.csv" in slack_app.fake.last("response_url").params["text"]
+    assert slack_app.fake.last("files.completeUploadExternal").params["channel_id"] == "DU1"
+    [csv_bytes] = list(slack_app.fake.uploads.values())
+
+    shared = slack_app.fake.add_file("plan.csv", csv_bytes, user="U1")
+    slack_app.requests.command("import", channel="C2")
+    view = slack_app.fake.last("views.open").params["view"]
+    assert view["callback_id"] == "import_upload"
+    values = {"file": {"file": {"type": "file_input", "files": [shared]}}}
+    reply = slack_app.requests.view_submission(
+        callback_id="import_upload", values=values, private_metadata=view["private_metadata"]
+    )
+    preview = reply.json()
+    assert preview["response_action"] == "update" and preview["view"]["callback_id"] == "import_confirm"
+    reply = slack_app.requests.view_submission(
+        callback_id="import_confirm", values={}, private_metadata=preview["view"]["private_metadata"]
+    )
+    assert reply.status == 200
+    with Session(slack_app.engine) as session:
+        imported = session.exec(select(Milestone).where(Milestone.channel_id == "C2")).all()
+    assert sorted(m.title for m in imported) == ["Hire designer", "Launch beta", "Pricing page"]
+    launch = next(m for m in imported if m.title == "Launch beta")
+    assert (launch.budget_minor, launch.budget_currency, launch.department) == (500000, "USD", "Marketing")
+    assert "imported 3 milestones" in slack_app.fake.last("chat.postMessage").params["text"]
+
+
+def test_bad_csv_imports_nothing(slack_app: SlackApp) -> None:
+    bad = b"Milestone,End Date,Budget\nLaunch,2026-02-30,$5000\nPricing,2026-12-20,lots\n"
+    shared = slack_app.fake.add_file("bad.csv", bad, user="U1")
+    slack_app.requests.command("import")
+    view = slack_app.fake.last("views.open").params["view"]
+    values = {"file": {"file": {"type": "file_input", "files": [shared]}}}
+    preview = slack_app.requests.view_submission(
+        callback_id="import_upload", values=values, private_metadata=view["private_metadata"]
+    ).json()
+    shown = json.dumps(preview["view"]["blocks"])
+    assert "Line 2" in shown and "Line 3" in shown
+    assert "submit" not in preview["view"]
+    reply = slack_app.requests.view_submission(
+        callback_id="import_confirm", values={}, private_metadata=preview["view"]["private_metadata"]
+    )
+    assert reply.status == 200
+    with Session(slack_app.engine) as session:
+        assert session.exec(select(Milestone)).all() == []
+
+
+def test_export_ics_parses_back_with_stable_uids(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("export ics")
+    slack_app.requests.command("export ics")
+    first, second = list(slack_app.fake.uploads.values())
+    assert first == second
+    events = [c for c in Calendar.from_ical(first).walk("VEVENT")]
+    assert len(events) == 3
+    assert {str(e["SUMMARY"]).split(" ", 1)[0] for e in events} >= {"#2", "#3"}
+
+
+def test_home_tab_lists_overdue_first_and_its_menu_marks_done(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.clock.now = ny("2026-12-21 10:00")  # #3 (Dec 20) is overdue, #2 (Jan 9) later
+    slack_app.requests.event({"type": "app_home_opened", "user": "U2", "channel": "D1", "tab": "home"})
+    view = slack_app.fake.last("views.publish").params["view"]
+    text = json.dumps(view["blocks"])
+    assert text.index("Hire designer") < text.index("Pricing page")
+    slack_app.requests.block_action(
+        action_id="home_milestone", value="", selected="done:3", user="U2", view=view
+    )
+    with Session(slack_app.engine) as session:
+        assert session.exec(select(Milestone).where(Milestone.number == 3)).one().status == "done"
+    assert "Hire designer" not in json.dumps(slack_app.fake.last("views.publish").params["view"]["blocks"])
+    slack_app.requests.block_action(
+        action_id="home_milestone", value="", selected="new_date:2", user="U2", view=view
+    )
+    assert slack_app.fake.last("views.open").params["view"]["callback_id"] == "new_date"
+
+
+def test_first_checkin_of_the_month_carries_the_digest(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    tick(slack_app, ny("2027-01-04 09:00"))  # the first Monday of January
+    [checkin] = posts(slack_app, "C1", kind="checkin")[-1:]
+    assert "December" in json.dumps(checkin["blocks"][:4])
+    tick(slack_app, ny("2027-01-11 09:00"))
+    assert "December" not in json.dumps(posts(slack_app, "C1", kind="checkin")[-1]["blocks"][:4])
