@@ -67,6 +67,11 @@ def involves(user_id: str) -> ColumnElement[bool]:
     )
 
 
+def owned_or_created(user_id: str) -> ColumnElement[bool]:
+    """Condition: the user owns the milestone or added it."""
+    return or_(col(Milestone.owner_id) == user_id, col(Milestone.created_by) == user_id)
+
+
 def revisions_of(session: Session, *, milestone_id: int, limit: int) -> tuple[list[Revision], int]:
     """The newest `limit` revisions of a milestone, newest first, and how many there are in all."""
     total = session.exec(select(func.count()).where(Revision.milestone_id == milestone_id)).one()

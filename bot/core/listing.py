@@ -69,15 +69,15 @@ def _scope(
 def home_milestones(
     *, engine: Engine, workspace: Workspace, user_id: str, today: date
 ) -> tuple[list[Milestone], list[tuple[str, int, int]]]:
-    """The person's open milestones (up to LIST_LIMIT × 5) and per-channel open and overdue counts."""
+    """The person's open milestones, owned or created (up to 500), and per-channel open and overdue counts."""
     with Session(engine) as session:
         mine, _ = queries.find_milestones(
             session,
             workspace=workspace,
-            conditions=[queries.involves(user_id), queries.is_open()],
+            conditions=[queries.owned_or_created(user_id), queries.is_open()],
             limit=LIST_LIMIT * 5,
         )
         counts = queries.channel_counts(
-            session, workspace=workspace, conditions=[queries.involves(user_id)], today=today
+            session, workspace=workspace, conditions=[queries.owned_or_created(user_id)], today=today
         )
     return mine, counts

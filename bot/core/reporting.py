@@ -88,3 +88,15 @@ def request_from_share(value: str) -> ReportCommand:
         owner_id=data.get("owner"),
         since=date.fromisoformat(data["since"]) if data.get("since") else None,
     )
+
+
+def channel_milestones(
+    *, engine: Engine, workspace: Workspace, channel_id: str, limit: int = 5000
+) -> list[tuple[Milestone, int]]:
+    """Every milestone of a channel, soonest due first, with its revision count (for exports)."""
+    with Session(engine) as session:
+        found, _ = queries.find_milestones(
+            session, workspace=workspace, conditions=[col(Milestone.channel_id) == channel_id], limit=limit
+        )
+        counts = queries.revision_counts(session, milestone_ids=[m.id for m in found if m.id])
+    return [(m, counts.get(m.id or 0, 0)) for m in found]

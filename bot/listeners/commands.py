@@ -7,7 +7,7 @@ from datetime import datetime
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import services
+from bot.core import adding, services
 from bot.core.channel_settings import change_settings, read_settings
 from bot.core.commands import (
     AddCommand,
@@ -60,7 +60,15 @@ def milestone_command(
     now = deps.clock().astimezone(person.zone)
     try:
         parsed = parse_command(command.get("text") or "", now=now, user_id=person.user_id)
-        run = _Run(deps=deps, workspace=workspace, person=person, now=now, client=client, command=command)
+        run = _Run(
+            deps=deps,
+            workspace=workspace,
+            person=person,
+            now=now,
+            client=client,
+            command=command,
+            respond=respond,
+        )
         message, public = run.dispatch(parsed)
     except CommandError as error:
         answer(respond, error_message(error.message, example=error.example))
@@ -84,8 +92,10 @@ class _Run:
         now: datetime,
         client: WebClient,
         command: dict,
+        respond: Respond,
     ) -> None:
         self.deps = deps
+        self.respond = respond
         self.workspace = workspace
         self.person = person
         self.now = now
@@ -104,7 +114,7 @@ class _Run:
                 self._open_modal(mode="add", milestone=None)
                 return None, False
             case AddCommand(fields=fields):
-                milestone = services.add_milestone(
+                milestone = adding.add_milestone(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     channel_id=self.channel_id,
@@ -196,7 +206,7 @@ class _Run:
                 )
                 return settings_message(settings, failed=[], show_failed=False), True
             case ReportCommand():
-                return send_report(
+                send_report(
                     self.deps,
                     client=self.client,
                     workspace=self.workspace,
@@ -204,7 +214,9 @@ class _Run:
                     channel_id=self.channel_id,
                     request=parsed,
                     now=self.now,
-                ), False
+                    respond=self.respond,
+                )
+                return None, False
             case ExportCommand():
                 return send_export(
                     self.deps,

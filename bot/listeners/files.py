@@ -10,12 +10,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core import services
+from bot.core import adding
 from bot.core.chart import timeline_pngs
 from bot.core.commands import ExportCommand, ReportCommand
 from bot.core.exports import milestones_csv, milestones_ics
 from bot.core.imports import read_plan_csv
-from bot.core.reporting import ScopedReport, load_report, request_from_share, share_value
+from bot.core.reporting import ScopedReport, channel_milestones, load_report, request_from_share, share_value
 from bot.deps import Deps, deps_of, workspace_of
 from bot.files import direct_channel, download, send_files
 from bot.listeners.replies import answer, post_to_channel
@@ -44,15 +44,17 @@ def send_report(
     channel_id: str,
     request: ReportCommand,
     now: datetime,
-) -> Message:
-    """The report for the asker, with its timeline chart sent to them directly."""
+    respond: Respond,
+) -> None:
+    """Answer the asker with the report text at once, then send them its timeline chart directly."""
     scoped = load_report(
         engine=deps.engine, workspace=workspace, channel_id=channel_id, request=request, today=now.date()
     )
-    _send_chart(client, scoped, channel_id=direct_channel(client, user_id=person.user_id), now=now)
-    return report_message(
+    message = report_message(
         scoped.report, heading=scoped.heading, today=now.date(), share_value=share_value(request)
     )
+    answer(respond, message)
+    _send_chart(client, scoped, channel_id=None, user_id=person.user_id, now=now)
 
 
 def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
@@ -71,18 +73,26 @@ def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, cont
         scoped.report, heading=scoped.heading, today=now.date(), shared_by=person.user_id
     )
     post_to_channel(client, channel_id=channel_id, user_id=person.user_id, message=message)
-    _send_chart(client, scoped, channel_id=channel_id, now=now)
-    answer(respond, Message(text="Shared in the channel.", blocks=[]), replace=True)
+    answer(
+        respond,
+        build_message(text="Shared in the channel.", blocks=[section("📣 Shared in the channel.")]),
+        replace=True,
+    )
+    _send_chart(client, scoped, channel_id=channel_id, user_id=person.user_id, now=now)
 
 
-def _send_chart(client: WebClient, scoped: ScopedReport, *, channel_id: str, now: datetime) -> None:
+def _send_chart(
+    client: WebClient, scoped: ScopedReport, *, channel_id: str | None, user_id: str, now: datetime
+) -> None:
+    """Upload the timeline chart pages to the channel, or (None) to the person's DM with the bot."""
     pages = timeline_pngs(scoped.report.lines, today=now.date(), title=scoped.heading)
     files = [
         (f"plan-vs-actual-{n}.png", png, f"{scoped.heading} ({n}/{len(pages)})")
         for n, png in enumerate(pages, 1)
     ]
     try:
-        send_files(client, channel_id=channel_id, files=files, comment=f"📈 {scoped.heading}: the timeline")
+        where = channel_id or direct_channel(client, user_id=user_id)
+        send_files(client, channel_id=where, files=files, comment=f"📈 {scoped.heading}: the timeline")
     except SlackApiError as error:
         # The text report stands on its own; a chart that cannot be uploaded is logged, not fatal.
         logger.warning("could not upload the report chart: %s", error.response.get("error"))
@@ -99,7 +109,7 @@ def send_export(
     now: datetime,
 ) -> Message:
     """The channel's milestones as a CSV or calendar file, sent to the asker directly."""
-    items = services.channel_milestones(engine=deps.engine, workspace=workspace, channel_id=channel_id)
+    items = channel_milestones(engine=deps.engine, workspace=workspace, channel_id=channel_id)
     if request.format == "csv":
         filename, content = "milestones.csv", milestones_csv(items)
     else:
@@ -159,7 +169,7 @@ def confirm_import(ack: Ack, body: dict, view: dict, client: WebClient, context:
         )
         return
     ack()
-    added = services.import_milestones(
+    added = adding.import_milestones(
         engine=deps.engine,
         workspace=workspace,
         channel_id=channel_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.core import services
+from bot.core import adding, services
 from bot.core.commands import CommandError
 from bot.deps import deps_of, workspace_of
 from bot.listeners.outcomes import explain_failure
@@ -33,7 +33,7 @@ def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: Bol
         ack(response_action="errors", errors=invalid.errors)
         return
     ack()
-    milestone = services.add_milestone(
+    milestone = adding.add_milestone(
         engine=deps.engine,
         workspace=workspace,
         channel_id=channel_id,

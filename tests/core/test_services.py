@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.core import services
+from bot.core import adding, services
 from bot.core.commands import ListCommand, MilestoneFields
 from bot.core.listing import list_milestones
 from bot.core.money import Money
@@ -24,7 +24,7 @@ ADMIN = services.Actor(user_id="UADMIN", is_admin=True)
 
 
 def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
-    return services.add_milestone(
+    return adding.add_milestone(
         engine=engine,
         workspace=workspace,
         channel_id=fields.pop("channel_id", "C1"),
@@ -42,7 +42,7 @@ def test_numbers_count_up_per_workspace(engine: Engine) -> None:
 
 def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
     add(engine)
-    services.add_milestone(
+    adding.add_milestone(
         engine=engine,
         workspace=ACME,
         channel_id="C1",
