@@ -26,6 +26,7 @@ class Person:
     user_id: str
     timezone: str
     is_admin: bool
+    name: str = ""  # what Slack shows for them: display name, else real name
 
     @property
     def actor(self) -> Actor:
@@ -57,11 +58,15 @@ class People:
             user = client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
-            return Person(user_id=user_id, timezone=self._default_timezone, is_admin=False)
+            return Person(user_id=user_id, timezone=self._default_timezone, is_admin=False, name="")
         person = Person(
             user_id=user_id,
             timezone=_known_zone(user.get("tz"), default=self._default_timezone),
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+            name=(user.get("profile") or {}).get("display_name")
+            or user.get("real_name")
+            or user.get("name")
+            or "",
         )
         with self._lock:
             self._cache[key] = (time.monotonic(), person)
@@ -76,3 +81,8 @@ def _known_zone(name: str | None, *, default: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return default
     return name
+
+
+def name_of(people: People, client: WebClient, *, workspace: Workspace, user_id: str | None) -> str:
+    """A person's Slack name, for plain-text places (headers) where a <@U…> mention cannot show."""
+    return people.lookup(client, workspace=workspace, user_id=user_id).name if user_id else ""

@@ -27,10 +27,19 @@ class Listing:
 
 
 def list_milestones(
-    *, engine: Engine, workspace: Workspace, channel_id: str, user_id: str, request: ListCommand, today: date
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    user_id: str,
+    request: ListCommand,
+    today: date,
+    owner_name: str = "",
 ) -> Listing:
     """Milestones for a list: channel views stay in the channel; people and departments span the workspace."""
-    conditions, heading = _scope(request, channel_id=channel_id, user_id=user_id, today=today)
+    conditions, heading = _scope(
+        request, channel_id=channel_id, user_id=user_id, today=today, owner_name=owner_name
+    )
     with Session(engine) as session:
         found, total = queries.find_milestones(
             session, workspace=workspace, conditions=conditions, limit=LIST_LIMIT
@@ -39,10 +48,11 @@ def list_milestones(
 
 
 def _scope(
-    request: ListCommand, *, channel_id: str, user_id: str, today: date
+    request: ListCommand, *, channel_id: str, user_id: str, today: date, owner_name: str
 ) -> tuple[list[ColumnElement[bool]], str]:
+    # Headings are plain text (Slack shows header blocks as typed): no <#C…> or <@U…> markup.
     here = col(Milestone.channel_id) == channel_id
-    channel = f"<#{channel_id}>"
+    channel = "this channel"
     match request.scope:
         case "all":
             return [here], f"All milestones in {channel}"
@@ -53,16 +63,16 @@ def _scope(
         case "upcoming":
             horizon = today + timedelta(days=UPCOMING_DAYS)
             window = [col(Milestone.due_date) >= today, col(Milestone.due_date) <= horizon]
-            return [here, queries.is_open(), *window], f"Due in the next 4 weeks in {channel}"
+            return [here, queries.is_open(), *window], "Due in the next 4 weeks in this channel"
         case "mine":
             return [queries.involves(user_id), queries.is_open()], "Your open milestones"
         case "owner":
             owned = col(Milestone.owner_id) == request.owner_id
-            return [owned, queries.is_open()], f"Open milestones owned by <@{request.owner_id}>"
+            return [owned, queries.is_open()], f"Open milestones of {owner_name or 'one owner'}"
         case "dept":
             name = (request.department or "").lower()
             in_dept = func.lower(col(Milestone.department)) == name
-            return [in_dept, queries.is_open()], "Open milestones in the department"
+            return [in_dept, queries.is_open()], f"Open milestones in {request.department}"
     return [here, queries.is_open()], f"Open milestones in {channel}"
 
 

@@ -29,10 +29,16 @@ class ScopedReport:
 
 
 def load_report(
-    *, engine: Engine, workspace: Workspace, channel_id: str, request: ReportCommand, today: date
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    request: ReportCommand,
+    today: date,
+    owner_name: str = "",
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
-    conditions, heading = _scope(request, channel_id=channel_id)
+    conditions, heading = _scope(request, channel_id=channel_id, owner_name=owner_name)
     if request.since is not None:
         conditions.append(
             or_(col(Milestone.completed_on) >= request.since, col(Milestone.due_date) >= request.since)
@@ -54,7 +60,9 @@ def report_for(
     return build_report([(m, counts.get(m.id or 0, 0)) for m in found], today=today), total
 
 
-def _scope(request: ReportCommand, *, channel_id: str) -> tuple[list[ColumnElement[bool]], str]:
+def _scope(
+    request: ReportCommand, *, channel_id: str, owner_name: str
+) -> tuple[list[ColumnElement[bool]], str]:
     match request.scope:
         case "all":
             return [], "Plan vs actual — the whole workspace"
@@ -62,8 +70,11 @@ def _scope(request: ReportCommand, *, channel_id: str) -> tuple[list[ColumnEleme
             name = (request.department or "").lower()
             return [func.lower(col(Milestone.department)) == name], f"Plan vs actual — {request.department}"
         case "owner":
-            return [col(Milestone.owner_id) == request.owner_id], f"Plan vs actual — <@{request.owner_id}>"
-    return [col(Milestone.channel_id) == channel_id], f"Plan vs actual — <#{channel_id}>"
+            return [
+                col(Milestone.owner_id) == request.owner_id
+            ], f"Plan vs actual — {owner_name or 'one owner'}"
+    # Plain text: the heading is a header block, where Slack shows <#C…> markup as typed.
+    return [col(Milestone.channel_id) == channel_id], "Plan vs actual — this channel"
 
 
 def share_value(request: ReportCommand) -> str:

@@ -31,7 +31,7 @@ from bot.deps import Deps, deps_of, workspace_of
 from bot.listeners.files import open_import, send_export, send_report
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
-from bot.people import Person
+from bot.people import Person, name_of
 from bot.render import milestones as render
 from bot.render.checkins import review_outcome_message
 from bot.render.errors import error_message
@@ -242,6 +242,7 @@ class _Run:
         raise AssertionError(f"unhandled command {parsed!r}")
 
     def _list(self, parsed: ListCommand) -> Message:
+        owner_name = name_of(self.deps.people, self.client, workspace=self.workspace, user_id=parsed.owner_id)
         listing = list_milestones(
             engine=self.deps.engine,
             workspace=self.workspace,
@@ -249,6 +250,7 @@ class _Run:
             user_id=self.person.user_id,
             request=parsed,
             today=self.today,
+            owner_name=owner_name,
         )
         return render.list_message(
             listing.milestones,

@@ -19,7 +19,7 @@ from bot.core.reporting import ScopedReport, channel_milestones, load_report, re
 from bot.deps import Deps, deps_of, workspace_of
 from bot.files import direct_channel, download, send_files
 from bot.listeners.replies import answer, post_to_channel
-from bot.people import Person
+from bot.people import Person, name_of
 from bot.render.imports import import_done_message, import_modal, import_preview_view
 from bot.render.message import Message, build_message, section
 from bot.render.report import report_message
@@ -47,9 +47,7 @@ def send_report(
     respond: Respond,
 ) -> None:
     """Answer the asker with the report text at once, then send them its timeline chart directly."""
-    scoped = load_report(
-        engine=deps.engine, workspace=workspace, channel_id=channel_id, request=request, today=now.date()
-    )
+    scoped = _load(deps, client=client, workspace=workspace, channel_id=channel_id, request=request, now=now)
     message = report_message(
         scoped.report, heading=scoped.heading, today=now.date(), share_value=share_value(request)
     )
@@ -66,9 +64,7 @@ def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, cont
     now = deps.clock().astimezone(person.zone)
     channel_id = body["channel"]["id"]
     request = request_from_share(body["actions"][0]["value"])
-    scoped = load_report(
-        engine=deps.engine, workspace=workspace, channel_id=channel_id, request=request, today=now.date()
-    )
+    scoped = _load(deps, client=client, workspace=workspace, channel_id=channel_id, request=request, now=now)
     message = report_message(
         scoped.report, heading=scoped.heading, today=now.date(), shared_by=person.user_id
     )
@@ -79,6 +75,25 @@ def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, cont
         replace=True,
     )
     _send_chart(client, scoped, channel_id=channel_id, user_id=person.user_id, now=now)
+
+
+def _load(
+    deps: Deps,
+    *,
+    client: WebClient,
+    workspace: Workspace,
+    channel_id: str,
+    request: ReportCommand,
+    now: datetime,
+) -> ScopedReport:
+    return load_report(
+        engine=deps.engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        request=request,
+        today=now.date(),
+        owner_name=name_of(deps.people, client, workspace=workspace, user_id=request.owner_id),
+    )
 
 
 def _send_chart(
