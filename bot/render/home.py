@@ -53,7 +53,7 @@ def home_view(
     channels = _channel_blocks(channel_counts)
     blocks: list[Block] = [
         header("Your milestones"),
-        context(f"<@{user_id}> · open milestones you own, or added without an owner, in every channel."),
+        context(f"<@{user_id}> · open milestones you own or added, in every channel."),
         ActionsBlock(
             elements=[
                 ButtonElement(
