@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from slack_bolt import BoltContext
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.people import People
+from bot.people import People, Person
 from storage.workspace import Workspace
 
 Clock = Callable[[], datetime]
@@ -37,3 +38,10 @@ def deps_of(context: BoltContext) -> Deps:
 def workspace_of(context: BoltContext) -> Workspace:
     """The workspace a request came from."""
     return Workspace(team_id=context.team_id or "", enterprise_id=context.enterprise_id or "")
+
+
+def asker(client: WebClient, context: BoltContext, *, user_id: str) -> tuple[Deps, Workspace, Person]:
+    """Deps, the workspace, and the person a request comes from (zone and role from the cache)."""
+    deps = deps_of(context)
+    workspace = workspace_of(context)
+    return deps, workspace, deps.people.lookup(client, workspace=workspace, user_id=user_id)

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import services
-from bot.deps import deps_of, workspace_of
+from bot.deps import asker, deps_of, workspace_of
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
 from bot.render import milestones as render
@@ -28,9 +28,7 @@ def _number(body: dict) -> int:
 def confirm_delete(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Delete after the person confirmed, checking again that they may."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     try:
         milestone = services.delete_milestone(
             engine=deps.engine, workspace=workspace, number=_number(body), actor=person.actor
@@ -57,9 +55,7 @@ def cancel_delete(ack: Ack, body: dict, respond: Respond, context: BoltContext) 
 def mark_done(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Mark the milestone done today (in the presser's time zone)."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     try:
         change = services.complete_milestone(
@@ -81,9 +77,7 @@ def mark_done(ack: Ack, body: dict, respond: Respond, client: WebClient, context
 def open_edit(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Open the edit modal, pre-filled, for someone who may change the milestone."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     try:
         milestone = services.check_may_change(
             engine=deps.engine,

@@ -10,7 +10,7 @@ from bot.core.checkins import checkin_view, record_answer
 from bot.core.commands import MilestoneFields
 from bot.core.revisions import Value
 from bot.core.services import completion
-from bot.deps import Deps, deps_of, workspace_of
+from bot.deps import Deps, asker
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, post_to_channel
 from bot.people import Person
@@ -36,16 +36,10 @@ def register(app: App) -> None:
     app.view("new_date")(submit_new_date)
 
 
-def _asker(client: WebClient, context: BoltContext, body: dict) -> tuple[Deps, Workspace, Person]:
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    return deps, workspace, deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
-
-
 def answer_checkin(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Record On track / At risk / Blocked / Done on the milestone and show it on the check-in."""
     ack()
-    deps, workspace, person = _asker(client, context, body)
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     action = body["actions"][0]
     checkin_id, number = (int(part) for part in action["value"].split(":"))
     now = deps.clock().astimezone(person.zone)
@@ -90,7 +84,7 @@ def refresh_checkin(
 def open_new_date(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Open the new-date form for someone who may change the milestone."""
     ack()
-    deps, workspace, person = _asker(client, context, body)
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     value = body["actions"][0]["value"]
     checkin_id, number = (int(v) for v in value.split(":")) if ":" in value else (None, int(value))
     try:
@@ -112,7 +106,7 @@ def open_new_date(ack: Ack, body: dict, respond: Respond, client: WebClient, con
 
 def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     """Move the due date with the reason (a slip in the history); on a check-in, count it as the answer."""
-    deps, workspace, person = _asker(client, context, body)
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     form = read_new_date_context(view["private_metadata"])
     try:
@@ -165,7 +159,7 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
 def reminder_done(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Mark done from the overdue nudge, and replace the nudge with who did it."""
     ack()
-    deps, workspace, person = _asker(client, context, body)
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     try:
         change = services.complete_milestone(

@@ -27,7 +27,7 @@ from bot.core.commands import (
 )
 from bot.core.grammar import parse_command
 from bot.core.listing import list_milestones
-from bot.deps import Deps, deps_of, workspace_of
+from bot.deps import Deps, asker
 from bot.listeners.files import open_import, send_export, send_report
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
@@ -54,9 +54,7 @@ def milestone_command(
 ) -> None:
     """Handle `/milestone …`: every outcome, good or bad, is one short answer."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=command["user_id"])
+    deps, workspace, person = asker(client, context, user_id=command["user_id"])
     now = deps.clock().astimezone(person.zone)
     try:
         parsed = parse_command(command.get("text") or "", now=now, user_id=person.user_id)

@@ -16,7 +16,7 @@ from bot.core.commands import ExportCommand, ReportCommand
 from bot.core.exports import milestones_csv, milestones_ics
 from bot.core.imports import read_plan_csv
 from bot.core.reporting import ScopedReport, channel_milestones, load_report, request_from_share, share_value
-from bot.deps import Deps, deps_of, workspace_of
+from bot.deps import Deps, asker
 from bot.files import direct_channel, download, send_files
 from bot.listeners.replies import answer, post_to_channel
 from bot.people import Person, name_of
@@ -58,9 +58,7 @@ def send_report(
 def share_report(ack: Ack, body: dict, respond: Respond, client: WebClient, context: BoltContext) -> None:
     """Post the same report, chart included, for the whole channel to see."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     channel_id = body["channel"]["id"]
     request = request_from_share(body["actions"][0]["value"])
@@ -145,9 +143,7 @@ def send_export(
 
 def preview_import(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     """Read the uploaded CSV and show what would be imported, with every row's problems; write nothing."""
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, _, person = asker(client, context, user_id=body["user"]["id"])
     today = deps.clock().astimezone(person.zone).date()
     file_ids = [f["id"] for f in view["state"]["values"]["file"]["file"].get("files") or []]
     if not file_ids:
@@ -170,9 +166,7 @@ def preview_import(ack: Ack, body: dict, view: dict, client: WebClient, context:
 
 def confirm_import(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     """Import every row in one transaction (all or none), then tell the channel."""
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     channel_id = _import_channel(view)
     file_id = _import_file(view)

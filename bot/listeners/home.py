@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot.core import services
 from bot.core.listing import home_milestones
-from bot.deps import Deps, deps_of, workspace_of
+from bot.deps import Deps, asker, deps_of
 from bot.listeners.outcomes import explain_failure
 from bot.people import Person
 from bot.render.home import home_view
@@ -27,9 +27,7 @@ def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     """Show the person's open milestones: overdue first, then due this week, then later."""
     if event.get("tab") != "home":
         return
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=event["user"])
+    deps, workspace, person = asker(client, context, user_id=event["user"])
     refresh_home(deps, client=client, workspace=workspace, person=person)
 
 
@@ -56,9 +54,7 @@ def open_add_from_home(ack: Ack, body: dict, client: WebClient, context: BoltCon
 def act_from_home(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
     """Mark done or open the new-date form from the Home tab's menu, then redraw the tab."""
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     action, _, number_text = body["actions"][0]["selected_option"]["value"].partition(":")
     number = int(number_text)
     now = deps.clock().astimezone(person.zone)

@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.channel_settings import change_settings
-from bot.deps import deps_of, workspace_of
+from bot.deps import asker
 from bot.listeners.replies import post_to_channel
 from bot.render.modals import ModalErrors, read_modal_context
 from bot.render.settings import read_settings_modal, settings_message
@@ -25,9 +25,7 @@ def submit_settings(ack: Ack, body: dict, view: dict, client: WebClient, context
         ack(response_action="errors", errors=invalid.errors)
         return
     ack()
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     channel_id = read_modal_context(view["private_metadata"]).channel_id
     settings = change_settings(
         engine=deps.engine,

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot.core import adding, services
 from bot.core.commands import CommandError
-from bot.deps import deps_of, workspace_of
+from bot.deps import asker
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import post_to_channel
 from bot.render import milestones as render
@@ -22,9 +22,7 @@ def register(app: App) -> None:
 
 def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     """Validate the form field by field; add the milestone and announce it in its channel."""
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     channel_id = read_modal_context(view["private_metadata"], values=view["state"]["values"]).channel_id
     try:
@@ -52,9 +50,7 @@ def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: Bol
 
 def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: BoltContext) -> None:
     """Validate the edit form against the milestone as it is now; save what changed, with the reason."""
-    deps = deps_of(context)
-    workspace = workspace_of(context)
-    person = deps.people.lookup(client, workspace=workspace, user_id=body["user"]["id"])
+    deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     number = read_modal_context(view["private_metadata"]).number or 0
     try:
