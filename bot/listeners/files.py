@@ -27,6 +27,8 @@ from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
+MAX_CHART_LINES = 200
+
 
 def register(app: App) -> None:
     """Register the share button and the import forms."""
@@ -98,7 +100,8 @@ def _send_chart(
     client: WebClient, scoped: ScopedReport, *, channel_id: str | None, user_id: str, now: datetime
 ) -> None:
     """Upload the timeline chart pages to the channel, or (None) to the person's DM with the bot."""
-    pages = timeline_pngs(scoped.report.lines, today=now.date(), title=scoped.heading)
+    # Eight pages of 25 bars is as much timeline as anyone reads in Slack; the text report has every line.
+    pages = timeline_pngs(scoped.report.lines[:MAX_CHART_LINES], today=now.date(), title=scoped.heading)
     files = [
         (f"plan-vs-actual-{n}.png", png, f"{scoped.heading} ({n}/{len(pages)})")
         for n, png in enumerate(pages, 1)
