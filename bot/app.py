@@ -11,7 +11,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import DEFAULT_SLACK_API_URL, Settings
 from bot.deps import Clock, Deps, wall_clock
 from bot.listeners import register_listeners
 from bot.people import People
@@ -35,7 +35,6 @@ def build_app(
 ) -> App:
     """The Bolt app for these settings, with every listener registered."""
     deps = Deps(engine=engine, people=People(default_timezone=settings.default_timezone), clock=clock)
-    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
     oauth_settings = None
     if settings.uses_oauth:
         oauth_settings = OAuthSettings(
@@ -45,9 +44,11 @@ def build_app(
             installation_store=SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=engine),
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
         )
+    # A client of our own only to reach another Web API base URL (tests): Bolt checks the token at start-up.
+    custom_api = settings.slack_api_url != DEFAULT_SLACK_API_URL and not settings.uses_oauth
     app = App(
-        client=None if settings.uses_oauth else client,
-        token=None,
+        client=WebClient(token=settings.bot_token, base_url=settings.slack_api_url) if custom_api else None,
+        token=None if settings.uses_oauth or custom_api else settings.bot_token,
         signing_secret=settings.signing_secret,
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,

@@ -69,6 +69,7 @@ def start_scheduler(
         job,
         IntervalTrigger(seconds=TICK_SECONDS),
         id="tick",
+        name="milestone-bot tick: plan and post what is due",
         coalesce=True,
         max_instances=1,
         next_run_time=clock(),
