@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from sqlmodel import Session, select
@@ -212,3 +213,33 @@ def test_text_with_the_word_payload_still_works(slack_app: SlackApp) -> None:
     # Bolt takes any form body containing "payload" for an interaction; bot/web.py works around it.
     slack_app.requests.command('add "Document the payload format"')
     assert [m.title for m in milestones(slack_app)] == ["Document the payload format"]
+
+
+def test_an_unexpected_failure_gets_an_apology_not_a_traceback(slack_app: SlackApp, monkeypatch) -> None:
+    from bot.core import listing
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr("bot.listeners.commands.list_milestones", broken)
+    assert listing.list_milestones is not broken
+    reply = slack_app.requests.command("list")
+    assert reply.status == 200 and "Traceback" not in reply.body and "exploded" not in reply.body
+    apology = slack_app.fake.last("response_url").params
+    assert apology["response_type"] == "ephemeral" and "nothing was changed" in apology["text"]
+    assert "exploded" not in json.dumps(apology)
+
+
+def test_enterprise_workspaces_are_kept_apart(slack_app: SlackApp) -> None:
+    from tests.conftest import SIGNING_SECRET
+    from tests.support.slack_requests import SlackRequests
+
+    grid = SlackRequests(
+        slack_app.base_url, signing_secret=SIGNING_SECRET, fake=slack_app.fake, enterprise_id="E1"
+    )
+    grid.command("add Grid secret")
+    slack_app.requests.command("show 1")
+    assert "#1" in slack_app.fake.last("response_url").params["text"]
+    assert "Grid secret" not in reply_text(slack_app)
+    grid.command("show 1")
+    assert "Grid secret" in reply_text(slack_app)
