@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,7 +25,7 @@ from bot.render.report import digest_section
 from storage import deliveries
 from storage.checkins import all_channel_settings
 from storage.db import session_scope
-from storage.milestones import is_open
+from storage.milestones import is_open, is_overdue
 from storage.models import ChannelSettings, Milestone
 from storage.workspace import Workspace
 
@@ -65,10 +65,17 @@ def opens_the_month(week: str, *, review_weekday: int) -> bool:
 def _with_monthly_digest(
     message: Message, *, session: Session, workspace: Workspace, settings: ChannelSettings, today: date
 ) -> Message:
-    here = [col(Milestone.channel_id) == settings.channel_id]
-    report, _ = report_for(session, workspace=workspace, conditions=here, today=today)
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%B")
-    digest = digest_section(report, month_label=last_month, today=today)
+    # Last month in review: what was due or finished then, and whatever is still overdue.
+    end = today.replace(day=1)
+    start = (end - timedelta(days=1)).replace(day=1)
+    in_month = [
+        and_(col(Milestone.due_date) >= start, col(Milestone.due_date) < end),
+        and_(col(Milestone.completed_on) >= start, col(Milestone.completed_on) < end),
+        is_overdue(today),
+    ]
+    conditions = [col(Milestone.channel_id) == settings.channel_id, or_(*in_month)]
+    report, _ = report_for(session, workspace=workspace, conditions=conditions, today=today)
+    digest = digest_section(report, month_label=start.strftime("%B"), today=today)
     return Message(text=message.text, blocks=[*digest, *message.blocks])
 
 

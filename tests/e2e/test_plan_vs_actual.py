@@ -136,6 +136,9 @@ def test_first_checkin_of_the_month_carries_the_digest(slack_app: SlackApp) -> N
     build_plan(slack_app)
     tick(slack_app, ny("2027-01-04 09:00"))  # the first Monday of January
     [checkin] = posts(slack_app, "C1", kind="checkin")[-1:]
-    assert "December" in json.dumps(checkin["blocks"][:4])
+    digest = json.dumps(checkin["blocks"][:3])
+    assert "December" in digest
+    # December's: #1 (finished Dec 21) and #3 (due Dec 20, still open); #2 is due in January.
+    assert "2 milestones" in digest and "1 done" in digest
     tick(slack_app, ny("2027-01-11 09:00"))
     assert "December" not in json.dumps(posts(slack_app, "C1", kind="checkin")[-1]["blocks"][:4])
