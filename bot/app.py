@@ -7,6 +7,7 @@ from collections.abc import Callable
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
@@ -57,6 +58,9 @@ def build_app(
     )
     if settings.uses_oauth:
         app.client.base_url = settings.slack_api_url
+    # Listener calls (views.open, chat.update…) run after the ack: waiting out one rate limit is fine there.
+    # The scheduler's clients have no such handler: a 429 holds only that channel (bot/dispatch.py).
+    app.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     app.use(_with_deps(deps))
     register_listeners(app)
     return app

@@ -123,3 +123,10 @@ def test_oauth_install_page_is_served_when_configured(slack_app: SlackApp) -> No
         with opener.open(f"{base_url}/slack/install", timeout=5) as response:
             page = response.read().decode()
     assert "https://slack.com/oauth/v2/authorize" in page and "111.222" in page
+
+
+def test_a_rate_limited_modal_opens_after_one_retry(slack_app: SlackApp) -> None:
+    slack_app.fake.fail_next("views.open", status=429, headers={"Retry-After": "0"})
+    slack_app.requests.command("add")
+    opened = slack_app.fake.calls_to("views.open")
+    assert len(opened) == 2 and opened[-1].params["view"]["callback_id"] == "milestone_add"
