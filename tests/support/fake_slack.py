@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -190,6 +191,12 @@ class FakeSlack:
         self._home_view_ids: dict[str, str] = {}
         self._pending_files: dict[str, str] = {}
         self._failures: list[_Failure] = []
+        # Misbehaviour on demand: seconds each call to a method takes ("*" for every method and response
+        # URLs), a share of calls answered with 5xx, and tokens Slack no longer accepts.
+        self.latency: dict[str, float] = {}
+        self.error_rates: dict[str, tuple[float, int]] = {}
+        self.revoked_tokens: set[str] = set()
+        self._random = random.Random(7)
         self._ids = itertools.count(1)
         self._next_ts = _ts_micros(first_ts)
         self._lock = threading.RLock()
@@ -345,6 +352,34 @@ class FakeSlack:
         with self._lock:
             self._failures.append(_Failure(method, status, error, headers, times, channel))
 
+    def set_latency(self, method: str, seconds: float) -> None:
+        """Make every call to `method` ("*": every call, response URLs included) take `seconds` to answer."""
+        with self._lock:
+            self.latency[method] = seconds
+
+    def fail_randomly(self, method: str, *, rate: float, status: int = 500) -> None:
+        """Answer a share `rate` of the calls to `method` with `status` (seeded: runs repeat)."""
+        with self._lock:
+            self.error_rates[method] = (rate, status)
+
+    def revoke_token(self, token: str, *, revoked: bool = True) -> None:
+        """Answer `invalid_auth` to every call with `token` (until revoked=False)."""
+        with self._lock:
+            (self.revoked_tokens.add if revoked else self.revoked_tokens.discard)(token)
+
+    def delay_for(self, path: str) -> float:
+        """How long a request to `path` waits before it is answered (outside the lock)."""
+        route, _, rest = urlsplit(path).path.lstrip("/").partition("/")
+        method = rest if route == "api" else "response_url" if route == "response" else route
+        with self._lock:
+            return self.latency.get(method, self.latency.get("*", 0.0))
+
+    def _random_failure(self, method: str) -> _Failure | None:
+        rate, status = self.error_rates.get(method, (0.0, 500))
+        if rate and self._random.random() < rate:
+            return _Failure(method, status, "internal_error", {}, 1, None)
+        return None
+
     def _take_failure(self, method: str, params: Params) -> _Failure | None:
         channel = params.get("channel") or params.get("channel_id")
         for failure in self._failures:
@@ -435,7 +470,9 @@ class FakeSlack:
         token = Call(method, params, headers).token or params.get("token")
         if not token:
             return _json_answer({"ok": False, "error": "not_authed"})
-        failure = self._take_failure(method, params)
+        if token in self.revoked_tokens:
+            return _json_answer({"ok": False, "error": "invalid_auth"})
+        failure = self._take_failure(method, params) or self._random_failure(method)
         if failure is not None:
             return _failure_answer(failure)
         if method not in self._methods:
@@ -460,7 +497,7 @@ class FakeSlack:
             params = {"_raw": body.decode(errors="replace"), "_key": key}
         with self._lock:
             self._record(Call("response_url", params, headers))
-            failure = self._take_failure("response_url", params)
+            failure = self._take_failure("response_url", params) or self._random_failure("response_url")
             if failure is not None:
                 return _text_answer(failure.error, status=failure.status)
             if "_raw" in params:
@@ -744,6 +781,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {name.lower(): value for name, value in self.headers.items()}
+            delay = fake.delay_for(self.path)
+            if delay:
+                time.sleep(delay)  # a slow Slack: the wait is the point of the test
             self._send(fake._answer(self.path, headers, body))
 
         def log_message(self, format: str, *args: Any) -> None:

@@ -418,3 +418,35 @@ def test_requests_not_signed_now_by_slack_are_refused(
     reply = slack.post_raw(b"command=%2Fmilestone&text=list", content_type=FORM, **signing)
 
     assert reply.status == 401
+
+
+def test_latency_slows_only_the_method_it_names(fake: FakeSlack, client: WebClient) -> None:
+    fake.set_latency("chat.postMessage", 0.3)
+    started = time.monotonic()
+    client.auth_test()
+    quick = time.monotonic() - started
+    client.chat_postMessage(channel="C1", text="slow")
+    slow = time.monotonic() - started - quick
+    assert quick < 0.2 <= 0.3 <= slow + 0.01
+
+
+def test_random_failures_hit_the_given_share(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail_randomly("chat.postMessage", rate=0.5, status=503)
+    statuses = []
+    for _ in range(100):
+        try:
+            client.chat_postMessage(channel="C1", text="maybe")
+            statuses.append(200)
+        except SlackApiError as error:
+            statuses.append(error.response.status_code)
+    assert set(statuses) == {200, 503}
+    assert 30 <= statuses.count(503) <= 70
+
+
+def test_a_revoked_token_gets_invalid_auth_until_restored(fake: FakeSlack, client: WebClient) -> None:
+    fake.revoke_token(client.token or "")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="C1", text="hello")
+    assert refused.value.response["error"] == "invalid_auth"
+    fake.revoke_token(client.token or "", revoked=False)
+    assert client.chat_postMessage(channel="C1", text="hello")["ok"]
