@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from bot.config import DEFAULT_SLACK_API_URL, Settings
 from bot.deps import Clock, Deps, wall_clock
+from bot.inflight import InFlight
 from bot.listeners import register_listeners
 from bot.people import People
 
@@ -53,6 +54,7 @@ def build_app(
         signing_secret=settings.signing_secret,
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
+        listener_executor=InFlight(),
         # Socket Mode has no signatures to check; HTTP always does.
         request_verification_enabled=settings.app_token is None,
     )
@@ -72,3 +74,10 @@ def _with_deps(deps: Deps) -> Callable[..., None]:
         next()
 
     return put_deps_in_context
+
+
+def in_flight(app: App) -> InFlight:
+    """The pool that runs this app's listener work after the ack (to wait for it, or drain it on exit)."""
+    executor = app.listener_runner.listener_executor
+    assert isinstance(executor, InFlight), "build_app gives every app an InFlight pool"
+    return executor
