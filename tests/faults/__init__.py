@@ -1,0 +1,1 @@
+"""The fault suite: real processes, a misbehaving Slack, databases that go away, hostile input."""
