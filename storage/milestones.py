@@ -18,12 +18,6 @@ def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
     )
 
 
-def next_number(session: Session, *, workspace: Workspace) -> int:
-    """The next free `#N` in a workspace (the unique constraint catches a concurrent taker)."""
-    highest = session.exec(select(func.max(Milestone.number)).where(_in_workspace(workspace))).one()
-    return (highest or 0) + 1
-
-
 def get_milestone(session: Session, *, workspace: Workspace, number: int) -> Milestone | None:
     """The milestone `#number` of this workspace, or None."""
     statement = select(Milestone).where(_in_workspace(workspace), Milestone.number == number)

@@ -49,6 +49,16 @@ class Milestone(SQLModel, table=True):
     due_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
+class WorkspaceCounter(SQLModel, table=True):
+    """The highest `#N` handed out in a workspace, raised in the transaction that adds the milestones."""
+
+    __tablename__ = "workspace_counter"
+
+    enterprise_id: str = Field(default="", primary_key=True, max_length=32)
+    team_id: str = Field(primary_key=True, max_length=32)
+    last_number: int = Field(default=0)
+
+
 class Revision(SQLModel, table=True):
     """One change to one field of a milestone: old → new, who, when, why, and from where."""
 

@@ -14,12 +14,13 @@ from bot.core.commands import MilestoneFields
 from bot.core.imports import ImportRow
 from bot.core.money import Money
 from bot.core.services import Actor
-from storage import milestones as queries
 from storage.db import session_scope
 from storage.models import Milestone
+from storage.numbering import take_numbers
 from storage.workspace import Workspace
 
-_NUMBER_ATTEMPTS = 5
+# Only a channel's first adds can race (to create its settings); numbers come from a counter that cannot.
+_SETTINGS_ATTEMPTS = 3
 
 
 def add_milestone(
@@ -67,13 +68,14 @@ def _add_all(
     now: datetime,
 ) -> list[Milestone]:
     """Add milestones numbered in order, in one transaction: all of them, or none."""
-    for attempt in range(_NUMBER_ATTEMPTS):
+    for attempt in range(_SETTINGS_ATTEMPTS):
         try:
             with session_scope(engine) as session:
                 _ensure_channel_settings(
                     session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
                 )
-                first = queries.next_number(session, workspace=workspace)
+                # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
+                first = take_numbers(session, workspace=workspace, count=len(drafts))
                 added = [
                     _new_milestone(
                         draft,
@@ -89,8 +91,8 @@ def _add_all(
                 session.flush()
                 return added
         except IntegrityError:
-            # Someone else took those numbers (or created the channel's settings) a moment ago: try again.
-            if attempt == _NUMBER_ATTEMPTS - 1:
+            # Another add created the channel's settings a moment ago: read them and try again.
+            if attempt == _SETTINGS_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
