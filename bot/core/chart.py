@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import groupby
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import matplotlib
 import matplotlib.dates as mdates
 from matplotlib import font_manager
 from matplotlib.axes import Axes
@@ -25,6 +28,9 @@ from matplotlib.transforms import Bbox, blended_transform_factory
 
 from bot.core.report import ReportLine
 from bot.core.text import excerpt
+
+# Headless, whoever imports pyplot later: a GUI backend in a server thread would not draw, or would crash.
+matplotlib.use("agg")
 
 PAGE_SIZE = 25
 WIDTH_PX = 1000
@@ -50,6 +56,13 @@ _LATE = "#d62728"
 _EARLY = "#2ca02c"
 _CANCELLED = "#b0b0b0"
 _MISSING_GLYPH = "□"
+
+# Matplotlib's FreeType faces, mathtext fonts and text-layout caches are shared by the whole process and are
+# not thread-safe: two charts drawn at once corrupt them ("invalid outline", then SIGABRT or SIGSEGV).
+# Re-entrant, because a page being drawn looks up glyphs, which take it too.
+_DRAWING = threading.RLock()
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 # Bar height (a row is 1) and style of each kind, drawn in this order so slips sit on plans.
 _SPAN_STYLES: dict[str, tuple[float, dict[str, Any]]] = {
@@ -77,6 +90,17 @@ class _Bar:
     overdue_to: date | None
     done: bool
     cancelled: bool
+
+
+def _drawn_alone(draw: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `draw` while no other thread of this process draws."""
+
+    @wraps(draw)
+    def alone(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with _DRAWING:
+            return draw(*args, **kwargs)
+
+    return alone
 
 
 def has_chart_dates(line: ReportLine) -> bool:
@@ -150,6 +174,7 @@ def _page_title(title: str, page: list[ReportLine], *, number: int, count: int) 
     return " — ".join(parts) + (f" ({number}/{count})" if count > 1 else "")
 
 
+@_drawn_alone
 def _page_png(
     page: list[ReportLine],
     bars: list[_Bar],
@@ -271,6 +296,7 @@ def _legend(kinds: list[str]) -> list[Patch | Line2D]:
     return [*handles, Line2D([], [], color=_TEXT, linestyle="--", linewidth=1, label="today")]
 
 
+@_drawn_alone
 def _empty_png(*, title: str) -> bytes:
     fig = Figure(figsize=(_WIDTH_IN, _EMPTY_HEIGHT_IN), dpi=_DPI)
     _plain_text(fig, 0.5, 0.7, title, ha="center", fontsize=12, fontweight="bold")
@@ -306,6 +332,7 @@ def _drawable(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+@_drawn_alone
 def _glyph(ch: str) -> str:
     # Without this, an emoji in a title makes matplotlib warn about the missing glyph on every render.
     font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -185,3 +187,26 @@ def test_charts_are_the_same_bytes_every_time() -> None:
 def test_png_size_refuses_what_is_not_a_png() -> None:
     with pytest.raises(ValueError, match="not a PNG"):
         png_size(b"GIF89a" + bytes(30))
+
+
+@pytest.mark.slow
+def test_charts_drawn_from_16_threads_at_once_are_the_pictures_drawn_alone() -> None:
+    # A listener thread per report: each thread's plan has glyphs of its own, so font look-ups race too.
+    threads, rounds = 16, 3
+    plans = [
+        [*many_lines(3 + worker % 4), make_line(99, title=f"Worker {worker} {chr(0x0410 + worker)} 🚀")]
+        for worker in range(threads)
+    ]
+    start = threading.Barrier(threads)
+
+    def draw(worker: int) -> list[list[bytes]]:
+        start.wait()
+        return [timeline_pngs(plans[worker], today=TODAY, title=f"Plan {worker}") for _ in range(rounds)]
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        drawn = list(pool.map(draw, range(threads)))
+
+    for worker, charts in enumerate(drawn):
+        alone = timeline_pngs(plans[worker], today=TODAY, title=f"Plan {worker}")
+        heights(alone)
+        assert charts == [alone] * rounds, f"worker {worker} drew a different picture"
