@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 from waitress import wasyncore
 
-from bot.app import build_app
+from bot.app import build_app, in_flight
 from bot.config import Settings
 from bot.web import WSGIApp, make_server, make_wsgi_app
 from storage.db import make_engine, upgrade
@@ -120,24 +120,42 @@ def fake_slack() -> Iterator[FakeSlack]:
     fake.stop()
 
 
+# How long a test waits for the work a request started after its ack before it calls the app stuck.
+SETTLE_SECONDS = 30.0
+
+
 @pytest.fixture
-def slack_app(fake_slack: FakeSlack, engine: Engine, clock: FrozenClock) -> Iterator[SlackApp]:
-    """The whole app over HTTP on 127.0.0.1, answering before responding so tests see every call at once."""
+def process_before_response() -> bool:
+    """Production's mode (ack first, work after it); parametrise a test indirectly to run the other one."""
+    return False
+
+
+@pytest.fixture
+def slack_app(
+    fake_slack: FakeSlack, engine: Engine, clock: FrozenClock, process_before_response: bool
+) -> Iterator[SlackApp]:
+    """The app over HTTP on 127.0.0.1, as production runs it; each request waits for its after-ack work."""
     settings = Settings(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
         database_url=str(engine.url),
     )
-    app = build_app(settings, engine=engine, clock=clock, process_before_response=True)
+    app = build_app(settings, engine=engine, clock=clock, process_before_response=process_before_response)
+    pool = in_flight(app)
+
+    def settle() -> None:
+        assert pool.idle(SETTLE_SECONDS), f"listener work still running after {SETTLE_SECONDS} s"
+
     with serving(make_wsgi_app(app, engine=engine)) as base_url:
         yield SlackApp(
             fake=fake_slack,
-            requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack),
+            requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack, settle=settle),
             clock=clock,
             engine=engine,
             base_url=base_url,
         )
+    pool.idle(SETTLE_SECONDS)
 
 
 @contextmanager

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import services
 from bot.deps import asker, deps_of, workspace_of
+from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer
 from bot.render import milestones as render
 from bot.render.modals import milestone_modal
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the button handlers."""
     app.action("delete_confirm")(confirm_delete)
     app.action("delete_cancel")(cancel_delete)

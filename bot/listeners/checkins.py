@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import services
@@ -11,6 +11,7 @@ from bot.core.commands import MilestoneFields
 from bot.core.revisions import Value
 from bot.core.services import completion
 from bot.deps import Deps, asker
+from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, post_to_channel
 from bot.people import Person
@@ -26,7 +27,7 @@ from storage.workspace import Workspace
 STATUS_BUTTONS = {"checkin_on_track": "on_track", "checkin_at_risk": "at_risk", "checkin_blocked": "blocked"}
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the check-in and reminder buttons and the new-date form."""
     for action_id in (*STATUS_BUTTONS, "checkin_done"):
         app.action(action_id)(answer_checkin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.core import adding, services
@@ -29,12 +29,13 @@ from bot.core.grammar import parse_command
 from bot.core.listing import list_milestones
 from bot.deps import Deps, asker
 from bot.listeners.files import open_import, send_export, send_report
+from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
-from bot.listeners.replies import answer
+from bot.listeners.replies import answer, open_modal
 from bot.people import Person, name_of
 from bot.render import milestones as render
 from bot.render.checkins import review_outcome_message
-from bot.render.errors import error_message
+from bot.render.errors import error_message, too_slow_message
 from bot.render.help import help_message
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
@@ -44,7 +45,7 @@ from storage.models import Milestone
 from storage.workspace import Workspace
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the slash command."""
     app.command("/milestone")(milestone_command)
 
@@ -109,8 +110,7 @@ class _Run:
             case HelpCommand(topic=topic):
                 return help_message(topic), False
             case AddCommand(fields=fields) if fields.is_empty():
-                self._open_modal(mode="add", milestone=None)
-                return None, False
+                return self._opened(self._open_modal(mode="add", milestone=None), again="add")
             case AddCommand(fields=fields):
                 milestone = adding.add_milestone(
                     engine=self.deps.engine,
@@ -145,8 +145,8 @@ class _Run:
                     actor=self.actor,
                     action="update",
                 )
-                self._open_modal(mode="update", milestone=milestone)
-                return None, False
+                opened = self._open_modal(mode="update", milestone=milestone)
+                return self._opened(opened, again=f"update {number}")
             case UpdateCommand(number=number, fields=fields, status=status, reason=reason):
                 change = services.update_milestone(
                     engine=self.deps.engine,
@@ -191,8 +191,8 @@ class _Run:
                     now=self.now,
                 )
                 view = settings_modal(s=settings, failed=failed, show_failed=self.person.is_admin)
-                self.client.views_open(trigger_id=self.command["trigger_id"], view=view)
-                return None, False
+                opened = open_modal(self.client, trigger_id=self.command["trigger_id"], view=view)
+                return self._opened(opened, again="settings")
             case SettingsCommand(change=change):
                 settings = change_settings(
                     engine=self.deps.engine,
@@ -226,8 +226,10 @@ class _Run:
                     now=self.now,
                 ), False
             case ImportCommand():
-                open_import(self.client, trigger_id=self.command["trigger_id"], channel_id=self.channel_id)
-                return None, False
+                opened = open_import(
+                    self.client, trigger_id=self.command["trigger_id"], channel_id=self.channel_id
+                )
+                return self._opened(opened, again="import")
             case DeleteCommand(number=number):
                 milestone = services.check_may_change(
                     engine=self.deps.engine,
@@ -258,6 +260,11 @@ class _Run:
             empty_hint="Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`",
         )
 
-    def _open_modal(self, *, mode: str, milestone: Milestone | None) -> None:
+    def _open_modal(self, *, mode: str, milestone: Milestone | None) -> bool:
         view = milestone_modal(mode=mode, channel_id=self.channel_id, milestone=milestone, today=self.today)
-        self.client.views_open(trigger_id=self.command["trigger_id"], view=view)
+        return open_modal(self.client, trigger_id=self.command["trigger_id"], view=view)
+
+    @staticmethod
+    def _opened(opened: bool, *, again: str) -> tuple[Message | None, bool]:
+        # A modal that opened is the whole answer; one whose trigger expired needs the command typed again.
+        return (None, False) if opened else (too_slow_message(again=f"/milestone {again}"), False)

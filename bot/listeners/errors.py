@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import BoltResponse, Respond
-from slack_bolt.app import App
 
+from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import answer
 from bot.render.errors import internal_error_message
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the global error handler."""
     app.error(handle_error)
 

@@ -6,9 +6,9 @@ import json
 import logging
 from datetime import datetime
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core import adding
 from bot.core.chart import timeline_pngs
@@ -18,7 +18,8 @@ from bot.core.imports import read_plan_csv
 from bot.core.reporting import ScopedReport, channel_milestones, load_report, request_from_share, share_value
 from bot.deps import Deps, asker
 from bot.files import direct_channel, download, send_files
-from bot.listeners.replies import answer, post_to_channel
+from bot.listeners.guard import GuardedApp
+from bot.listeners.replies import answer, open_modal, post_to_channel
 from bot.people import Person, name_of
 from bot.render.imports import import_done_message, import_modal, import_preview_view
 from bot.render.message import Message, build_message, section
@@ -30,7 +31,7 @@ logger = logging.getLogger(__name__)
 MAX_CHART_LINES = 200
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the share button and the import forms."""
     app.action("report_share")(share_report)
     app.view("import_upload")(preview_import)
@@ -134,12 +135,18 @@ def send_export(
             "milestones.ics",
             milestones_ics(items, workspace_key=key, calendar_name="Milestones"),
         )
-    send_files(
-        client,
-        channel_id=direct_channel(client, user_id=person.user_id),
-        files=[(filename, content, f"Milestones of #{channel_id}")],
-        comment=f"📎 {len(items)} milestones from <#{channel_id}>",
-    )
+    try:
+        send_files(
+            client,
+            channel_id=direct_channel(client, user_id=person.user_id),
+            files=[(filename, content, f"Milestones of #{channel_id}")],
+            comment=f"📎 {len(items)} milestones from <#{channel_id}>",
+        )
+    except (SlackClientError, OSError) as problem:
+        # The person asked for a file and is waiting for it: say it did not come, rather than nothing.
+        logger.warning("could not send the export %s: %s", filename, problem)
+        text = f"⚠️ I couldn't send you `{filename}`: Slack did not take the upload. Please try again."
+        return build_message(text=text, blocks=[section(text)])
     text = f"📎 Sent you `{filename}` with {len(items)} milestones from <#{channel_id}> in a direct message."
     return build_message(text=text, blocks=[section(text)])
 
@@ -202,6 +209,6 @@ def _import_file(view: dict) -> str:
     return json.loads(view["private_metadata"])["file_id"]
 
 
-def open_import(client: WebClient, *, trigger_id: str, channel_id: str) -> None:
-    """Open the import form."""
-    client.views_open(trigger_id=trigger_id, view=import_modal(channel_id=channel_id))
+def open_import(client: WebClient, *, trigger_id: str, channel_id: str) -> bool:
+    """Open the import form; False when Slack's trigger expired first."""
+    return open_modal(client, trigger_id=trigger_id, view=import_modal(channel_id=channel_id))

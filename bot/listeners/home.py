@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.core import services
 from bot.core.listing import home_milestones
 from bot.deps import Deps, asker, deps_of
+from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.people import Person
 from bot.render.home import home_view
@@ -16,7 +17,7 @@ from bot.render.new_date import new_date_modal
 from storage.workspace import Workspace
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the Home tab and its buttons."""
     app.event("app_home_opened")(publish_home)
     app.action("home_add")(open_add_from_home)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -12,16 +13,48 @@ from bot.render.message import Message
 
 logger = logging.getLogger(__name__)
 
+# Seconds to wait before each new try when the response URL did not take an answer: short, because the
+# person is looking at Slack, and few, because a response URL expires (30 minutes, 5 uses).
+ANSWER_RETRY_DELAYS = (0.2, 0.5, 1.0)
 
-def answer(respond: Respond, message: Message, *, public: bool = False, replace: bool = False) -> None:
-    """Answer through the response URL: to the asker only, unless `public`; `replace` edits the original."""
-    respond(
-        text=message.text,
-        blocks=message.blocks,
-        response_type="in_channel" if public else "ephemeral",
-        replace_original=replace,
-        delete_original=False,
-    )
+
+def answer(respond: Respond, message: Message, *, public: bool = False, replace: bool = False) -> bool:
+    """Answer through the response URL: to the asker only, unless `public`; `replace` edits the original.
+
+    A 5xx, a 429 or a network error is tried again a few times; an answer that never got through is logged
+    at ERROR. True when Slack took it.
+    """
+    for delay in (*ANSWER_RETRY_DELAYS, None):
+        try:
+            result = respond(
+                text=message.text,
+                blocks=message.blocks,
+                response_type="in_channel" if public else "ephemeral",
+                replace_original=replace,
+                delete_original=False,
+            )
+            status, problem = result.status_code, result.body
+        except OSError as error:
+            status, problem = None, repr(error)
+        if status == 200:
+            return True
+        if delay is None or (status is not None and status < 500 and status != 429):
+            break
+        time.sleep(delay)
+    logger.error("answer through the response URL lost: status %s, %s", status, str(problem)[:200])
+    return False
+
+
+def open_modal(client: WebClient, *, trigger_id: str, view: dict) -> bool:
+    """Open a modal; False when the trigger expired (Slack waited more than 3 s), so the caller can say so."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        if error.response.get("error") != "expired_trigger_id":
+            raise
+        logger.info("trigger %s expired before the modal opened", trigger_id)
+        return False
+    return True
 
 
 def post_to_channel(client: WebClient, *, channel_id: str, user_id: str, message: Message) -> None:

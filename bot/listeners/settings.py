@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.channel_settings import change_settings
 from bot.deps import asker
+from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import post_to_channel
 from bot.render.modals import ModalErrors, read_modal_context
 from bot.render.settings import read_settings_modal, settings_message
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the settings form handler."""
     app.view("channel_settings")(submit_settings)
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.core import adding, services
 from bot.core.commands import CommandError
 from bot.deps import asker
+from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import post_to_channel
 from bot.render import milestones as render
 from bot.render.modals import ModalErrors, read_milestone_modal, read_modal_context
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the modal handlers."""
     app.view("milestone_add")(submit_add)
     app.view("milestone_update")(submit_update)

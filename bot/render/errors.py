@@ -19,3 +19,10 @@ def internal_error_message() -> Message:
     """Our failure, said plainly: nothing changed, try again."""
     text = "⚠️ Something went wrong on our side; nothing was changed. Please try again."
     return build_message(text=text, blocks=[section(text)])
+
+
+def too_slow_message(*, again: str | None) -> Message:
+    """Slack gave up waiting for a form to open: `again` is the command to retry, else press the button."""
+    retry = f"try {escape_mrkdwn(again)} again" if again else "press the button again"
+    text = f"⏳ That took too long — {retry}."
+    return build_message(text=text, blocks=[section(text)])

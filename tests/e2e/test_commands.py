@@ -235,7 +235,11 @@ def test_enterprise_workspaces_are_kept_apart(slack_app: SlackApp) -> None:
     from tests.support.slack_requests import SlackRequests
 
     grid = SlackRequests(
-        slack_app.base_url, signing_secret=SIGNING_SECRET, fake=slack_app.fake, enterprise_id="E1"
+        slack_app.base_url,
+        signing_secret=SIGNING_SECRET,
+        fake=slack_app.fake,
+        enterprise_id="E1",
+        settle=slack_app.requests.settle,
     )
     grid.command("add Grid secret")
     slack_app.requests.command("show 1")

@@ -6,6 +6,7 @@ import itertools
 import json
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.error import HTTPError
@@ -79,9 +80,12 @@ class SlackRequests:
         fake: FakeSlack,
         team_id: str = "T1",
         enterprise_id: str | None = None,
+        settle: Callable[[], None] | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/slack/events"
         self.fake = fake
+        # Called after every answer: waits for the work the app still does after its ack.
+        self.settle = settle
         self.team_id = team_id
         self.enterprise_id = enterprise_id
         self._verifier = SignatureVerifier(signing_secret)
@@ -271,10 +275,13 @@ class SlackRequests:
         request = urllib.request.Request(self.url, data=body, headers=sent, method="POST")
         try:
             with _OPENER.open(request, timeout=10) as response:
-                return Reply(response.status, response.read().decode(), dict(response.headers.items()))
+                reply = Reply(response.status, response.read().decode(), dict(response.headers.items()))
         except HTTPError as error:
             with error:
-                return Reply(error.code, error.read().decode(), dict(error.headers.items()))
+                reply = Reply(error.code, error.read().decode(), dict(error.headers.items()))
+        if self.settle is not None:
+            self.settle()
+        return reply
 
     # ---- shapes ----
 

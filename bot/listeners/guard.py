@@ -1,0 +1,124 @@
+"""One guard around every listener: an unexpected error is logged and apologised for, never raised to Bolt."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.kwargs_injection.args import Args
+from slack_sdk.errors import SlackApiError
+
+from bot.listeners.replies import answer
+from bot.render.errors import internal_error_message, too_slow_message
+from bot.render.message import Message
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[..., Any]
+
+# Bolt's decorators that register a listener function; anything else on the app passes straight through.
+_REGISTERING = frozenset(
+    {
+        "action",
+        "attachment_action",
+        "block_action",
+        "block_suggestion",
+        "command",
+        "dialog_cancellation",
+        "dialog_submission",
+        "dialog_suggestion",
+        "event",
+        "function",
+        "global_shortcut",
+        "message",
+        "message_shortcut",
+        "options",
+        "shortcut",
+        "view",
+        "view_closed",
+        "view_submission",
+    }
+)
+
+
+class GuardedApp:
+    """The Bolt app as the listener modules see it: whatever they register runs inside `guarded`."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.app, name)
+        if name not in _REGISTERING:
+            return attribute
+
+        def registering(*args: Any, **kwargs: Any) -> Callable[[Listener], Any]:
+            register = attribute(*args, **kwargs)
+            return lambda listener: register(guarded(listener))
+
+        return registering
+
+
+def guarded(listener: Listener) -> Callable[[Args], Any]:
+    """`listener` as Bolt calls it, except that an error it raises is logged and answered, never re-raised."""
+    names = list(inspect.signature(listener).parameters)
+
+    # Bolt reads a listener's argument names to choose what to pass: `args` asks for all of them, so the
+    # guard has ack, respond and the body even when the listener itself does not take them.
+    def run_guarded(args: Args) -> Any:
+        try:
+            return listener(**{name: getattr(args, name) for name in names})
+        except Exception as error:
+            recover(error, args=args, listener_name=listener.__name__)
+            return None
+
+    run_guarded.__name__ = listener.__name__
+    run_guarded.__qualname__ = listener.__qualname__
+    run_guarded.__doc__ = listener.__doc__
+    run_guarded.__module__ = listener.__module__
+    return run_guarded
+
+
+def request_id(body: dict[str, Any]) -> str:
+    """An id to find one request in the logs: Slack's event id or trigger id, else a fresh one."""
+    for key in ("event_id", "trigger_id"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return uuid.uuid4().hex[:16]
+
+
+def recover(error: Exception, *, args: Args, listener_name: str) -> None:
+    """Log the error, make sure Slack got its ack, and tell the person something short and true."""
+    body = args.body if isinstance(args.body, dict) else {}
+    rid = request_id(body)
+    logger.error("listener %s failed (request %s)", listener_name, rid, exc_info=error)
+    try:
+        if args.ack.response is None:
+            # An empty 200 whatever failed: Slack must hear from us, and never see a 404 or a 500.
+            args.ack()
+        apologise(args, body=body, message=_apology_for(error))
+    except Exception:  # the apology is best effort; the error itself is logged above
+        logger.exception("could not tell the person about the failure (request %s)", rid)
+
+
+def apologise(args: Args, *, body: dict[str, Any], message: Message) -> None:
+    """Answer through the response URL; without one, in the person's DM; an event has no one to answer."""
+    if args.respond is not None and args.respond.response_url:
+        answer(args.respond, message)
+        return
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if body.get("type") == "event_callback" or not isinstance(user_id, str) or not user_id:
+        return
+    args.client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
+
+
+def _apology_for(error: Exception) -> Message:
+    if isinstance(error, SlackApiError) and error.response.get("error") == "expired_trigger_id":
+        return too_slow_message(again=None)
+    return internal_error_message()
