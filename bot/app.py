@@ -6,17 +6,17 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext
 from slack_bolt.oauth.oauth_settings import OAuthSettings
-from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot.config import DEFAULT_SLACK_API_URL, Settings
 from bot.deps import Clock, Deps, wall_clock
 from bot.inflight import InFlight
+from bot.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
 from bot.listeners import register_listeners
 from bot.people import People
+from bot.request_log import install_request_log
 
 # Keep in step with manifest.yml (tests/test_manifest.py checks both against the code).
 BOT_SCOPES = [
@@ -43,14 +43,19 @@ def build_app(
             client_id=settings.client_id,
             client_secret=settings.client_secret,
             scopes=BOT_SCOPES,
-            installation_store=SQLAlchemyInstallationStore(client_id=settings.client_id or "", engine=engine),
+            installation_store=installation_store_for(settings, engine=engine),
             state_store=SQLAlchemyOAuthStateStore(expiration_seconds=OAUTH_STATE_SECONDS, engine=engine),
+            token_rotation_expiration_minutes=REFRESH_MINUTES_BEFORE_EXPIRY,
         )
-    # A client of our own only to reach another Web API base URL (tests): Bolt checks the token at start-up.
-    custom_api = settings.slack_api_url != DEFAULT_SLACK_API_URL and not settings.uses_oauth
+        # Bolt's own rotator would refresh at slack.com whatever SLACK_API_URL says.
+        oauth_settings.authorize.token_rotator = token_rotator(settings)
+    # Another Web API base URL (tests): Bolt's client is pointed there once built, so the token is checked
+    # on the first request rather than at start-up against slack.com. (Handing Bolt a client of our own
+    # instead makes it warn "token will be unused", as it also reads SLACK_BOT_TOKEN from the environment.)
+    custom_api = settings.slack_api_url != DEFAULT_SLACK_API_URL
     app = App(
-        client=WebClient(token=settings.bot_token, base_url=settings.slack_api_url) if custom_api else None,
-        token=None if settings.uses_oauth or custom_api else settings.bot_token,
+        token=None if settings.uses_oauth else settings.bot_token,
+        token_verification_enabled=not custom_api,
         signing_secret=settings.signing_secret,
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
@@ -58,12 +63,12 @@ def build_app(
         # Socket Mode has no signatures to check; HTTP always does.
         request_verification_enabled=settings.app_token is None,
     )
-    if settings.uses_oauth:
-        app.client.base_url = settings.slack_api_url
+    app.client.base_url = settings.slack_api_url
     # Listener calls (views.open, chat.update…) run after the ack: waiting out one rate limit is fine there.
     # The scheduler's clients have no such handler: a 429 holds only that channel (bot/dispatch.py).
     app.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     app.use(_with_deps(deps))
+    install_request_log(app)
     register_listeners(app)
     return app
 
