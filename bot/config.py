@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography.fernet import Fernet
 from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///milestones.db"
@@ -29,6 +30,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
     default_timezone: str = "UTC"
+    # Fernet keys, newest first: the first encrypts, any of them decrypts (see bot/installations.py).
+    token_encryption_keys: tuple[str, ...] = ()
 
     @property
     def uses_oauth(self) -> bool:
@@ -66,6 +69,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not port.isdigit():
         raise ConfigError(f"PORT={port!r} is not a port number.")
     api_url = environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    encryption_keys = parse_encryption_keys(environ.get("TOKEN_ENCRYPTION_KEY") or "")
     return Settings(
         bot_token=environ.get("SLACK_BOT_TOKEN") or None,
         signing_secret=environ.get("SLACK_SIGNING_SECRET") or None,
@@ -76,4 +80,22 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=normalise_database_url(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         port=int(port),
         default_timezone=zone,
+        token_encryption_keys=encryption_keys,
     )
+
+
+def parse_encryption_keys(value: str) -> tuple[str, ...]:
+    """TOKEN_ENCRYPTION_KEY's comma-separated Fernet keys, newest first; ConfigError names a bad one."""
+    keys = tuple(key.strip() for key in value.split(",") if key.strip())
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as error:
+            # The message says which key, never the key itself: it may end up in a log.
+            message = (
+                f"TOKEN_ENCRYPTION_KEY: key {position} of {len(keys)} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes; make one with `python -c "
+                '"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).'
+            )
+            raise ConfigError(message) from error
+    return keys

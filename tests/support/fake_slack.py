@@ -220,6 +220,7 @@ class FakeSlack:
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
             "conversations.open": self._conversations_open,
+            "oauth.v2.access": self._oauth_v2_access,
         }
         self.add_user(bot_user_id, name="milestonebot", team_id=team_id)
         self.users[bot_user_id]["is_bot"] = True
@@ -468,7 +469,10 @@ class FakeSlack:
 
     def _answer_method(self, method: str, params: Params, headers: dict[str, str]) -> _Answer:
         token = Call(method, params, headers).token or params.get("token")
-        if not token:
+        # oauth.v2.access authenticates with the app's client id and secret (HTTP Basic), not a token.
+        basic_auth = headers.get("authorization", "").startswith("Basic ")
+        app_credentials = method == "oauth.v2.access" and basic_auth
+        if not token and not app_credentials:
             return _json_answer({"ok": False, "error": "not_authed"})
         if token in self.revoked_tokens:
             return _json_answer({"ok": False, "error": "invalid_auth"})
@@ -739,6 +743,28 @@ class FakeSlack:
         if not users or users not in self.users:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "channel": {"id": f"D{users}"}}
+
+    def _oauth_v2_access(self, params: Params) -> Params:
+        # Token rotation only: a fresh bot token for 12 hours and a new refresh token, as Slack gives them.
+        refresh_token = params.get("refresh_token")
+        if params.get("grant_type") != "refresh_token" or not refresh_token:
+            return {"ok": False, "error": "invalid_grant_type"}
+        if refresh_token in self.revoked_tokens:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        number = next(self._ids)
+        return {
+            "ok": True,
+            "token_type": "bot",
+            "access_token": f"xoxe.xoxb-1-rotated-{number:08d}",
+            "refresh_token": f"xoxe-1-refresh-{number:08d}",
+            "expires_in": 43_200,
+            "scope": "commands,chat:write",
+            "bot_user_id": self.bot_user_id,
+            "app_id": self.app_id,
+            "team": {"id": self.team_id, "name": self.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def download(self, file_id: str, headers: dict[str, str]) -> _Answer:
         """GET of a file's url_private: Slack wants the bot token, as a Bearer header."""
