@@ -185,3 +185,22 @@ def failed_deliveries(
         .limit(limit)
     )
     return list(session.execute(statement).scalars())
+
+
+def skip_workspace(engine: Engine, *, workspace: Workspace, reason: str, now: datetime) -> int:
+    """Skip every delivery of a workspace not yet sent (the app left it); how many were skipped."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.team_id) == workspace.team_id,
+                col(Delivery.enterprise_id) == workspace.enterprise_id,
+                col(Delivery.state).in_(("pending", "claimed")),
+            )
+            .values(state="skipped", last_error=reason, lease_until=None, updated_at=now)
+            # RETURNING, not rowcount: it counts the same on both databases.
+            .returning(Delivery.id)
+        )
+        skipped = len(result.all())
+        session.commit()
+        return skipped

@@ -51,6 +51,8 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
     "message.channels": frozenset({"channels:history"}),
     "message.groups": frozenset({"groups:history"}),
     "app_home_opened": frozenset(),
+    "app_uninstalled": frozenset(),
+    "tokens_revoked": frozenset(),
 }
 # Declared for designed features whose code has not landed yet; each entry says who will need it.
 # Delete an entry once the code uses it (a test says when).

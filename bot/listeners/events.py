@@ -1,4 +1,4 @@
-"""Events: thread replies to a check-in become notes; an event Slack sends twice is handled once."""
+"""Events: thread replies become notes, uninstalls forget the workspace, a repeated event is handled once."""
 
 from __future__ import annotations
 
@@ -7,18 +7,24 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.core.checkins import keep_note
 from bot.deps import deps_of, workspace_of
+from storage.deliveries import skip_workspace
 from storage.events import first_sighting
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    """Register the de-duplication middleware and the message listener."""
+    """Register the de-duplication middleware, the message listener and the uninstall listeners."""
     app.use(skip_repeated_events)
     app.event("message")(keep_thread_reply)
+    # No installation store in single-workspace mode: the listeners then only stop the deliveries.
+    store = app.installation_store
+    app.event("app_uninstalled")(forget_workspace(store=store))
+    app.event("tokens_revoked")(forget_revoked_tokens(store=store))
 
 
 def skip_repeated_events(body: dict, context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
@@ -52,3 +58,42 @@ def keep_thread_reply(event: dict, client: WebClient, context: BoltContext) -> N
         message_ts=event["ts"],
         now=deps.clock(),
     )
+
+
+def forget_workspace(*, store: InstallationStore | None) -> Callable[[BoltContext], None]:
+    """The app_uninstalled listener: remove the workspace's installations and skip its deliveries."""
+
+    def on_app_uninstalled(context: BoltContext) -> None:
+        if store is not None:
+            store.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
+        _stop_deliveries(context, reason="app uninstalled")
+
+    return on_app_uninstalled
+
+
+def forget_revoked_tokens(*, store: InstallationStore | None) -> Callable[[dict, BoltContext], None]:
+    """The tokens_revoked listener: remove the revoked users' installations; a revoked bot, all of them."""
+
+    def on_tokens_revoked(event: dict, context: BoltContext) -> None:
+        tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
+        user_ids = [user for user in tokens.get("oauth") or [] if isinstance(user, str)]
+        if store is not None:
+            for user_id in user_ids:
+                store.delete_installation(
+                    enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
+                )
+        if not tokens.get("bot"):
+            logger.info("user tokens revoked in %s: %d", workspace_of(context), len(user_ids))
+            return
+        if store is not None:
+            # The installation rows carry the bot token too: left alone, they would keep handing it out.
+            store.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
+        _stop_deliveries(context, reason="bot token revoked")
+
+    return on_tokens_revoked
+
+
+def _stop_deliveries(context: BoltContext, *, reason: str) -> None:
+    deps, workspace = deps_of(context), workspace_of(context)
+    skipped = skip_workspace(deps.engine, workspace=workspace, reason=reason, now=deps.clock())
+    logger.warning("%s in %s: %d deliveries skipped", reason, workspace, skipped)

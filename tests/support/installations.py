@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from sqlalchemy import Engine, text
 
+from bot.app import build_app, in_flight
 from bot.config import Settings
+from bot.web import make_wsgi_app
+from tests.conftest import SETTLE_SECONDS, FrozenClock, SlackApp, serving
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SlackRequests
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "client-secret-0123456789abcdef"
@@ -77,8 +83,26 @@ def stored_tokens(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         rows = connection.execute(
             text(
-                "SELECT bot_token, bot_refresh_token, user_token, user_refresh_token FROM slack_installations "
-                "UNION ALL SELECT bot_token, bot_refresh_token, NULL, NULL FROM slack_bots"
+                "SELECT bot_token, bot_refresh_token, user_token, user_refresh_token"
+                " FROM slack_installations"
+                " UNION ALL SELECT bot_token, bot_refresh_token, NULL, NULL FROM slack_bots"
             )
         ).all()
     return [value for row in rows for value in row if value]
+
+
+@contextmanager
+def serving_oauth_app(
+    settings: Settings, *, fake: FakeSlack, engine: Engine, clock: FrozenClock
+) -> Iterator[SlackApp]:
+    """The many-workspace app over HTTP as production runs it; each request waits for its after-ack work."""
+    app = build_app(settings, engine=engine, clock=clock, process_before_response=False)
+    pool = in_flight(app)
+
+    def settle() -> None:
+        assert pool.idle(SETTLE_SECONDS), f"listener work still running after {SETTLE_SECONDS} s"
+
+    with serving(make_wsgi_app(app, engine=engine)) as base_url:
+        requests = SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake, settle=settle)
+        yield SlackApp(fake=fake, requests=requests, clock=clock, engine=engine, base_url=base_url)
+    pool.idle(SETTLE_SECONDS)
