@@ -15,6 +15,8 @@ MASK = "[redacted]"
 SLACK_TOKEN = re.compile(r"\b(xox[abepors]|xapp)([.-])[A-Za-z0-9][\w.-]*")
 # Shorter literals would mask ordinary words.
 MIN_SECRET_LENGTH = 8
+# What every record has; other attributes came from `extra=` and are printed by structured formatters.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 RecordFactory = Callable[..., logging.LogRecord]
 
@@ -55,7 +57,7 @@ class RedactingFilter(logging.Filter):
 
 
 def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
-    """Fold the arguments into the message, mask it, and mask the traceback and stack text."""
+    """Fold the arguments into the message, mask it, and mask the traceback, stack and `extra` fields."""
     try:
         message = record.getMessage()
     except Exception:  # a malformed call: logging reports it when formatting; mask what can be seen
@@ -68,6 +70,9 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
         record.exc_text = redactor(record.exc_text)
     if record.stack_info:
         record.stack_info = redactor(record.stack_info)
+    for name, value in vars(record).items():
+        if isinstance(value, str) and name not in _STANDARD_ATTRIBUTES:
+            setattr(record, name, redactor(value))
 
 
 def secrets_of(settings: Settings) -> list[str]:
@@ -100,7 +105,8 @@ def install_redaction(settings: Settings) -> None:
             if _filter not in handler.filters:
                 handler.addFilter(_filter)
         # Logger filters do not apply to records from child loggers, and handlers may be added later:
-        # records are masked as they are made, so every later logger and handler sees them masked.
+        # records are masked as they are made, so every later logger and handler sees them masked
+        # (all but `extra=` fields, set after the record is made: the root handlers' filter masks those).
         factory = logging.getLogRecordFactory()
         if not getattr(factory, "redacting", False):
             logging.setLogRecordFactory(_redacting_factory(factory))

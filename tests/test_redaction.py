@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 from bot.clients import clients_for
 from bot.config import Settings
 from bot.installations import installation_store_for
+from bot.logs import JsonFormatter
 from bot.redact import MASK, Redactor, install_redaction
 from bot.tick import run_tick
 from tests.conftest import FrozenClock
@@ -168,3 +170,21 @@ def test_short_or_empty_secrets_mask_nothing() -> None:
     redact = Redactor(["", "abc"])
 
     assert redact("abc and more") == "abc and more"
+
+
+def test_extra_fields_are_masked_in_json_lines(debug_logs: CapturedLogs) -> None:
+    # As bot/__main__.py does it: the root handler first, then redaction.
+    root = logging.getLogger()
+    handler = logging.StreamHandler(debug_logs.late)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    try:
+        install_redaction(Settings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
+        detail = f"secret {CLIENT_SECRET} and xoxb-1-2-abc"
+        logging.getLogger("milestone.json").info("request", extra={"team": "T1", "detail": detail})
+    finally:
+        root.removeHandler(handler)
+
+    line = json.loads(debug_logs.late.getvalue().splitlines()[-1])
+    assert line["team"] == "T1"
+    assert line["detail"] == f"secret {MASK} and xoxb-{MASK}"
