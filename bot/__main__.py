@@ -1,4 +1,4 @@
-"""`python -m bot` / `milestone-bot`: serve the app, run one scheduler pass, or upgrade the database."""
+"""`python -m bot` / `milestone-bot`: serve the app, run the scheduler (or one pass), upgrade the database."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.deps import wall_clock
+from bot.logs import configure_logging
+from bot.redact import install_redaction
+from bot.shutdown import STOP_SECONDS, exit_now, stop_requested, wait_for
 from storage.db import is_sqlite, make_engine, schema_is_current, upgrade
 
 logger = logging.getLogger("bot")
@@ -21,9 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run it; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
+        configure_logging(level=logging.INFO, fmt=settings.log_format)
+        # Right after logging is configured: no record may leave before secrets are masked.
+        install_redaction(settings)
         if args.command == "db":
             upgrade(make_engine(settings.database_url))
             print("Database schema is up to date.")
@@ -32,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, port=args.port or settings.port, with_scheduler=not args.no_scheduler)
         if args.command == "tick":
             return _tick(settings, now=args.now)
+        if args.command == "scheduler":
+            return _scheduler(settings)
     except ConfigError as error:
         print(f"milestone-bot: {error}", file=sys.stderr)
         return 2
@@ -49,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--now", type=_aware_datetime, default=None, help="ISO-8601 time to run at (default: now)"
     )
+    commands.add_parser("scheduler", help="the scheduler alone, until SIGTERM (for a worker: line)")
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
     return parser
@@ -88,32 +97,58 @@ def prepare_database(settings: Settings) -> Engine:
 
 
 def _serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
-    from bot.app import build_app
-    from bot.web import make_server, make_wsgi_app
-
     settings.check()
     engine = prepare_database(settings)
-    app = build_app(settings, engine=engine)
-    if with_scheduler:
-        from bot.clients import clients_for
-        from bot.tick import start_scheduler
-
-        start_scheduler(
-            engine=engine,
-            clients=clients_for(settings, engine=engine),
-            default_timezone=settings.default_timezone,
-        )
-        logger.info("scheduler running: reminders and check-ins every 30 s")
     if settings.app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        return _serve_socket_mode(settings, engine=engine, port=port, with_scheduler=with_scheduler)
+    # Workers open their own connections after the fork: none of the master's may be shared with them.
+    engine.dispose()
+    from bot.server import serve_http
 
-        logger.info("serving over Socket Mode")
-        SocketModeHandler(app, settings.app_token).start()
-        return 0
-    server = make_server(make_wsgi_app(app, engine=engine), host="0.0.0.0", port=port)
     logger.info("serving on port %s: POST /slack/events, GET /healthz", port)
-    server.run()
+    serve_http(settings=settings, port=port, with_scheduler=with_scheduler)
     return 0
+
+
+def _serve_socket_mode(settings: Settings, *, engine: Engine, port: int, with_scheduler: bool) -> int:
+    from bot.app import build_app
+    from bot.socket_mode import serve_socket_mode
+
+    app = build_app(settings, engine=engine)
+    scheduler = _start_scheduler(settings, engine=engine) if with_scheduler else None
+    finished = serve_socket_mode(
+        app=app, app_token=settings.app_token or "", engine=engine, port=port, scheduler=scheduler
+    )
+    return _exit_after_stop(finished=finished)
+
+
+def _scheduler(settings: Settings) -> int:
+    from bot.tick import stop_scheduler
+
+    engine = prepare_database(settings)
+    stop = stop_requested()
+    scheduler = _start_scheduler(settings, engine=engine)
+    wait_for(stop)
+    return _exit_after_stop(finished=stop_scheduler(scheduler, timeout=STOP_SECONDS))
+
+
+def _start_scheduler(settings: Settings, *, engine: Engine) -> BackgroundScheduler:
+    from bot.clients import clients_for
+    from bot.tick import start_scheduler
+
+    clients = clients_for(settings, engine=engine)
+    scheduler = start_scheduler(engine=engine, clients=clients, default_timezone=settings.default_timezone)
+    logger.info("scheduler running: reminders and check-ins every 30 s")
+    return scheduler
+
+
+def _exit_after_stop(*, finished: bool) -> int:
+    if finished:
+        logger.info("stopped")
+        return 0
+    # Threads still posting would keep the process past the platform's SIGKILL: leave now instead.
+    logger.warning("stopped with work still running: its claims expire and are reconciled")
+    exit_now(0)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from dotenv import load_dotenv
 
 DEFAULT_DATABASE_URL = "sqlite:///milestones.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(ValueError):
@@ -30,6 +31,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     port: int = 3000
     default_timezone: str = "UTC"
+    log_format: str = "text"
+    web_concurrency: int = 1
     # Fernet keys, newest first: the first encrypts, any of them decrypts (see bot/installations.py).
     token_encryption_keys: tuple[str, ...] = ()
 
@@ -69,6 +72,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if not port.isdigit():
         raise ConfigError(f"PORT={port!r} is not a port number.")
     api_url = environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    log_format = (environ.get("LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT={log_format!r} is not one of {', '.join(LOG_FORMATS)}.")
+    web_concurrency = environ.get("WEB_CONCURRENCY") or str(os.cpu_count() or 1)
+    if not web_concurrency.isdigit() or int(web_concurrency) < 1:
+        raise ConfigError(f"WEB_CONCURRENCY={web_concurrency!r} is not a number of processes.")
     encryption_keys = parse_encryption_keys(environ.get("TOKEN_ENCRYPTION_KEY") or "")
     return Settings(
         bot_token=environ.get("SLACK_BOT_TOKEN") or None,
@@ -80,6 +89,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=normalise_database_url(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         port=int(port),
         default_timezone=zone,
+        log_format=log_format,
+        web_concurrency=int(web_concurrency),
         token_encryption_keys=encryption_keys,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,3 +77,12 @@ def start_scheduler(
     )
     scheduler.start()
     return scheduler
+
+
+def stop_scheduler(scheduler: BackgroundScheduler, *, timeout: float) -> bool:
+    """Start no new pass, wait up to `timeout` s for the running one; True when none is left running."""
+    # shutdown(wait=True) has no timeout of its own: it waits in a thread we stop waiting for.
+    stopper = threading.Thread(target=scheduler.shutdown, name="scheduler-stop", daemon=True)
+    stopper.start()
+    stopper.join(max(timeout, 0.0))
+    return not stopper.is_alive()
