@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,21 +14,21 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.clients import ClientFor
+from bot.lease_keeper import LEASE, PassClock, heartbeat, lease_length
+from bot.recovery import METADATA_EVENT, find_post, take_back
+from bot.retry import MAX_ATTEMPTS, Action, Failure, backoff, classify, decide, parse_retry_after
 from storage import deliveries
 from storage.db import session_scope
 from storage.milestones import get_channel_settings
 from storage.models import CLOSED_STATUSES, CheckIn, Delivery, Milestone
 from storage.workspace import Workspace
 
+__all__ = ["LEASE", "MAX_ATTEMPTS", "METADATA_EVENT", "Dispatched", "backoff", "dispatch"]
+
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
 BATCH = 10
 MAX_BATCHES = 100
-MAX_ATTEMPTS = 5
-METADATA_EVENT = "milestone_bot_delivery"
-# Errors that mean "this channel cannot hear us": pause it rather than retry forever.
-CHANNEL_GONE = ("channel_not_found", "not_in_channel", "is_archived")
 
 
 @dataclass
@@ -37,86 +38,126 @@ class Dispatched:
     sent: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Posted by another claim while ours was slow: our copy deleted, or our claim given up before posting.
+    deduplicated: list[str] = field(default_factory=list)
+    handed_over: list[str] = field(default_factory=list)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before retry `attempts`: 30 s, 1 min, 2 min, 4 min… capped at 30 min."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+@dataclass
+class _Pass:
+    engine: Engine
+    clients: ClientFor
+    worker: str
+    lease: timedelta
+    clock: PassClock
+    report: Dispatched = field(default_factory=Dispatched)
+    # Channels Slack rate-limited and workspaces whose token it refused, until when: skipped this pass.
+    held_channels: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+    held_workspaces: dict[Workspace, datetime] = field(default_factory=dict)
 
 
 def dispatch(
-    *, engine: Engine, clients: ClientFor, now: datetime, worker: str, keys: list[str] | None = None
+    *,
+    engine: Engine,
+    clients: ClientFor,
+    now: datetime,
+    worker: str,
+    keys: list[str] | None = None,
+    lease: timedelta | None = None,
 ) -> Dispatched:
     """Claim due deliveries and post each; a channel rate-limited by Slack waits while others go on."""
-    report = Dispatched()
-    held: dict[tuple[str, str, str], datetime] = {}
-    for _ in range(MAX_BATCHES):
-        # Small claims, so that several instances share a large backlog instead of one taking it all.
-        batch = deliveries.claim_due(engine, now=now, lease=LEASE, worker=worker, limit=BATCH, keys=keys)
-        if not batch:
-            break
-        for delivery in batch:
-            _dispatch_one(engine, delivery, clients=clients, worker=worker, now=now, held=held, report=report)
-    return report
+    run = _Pass(engine, clients, worker, lease or lease_length(), PassClock(now))
+    with heartbeat(engine=engine, worker=worker, lease=run.lease, clock=run.clock):
+        try:
+            for _ in range(MAX_BATCHES):
+                # Small claims, so that several instances share a large backlog instead of one taking it all.
+                batch = deliveries.claim_due(
+                    engine, now=run.clock(), lease=run.lease, worker=worker, limit=BATCH, keys=keys
+                )
+                if not batch:
+                    break
+                for delivery in batch:
+                    _dispatch_one(run, delivery)
+        except Exception:
+            _give_back(run)
+            raise
+    return run.report
 
 
-def _dispatch_one(
-    engine: Engine,
-    delivery: Delivery,
-    *,
-    clients: ClientFor,
-    worker: str,
-    now: datetime,
-    held: dict[tuple[str, str, str], datetime],
-    report: Dispatched,
-) -> None:
+def _give_back(run: _Pass) -> None:
+    """A pass that breaks releases what it still holds, rather than leaving it for the lease to lapse."""
+    try:
+        deliveries.release_claims(run.engine, worker=run.worker, now=run.clock())
+    except Exception:  # the database may be what broke; the leases then lapse on their own
+        logger.warning("could not release the claims of %s", run.worker, exc_info=True)
+
+
+def _dispatch_one(run: _Pass, delivery: Delivery) -> None:
+    started = time.monotonic()
+    outcome = _outcome(run, delivery)
+    getattr(run.report, outcome).append(delivery.key)
+    logger.info(
+        "delivery %s %s",
+        delivery.key,
+        outcome,
+        extra={
+            "team": delivery.team_id,
+            "channel": delivery.channel_id,
+            "key": delivery.key,
+            "outcome": outcome,
+            "ms": round((time.monotonic() - started) * 1000),
+        },
+    )
+
+
+def _outcome(run: _Pass, delivery: Delivery) -> str:
+    """Post one claimed delivery, unless its channel or workspace must wait; the name of its outcome."""
     workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
     channel = (delivery.enterprise_id, delivery.team_id, delivery.channel_id)
-    if channel in held:
-        _release(engine, delivery, worker=worker, until=held[channel], now=now)
-        return
-    outcome = _deliver(engine, delivery, clients=clients, workspace=workspace, worker=worker, now=now)
-    if isinstance(outcome, datetime):
-        held[channel] = outcome
-        deliveries.defer_channel(
-            engine, workspace=workspace, channel_id=delivery.channel_id, until=outcome, now=now
-        )
-        report.retrying.append(delivery.key)
-    else:
-        getattr(report, outcome).append(delivery.key)
-
-
-def _deliver(
-    engine: Engine,
-    delivery: Delivery,
-    *,
-    clients: ClientFor,
-    workspace: Workspace,
-    worker: str,
-    now: datetime,
-) -> str | datetime:
-    """Post one claimed delivery; the name of its outcome, or the time its channel must wait until (429)."""
-    reason = _no_longer_wanted(engine, delivery)
+    since = deliveries.posting_since(delivery.last_error)
+    if since is None and delivery.attempts > 1:
+        # A claim made before posting marks were written (an older release) may have posted: look anyway.
+        since = delivery.created_at
+    for holds, held, outcome in (
+        (run.held_workspaces, workspace, "held"),
+        (run.held_channels, channel, "retrying"),
+    ):
+        until = holds.get(held)  # type: ignore[call-overload]
+        if until is not None and until > run.clock():
+            _release(run, delivery, until=until, note=delivery.last_error)
+            return outcome
+    reason = _no_longer_wanted(run.engine, delivery)
     if reason:
-        deliveries.finish(engine, delivery, worker=worker, now=now, state="skipped", last_error=reason)
+        _finish(run, delivery, state="skipped", last_error=reason)
         return "skipped"
-    client = clients(workspace)
+    client = run.clients(workspace)
     if client is None:
-        deliveries.finish(
-            engine, delivery, worker=worker, now=now, state="failed", last_error="app not installed"
-        )
+        _finish(run, delivery, state="failed", last_error="app not installed")
         logger.error("delivery %s: no installation for %s", delivery.key, workspace)
         return "failed"
+    return _post(run, delivery, client=client, since=since)
+
+
+def _post(run: _Pass, delivery: Delivery, *, client: WebClient, since: datetime | None) -> str:
+    if since is not None:
+        # An earlier claim began posting and never learnt the outcome: look before posting again.
+        try:
+            ts = find_post(client, delivery, since=since)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            return _lookup_failed(run, delivery, error=error, since=since)
+        if ts:
+            return _record(run, delivery, client=client, ts=ts, outcome="recovered")
+    since = since or run.clock()
+    lease_until = run.clock() + run.lease
+    if not deliveries.start_posting(
+        run.engine, delivery, worker=run.worker, now=run.clock(), lease_until=lease_until, since=since
+    ):
+        return "handed_over"  # our lease lapsed and another claim has it: posting now could double it
+    payload = json.loads(delivery.payload)
     try:
-        if delivery.attempts > 1:
-            # A previous attempt may have posted before dying or failing: look before posting again.
-            ts = _already_posted(client, delivery)
-            if ts:
-                _mark_sent(engine, delivery, ts=ts, worker=worker, now=now)
-                return "recovered"
-        payload = json.loads(delivery.payload)
         response = client.chat_postMessage(
             channel=delivery.channel_id,
             text=payload["text"],
@@ -125,108 +166,128 @@ def _deliver(
             unfurl_links=False,
         )
     except SlackApiError as error:
-        return _after_slack_error(engine, delivery, error=error, workspace=workspace, worker=worker, now=now)
+        return _after_slack_error(run, delivery, error=error, since=since)
     except (SlackClientError, OSError) as error:
-        return _retry_or_fail(engine, delivery, problem=f"network: {error}"[:200], worker=worker, now=now)
-    _mark_sent(engine, delivery, ts=response["ts"], worker=worker, now=now)
-    return "sent"
+        # A timeout may hide a post that reached Slack: the mark stays, so the next claim looks first.
+        problem = f"network: {type(error).__name__}"
+        return _apply(run, delivery, failure=Failure.NETWORK, problem=problem, since=since)
+    return _record(run, delivery, client=client, ts=response["ts"], outcome="sent")
 
 
-def _after_slack_error(
-    engine: Engine,
-    delivery: Delivery,
-    *,
-    error: SlackApiError,
-    workspace: Workspace,
-    worker: str,
-    now: datetime,
-) -> str | datetime:
-    status = error.response.status_code
-    code = str(error.response.get("error", "unknown_error")) if isinstance(error.response.data, dict) else ""
-    if status == 429:
-        retry_after = int(
-            error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))
-        )
-        until = now + timedelta(seconds=max(retry_after, 1))
-        _release(engine, delivery, worker=worker, until=until, now=now, reason="ratelimited")
-        logger.warning("rate limited in %s: holding it for %s s", delivery.channel_id, retry_after)
-        return until
-    if status >= 500:
-        return _retry_or_fail(engine, delivery, problem=f"HTTP {status}", worker=worker, now=now)
-    if code in CHANNEL_GONE:
-        _pause_channel(engine, workspace=workspace, channel_id=delivery.channel_id, reason=code, now=now)
-        deliveries.finish(engine, delivery, worker=worker, now=now, state="failed", last_error=code)
-        logger.error("channel %s answered %s: its deliveries are paused", delivery.channel_id, code)
-        return "failed"
-    deliveries.finish(engine, delivery, worker=worker, now=now, state="failed", last_error=code[:200])
-    logger.error("delivery %s refused by Slack: %s", delivery.key, code)
-    return "failed"
+def _after_slack_error(run: _Pass, delivery: Delivery, *, error: SlackApiError, since: datetime) -> str:
+    status, code = _status_and_code(error)
+    failure = classify(status=status, error=code)
+    # Slack's answer says the message was not posted, except a 5xx, which may hide a post.
+    kept = since if failure is Failure.SERVER else deliveries.posting_since(delivery.last_error)
+    problem = f"HTTP {status}" if failure is Failure.SERVER else code
+    retry_after = parse_retry_after(_header(error, "Retry-After"), now=run.clock())
+    return _apply(run, delivery, failure=failure, problem=problem, since=kept, retry_after=retry_after)
 
 
-def _retry_or_fail(engine: Engine, delivery: Delivery, *, problem: str, worker: str, now: datetime) -> str:
-    if delivery.attempts >= MAX_ATTEMPTS:
-        deliveries.finish(engine, delivery, worker=worker, now=now, state="failed", last_error=problem)
-        logger.error("delivery %s failed after %s attempts: %s", delivery.key, delivery.attempts, problem)
-        return "failed"
-    deliveries.finish(
-        engine,
-        delivery,
-        worker=worker,
-        now=now,
-        state="pending",
-        not_before=now + backoff(delivery.attempts),
-        last_error=problem,
-    )
-    logger.warning("delivery %s: %s; retrying (attempt %s)", delivery.key, problem, delivery.attempts)
+def _lookup_failed(
+    run: _Pass, delivery: Delivery, *, error: SlackApiError | SlackClientError | OSError, since: datetime
+) -> str:
+    """A look-up that failed says nothing about the post: try later, the attempt given back."""
+    if isinstance(error, SlackApiError):
+        status, code = _status_and_code(error)
+        failure = classify(status=status, error=code)
+        if failure in (Failure.TOKEN, Failure.CHANNEL_GONE, Failure.RATE_LIMITED):
+            retry_after = parse_retry_after(_header(error, "Retry-After"), now=run.clock())
+            return _apply(run, delivery, failure=failure, problem=code, since=since, retry_after=retry_after)
+        if failure is Failure.REFUSED:  # e.g. a missing history scope: only a person can fix it
+            return _apply(run, delivery, failure=failure, problem=f"cannot look it up: {code}", since=since)
+    until = run.clock() + backoff(delivery.attempts)
+    _release(run, delivery, until=until, note=deliveries.posting_note(since, "look-up failed"))
+    logger.warning("delivery %s: could not look for an earlier post; later", delivery.key)
     return "retrying"
 
 
-def _release(
-    engine: Engine,
+def _apply(
+    run: _Pass,
     delivery: Delivery,
     *,
-    worker: str,
-    until: datetime,
-    now: datetime,
-    reason: str | None = None,
-) -> None:
+    failure: Failure,
+    problem: str,
+    since: datetime | None,
+    retry_after: float = 1.0,
+) -> str:
+    """Do what the retry policy decides for `failure`; the outcome's name."""
+    decision = decide(failure=failure, attempts=delivery.attempts, retry_after=retry_after)
+    until = run.clock() + decision.delay
+    note = deliveries.posting_note(since, problem[:150])
+    workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
+    if decision.action is Action.WAIT:
+        run.held_channels[(delivery.enterprise_id, delivery.team_id, delivery.channel_id)] = until
+        _release(run, delivery, until=until, note=note)
+        deliveries.defer_channel(
+            run.engine, workspace=workspace, channel_id=delivery.channel_id, until=until, now=run.clock()
+        )
+        logger.warning("rate limited in %s: holding it for %.1f s", delivery.channel_id, retry_after)
+        return "retrying"
+    if decision.action is Action.HOLD_WORKSPACE:
+        run.held_workspaces[workspace] = until
+        _release(run, delivery, until=until, note=note)
+        deliveries.defer_workspace(run.engine, workspace=workspace, until=until, now=run.clock())
+        logger.warning("token of %s refused (%s): its deliveries wait until %s", workspace, problem, until)
+        return "held"
+    if decision.action is Action.RETRY:
+        _finish(run, delivery, state="pending", not_before=until, last_error=note)
+        logger.warning("delivery %s: %s; retrying (attempt %s)", delivery.key, problem, delivery.attempts)
+        return "retrying"
+    if decision.action is Action.PAUSE_CHANNEL:
+        _pause_channel(run, delivery, reason=problem)
+        logger.error("channel %s answered %s: its deliveries are paused", delivery.channel_id, problem)
+    else:
+        logger.error("delivery %s failed after %s attempts: %s", delivery.key, delivery.attempts, problem)
+    _finish(run, delivery, state="failed", last_error=problem[:200])
+    return "failed"
+
+
+def _record(run: _Pass, delivery: Delivery, *, client: WebClient, ts: str, outcome: str) -> str:
+    """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel."""
+    if not _finish(run, delivery, state="sent", message_ts=ts, lease_until=None, last_error=None):
+        recorded = deliveries.record_lost_post(run.engine, delivery, ts=ts, now=run.clock())
+        if recorded not in (None, ts):
+            take_back(client, delivery, ts=ts)
+            logger.warning("delivery %s was posted by another claim too: our copy deleted", delivery.key)
+            return "deduplicated"
+        logger.warning("delivery %s was posted after its lease ran out; recorded", delivery.key)
+    if delivery.checkin_id is not None:
+        with session_scope(run.engine) as session:
+            checkin = session.get(CheckIn, delivery.checkin_id)
+            if checkin is not None:
+                checkin.message_ts, checkin.posted_at = ts, run.clock.start
+                session.add(checkin)
+    return outcome
+
+
+def _finish(run: _Pass, delivery: Delivery, **values: object) -> bool:
+    return deliveries.finish(run.engine, delivery, worker=run.worker, now=run.clock(), **values)
+
+
+def _release(run: _Pass, delivery: Delivery, *, until: datetime, note: str | None) -> None:
     """Put a claim back until `until`, returning the attempt: waiting is not the message's fault."""
-    deliveries.finish(
-        engine,
+    _finish(
+        run,
         delivery,
-        worker=worker,
-        now=now,
         state="pending",
         not_before=until,
-        attempts=delivery.attempts - 1,
-        last_error=reason,
+        lease_until=None,
+        attempts=max(delivery.attempts - 1, 0),
+        last_error=note,
     )
 
 
-def _already_posted(client: WebClient, delivery: Delivery) -> str | None:
-    """The ts of a message in the channel carrying this delivery's key, if an earlier attempt posted it."""
-    history = client.conversations_history(channel=delivery.channel_id, limit=200, include_all_metadata=True)
-    for message in history.get("messages", []):
-        metadata = message.get("metadata") or {}
-        if (
-            metadata.get("event_type") == METADATA_EVENT
-            and metadata.get("event_payload", {}).get("key") == delivery.key
-        ):
-            return message["ts"]
-    return None
+def _status_and_code(error: SlackApiError) -> tuple[int, str]:
+    data = error.response.data
+    code = str(data.get("error", "unknown_error")) if isinstance(data, dict) else ""
+    return error.response.status_code, code
 
 
-def _mark_sent(engine: Engine, delivery: Delivery, *, ts: str, worker: str, now: datetime) -> None:
-    if not deliveries.finish(
-        engine, delivery, worker=worker, now=now, state="sent", message_ts=ts, lease_until=None
-    ):
-        logger.warning("delivery %s was posted after its lease ran out", delivery.key)
-    if delivery.checkin_id is not None:
-        with session_scope(engine) as session:
-            checkin = session.get(CheckIn, delivery.checkin_id)
-            if checkin is not None:
-                checkin.message_ts, checkin.posted_at = ts, now
-                session.add(checkin)
+def _header(error: SlackApiError, name: str) -> str | None:
+    headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
+    value = headers.get(name.lower())
+    return value[0] if isinstance(value, list) and value else value
 
 
 def _no_longer_wanted(engine: Engine, delivery: Delivery) -> str | None:
@@ -248,11 +309,10 @@ def _no_longer_wanted(engine: Engine, delivery: Delivery) -> str | None:
         return None
 
 
-def _pause_channel(
-    engine: Engine, *, workspace: Workspace, channel_id: str, reason: str, now: datetime
-) -> None:
-    with session_scope(engine) as session:
-        settings = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
+def _pause_channel(run: _Pass, delivery: Delivery, *, reason: str) -> None:
+    workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
+    with session_scope(run.engine) as session:
+        settings = get_channel_settings(session, workspace=workspace, channel_id=delivery.channel_id)
         if settings is not None:
-            settings.paused, settings.paused_reason, settings.updated_at = True, reason, now
+            settings.paused, settings.paused_reason, settings.updated_at = True, reason, run.clock()
             session.add(settings)

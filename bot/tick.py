@@ -37,7 +37,8 @@ class Tick:
         d = self.dispatched
         lines.append(
             f"{len(d.sent)} posted, {len(d.recovered)} recovered, {len(d.retrying)} retrying, "
-            f"{len(d.failed)} failed, {len(d.skipped)} skipped"
+            f"{len(d.held)} held, {len(d.failed)} failed, {len(d.skipped)} skipped, "
+            f"{len(d.deduplicated) + len(d.handed_over)} left to another claim"
         )
         return "\n".join(lines)
 

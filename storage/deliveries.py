@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from storage.models import Delivery
 from storage.workspace import Workspace
+
+# A claim that starts posting writes when into last_error, and keeps it until the outcome is known: a later
+# claim then looks the message up in the channel from that moment on (the post may have reached Slack).
+POSTING_SINCE = "posting since "
+_POSTING_SINCE = re.compile(r"^posting since (\d+(?:\.\d+)?)")
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -148,6 +154,111 @@ def finish(engine: Engine, delivery: Delivery, *, worker: str, now: datetime, **
         finished = result.first() is not None
         session.commit()
         return finished
+
+
+def posting_since(last_error: str | None) -> datetime | None:
+    """When an earlier claim began posting with no known outcome (so the message may exist), or None."""
+    found = _POSTING_SINCE.match(last_error or "")
+    return datetime.fromtimestamp(float(found.group(1)), tz=UTC) if found else None
+
+
+def posting_note(since: datetime | None, problem: str | None) -> str | None:
+    """A last_error that keeps the posting-since mark in front of `problem`."""
+    if since is None:
+        return problem
+    mark = f"{POSTING_SINCE}{since.timestamp():.6f}"
+    return f"{mark}; {problem}"[:200] if problem else mark
+
+
+def start_posting(
+    engine: Engine, delivery: Delivery, *, worker: str, now: datetime, lease_until: datetime, since: datetime
+) -> bool:
+    """Renew this worker's claim and mark that posting began at `since`; False when the claim was lost."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id) == delivery.id,
+                col(Delivery.claimed_by) == worker,
+                col(Delivery.state) == "claimed",
+            )
+            .values(lease_until=lease_until, last_error=posting_note(since, None), updated_at=now)
+            .returning(Delivery.id)
+        )
+        held = result.first() is not None
+        session.commit()
+        return held
+
+
+def renew_claims(engine: Engine, *, worker: str, lease_until: datetime) -> int:
+    """Extend every claim `worker` still holds (its heartbeat); how many it holds."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(col(Delivery.claimed_by) == worker, col(Delivery.state) == "claimed")
+            .values(lease_until=lease_until)
+            .returning(Delivery.id)
+        )
+        renewed = len(result.all())
+        session.commit()
+        return renewed
+
+
+def release_claims(engine: Engine, *, worker: str, now: datetime) -> int:
+    """Give back every claim `worker` still holds, due at once and the attempt returned; how many."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(col(Delivery.claimed_by) == worker, col(Delivery.state) == "claimed")
+            .values(
+                state="pending",
+                not_before=now,
+                lease_until=None,
+                attempts=case((col(Delivery.attempts) > 0, col(Delivery.attempts) - 1), else_=0),
+                updated_at=now,
+            )
+            .returning(Delivery.id)
+        )
+        released = len(result.all())
+        session.commit()
+        return released
+
+
+def record_lost_post(engine: Engine, delivery: Delivery, *, ts: str, now: datetime) -> str | None:
+    """After a lost lease: record our post unless another is recorded; the ts the row now holds."""
+    with Session(engine) as session:
+        # One atomic update: of two posts racing to be recorded, exactly one wins and the other sees it.
+        result = session.execute(
+            update(Delivery)
+            .where(col(Delivery.id) == delivery.id, col(Delivery.state) != "sent")
+            .values(state="sent", message_ts=ts, lease_until=None, claimed_by=None, last_error=None)
+            .values(updated_at=now)
+            .returning(Delivery.id)
+        )
+        recorded = result.first() is not None
+        session.commit()
+        if recorded:
+            return ts
+        return session.execute(select(Delivery.message_ts).where(col(Delivery.id) == delivery.id)).scalar()
+
+
+def defer_workspace(engine: Engine, *, workspace: Workspace, until: datetime, now: datetime) -> int:
+    """Hold every pending delivery of a workspace until `until` (Slack refuses its token); how many."""
+    with Session(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.team_id) == workspace.team_id,
+                col(Delivery.enterprise_id) == workspace.enterprise_id,
+                col(Delivery.state) == "pending",
+                col(Delivery.not_before) < until,
+            )
+            .values(not_before=until, updated_at=now)
+            .returning(Delivery.id)
+        )
+        deferred = len(result.all())
+        session.commit()
+        return deferred
 
 
 def defer_channel(

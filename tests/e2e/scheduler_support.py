@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.clients import single_workspace_clients
 from bot.tick import Tick, run_tick
 from tests.conftest import BOT_TOKEN, SlackApp
+from tests.support.fake_slack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
 
@@ -21,6 +22,12 @@ def tick(app: SlackApp, now: datetime) -> Tick:
     """One scheduler pass at `now`, posting through the fake Slack."""
     clients = single_workspace_clients(token=BOT_TOKEN, base_url=app.fake.api_url)
     return run_tick(engine=app.engine, clients=clients, now=now, default_timezone="UTC")
+
+
+def stamp_messages_from(fake: FakeSlack, at: datetime) -> None:
+    """Have the fake stamp its next messages from `at`: recovery reads Slack's history from a claim's time."""
+    # The fake's timestamps start in 2023 whatever the test's clock says; there is no public setter yet.
+    fake._next_ts = int(at.timestamp() * 1_000_000)
 
 
 def posts(app: SlackApp, channel: str | None = None, *, kind: str = "reminder") -> list[dict]:

@@ -18,11 +18,12 @@ from sqlmodel import Session, select
 
 from bot.core import planner
 from bot.core.planner import Plan, plan
-from bot.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, backoff, dispatch
-from storage.deliveries import claim_due
+from bot.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, Dispatched, backoff, dispatch
+from bot.retry import AUTH_HOLD
+from storage.deliveries import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery
 from tests.conftest import BOT_TOKEN, SlackApp
-from tests.e2e.scheduler_support import delivery_key, ny, posts, tick
+from tests.e2e.scheduler_support import delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import message_event
 
@@ -102,9 +103,10 @@ def test_server_errors_retry_with_backoff_then_post(slack_app: SlackApp) -> None
 
     [key] = tick(slack_app, THURSDAY).dispatched.retrying
     assert tick(slack_app, THURSDAY + backoff(1) - SECOND).dispatched.retrying == []  # too early to retry
-    at = THURSDAY + backoff(1)
+    # A retry waits from when the attempt failed, a moment after the pass began: a second later it is due.
+    at = THURSDAY + backoff(1) + SECOND
     assert tick(slack_app, at).dispatched.retrying == [key]
-    assert tick(slack_app, at + backoff(2)).dispatched.sent == [key]
+    assert tick(slack_app, at + backoff(2) + SECOND).dispatched.sent == [key]
 
     assert posted(slack_app.fake, "C1") == Counter({key: 1}) and post_calls(slack_app.fake)[key] == 3
     row = outbox(slack_app.engine)[key]
@@ -118,7 +120,7 @@ def test_server_errors_past_max_attempts_fail_visibly_to_admins(slack_app: Slack
     at = THURSDAY
     for attempt in range(1, MAX_ATTEMPTS):
         assert tick(slack_app, at).dispatched.retrying, f"attempt {attempt} should be retried"
-        at += backoff(attempt)
+        at += backoff(attempt) + SECOND
     [key] = tick(slack_app, at).dispatched.failed
     tick(slack_app, at + timedelta(hours=1))  # given up: no further attempt
 
@@ -152,8 +154,13 @@ def test_channel_not_found_pauses_the_channel(slack_app: SlackApp) -> None:
 
 def test_expired_lease_is_reconciled_without_a_duplicate(slack_app: SlackApp) -> None:
     add(slack_app, "Launch beta")
+    stamp_messages_from(slack_app.fake, THURSDAY)
     plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
     [claimed] = claim_due(slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
+    lease_until = THURSDAY + LEASE
+    start_posting(
+        slack_app.engine, claimed, worker="dead", now=THURSDAY, lease_until=lease_until, since=THURSDAY
+    )
     # The dead dispatcher's post reached Slack; it died before recording it.
     payload = json.loads(claimed.payload)
     accepted = WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url).chat_postMessage(
@@ -163,7 +170,7 @@ def test_expired_lease_is_reconciled_without_a_duplicate(slack_app: SlackApp) ->
         metadata={"event_type": METADATA_EVENT, "event_payload": {"key": claimed.key}},
     )
 
-    assert tick(slack_app, THURSDAY + LEASE).dispatched.recovered == []  # the lease still holds
+    assert tick(slack_app, THURSDAY + LEASE - SECOND).dispatched.recovered == []  # the lease still holds
     recovered = tick(slack_app, THURSDAY + LEASE + SECOND).dispatched
 
     assert recovered.recovered == [claimed.key] and recovered.sent == []
@@ -195,6 +202,7 @@ def test_dispatcher_killed_mid_batch_loses_and_duplicates_nothing(slack_app: Sla
     channels = [f"C{n}" for n in range(1, 7)]
     for channel in channels:
         add(slack_app, f"Launch in {channel}", channel=channel)
+    stamp_messages_from(slack_app.fake, THURSDAY)
     plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
     doomed = DiesAfterPosting(fatal=3, token=BOT_TOKEN, base_url=slack_app.fake.api_url)
 
@@ -296,3 +304,101 @@ def test_checkin_planned_by_another_instance_meanwhile_is_not_reported_twice(
     [key] = outbox(slack_app.engine)
     assert theirs[0].checkins == [key]
     assert ours.checkins == []
+
+
+def test_fractional_retry_after_holds_the_channel_for_that_long(slack_app: SlackApp) -> None:
+    add(slack_app, "Launch beta")
+    slack_app.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1.5"})
+
+    [key] = tick(slack_app, THURSDAY).dispatched.retrying
+    assert tick(slack_app, THURSDAY + SECOND).dispatched.sent == []
+    assert tick(slack_app, THURSDAY + 2 * SECOND).dispatched.sent == [key]
+    assert posted(slack_app.fake, "C1") == Counter({key: 1}) and outbox(slack_app.engine)[key].attempts == 1
+
+
+def test_refused_token_holds_the_workspace_until_it_works_again(slack_app: SlackApp) -> None:
+    add(slack_app, "Launch beta", channel="C1")
+    add(slack_app, "Ship docs", channel="C2")
+    slack_app.fake.revoke_token(BOT_TOKEN)
+
+    first = tick(slack_app, THURSDAY).dispatched
+    assert len(first.held) == 2 and first.failed == [] and posted(slack_app.fake, "C1", "C2") == Counter()
+    assert len(post_calls(slack_app.fake)) == 1  # one refusal holds the rest of the workspace unasked
+    assert tick(slack_app, THURSDAY + AUTH_HOLD - SECOND).dispatched.held == []  # still waiting
+    slack_app.fake.revoke_token(BOT_TOKEN, revoked=False)
+    later = tick(slack_app, THURSDAY + AUTH_HOLD + SECOND).dispatched
+
+    assert sorted(later.sent) == sorted(first.held)
+    rows = outbox(slack_app.engine)
+    assert {(row.state, row.attempts) for row in rows.values()} == {("sent", 1)}
+    assert posted(slack_app.fake, "C1", "C2") == Counter({key: 1 for key in rows})
+
+
+class SlowWhileAnotherClaims(WebClient):
+    """A Slack so slow that the lease lapses mid-post and another instance claims the delivery meanwhile."""
+
+    def __init__(self, *, other_instance: Callable[[], Dispatched], before: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.other_instance, self.before, self.theirs = other_instance, before, Dispatched()
+
+    def chat_postMessage(self, **kwargs: Any) -> SlackResponse:
+        if self.before:  # the other instance posts and records first; ours lands after
+            self.theirs = self.other_instance()
+        response = super().chat_postMessage(**kwargs)
+        if not self.before:  # ours lands; the other instance finds it before we record it
+            self.theirs = self.other_instance()
+        return response
+
+
+@pytest.mark.parametrize(
+    ("before", "ours", "theirs"), [(True, "deduplicated", "sent"), (False, "sent", "recovered")]
+)
+def test_post_whose_lease_lapsed_is_reconciled_not_doubled(
+    slack_app: SlackApp, before: bool, ours: str, theirs: str
+) -> None:
+    add(slack_app, "Launch beta")
+    stamp_messages_from(slack_app.fake, THURSDAY)
+    plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
+    later = THURSDAY + LEASE + SECOND
+    honest = WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url)
+    slow = SlowWhileAnotherClaims(
+        other_instance=lambda: dispatch(
+            engine=slack_app.engine, clients=lambda _workspace: honest, now=later, worker="other"
+        ),
+        before=before,
+        token=BOT_TOKEN,
+        base_url=slack_app.fake.api_url,
+    )
+
+    mine = dispatch(engine=slack_app.engine, clients=lambda _workspace: slow, now=THURSDAY, worker="slow")
+
+    [key] = outbox(slack_app.engine)
+    assert getattr(mine, ours) == [key] and getattr(slow.theirs, theirs) == [key]
+    assert posted(slack_app.fake, "C1") == Counter({key: 1})
+    row = outbox(slack_app.engine)[key]
+    assert (row.state, row.message_ts) == ("sent", slack_app.fake.messages("C1")[-1]["ts"])
+
+
+def test_heartbeat_keeps_a_slow_batch_from_being_claimed_twice(slack_app: SlackApp) -> None:
+    _needs_postgresql(slack_app.engine)
+    channels = [f"C{n}" for n in range(1, 5)]
+    for channel in channels:
+        add(slack_app, f"Launch in {channel}", channel=channel)
+    plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
+    slack_app.fake.set_latency("chat.postMessage", 0.5)  # a batch of four takes twice the lease
+    client = WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url)
+
+    def instance() -> Dispatched:
+        return dispatch(
+            engine=slack_app.engine,
+            clients=lambda _workspace: client,
+            now=THURSDAY,
+            worker=f"w{threading.get_ident()}",
+            lease=timedelta(seconds=1),
+        )
+
+    passes = all_at_once(2, instance)
+
+    rows = outbox(slack_app.engine)
+    assert post_calls(slack_app.fake) == Counter({key: 1 for key in rows})
+    assert sorted(key for p in passes for key in p.sent) == sorted(rows)

@@ -1,0 +1,67 @@
+"""Find out whether an earlier claim's post reached Slack, and take back a post made twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from storage.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+METADATA_EVENT = "milestone_bot_delivery"
+# Slack allows some apps 15 messages a call (and a call a minute) on conversations.history.
+HISTORY_LIMIT = 15
+HISTORY_PAGES = 4
+# Our clock and Slack's may disagree a little: look that much before the claim began.
+CLOCK_MARGIN = timedelta(seconds=10)
+
+
+def find_post(client: WebClient, delivery: Delivery, *, since: datetime) -> str | None:
+    """The ts of this delivery's message posted since `since`, or None; Slack's errors propagate."""
+    cursor: str | None = None
+    for _ in range(HISTORY_PAGES):
+        history = client.conversations_history(
+            channel=delivery.channel_id,
+            oldest=f"{(since - CLOCK_MARGIN).timestamp():.6f}",
+            limit=HISTORY_LIMIT,
+            include_all_metadata=True,
+            cursor=cursor,
+        )
+        for message in history.get("messages", []):
+            if carried_key(message) == delivery.key:
+                return message["ts"]
+        cursor = (history.get("response_metadata") or {}).get("next_cursor")
+        if not history.get("has_more") or not cursor:
+            return None
+    # A channel this busy since the claim is rare; what we could read does not hold the post.
+    logger.warning(
+        "delivery %s: looked through %s messages without finding it", delivery.key, HISTORY_PAGES * 15
+    )
+    return None
+
+
+def carried_key(message: dict) -> str | None:
+    """The delivery key a message carries in its metadata, if it is one of ours."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_EVENT:
+        return None
+    return (metadata.get("event_payload") or {}).get("key")
+
+
+def take_back(client: WebClient, delivery: Delivery, *, ts: str) -> bool:
+    """Delete our copy of a message another claim already recorded; False if it stays (logged)."""
+    for _ in range(3):
+        try:
+            client.chat_delete(channel=delivery.channel_id, ts=ts)
+            return True
+        except SlackApiError as error:
+            if error.response.get("error") == "message_not_found":
+                return True
+        except (SlackClientError, OSError):
+            continue
+    logger.error("delivery %s: a second copy (ts %s) could not be deleted", delivery.key, ts)
+    return False
