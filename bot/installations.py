@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Sequence
 from logging import Logger
 from typing import TypeVar
@@ -175,9 +176,14 @@ def _reencrypt_table(engine: Engine, *, table: Table, cipher: MultiFernet) -> in
 
 def main() -> int:
     """`python -m bot.installations`: re-encrypt every stored token under TOKEN_ENCRYPTION_KEY's first key."""
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
     if not settings.token_encryption_keys:
-        raise ConfigError("Set TOKEN_ENCRYPTION_KEY (newest key first) before re-encrypting tokens.")
+        print("Set TOKEN_ENCRYPTION_KEY (newest key first) before re-encrypting tokens.", file=sys.stderr)
+        return 2
     engine = make_engine(settings.database_url)
     try:
         changed = reencrypt_tokens(

@@ -14,7 +14,13 @@ from sqlalchemy import Engine
 from bot.app import build_app
 from bot.clients import clients_for
 from bot.config import ConfigError, load_settings
-from bot.installations import EncryptedInstallationStore, installation_store_for, reencrypt_tokens, token_cipher
+from bot.installations import (
+    EncryptedInstallationStore,
+    installation_store_for,
+    reencrypt_tokens,
+    token_cipher,
+)
+from bot.installations import main as installations_main
 from bot.web import make_wsgi_app
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock, serving
@@ -216,3 +222,23 @@ def test_bolt_refreshes_an_expiring_token_before_answering(
     assert token is not None and token.startswith("xoxe.xoxb-1-rotated-")
     bot = installation_store_for(settings, engine=engine).find_bot(enterprise_id=None, team_id="T1")
     assert bot is not None and bot.bot_token == token
+
+
+def test_python_m_bot_installations_encrypts_what_is_stored(
+    engine: Engine,
+    plain_store: SQLAlchemyInstallationStore,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = new_key()
+    install(plain_store, bot_token="xoxb-stored-in-clear", refresh_token=None)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", key)
+
+    assert installations_main() == 0
+
+    assert "2 installation rows" in capsys.readouterr().out
+    assert not any(value.startswith("xox") for value in stored_tokens(engine))
+    bot = encrypted_store(engine, key).find_bot(enterprise_id=None, team_id="T1")
+    assert bot is not None and bot.bot_token == "xoxb-stored-in-clear"
