@@ -26,8 +26,11 @@ class JsonFormatter(logging.Formatter):
         for name, value in vars(record).items():
             if name not in _RECORD_ATTRIBUTES and not name.startswith("_"):
                 line[name] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+        # exc_text first, as logging.Formatter does: bot/redact.py leaves it there with secrets masked.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
         if record.stack_info:
             line["stack"] = self.formatStack(record.stack_info)
         # default=str: an extra field that JSON cannot hold (a date, a UUID) still gives a line, not an error.

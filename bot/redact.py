@@ -8,6 +8,9 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bot.config import Settings
 
 MASK = "[redacted]"
@@ -77,18 +80,27 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
 
 def secrets_of(settings: Settings) -> list[str]:
     """Every secret value in the settings, as it could appear in a log line."""
-    secrets = [
+    secrets: list[str | None] = [
         settings.bot_token,
         settings.app_token,
         settings.signing_secret,
         settings.client_secret,
         *settings.token_encryption_keys,
+        _database_password(settings.database_url),
     ]
     if settings.client_id and settings.client_secret:
         # oauth.v2.access sends them as HTTP Basic credentials.
         pair = f"{settings.client_id}:{settings.client_secret}".encode()
         secrets.append(base64.b64encode(pair).decode())
     return [secret for secret in secrets if secret]
+
+
+def _database_password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+    except ArgumentError:  # not a URL: the engine reports that, not the log filter
+        return None
+    return str(password) if password else None
 
 
 _redactor = Redactor()

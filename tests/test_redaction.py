@@ -188,3 +188,35 @@ def test_extra_fields_are_masked_in_json_lines(debug_logs: CapturedLogs) -> None
     line = json.loads(debug_logs.late.getvalue().splitlines()[-1])
     assert line["team"] == "T1"
     assert line["detail"] == f"secret {MASK} and xoxb-{MASK}"
+
+
+def test_tracebacks_in_json_lines_are_masked(debug_logs: CapturedLogs) -> None:
+    root = logging.getLogger()
+    handler = logging.StreamHandler(debug_logs.late)
+    handler.setFormatter(JsonFormatter())
+    root.addHandler(handler)
+    try:
+        install_redaction(Settings(bot_token="xoxb-json-0123456789"))
+        try:
+            raise RuntimeError("refused xoxb-json-0123456789")
+        except RuntimeError:
+            logging.getLogger("milestone.json").exception("post failed")
+    finally:
+        root.removeHandler(handler)
+
+    line = json.loads(debug_logs.late.getvalue().splitlines()[-1])
+    assert "xoxb-json" not in line["exception"]
+    assert line["exception"].endswith(f"RuntimeError: refused {MASK}")
+
+
+def test_the_database_password_is_masked(debug_logs: CapturedLogs) -> None:
+    install_redaction(Settings(database_url="postgresql+psycopg://bot:s3cret-db-pass@db:5432/milestones"))
+
+    logging.getLogger("milestone.db").warning("cannot reach %s", "bot:s3cret-db-pass@db")
+
+    assert "s3cret-db-pass" not in debug_logs.text
+    assert f"bot:{MASK}@db" in debug_logs.text
+
+
+def test_a_database_url_that_is_not_a_url_masks_nothing_and_raises_nothing() -> None:
+    install_redaction(Settings(database_url="not a url"))
