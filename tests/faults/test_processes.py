@@ -1,0 +1,393 @@
+"""Real processes as a platform runs them: SIGTERM mid-work, a database that goes away, JSON logs."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from glob import glob
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from storage.db import make_engine
+from storage.models import Milestone
+from tests.conftest import POSTGRES_ADMIN_URL
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import Reply, SlackRequests
+
+pytestmark = pytest.mark.slow
+
+SIGNING_SECRET = "process-signing-secret"
+BOT_TOKEN = "xoxb-process-token"
+APOLOGY = "Something went wrong on our side"
+EXIT_SECONDS = 10.0
+ACK_SECONDS = 3.0
+# The app is on 127.0.0.1: never route health checks through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass
+class BotProcess:
+    """A running `python -m bot …`: its port, process and output file."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        """What it printed so far (stdout and stderr)."""
+        return self.log.read_text(errors="replace")
+
+    def health(self) -> int:
+        """GET /healthz's status, or 0 when nothing answers."""
+        try:
+            with _OPENER.open(f"{self.base_url}/healthz", timeout=2) as response:
+                return response.status
+        except HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+    def terminate(self) -> float:
+        """SIGTERM, then how many seconds it took to exit (killed after 20 s)."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return time.monotonic() - started
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _env(*, database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOG_", "WEB_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.api_url,
+        **extra,
+    )
+    return env
+
+
+@contextmanager
+def bot_process(*args: str, env: dict[str, str], cwd: Path, healthy: bool = True) -> Iterator[BotProcess]:
+    """`python -m bot <args>` on a free PORT; with `healthy`, yielded once /healthz answers 200."""
+    port = _free_port()
+    log = cwd / f"{args[0]}-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            cwd=cwd,
+            env={**env, "PORT": str(port)},
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    running = BotProcess(port=port, process=process, log=log)
+    try:
+        deadline = time.monotonic() + 30
+        while healthy and running.health() != 200:
+            assert process.poll() is None, f"exited {process.returncode}: {running.output()}"
+            assert time.monotonic() < deadline, f"no 200 on /healthz within 30 s: {running.output()}"
+            time.sleep(0.1)
+        yield running
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _upgrade(database_url: str, *, env: dict[str, str], cwd: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], cwd=cwd, env=env, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the machine's PostgreSQL (dropped after the test)."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"milestone_proc_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _milestone_titles(database_url: str) -> list[str]:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return [m.title for m in session.exec(select(Milestone))]
+    finally:
+        engine.dispose()
+
+
+def _answers_by_key(fake: FakeSlack) -> dict[str, list[str]]:
+    answers: dict[str, list[str]] = {}
+    for call in fake.calls_to("response_url"):
+        answers.setdefault(call.params["_key"], []).append(str(call.params.get("text", "")))
+    return answers
+
+
+def _send_all(requests: SlackRequests, commands: list[tuple[str, str, str]]) -> list[tuple[Reply, float]]:
+    """Send (text, user, response key) commands at once; each reply with its seconds."""
+
+    def send(command: tuple[str, str, str]) -> tuple[Reply, float]:
+        started = time.monotonic()
+        reply = requests.command(command[0], user=command[1], response_key=command[2])
+        return reply, time.monotonic() - started
+
+    with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        return list(pool.map(send, commands))
+
+
+def test_sigterm_with_80_adds_in_flight_loses_none(tmp_path: Path, postgres_url: str) -> None:
+    with FakeSlack() as fake:
+        for i in range(80):
+            fake.add_user(f"UL{i}", tz="UTC", name=f"load{i}")
+        env = _env(database_url=postgres_url, fake=fake, WEB_CONCURRENCY="2")
+        _upgrade(postgres_url, env=env, cwd=tmp_path)
+        with bot_process("serve", env=env, cwd=tmp_path) as served:
+            # A slow Slack: every add waits ~2 s after its ack (users.info, then response_url).
+            fake.set_latency("users.info", 1.0)
+            fake.set_latency("response_url", 1.0)
+            requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
+            commands = [(f'add "Load {i}" due Dec 15', f"UL{i}", f"k{i}") for i in range(80)]
+            replies = _send_all(requests, commands)
+            seconds = served.terminate()
+            output = served.output()
+        answers = _answers_by_key(fake)
+    assert [reply.status for reply, _ in replies] == [200] * 80
+    assert max(took for _, took in replies) < ACK_SECONDS
+    assert served.process.returncode == 0, output
+    assert seconds < EXIT_SECONDS, output
+    assert sorted(_milestone_titles(postgres_url)) == sorted(f"Load {i}" for i in range(80))
+    assert sorted(answers) == sorted(f"k{i}" for i in range(80)), output
+    assert all(len(texts) == 1 and "Added" in texts[0] for texts in answers.values()), answers
+
+
+def test_scheduler_exits_within_10_s_of_sigterm(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        env = _env(database_url=f"sqlite:///{tmp_path / 'scheduler.db'}", fake=fake)
+        with bot_process("scheduler", env=env, cwd=tmp_path, healthy=False) as scheduler:
+            deadline = time.monotonic() + 30
+            while "scheduler running" not in scheduler.output():
+                assert scheduler.process.poll() is None, scheduler.output()
+                assert time.monotonic() < deadline, scheduler.output()
+                time.sleep(0.1)
+            seconds = scheduler.terminate()
+    assert scheduler.process.returncode == 0, scheduler.output()
+    assert seconds < EXIT_SECONDS
+
+
+def test_json_logs_are_one_object_a_line_with_the_request_fields(tmp_path: Path) -> None:
+    with FakeSlack() as fake:
+        database_url = f"sqlite:///{tmp_path / 'json.db'}"
+        env = _env(database_url=database_url, fake=fake, LOG_FORMAT="json", WEB_CONCURRENCY="1")
+        with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
+            requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
+            assert requests.command("add Launch due Dec 15 budget $5,000").status == 200
+            fake.wait_for("response_url", timeout=10)
+            served.terminate()
+            output = served.output()
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    (request,) = [line for line in lines if line["logger"] == "bot.requests"]
+    assert request["team"] == "T1" and request["channel"] == "C1"
+    assert (request["kind"], request["action"], request["outcome"]) == ("command", "add", "ok")
+    assert isinstance(request["ms"], int)
+    assert "Launch" not in output and "5,000" not in output
+    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of its own in a temporary directory and port, stopped and started at will."""
+
+    def __init__(self) -> None:
+        found = sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl")) or [shutil.which("pg_ctl") or ""]
+        if not found[-1]:
+            pytest.skip("pg_ctl is not installed")
+        self.bin = Path(found[-1]).parent
+        self.port = _free_port()
+        # Not under pytest's tmp_path: its directories are private to root, and the server runs as postgres.
+        self.directory = Path(tempfile.mkdtemp(prefix="milestone-pg-"))
+        self.data = self.directory / "data"
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: run it as the postgres user.
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, timeout=60)
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+
+    def create(self) -> None:
+        """initdb (trust on loopback) and start."""
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.directory, user.pw_uid, user.pw_gid)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust")
+        self.start()
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1"
+        log = str(self.directory / "log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        """Stop it at once, dropping every connection (as a failover or a crash would)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop it if running, and delete its files."""
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0)
+            + [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
+    """A running throwaway PostgreSQL (never the machine's own on 5432)."""
+    server = ThrowawayPostgres()
+    try:
+        server.create()
+        yield server
+    finally:
+        server.remove()
+
+
+def test_a_database_outage_under_load_is_acked_answered_and_leaves_nothing_half_written(
+    tmp_path: Path, throwaway_postgres: ThrowawayPostgres
+) -> None:
+    database = throwaway_postgres
+    with FakeSlack() as fake:
+        fake.add_user("U1", tz="UTC", name="alice")
+        env = _env(database_url=database.url, fake=fake, WEB_CONCURRENCY="2")
+        _upgrade(database.url, env=env, cwd=tmp_path)
+        with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
+            requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
+            load = _Load(requests)
+            load.start()
+            time.sleep(2)
+            outage_from = load.sent
+            database.stop()
+            time.sleep(1)
+            down_health = served.health()
+            time.sleep(4)
+            outage_to = load.sent
+            database.start()
+            healed = _wait_for(lambda: served.health() == 200, timeout=30)
+            time.sleep(2)
+            load.finish()
+            assert fake.wait_for("response_url", count=load.sent, timeout=30)
+            served.terminate()
+            output = served.output()
+        answers = _answers_by_key(fake)
+    assert down_health == 503 and healed
+    during = [f"k{i}" for i in range(outage_from, outage_to)]
+    assert during, "no command was sent while the database was down"
+    assert load.failures == [], load.failures
+    assert max(load.seconds) < ACK_SECONDS
+    # Every command was answered once: an "Added" for each stored milestone, an apology for the rest.
+    assert sorted(answers) == sorted(f"k{i}" for i in range(load.sent)), output
+    stored = set(_milestone_titles(database.url))
+    for i in range(load.sent):
+        (answer,) = answers[f"k{i}"]
+        if f"Outage {i}" in stored:
+            assert "Added" in answer, (i, answer)
+        else:
+            assert APOLOGY in answer, (i, answer)
+    assert any(APOLOGY in answers[key][0] for key in during), "no command met the outage"
+    assert len(stored) == len(set(stored))
+
+
+class _Load:
+    """Sends an `add` every 0.1 s from a thread, recording each ack's status and time."""
+
+    def __init__(self, requests: SlackRequests) -> None:
+        self.requests = requests
+        self.sent = 0
+        self.failures: list[tuple[int, int, float]] = []
+        self.seconds: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        """Start sending."""
+        self._thread.start()
+
+    def finish(self) -> None:
+        """Stop sending and wait for the last reply."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            i = self.sent
+            started = time.monotonic()
+            reply = self.requests.command(f'add "Outage {i}" due Dec 15', response_key=f"k{i}")
+            took = time.monotonic() - started
+            self.seconds.append(took)
+            if reply.status != 200 or took >= ACK_SECONDS:
+                self.failures.append((i, reply.status, took))
+            self.sent += 1
+            time.sleep(0.1)
+
+
+def _wait_for(condition: object, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        time.sleep(0.2)
+    return False
