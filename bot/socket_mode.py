@@ -21,9 +21,9 @@ from storage.db import database_answers
 
 logger = logging.getLogger(__name__)
 
-# slack_sdk calls a connection stale after 4 pings without a pong and checks every ping interval: 2 s
-# notices a dropped socket within ~10 s (Bolt's default of 10 s took about a minute).
-PING_INTERVAL_SECONDS = 2.0
+# slack_sdk calls a connection stale after 4 pings without a pong and checks every ping interval: 1.5 s
+# notices a silently dropped socket within ~8 s (Bolt's default of 10 s took about a minute).
+PING_INTERVAL_SECONDS = 1.5
 CONNECT_RETRY_MAX_SECONDS = 30.0
 
 

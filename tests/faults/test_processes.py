@@ -31,6 +31,7 @@ from storage.db import make_engine
 from storage.models import Milestone
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.support.fake_slack import FakeSlack
+from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.slack_requests import Reply, SlackRequests
 
 pytestmark = pytest.mark.slow
@@ -71,10 +72,10 @@ class BotProcess:
         except OSError:
             return 0
 
-    def terminate(self) -> float:
-        """SIGTERM, then how many seconds it took to exit (killed after 20 s)."""
+    def terminate(self, sig: signal.Signals = signal.SIGTERM) -> float:
+        """SIGTERM (or `sig`), then how many seconds it took to exit (killed after 20 s)."""
         started = time.monotonic()
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(sig)
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -185,7 +186,10 @@ def _send_all(requests: SlackRequests, commands: list[tuple[str, str, str]]) -> 
         return list(pool.map(send, commands))
 
 
-def test_sigterm_with_80_adds_in_flight_loses_none(tmp_path: Path, postgres_url: str) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_sigterm_with_80_adds_in_flight_loses_none(
+    tmp_path: Path, postgres_url: str, sig: signal.Signals
+) -> None:
     with FakeSlack() as fake:
         for i in range(80):
             fake.add_user(f"UL{i}", tz="UTC", name=f"load{i}")
@@ -198,7 +202,7 @@ def test_sigterm_with_80_adds_in_flight_loses_none(tmp_path: Path, postgres_url:
             requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
             commands = [(f'add "Load {i}" due Dec 15', f"UL{i}", f"k{i}") for i in range(80)]
             replies = _send_all(requests, commands)
-            seconds = served.terminate()
+            seconds = served.terminate(sig)
             output = served.output()
         answers = _answers_by_key(fake)
     assert [reply.status for reply, _ in replies] == [200] * 80
@@ -391,3 +395,74 @@ def _wait_for(condition: object, *, timeout: float) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def _command_fields(fake: FakeSlack, text: str, *, user: str, response_key: str) -> dict[str, str]:
+    """A slash command's payload as Socket Mode carries it (the same fields as the HTTP form)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": fake.team_id,
+        "team_domain": "team-t1",
+        "channel_id": "C1",
+        "channel_name": fake.channel_name("C1"),
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": "/milestone",
+        "text": text,
+        "api_app_id": fake.app_id,
+        "is_enterprise_install": "false",
+        "response_url": fake.response_url(response_key),
+        "trigger_id": f"trigger-{response_key}",
+    }
+
+
+def test_socket_mode_reconnects_within_seconds_after_a_dropped_socket(tmp_path: Path) -> None:
+    with FakeSlack() as fake, FakeSocketMode(fake) as socket_mode:
+        fake.add_user("U1", tz="UTC", name="alice")
+        database_url = f"sqlite:///{tmp_path / 'socket.db'}"
+        env = _env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
+        with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
+            assert socket_mode.wait_for_connections(1, timeout=30), served.output()
+            started = time.monotonic()
+            socket_mode.drop(silently=False)
+            assert socket_mode.wait_for_connections(2, timeout=30), served.output()
+            after_close = time.monotonic() - started
+            started = time.monotonic()
+            socket_mode.drop(silently=True)
+            assert socket_mode.wait_for_connections(3, timeout=30), served.output()
+            after_silence = time.monotonic() - started
+            envelope = socket_mode.send_command(
+                _command_fields(fake, "add Launch due Dec 15", user="U1", response_key="r1")
+            )
+            assert socket_mode.wait_for_acks(1, timeout=ACK_SECONDS), served.output()
+            (answer,) = fake.wait_for("response_url", timeout=10)
+            seconds = served.terminate()
+            output = served.output()
+    assert after_close < 5, output
+    assert after_silence < 12, output
+    assert envelope in socket_mode.acks and "Added" in answer.params["text"]
+    assert served.process.returncode == 0 and seconds < EXIT_SECONDS, output
+    assert "will be unused" not in output and "Traceback" not in output
+
+
+def test_socket_mode_sigterm_with_commands_in_flight_loses_none(tmp_path: Path) -> None:
+    with FakeSlack() as fake, FakeSocketMode(fake) as socket_mode:
+        for i in range(40):
+            fake.add_user(f"UL{i}", tz="UTC", name=f"load{i}")
+        database_url = f"sqlite:///{tmp_path / 'socket.db'}"
+        env = _env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
+        with bot_process("serve", env=env, cwd=tmp_path) as served:
+            assert socket_mode.wait_for_connections(1, timeout=30), served.output()
+            fake.set_latency("users.info", 1.0)
+            fake.set_latency("response_url", 1.0)
+            for i in range(40):
+                text = f'add "Load {i}" due Dec 15'
+                socket_mode.send_command(_command_fields(fake, text, user=f"UL{i}", response_key=f"k{i}"))
+            assert socket_mode.wait_for_acks(40, timeout=ACK_SECONDS), served.output()
+            seconds = served.terminate()
+            output = served.output()
+        answers = _answers_by_key(fake)
+    assert served.process.returncode == 0, output
+    assert seconds < EXIT_SECONDS, output
+    assert sorted(_milestone_titles(database_url)) == sorted(f"Load {i}" for i in range(40))
+    assert sorted(answers) == sorted(f"k{i}" for i in range(40)), output
