@@ -1,0 +1,339 @@
+"""The outbox under fire: killed ticks, instances racing on a Slack slower than the lease, a failing Slack.
+
+Every figure must read zero lost and zero doubled; each test prints its figures for the record.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from bot.recovery import carried_key
+from bot.retry import AUTH_HOLD
+from bot.tick import run_tick
+from storage.db import make_engine, upgrade
+from storage.deliveries import plan_delivery
+from storage.models import Delivery
+from storage.workspace import Workspace
+from tests.conftest import POSTGRES_ADMIN_URL
+from tests.support.fake_slack import FakeSlack
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "xoxb-outbox-faults"
+WORKSPACE = Workspace(team_id="T1")
+# Few deliveries a channel, as reminders are: a recovery look-up reads 15 messages at most.
+PER_CHANNEL = 10
+
+
+class Timeline:
+    """The tests' clock: the wall clock, plus whatever time a test skips over (backoffs, holds)."""
+
+    def __init__(self) -> None:
+        self.start, self._started, self.skipped = datetime.now(UTC), time.monotonic(), 0.0
+
+    def now(self) -> datetime:
+        """The current time on this timeline."""
+        return self.start + timedelta(seconds=time.monotonic() - self._started + self.skipped)
+
+    def skip(self, seconds: float) -> None:
+        """Move the timeline on without waiting."""
+        self.skipped += seconds
+
+
+class SlackOnTheTimeline(FakeSlack):
+    """The fake Slack, stamping messages with the timeline's time as Slack stamps them with its clock."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__()
+        self.timeline = timeline
+
+    def _new_ts(self) -> str:
+        self._next_ts = max(self._next_ts, int(self.timeline.now().timestamp() * 1_000_000))
+        return super()._new_ts()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a run left behind: deliveries checked, lost, doubled, and how the rows ended."""
+
+    checked: int
+    lost: list[str]
+    doubled: list[str]
+    states: Counter[str]
+
+
+def plan_many(engine: Engine, *, count: int, due: datetime, prefix: str = "fault") -> list[str]:
+    """Insert `count` due deliveries straight into the outbox, PER_CHANNEL a channel; their channels."""
+    channels = [f"C{prefix.upper()}{n:04d}" for n in range(count // PER_CHANNEL + 1)]
+    with Session(engine) as session:
+        for n in range(count):
+            plan_delivery(
+                session,
+                key=f"{prefix}:{n}",
+                kind="checkin",  # a check-in needs no milestone row: the test is about posting
+                workspace=WORKSPACE,
+                channel_id=channels[n // PER_CHANNEL],
+                payload={"text": f"Delivery {n}"},
+                not_before=due,
+                now=due,
+            )
+        session.commit()
+    return channels
+
+
+def figures(engine: Engine, fake: FakeSlack, *, channels: list[str]) -> Figures:
+    """Compare the outbox with what Slack holds: a sent row has exactly its one message, others none."""
+    in_slack = Counter(carried_key(message) for channel in channels for message in fake.messages(channel))
+    with Session(engine) as session:
+        rows = session.exec(select(Delivery)).all()
+    lost = [r.key for r in rows if in_slack[r.key] == 0 and r.state not in ("failed", "skipped")]
+    doubled = [r.key for r in rows if in_slack[r.key] > 1]
+    lost += [r.key for r in rows if in_slack[r.key] == 1 and r.state != "sent"]  # posted, not recorded
+    return Figures(len(rows), lost, doubled, Counter(r.state for r in rows))
+
+
+def unfinished(engine: Engine) -> int:
+    """Deliveries not yet sent, failed or skipped."""
+    with Session(engine) as session:
+        return len(session.exec(select(Delivery.id).where(Delivery.state.in_(("pending", "claimed")))).all())
+
+
+def bot_env(*, database_url: str, fake: FakeSlack, lease_seconds: float) -> dict[str, str]:
+    """A single-workspace deployment talking to the fake Slack, with a short lease."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env.update(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET="outbox-faults-secret",
+        SLACK_API_URL=fake.api_url,
+        DELIVERY_LEASE_SECONDS=str(lease_seconds),
+    )
+    return env
+
+
+def start_bot(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`python -m bot …` as a real process, its output going to `log`."""
+    with log.open("ab") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", *args], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+
+
+def tick_to_the_end(*, env: dict[str, str], log: Path) -> None:
+    """One `python -m bot tick`, which must exit 0 whatever Slack does."""
+    process = start_bot("tick", env=env, log=log)
+    assert process.wait(timeout=300) == 0, log.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database, dropped afterwards."""
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"outbox_faults_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        upgrade(make_engine(url))
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.slow
+def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    timeline = Timeline()
+    channels = plan_many(engine, count=5_000, due=timeline.now())
+    dice = random.Random(20)
+    with SlackOnTheTimeline(timeline) as fake:
+        env = bot_env(database_url=url, fake=fake, lease_seconds=2)
+        log = tmp_path / "ticks.log"
+        kills = 0
+        while kills < 20:
+            process = start_bot("tick", env=env, log=log)
+            # At a random moment of start-up, claiming, posting or recording: the process just vanishes.
+            time.sleep(dice.uniform(1.0, 3.0))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait(timeout=10)
+        passes = 0
+        while unfinished(engine) and passes < 40:
+            tick_to_the_end(env=env, log=log)
+            passes += 1
+            time.sleep(0.5)  # claims of killed ticks lapse after the 2 s lease
+        result = figures(engine, fake, channels=channels)
+
+    print(
+        f"\nSIGKILL: kills survived {kills}, deliveries checked {result.checked}, "
+        f"lost {len(result.lost)}, doubled {len(result.doubled)}, states {dict(result.states)}"
+    )
+    assert result.checked == 5_000 and result.states == Counter(sent=5_000)
+    assert result.lost == [] and result.doubled == []
+
+
+def stop_serving(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process has not stopped within 15 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def slow_at_times(fake: FakeSlack, *, seconds: float, stop: threading.Event) -> None:
+    """Twice, for 4 s, each post takes `seconds` (longer than the lease); Slack is quick otherwise."""
+    for _ in range(2):
+        if stop.wait(4):
+            return
+        fake.set_latency("chat.postMessage", seconds)
+        stop.wait(4)
+        fake.set_latency("chat.postMessage", 0)
+
+
+@pytest.mark.slow
+def test_three_ticks_and_two_servers_over_a_slow_slack_post_each_delivery_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    engine = make_engine(postgres_url)
+    timeline = Timeline()
+    channels = plan_many(engine, count=10_000, due=timeline.now())
+    lease = 2.0
+    with SlackOnTheTimeline(timeline) as fake:
+        env = bot_env(database_url=postgres_url, fake=fake, lease_seconds=lease)
+        stop = threading.Event()
+        slowness = threading.Thread(
+            target=slow_at_times, args=(fake,), kwargs={"seconds": 1.5 * lease, "stop": stop}
+        )
+        servers = [
+            start_bot("serve", "--port", str(port), env=env, log=tmp_path / f"serve{port}.log")
+            for port in (_free_port(), _free_port())
+        ]
+        deadline = time.monotonic() + 240
+
+        def ticking(n: int) -> int:
+            passes = 0
+            while unfinished(engine) and time.monotonic() < deadline:
+                tick_to_the_end(env=env, log=tmp_path / f"tick{n}.log")
+                passes += 1
+            return passes
+
+        slowness.start()
+        try:
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                passes = sum(pool.map(ticking, range(3)))
+        finally:
+            stop.set()
+            slowness.join()
+            for server in servers:
+                stop_serving(server)
+        result = figures(engine, fake, channels=channels)
+        slow_posts = sum(1 for call in fake.calls_to("chat.postMessage"))
+
+    print(
+        f"\nthree ticks ({passes} passes) + two serves, posts of {1.5 * lease:.0f} s, lease {lease:.0f} s: "
+        f"deliveries checked {result.checked}, lost {len(result.lost)}, doubled {len(result.doubled)}, "
+        f"post calls {slow_posts}, states {dict(result.states)}"
+    )
+    assert result.checked == 10_000 and result.states == Counter(sent=10_000)
+    assert result.lost == [] and result.doubled == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    timeline = Timeline()
+    channels = plan_many(engine, count=400, due=timeline.now()) + plan_many(
+        engine, count=PER_CHANNEL, due=timeline.now(), prefix="gone"
+    )
+    gone = channels[-2]
+    with SlackOnTheTimeline(timeline) as fake:
+        fake.fail_randomly("chat.postMessage", rate=0.1)
+        fake.fail_randomly("conversations.history", rate=0.1)
+        fake.fail_next("chat.postMessage", status=200, error="channel_not_found", channel=gone)
+        # A burst of fractional and unreadable Retry-After: the real `tick` must still exit 0.
+        fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1.5"}, times=3)
+        fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "soon"}, times=2)
+        tick_to_the_end(env=bot_env(database_url=url, fake=fake, lease_seconds=2), log=tmp_path / "tick.log")
+        client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=1)
+
+        def tick() -> None:
+            run_tick(
+                engine=engine, clients=lambda _workspace: client, now=timeline.now(), default_timezone="UTC"
+            )
+
+        fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "0.5"}, times=4)
+        tick()
+        # Timeouts: posts that Slack takes 1.5 s to accept, from a client that waits 1 s.
+        fake.set_latency("chat.postMessage", 1.5)
+        slow = threading.Thread(target=tick)
+        slow.start()
+        time.sleep(4)
+        fake.set_latency("chat.postMessage", 0)
+        slow.join()
+        time.sleep(2)  # the posts the client gave up on land meanwhile
+        fake.revoke_token(TOKEN)
+        timeline.skip(1800)
+        tick()
+        held = unfinished(engine)
+        timeline.skip(60)
+        tick()
+        assert unfinished(engine) == held  # nothing failed while the token is refused
+        fake.revoke_token(TOKEN, revoked=False)
+        timeline.skip(AUTH_HOLD.total_seconds())
+        passes = 0
+        while unfinished(engine) and passes < 30:
+            tick()
+            timeline.skip(1800)
+            passes += 1
+        result = figures(engine, fake, channels=channels)
+        timeouts = sum(1 for call in fake.calls_to("conversations.history"))
+
+    print(
+        f"\nfailing Slack: deliveries checked {result.checked}, lost {len(result.lost)}, "
+        f"doubled {len(result.doubled)}, look-ups {timeouts}, states {dict(result.states)}"
+    )
+    assert result.lost == [] and result.doubled == []
+    assert (
+        result.states["sent"] >= 395
+        and result.states["sent"] + result.states["failed"] + result.states["skipped"] == result.checked
+    )
