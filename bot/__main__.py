@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "tick":
             return _tick(settings, now=args.now)
         if args.command == "scheduler":
-            return _scheduler(settings)
+            return _scheduler(settings, parent=args.parent)
     except ConfigError as error:
         print(f"milestone-bot: {error}", file=sys.stderr)
         return 2
@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument(
         "--now", type=_aware_datetime, default=None, help="ISO-8601 time to run at (default: now)"
     )
-    commands.add_parser("scheduler", help="the scheduler alone, until SIGTERM (for a worker: line)")
+    scheduler = commands.add_parser("scheduler", help="the scheduler alone until SIGTERM (a worker: line)")
+    # Set by `serve`, which runs the scheduler beside its web workers: stop if that server is gone.
+    scheduler.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
     return parser
@@ -122,13 +124,13 @@ def _serve_socket_mode(settings: Settings, *, engine: Engine, port: int, with_sc
     return _exit_after_stop(finished=finished)
 
 
-def _scheduler(settings: Settings) -> int:
+def _scheduler(settings: Settings, *, parent: int | None) -> int:
     from bot.tick import stop_scheduler
 
     engine = prepare_database(settings)
     stop = stop_requested()
     scheduler = _start_scheduler(settings, engine=engine)
-    wait_for(stop)
+    wait_for(stop, parent=parent)
     return _exit_after_stop(finished=stop_scheduler(scheduler, timeout=STOP_SECONDS))
 
 

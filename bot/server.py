@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -137,7 +138,10 @@ class SchedulerProcess:
         """Start the scheduler process (it inherits the environment, so the same settings)."""
         # A process, not a thread in the master: the master forks workers, and a fork must not copy a
         # scheduler thread mid-pass or its database connections.
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "scheduler"])
+        # Its own session: Ctrl-C in a terminal reaches the whole group, and the master's SIGTERM on top of
+        # that would read as a second signal ("exit at once"); the master alone tells it when to stop.
+        command = [sys.executable, "-m", "bot", "scheduler", "--parent", str(os.getpid())]
+        self.process = subprocess.Popen(command, start_new_session=True)
         self.started_at = time.monotonic()
         logger.info("scheduler started (pid %s): reminders and check-ins every 30 s", self.process.pid)
 

@@ -30,10 +30,13 @@ def stop_requested() -> threading.Event:
     return stop
 
 
-def wait_for(stop: threading.Event) -> None:
-    """Block until `stop` is set, waking now and then so the signal handler always gets to run."""
+def wait_for(stop: threading.Event, *, parent: int | None = None) -> None:
+    """Block until `stop` is set or, given `parent`, until that process is gone (checked every second)."""
     while not stop.wait(1.0):
-        pass
+        # A parent killed outright (SIGKILL, OOM) sends nothing: its child learns of it by being re-parented.
+        if parent is not None and os.getppid() != parent:
+            logger.warning("the server that started this process is gone: stopping")
+            return
 
 
 def exit_now(status: int) -> NoReturn:
