@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -210,3 +212,16 @@ def test_charts_drawn_from_16_threads_at_once_are_the_pictures_drawn_alone() -> 
         alone = timeline_pngs(plans[worker], today=TODAY, title=f"Plan {worker}")
         heights(alone)
         assert charts == [alone] * rounds, f"worker {worker} drew a different picture"
+
+
+def test_the_app_draws_without_pyplot_on_the_agg_backend() -> None:
+    # A fresh interpreter: what the server imports, not what other tests happened to load.
+    probe = (
+        "import sys, matplotlib, bot.app, bot.listeners.files\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+        "print(matplotlib.get_backend().lower())"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "agg"
