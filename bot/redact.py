@@ -16,6 +16,8 @@ from bot.config import Settings
 MASK = "[redacted]"
 # Bot, user, app-config, refresh (xoxe-…, xoxe.xoxb-…) and app-level tokens; the prefix is kept for debugging.
 SLACK_TOKEN = re.compile(r"\b(xox[abepors]|xapp)([.-])[A-Za-z0-9][\w.-]*")
+# Socket Mode's WebSocket URL (apps.connections.open's answer, logged at DEBUG) carries a one-time ticket.
+WSS_TICKET = re.compile(r"\b(ticket=)[^&\s'\"]+")
 # Shorter literals would mask ordinary words.
 MIN_SECRET_LENGTH = 8
 # What every record has; other attributes came from `extra=` and are printed by structured formatters.
@@ -43,6 +45,7 @@ class Redactor:
         for secret in sorted(self._secrets, key=len, reverse=True):
             if secret in text:
                 text = text.replace(secret, MASK)
+        text = WSS_TICKET.sub(lambda match: f"{match.group(1)}{MASK}", text)
         return SLACK_TOKEN.sub(lambda match: f"{match.group(1)}{match.group(2)}{MASK}", text)
 
 

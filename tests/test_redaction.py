@@ -220,3 +220,9 @@ def test_the_database_password_is_masked(debug_logs: CapturedLogs) -> None:
 
 def test_a_database_url_that_is_not_a_url_masks_nothing_and_raises_nothing() -> None:
     install_redaction(Settings(database_url="not a url"))
+
+
+def test_the_socket_mode_ticket_is_masked() -> None:
+    text = Redactor()("'url': 'wss://wss-primary.slack.com/link/?ticket=a1b2-c3d4&app_id=A1'")
+
+    assert text == f"'url': 'wss://wss-primary.slack.com/link/?ticket={MASK}&app_id=A1'"
