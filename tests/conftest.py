@@ -102,6 +102,8 @@ class SlackApp:
     clock: FrozenClock
     engine: Engine
     base_url: str
+    # The same app in-process, for fuzzing without a socket per request (None where a test builds its own).
+    wsgi: WSGIApp | None = None
 
 
 @pytest.fixture
@@ -147,13 +149,15 @@ def slack_app(
     def settle() -> None:
         assert pool.idle(SETTLE_SECONDS), f"listener work still running after {SETTLE_SECONDS} s"
 
-    with serving(make_wsgi_app(app, engine=engine)) as base_url:
+    wsgi = make_wsgi_app(app, engine=engine)
+    with serving(wsgi) as base_url:
         yield SlackApp(
             fake=fake_slack,
             requests=SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack, settle=settle),
             clock=clock,
             engine=engine,
             base_url=base_url,
+            wsgi=wsgi,
         )
     pool.idle(SETTLE_SECONDS)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from bot.listeners.replies import answer, open_modal, post_to_channel
 from bot.people import Person, name_of
 from bot.render.imports import import_done_message, import_modal, import_preview_view
 from bot.render.message import Message, build_message, section
+from bot.render.modal_input import metadata_field, read_metadata
 from bot.render.report import report_message
 from storage.workspace import Workspace
 
@@ -202,11 +202,11 @@ def confirm_import(ack: Ack, body: dict, view: dict, client: WebClient, context:
 
 
 def _import_channel(view: dict) -> str:
-    return json.loads(view["private_metadata"])["channel_id"]
+    return metadata_field(read_metadata(view["private_metadata"]), "channel_id", str, required=True)
 
 
 def _import_file(view: dict) -> str:
-    return json.loads(view["private_metadata"])["file_id"]
+    return metadata_field(read_metadata(view["private_metadata"]), "file_id", str, required=True)
 
 
 def open_import(client: WebClient, *, trigger_id: str, channel_id: str) -> bool:

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError
 
@@ -43,6 +43,9 @@ _REGISTERING = frozenset(
         "view_submission",
     }
 )
+# Listeners of these kinds always ack at once with nothing to say; views choose their ack (errors, update),
+# and Bolt acks events itself.
+_ACKED_AT_ONCE = frozenset({"action", "block_action", "command"})
 
 
 class GuardedApp:
@@ -57,10 +60,20 @@ class GuardedApp:
             return attribute
 
         def registering(*args: Any, **kwargs: Any) -> Callable[[Listener], Any]:
+            if name in _ACKED_AT_ONCE:
+                kwargs["middleware"] = [ack_at_once, *(kwargs.get("middleware") or [])]
             register = attribute(*args, **kwargs)
             return lambda listener: register(guarded(listener))
 
         return registering
+
+
+def ack_at_once(ack: Ack, next: Callable[[], None]) -> None:
+    """Acknowledge in the request's own thread, before the listener is queued for the pool."""
+    # In production mode Bolt runs the listener, and so its ack(), in the listener pool: with every pool
+    # thread busy on a slow Slack, the ack would wait for a free thread and miss Slack's 3 s.
+    ack()
+    next()
 
 
 def guarded(listener: Listener) -> Callable[[Args], Any]:

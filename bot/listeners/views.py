@@ -12,6 +12,7 @@ from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import post_to_channel
 from bot.render import milestones as render
+from bot.render.modal_input import GarbledMetadata
 from bot.render.modals import ModalErrors, read_milestone_modal, read_modal_context
 
 
@@ -26,6 +27,9 @@ def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: Bol
     deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     channel_id = read_modal_context(view["private_metadata"], values=view["state"]["values"]).channel_id
+    if not channel_id:
+        # The form always carries or asks for a channel: without one it was not ours, and nothing is stored.
+        raise GarbledMetadata("an add form with no channel")
     try:
         form = read_milestone_modal(view["state"]["values"], now=now, mode="add")
     except ModalErrors as invalid:

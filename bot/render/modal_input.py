@@ -43,6 +43,32 @@ class ModalInput:
     cleared: frozenset[str] = frozenset()  # history names: due, start, owner, budget, department
 
 
+class GarbledMetadata(ValueError):
+    """A modal's private_metadata is not what the bot put there: not a JSON object, or a wrong field."""
+
+
+def read_metadata(private_metadata: str) -> dict[str, Any]:
+    """The JSON object the bot stored in a modal's private_metadata; GarbledMetadata when it is not one."""
+    try:
+        data = json.loads(private_metadata)
+    except (TypeError, ValueError) as error:
+        raise GarbledMetadata("private_metadata is not JSON") from error
+    if not isinstance(data, dict):
+        raise GarbledMetadata("private_metadata is not a JSON object")
+    return data
+
+
+def metadata_field(data: dict[str, Any], key: str, kind: type, *, required: bool = False) -> Any:
+    """`data[key]` if it is a `kind` (None when absent and not `required`); GarbledMetadata otherwise."""
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    # bool is an int to Python, never a number here.
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise GarbledMetadata(f"private_metadata {key} is not a {kind.__name__}")
+    return value
+
+
 class ModalErrors(ValueError):
     """Every bad field at once, as Slack's `response_action: errors` wants them: block_id → message."""
 
@@ -53,11 +79,12 @@ class ModalErrors(ValueError):
 
 def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None = None) -> ModalContext:
     """The channel and milestone number a submitted modal was opened for (the channel picked, from Home)."""
-    data = json.loads(private_metadata)
-    channel_id = data.get("channel_id")
+    data = read_metadata(private_metadata)
+    channel_id = metadata_field(data, "channel_id", str)
     if not channel_id and values:
-        channel_id = values.get("channel", {}).get("channel", {}).get("selected_conversation")
-    return ModalContext(channel_id=channel_id or "", number=data.get("number"))
+        picked = _entry(values, "channel").get("selected_conversation")
+        channel_id = picked if isinstance(picked, str) else None
+    return ModalContext(channel_id=channel_id or "", number=metadata_field(data, "number", int))
 
 
 def read_milestone_modal(
@@ -122,8 +149,10 @@ def _changes(
 
 
 def _entry(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    """One input's state; our action_id always equals its block_id."""
-    return values.get(block_id, {}).get(block_id) or {}
+    """One input's state; our action_id always equals its block_id ({} when missing or not an object)."""
+    block = values.get(block_id)
+    entry = block.get(block_id) if isinstance(block, dict) else None
+    return entry if isinstance(entry, dict) else {}
 
 
 def _read_text(

@@ -19,7 +19,7 @@ from bot.core.text import TextError, clean_field
 from bot.render.labels import due_text
 from bot.render.message import section
 from bot.render.milestones import title_ref
-from bot.render.modal_input import REASON_CHARS, ModalErrors
+from bot.render.modal_input import REASON_CHARS, ModalErrors, metadata_field, read_metadata
 from storage.models import Milestone
 
 
@@ -83,12 +83,12 @@ def new_date_modal(
 
 def read_new_date_context(private_metadata: str) -> NewDateContext:
     """The milestone, channel, check-in and message a submitted new-date modal was opened for."""
-    data = json.loads(private_metadata)
+    data = read_metadata(private_metadata)
     return NewDateContext(
-        number=int(data["number"]),
-        channel_id=data["channel_id"],
-        checkin_id=data.get("checkin_id"),
-        message_ts=data.get("message_ts"),
+        number=metadata_field(data, "number", int, required=True),
+        channel_id=metadata_field(data, "channel_id", str, required=True),
+        checkin_id=metadata_field(data, "checkin_id", int),
+        message_ts=metadata_field(data, "message_ts", str),
     )
 
 
