@@ -179,6 +179,35 @@ def test_expired_lease_is_reconciled_without_a_duplicate(slack_app: SlackApp) ->
     assert (row.state, row.message_ts) == ("sent", accepted["ts"])
 
 
+def test_rate_limited_look_up_means_later_never_not_posted(slack_app: SlackApp) -> None:
+    add(slack_app, "Launch beta")
+    stamp_messages_from(slack_app.fake, THURSDAY)
+    plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
+    [claimed] = claim_due(slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
+    start_posting(
+        slack_app.engine, claimed, worker="dead", now=THURSDAY, lease_until=THURSDAY + LEASE, since=THURSDAY
+    )
+    payload = json.loads(claimed.payload)
+    WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url).chat_postMessage(
+        channel=claimed.channel_id,
+        text=payload["text"],
+        metadata={"event_type": METADATA_EVENT, "event_payload": {"key": claimed.key}},
+    )
+    slack_app.fake.fail_next("conversations.history", status=429, headers={"Retry-After": "60"})
+
+    after = THURSDAY + LEASE + SECOND
+    assert tick(slack_app, after).dispatched.retrying == [claimed.key]
+    assert tick(slack_app, after + 30 * SECOND).dispatched.recovered == []  # Slack asked for a minute
+    assert tick(slack_app, after + 61 * SECOND).dispatched.recovered == [claimed.key]
+
+    assert post_calls(slack_app.fake) == Counter({claimed.key: 1})
+    [first, *_] = slack_app.fake.calls_to("conversations.history")
+    assert int(first.params["limit"]) <= 15 and float(first.params["oldest"]) < THURSDAY.timestamp()
+    assert float(first.params["oldest"]) > (THURSDAY - timedelta(minutes=1)).timestamp()
+    # The dead claim and the one that found its post: the look-up Slack refused gave its attempt back.
+    assert outbox(slack_app.engine)[claimed.key].attempts == 2
+
+
 class Killed(BaseException):
     """The process dying mid-call: not an Exception, so nothing in the dispatcher catches it."""
 
