@@ -1,0 +1,100 @@
+"""The outbox's claim transitions: posting marks, heartbeats, and recording a post whose lease was lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage import deliveries
+from storage.models import Delivery
+from storage.workspace import Workspace
+
+NOW = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=2)
+
+
+def _claimed(engine: Engine, *, worker: str) -> Delivery:
+    with Session(engine) as session:
+        deliveries.plan_delivery(
+            session,
+            key="checkin:C1:2026-W50",
+            kind="checkin",
+            workspace=Workspace(team_id="T1"),
+            channel_id="C1",
+            payload={"text": "Weekly review"},
+            not_before=NOW,
+            now=NOW,
+        )
+        session.commit()
+    [delivery] = deliveries.claim_due(engine, now=NOW, lease=LEASE, worker=worker, limit=1)
+    return delivery
+
+
+def _row(engine: Engine, delivery: Delivery) -> Delivery:
+    with Session(engine) as session:
+        row = session.get(Delivery, delivery.id)
+        assert row is not None
+        return row
+
+
+def test_posting_mark_reads_back_and_survives_a_problem_noted_after_it() -> None:
+    since = NOW + timedelta(seconds=1.25)
+    note = deliveries.posting_note(since, "network: ReadTimeout")
+    assert note is not None and note.endswith("; network: ReadTimeout")
+    assert deliveries.posting_since(note) == since
+    assert deliveries.posting_since("HTTP 500") is None and deliveries.posting_note(None, "x") == "x"
+
+
+def test_start_posting_renews_the_claim_and_marks_it(engine: Engine) -> None:
+    delivery = _claimed(engine, worker="w1")
+    later = NOW + timedelta(minutes=5)
+
+    assert deliveries.start_posting(engine, delivery, worker="w1", now=NOW, lease_until=later, since=NOW)
+    row = _row(engine, delivery)
+    assert row.lease_until == later and deliveries.posting_since(row.last_error) == NOW
+    assert not deliveries.start_posting(engine, delivery, worker="w2", now=NOW, lease_until=later, since=NOW)
+
+
+def test_heartbeat_renews_only_its_own_claims(engine: Engine) -> None:
+    delivery = _claimed(engine, worker="w1")
+    later = NOW + timedelta(minutes=5)
+
+    assert deliveries.renew_claims(engine, worker="w2", lease_until=later) == 0
+    assert deliveries.renew_claims(engine, worker="w1", lease_until=later) == 1
+    assert _row(engine, delivery).lease_until == later
+
+
+def test_lost_lease_post_is_recorded_when_the_new_claim_has_not_posted(engine: Engine) -> None:
+    delivery = _claimed(engine, worker="slow")
+    lapsed = NOW + LEASE + timedelta(seconds=1)
+    deliveries.claim_due(engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+
+    assert deliveries.record_lost_post(engine, delivery, ts="1.000100", now=lapsed) == "1.000100"
+    row = _row(engine, delivery)
+    assert (row.state, row.message_ts) == ("sent", "1.000100")
+    # The other claim, about to post, finds it no longer holds the delivery.
+    assert not deliveries.start_posting(
+        engine, row, worker="other", now=lapsed, lease_until=lapsed, since=lapsed
+    )
+
+
+def test_lost_lease_post_yields_to_a_post_already_recorded(engine: Engine) -> None:
+    delivery = _claimed(engine, worker="slow")
+    lapsed = NOW + LEASE + timedelta(seconds=1)
+    [theirs] = deliveries.claim_due(engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+    assert deliveries.finish(engine, theirs, worker="other", now=lapsed, state="sent", message_ts="2.000100")
+
+    assert deliveries.record_lost_post(engine, delivery, ts="1.000100", now=lapsed) == "2.000100"
+    assert _row(engine, delivery).message_ts == "2.000100"
+
+
+def test_release_claims_gives_back_the_attempt_and_keeps_the_mark(engine: Engine) -> None:
+    delivery = _claimed(engine, worker="w1")
+    deliveries.start_posting(engine, delivery, worker="w1", now=NOW, lease_until=NOW + LEASE, since=NOW)
+
+    assert deliveries.release_claims(engine, worker="w1", now=NOW) == 1
+    row = _row(engine, delivery)
+    assert (row.state, row.attempts, row.lease_until) == ("pending", 0, None)
+    assert deliveries.posting_since(row.last_error) == NOW
