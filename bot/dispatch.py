@@ -121,11 +121,10 @@ def _outcome(run: _Pass, delivery: Delivery) -> str:
     if since is None and delivery.attempts > 1:
         # A claim made before posting marks were written (an older release) may have posted: look anyway.
         since = delivery.created_at
-    for holds, held, outcome in (
-        (run.held_workspaces, workspace, "held"),
-        (run.held_channels, channel, "retrying"),
+    for until, outcome in (
+        (run.held_workspaces.get(workspace), "held"),
+        (run.held_channels.get(channel), "retrying"),
     ):
-        until = holds.get(held)  # type: ignore[call-overload]
         if until is not None and until > run.clock():
             _release(run, delivery, until=until, note=delivery.last_error)
             return outcome
