@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -67,8 +68,9 @@ def dispatch(
     worker: str,
     keys: list[str] | None = None,
     lease: timedelta | None = None,
+    stopping: threading.Event | None = None,
 ) -> Dispatched:
-    """Claim due deliveries and post each; a channel rate-limited by Slack waits while others go on."""
+    """Claim due deliveries and post each until `stopping`; a rate-limited channel waits, others go on."""
     run = _Pass(engine, clients, worker, lease or lease_length(), PassClock(now))
     with heartbeat(engine=engine, worker=worker, lease=run.lease, clock=run.clock):
         try:
@@ -80,6 +82,10 @@ def dispatch(
                 if not batch:
                     break
                 for delivery in batch:
+                    if stopping is not None and stopping.is_set():
+                        # A deploy's SIGTERM: the post in flight has finished; the rest go back at once.
+                        _give_back(run)
+                        return run.report
                     _dispatch_one(run, delivery)
         except Exception:
             _give_back(run)
@@ -90,7 +96,8 @@ def dispatch(
 def _give_back(run: _Pass) -> None:
     """A pass that breaks releases what it still holds, rather than leaving it for the lease to lapse."""
     try:
-        deliveries.release_claims(run.engine, worker=run.worker, now=run.clock())
+        released = deliveries.release_claims(run.engine, worker=run.worker, now=run.clock())
+        logger.info("gave back %s claims of %s", released, run.worker)
     except Exception:  # the database may be what broke; the leases then lapse on their own
         logger.warning("could not release the claims of %s", run.worker, exc_info=True)
 

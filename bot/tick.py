@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,8 @@ from bot.dispatch import Dispatched, dispatch
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
+# Each scheduler's "stopping" event: once set, its pass under way posts no more and gives back its claims.
+_STOPPING: weakref.WeakKeyDictionary[BackgroundScheduler, threading.Event] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def run_tick(*, engine: Engine, clients: ClientFor, now: datetime, default_timezone: str) -> Tick:
-    """Plan everything due at `now`, then post it."""
+def run_tick(
+    *,
+    engine: Engine,
+    clients: ClientFor,
+    now: datetime,
+    default_timezone: str,
+    stopping: threading.Event | None = None,
+) -> Tick:
+    """Plan everything due at `now`, then post it (until `stopping` is set, if given)."""
     planned = plan(engine, now=now, default_timezone=default_timezone)
-    dispatched = dispatch(engine=engine, clients=clients, now=now, worker=worker_name())
+    dispatched = dispatch(engine=engine, clients=clients, now=now, worker=worker_name(), stopping=stopping)
     return Tick(planned=planned, dispatched=dispatched)
 
 
@@ -59,14 +69,22 @@ def start_scheduler(
     *, engine: Engine, clients: ClientFor, default_timezone: str, clock: Clock = wall_clock
 ) -> BackgroundScheduler:
     """Run `run_tick` every 30 s in the background: one job, never two at once, missed runs coalesced."""
+    stopping = threading.Event()
 
     def job() -> None:
         try:
-            run_tick(engine=engine, clients=clients, now=clock(), default_timezone=default_timezone)
+            run_tick(
+                engine=engine,
+                clients=clients,
+                now=clock(),
+                default_timezone=default_timezone,
+                stopping=stopping,
+            )
         except Exception:  # one bad pass must not stop the next; the outbox keeps what is owed
             logger.exception("scheduler pass failed")
 
     scheduler = BackgroundScheduler(timezone="UTC")
+    _STOPPING[scheduler] = stopping
     scheduler.add_job(
         job,
         IntervalTrigger(seconds=TICK_SECONDS),
@@ -82,6 +100,7 @@ def start_scheduler(
 
 def stop_scheduler(scheduler: BackgroundScheduler, *, timeout: float) -> bool:
     """Start no new pass, wait up to `timeout` s for the running one; True when none is left running."""
+    _STOPPING.get(scheduler, threading.Event()).set()
     # shutdown(wait=True) has no timeout of its own: it waits in a thread we stop waiting for.
     stopper = threading.Thread(target=scheduler.shutdown, name="scheduler-stop", daemon=True)
     stopper.start()

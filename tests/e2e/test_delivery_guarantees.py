@@ -249,6 +249,36 @@ def test_dispatcher_killed_mid_batch_loses_and_duplicates_nothing(slack_app: Sla
     assert {row.state for row in rows.values()} == {"sent"}
 
 
+class StopsAfterFirstPost(WebClient):
+    """A client whose process is asked to stop (SIGTERM) while its first post is in flight."""
+
+    def __init__(self, *, stopping: threading.Event, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stopping = stopping
+
+    def chat_postMessage(self, **kwargs: Any) -> SlackResponse:
+        self.stopping.set()
+        return super().chat_postMessage(**kwargs)
+
+
+def test_stopping_pass_finishes_its_post_and_gives_back_the_rest(slack_app: SlackApp) -> None:
+    channels = [f"C{n}" for n in range(1, 5)]
+    for channel in channels:
+        add(slack_app, f"Launch in {channel}", channel=channel)
+    plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
+    stopping = threading.Event()
+    client = StopsAfterFirstPost(stopping=stopping, token=BOT_TOKEN, base_url=slack_app.fake.api_url)
+
+    done = dispatch(
+        engine=slack_app.engine, clients=lambda _w: client, now=THURSDAY, worker="w", stopping=stopping
+    )
+
+    assert len(done.sent) == 1 and len(post_calls(slack_app.fake)) == 1
+    rows = outbox(slack_app.engine).values()
+    assert Counter((row.state, row.attempts) for row in rows) == Counter({("sent", 1): 1, ("pending", 0): 3})
+    assert len(tick(slack_app, THURSDAY + SECOND).dispatched.sent) == 3  # at once, not after a lease
+
+
 def test_event_sent_twice_keeps_one_note(slack_app: SlackApp) -> None:
     add(slack_app, "Launch beta", due="Dec 15")
     tick(slack_app, MONDAY)
