@@ -62,6 +62,11 @@ class _SlackRequests(SlackRequestHandler):
         except Exception:  # a shape we did not foresee; the listeners themselves never raise
             logger.exception("request could not be read by Bolt")
             return BoltResponse(status=400, body={"error": "malformed request"})
+        if response.status == 404:
+            # Signed and well formed, but nothing here handles it (a button from an older version, an event
+            # we no longer use): acknowledge it, or Slack shows an error and retries events.
+            logger.warning("no listener for this request; acknowledged without an answer")
+            return BoltResponse(status=200, body="")
         if response.status >= 500:
             # Slack would show its own error on top of ours; what failed is logged where it failed.
             logger.error("Bolt answered %s; answering 200 instead", response.status)
