@@ -12,7 +12,7 @@ from typing import NoReturn
 logger = logging.getLogger(__name__)
 
 # Platforms send SIGKILL 10 s after SIGTERM (Heroku, `docker stop`): stop well inside that.
-STOP_SECONDS = 9.0
+STOP_SECONDS = 8.0
 
 
 def stop_requested() -> threading.Event:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from glob import glob
 from pathlib import Path
 from urllib.error import HTTPError
@@ -27,9 +28,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from storage.db import make_engine
+from storage import deliveries
+from storage.db import make_engine, session_scope
 from storage.models import Milestone
+from storage.workspace import Workspace
 from tests.conftest import POSTGRES_ADMIN_URL
+from tests.e2e.scheduler_support import delivery_key, stamp_messages_from
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.slack_requests import Reply, SlackRequests
@@ -226,6 +230,56 @@ def test_scheduler_exits_within_10_s_of_sigterm(tmp_path: Path) -> None:
             seconds = scheduler.terminate()
     assert scheduler.process.returncode == 0, scheduler.output()
     assert seconds < EXIT_SECONDS
+
+
+def _plan_posts(database_url: str, *, count: int, now: datetime) -> list[str]:
+    """`count` channel posts due a minute ago in C1, straight into the outbox; their keys."""
+    engine = make_engine(database_url)
+    keys = [f"checkin:C1:process-{i}" for i in range(count)]
+    try:
+        with session_scope(engine) as session:
+            for i, key in enumerate(keys):
+                payload = {"text": f"Weekly review {i}"}
+                deliveries.plan_delivery(
+                    session,
+                    key=key,
+                    kind="checkin",
+                    workspace=Workspace(team_id="T1"),
+                    channel_id="C1",
+                    payload=payload,
+                    not_before=now - timedelta(minutes=1),
+                    now=now,
+                )
+    finally:
+        engine.dispose()
+    return keys
+
+
+def test_scheduler_stopped_mid_pass_exits_in_time_and_nothing_is_doubled_or_lost(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'pass.db'}"
+    with FakeSlack() as fake:
+        env = _env(database_url=database_url, fake=fake, DELIVERY_LEASE_SECONDS="4")
+        _upgrade(database_url, env=env, cwd=tmp_path)
+        now = datetime.now(UTC)
+        keys = _plan_posts(database_url, count=20, now=now)
+        stamp_messages_from(fake, now)
+        # 1.5 s a post: the pass would take 30 s, far past the 10 s a platform waits after SIGTERM.
+        fake.set_latency("chat.postMessage", 1.5)
+        with bot_process("scheduler", env=env, cwd=tmp_path, healthy=False) as scheduler:
+            assert fake.wait_for("chat.postMessage", timeout=30), scheduler.output()
+            seconds = scheduler.terminate()
+            output = scheduler.output()
+        fake.set_latency("chat.postMessage", 0)
+        posted_before = len(fake.calls_to("chat.postMessage"))
+        time.sleep(5)  # the lease of what the stopped pass held runs out
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "tick"], cwd=tmp_path, env=env, capture_output=True, timeout=120
+        )
+        posted = [delivery_key(message) for message in fake.messages("C1")]
+    assert seconds < EXIT_SECONDS, output
+    assert 0 < posted_before < 20, output
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert sorted(posted) == sorted(keys), result.stdout.decode()
 
 
 def test_json_logs_are_one_object_a_line_with_the_request_fields(tmp_path: Path) -> None:
