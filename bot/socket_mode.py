@@ -83,4 +83,3 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Say nothing."""
-

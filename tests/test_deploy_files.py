@@ -64,9 +64,7 @@ def test_compose_runs_postgresql_then_migrations_then_the_server() -> None:
 
 
 def test_procfile_migrates_on_release_and_serves_on_web() -> None:
-    lines = dict(
-        line.split(":", 1) for line in (REPO / "Procfile").read_text().splitlines() if line.strip()
-    )
+    lines = dict(line.split(":", 1) for line in (REPO / "Procfile").read_text().splitlines() if line.strip())
     assert shlex.split(lines["release"]) == ["python", "-m", "bot", "db", "upgrade"]
     assert shlex.split(lines["web"]) == ["python", "-m", "bot", "serve"]
 

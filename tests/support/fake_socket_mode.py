@@ -188,9 +188,7 @@ class FakeSocketMode:
             if not chunk:
                 raise ConnectionError("closed during the handshake")
             request += chunk
-        headers = dict(
-            line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line
-        )
+        headers = dict(line.split(": ", 1) for line in request.decode().split("\r\n")[1:] if ": " in line)
         digest = hashlib.sha1((headers["Sec-WebSocket-Key"] + _GUID).encode()).digest()
         accept = base64.b64encode(digest).decode()
         sock.sendall(
