@@ -126,6 +126,12 @@ def fake_slack() -> Iterator[FakeSlack]:
 SETTLE_SECONDS = 30.0
 
 
+# For the few tests that also run the other way: Bolt working before it answers Slack's request.
+BOTH_MODES = pytest.mark.parametrize(
+    "process_before_response", [False, True], ids=["production", "before-response"]
+)
+
+
 @pytest.fixture
 def process_before_response() -> bool:
     """Production's mode (ack first, work after it); parametrise a test indirectly to run the other one."""

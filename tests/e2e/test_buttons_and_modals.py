@@ -12,7 +12,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.web import make_wsgi_app
 from storage.models import Milestone, Revision
-from tests.conftest import SlackApp, serving
+from tests.conftest import BOTH_MODES, SlackApp, serving
 from tests.support.slack_requests import date_value, text_value, user_value
 
 
@@ -41,6 +41,7 @@ def state_values(view: dict) -> dict:
     return values
 
 
+@BOTH_MODES
 def test_edit_modal_saves_a_new_date_with_the_reason(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta due Dec 15 owner <@U1|alice>")
     slack_app.requests.command("update 1")
@@ -79,6 +80,7 @@ def test_update_modal_is_refused_to_others(slack_app: SlackApp) -> None:
     assert "<@U1>" in slack_app.fake.last("response_url").params["text"]
 
 
+@BOTH_MODES
 def test_show_buttons_mark_done_and_open_the_editor(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta due Dec 15")
     slack_app.requests.command("show 1")

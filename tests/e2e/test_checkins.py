@@ -7,7 +7,7 @@ import json
 from sqlmodel import Session, select
 
 from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revision
-from tests.conftest import SlackApp
+from tests.conftest import BOTH_MODES, SlackApp
 from tests.e2e.scheduler_support import buttons, ny, posts, tick
 from tests.support.slack_requests import date_value, message_event, text_value
 
@@ -89,6 +89,7 @@ def test_others_cannot_change_a_milestone_from_the_checkin(slack_app: SlackApp) 
     assert "<@U1>" in slack_app.fake.last("response_url").params["text"]
 
 
+@BOTH_MODES
 def test_new_date_from_the_checkin_is_a_slip_with_a_reason(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
@@ -108,6 +109,7 @@ def test_new_date_from_the_checkin_is_a_slip_with_a_reason(slack_app: SlackApp) 
     assert "new date" in json.dumps(slack_app.fake.last("chat.update").params["blocks"])
 
 
+@BOTH_MODES
 def test_thread_replies_become_notes_shown_by_show(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from storage.models import Milestone, Revision
-from tests.conftest import SlackApp
+from tests.conftest import BOTH_MODES, SlackApp
 
 
 def reply_text(app: SlackApp) -> str:
@@ -25,6 +25,7 @@ def milestones(app: SlackApp) -> list[Milestone]:
         return list(session.exec(select(Milestone).order_by(Milestone.number)).all())
 
 
+@BOTH_MODES
 def test_add_then_list_shows_the_milestone(slack_app: SlackApp) -> None:
     reply = slack_app.requests.command(
         "add Launch beta due Dec 15 owner <@U2|bob> budget $5,000 dept Marketing"
@@ -143,6 +144,7 @@ def test_delete_asks_first_and_cancel_keeps_it(slack_app: SlackApp) -> None:
         assert session.exec(select(Revision)).all() == []
 
 
+@BOTH_MODES
 def test_add_without_fields_opens_the_modal_and_submission_adds(slack_app: SlackApp) -> None:
     from tests.support.slack_requests import date_value, text_value, user_value
 
@@ -171,6 +173,7 @@ def test_add_without_fields_opens_the_modal_and_submission_adds(slack_app: Slack
     assert slack_app.fake.last("chat.postMessage").params["channel"] == "C9"
 
 
+@BOTH_MODES
 def test_modal_errors_are_shown_field_by_field(slack_app: SlackApp) -> None:
     from tests.support.slack_requests import date_value, text_value, user_value
 

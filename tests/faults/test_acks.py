@@ -16,12 +16,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from storage.models import Milestone, Revision
-from tests.conftest import SIGNING_SECRET, SlackApp
+from tests.conftest import BOTH_MODES, SIGNING_SECRET, SlackApp
 from tests.support.fake_slack import Call
 from tests.support.slack_requests import SlackRequests
 
 APOLOGY = "Something went wrong on our side"
-BOTH_MODES = pytest.mark.parametrize("process_before_response", [False, True], ids=["production", "before"])
 
 
 def counts(engine: Engine) -> tuple[int, int]:

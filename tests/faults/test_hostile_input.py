@@ -537,3 +537,72 @@ def test_hostile_titles_are_shown_but_never_ping(hostile: Hostile, title: str) -
     assert "#1" in sent
     pings = r"<!(channel|here|everyone|subteam\^)|<@U3|@(channel|here|everyone)\b"
     assert not re.search(pings, pinging_text([call.params for call in hostile.app.fake.calls])), sent
+
+
+NON_UTF8_FORM = b"command=/milestone&text=add caf\xe9 due Dec 15&team_id=T1&user_id=U1&channel_id=C1"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (NON_UTF8_FORM, FORM),
+        (b"[1, 2, 3]", JSON),
+        (b'"just a string"', JSON),
+        (b"{not json", JSON),
+        (b"payload=%7Bnot+json", FORM),
+        (b"payload=%5B%5D", FORM),
+        (
+            urlencode(
+                {"payload": json.dumps({"type": "block_actions", "actions": "x", "user": {"id": "U1"}})}
+            ).encode(),
+            FORM,
+        ),
+        (
+            urlencode(
+                {"payload": json.dumps({"type": "block_actions", "actions": [{}], "user": {"id": "U1"}})}
+            ).encode(),
+            FORM,
+        ),
+        (
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {"type": "block_actions", "actions": [{"action_id": "milestone_done"}]}
+                    )
+                }
+            ).encode(),
+            FORM,
+        ),
+        (
+            urlencode(
+                {"payload": json.dumps({"type": "view_submission", "user": {"id": "U1"}, "view": []})}
+            ).encode(),
+            FORM,
+        ),
+        (json.dumps({"type": "event_callback", "team_id": "T1", "event": "message"}).encode(), JSON),
+        (b"", FORM),
+    ],
+    ids=[
+        "non-utf8-form",
+        "json-list",
+        "json-string",
+        "broken-json",
+        "payload-not-json",
+        "payload-list",
+        "actions-not-a-list",
+        "action-without-id",
+        "action-without-user",
+        "view-not-an-object",
+        "event-not-an-object",
+        "empty",
+    ],
+)
+def test_a_signed_malformed_body_is_400_and_an_unsigned_one_401(
+    slack_app: SlackApp, body: bytes, content_type: str
+) -> None:
+    assert slack_app.requests.post_raw(body, content_type=content_type).status == 400
+    assert slack_app.requests.post_raw(body, content_type=content_type, sign=False).status == 401
+    wrong = "v0=" + "f" * 64
+    assert slack_app.requests.post_raw(body, content_type=content_type, signature=wrong).status == 401
+    assert slack_app.fake.calls == []
+    assert _milestones(slack_app) == []
