@@ -231,3 +231,17 @@ def test_sixteen_lists_with_a_slow_slack_are_all_acked_at_once_and_answered(slac
     assert seconds[-1] < 3.0
     answered = {call.params["_key"] for call in slack_app.fake.calls_to("response_url")}
     assert answered == set(people)
+
+
+def test_an_event_that_fails_is_acked_and_only_logged(
+    slack_app: SlackApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack_app.requests.command("list")  # the person is known: only the database fails below
+    slack_app.fake.clear()
+    with database_down(slack_app.engine), caplog.at_level(logging.ERROR):
+        reply = slack_app.requests.event({"type": "app_home_opened", "user": "U1", "tab": "home"})
+    assert reply.status == 200
+    # Logged where it failed: the event de-duplication middleware, or the listener's guard.
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+    # Nobody asked for anything: no apology lands in a DM out of the blue.
+    assert slack_app.fake.calls_to("chat.postMessage") == []
