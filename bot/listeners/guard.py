@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.listeners.replies import answer
 from bot.render.errors import internal_error_message, too_slow_message
 from bot.render.message import Message
+from bot.request_log import OUTCOME_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +111,8 @@ def recover(error: Exception, *, args: Args, listener_name: str) -> None:
     body = args.body if isinstance(args.body, dict) else {}
     rid = request_id(body)
     logger.error("listener %s failed (request %s)", listener_name, rid, exc_info=error)
-    # The request's log line (bot/request_log.py) would read "ok": the listener returned, but it failed.
-    args.context["request_outcome"] = "error"
+    # The request's log line would read "ok": the listener returned, but it failed.
+    args.context[OUTCOME_KEY] = "error"
     try:
         if args.ack.response is None:
             # An empty 200 whatever failed: Slack must hear from us, and never see a 404 or a 500.

@@ -245,3 +245,12 @@ def test_an_event_that_fails_is_acked_and_only_logged(
     assert [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
     # Nobody asked for anything: no apology lands in a DM out of the blue.
     assert slack_app.fake.calls_to("chat.postMessage") == []
+
+
+def test_the_request_log_line_says_a_guarded_failure_failed(
+    slack_app: SlackApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.requests"):
+        slack_app.requests.block_action(action_id="milestone_done", value="one")
+    [line] = [r for r in caplog.records if r.name == "bot.requests"]
+    assert line.outcome == "error"
