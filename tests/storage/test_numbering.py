@@ -13,6 +13,7 @@ from bot.core import adding
 from bot.core.commands import MilestoneFields
 from bot.core.imports import ImportRow
 from bot.core.services import Actor
+from storage import milestones as queries
 from storage.db import downgrade, make_engine, session_scope, upgrade
 from storage.models import WorkspaceCounter
 from storage.numbering import take_numbers
@@ -87,6 +88,16 @@ def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
     with session_scope(engine) as session:
         counter = session.exec(select(WorkspaceCounter).where(WorkspaceCounter.team_id == "T1")).one()
     assert counter.last_number == 6
+
+
+def test_a_deleted_milestones_number_is_never_handed_out_again(engine: Engine) -> None:
+    assert [_add(engine, "First"), _add(engine, "Second")] == [1, 2]
+    with session_scope(engine) as session:
+        second = queries.get_milestone(session, workspace=ACME, number=2)
+        assert second is not None
+        queries.delete_milestone(session, milestone=second)
+    # Old messages still say "#2": a new milestone under that number would answer for the deleted one.
+    assert _add(engine, "Third") == 3
 
 
 def test_concurrent_adds_take_every_number_once(engine: Engine) -> None:
