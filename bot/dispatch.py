@@ -125,9 +125,6 @@ def _outcome(run: _Pass, delivery: Delivery) -> str:
     workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
     channel = (delivery.enterprise_id, delivery.team_id, delivery.channel_id)
     since = deliveries.posting_since(delivery.last_error)
-    if since is None and delivery.attempts > 1:
-        # A claim made before posting marks were written (an older release) may have posted: look anyway.
-        since = delivery.created_at
     for until, outcome in (
         (run.held_workspaces.get(workspace), "held"),
         (run.held_channels.get(channel), "retrying"),
@@ -148,15 +145,18 @@ def _outcome(run: _Pass, delivery: Delivery) -> str:
 
 
 def _post(run: _Pass, delivery: Delivery, *, client: WebClient, since: datetime | None) -> str:
-    if since is not None:
+    # A claim from before posting marks were written (an older release) may have posted: look anyway.
+    legacy = since is None and delivery.attempts > 1
+    if since is not None or legacy:
         # An earlier claim began posting and never learnt the outcome: look before posting again.
         try:
-            ts = find_post(client, delivery, since=since)
+            ts = find_post(client, delivery, since=since or delivery.created_at, bounded=not legacy)
         except (SlackApiError, SlackClientError, OSError) as error:
-            return _lookup_failed(run, delivery, error=error, since=since)
+            return _lookup_failed(run, delivery, error=error, since=since or delivery.created_at)
         if ts:
             return _record(run, delivery, client=client, ts=ts, outcome="recovered")
-    since = since or run.clock()
+    # Not posted before (or looked for and not found): this attempt's post is the one to look for next time.
+    since = run.clock()
     lease_until = run.clock() + run.lease
     if not deliveries.start_posting(
         run.engine, delivery, worker=run.worker, now=run.clock(), lease_until=lease_until, since=since
@@ -184,7 +184,7 @@ def _after_slack_error(run: _Pass, delivery: Delivery, *, error: SlackApiError, 
     status, code = _status_and_code(error)
     failure = classify(status=status, error=code)
     # Slack's answer says the message was not posted, except a 5xx, which may hide a post.
-    kept = since if failure is Failure.SERVER else deliveries.posting_since(delivery.last_error)
+    kept = since if failure is Failure.SERVER else None
     problem = f"HTTP {status}" if failure is Failure.SERVER else code
     retry_after = parse_retry_after(_header(error, "Retry-After"), now=run.clock())
     return _apply(run, delivery, failure=failure, problem=problem, since=kept, retry_after=retry_after)

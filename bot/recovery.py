@@ -18,18 +18,25 @@ HISTORY_LIMIT = 15
 HISTORY_PAGES = 4
 # Our clock and Slack's may disagree a little: look that much before the claim began.
 CLOCK_MARGIN = timedelta(seconds=10)
+# A post is sent right after its claim marks "posting since" and lands within the client's timeout (30 s):
+# reading only that span keeps the look-up to a page even in a busy channel.
+POST_WINDOW = timedelta(minutes=2)
 
 
-def find_post(client: WebClient, delivery: Delivery, *, since: datetime) -> str | None:
-    """The ts of this delivery's message posted since `since`, or None; Slack's errors propagate."""
+def find_post(client: WebClient, delivery: Delivery, *, since: datetime, bounded: bool = True) -> str | None:
+    """The ts of this delivery's message posted from `since` (to soon after, if `bounded`), or None."""
+    # Slack's errors propagate: a look-up that failed says nothing either way.
+    window = {"oldest": f"{(since - CLOCK_MARGIN).timestamp():.6f}"}
+    if bounded:
+        window["latest"] = f"{(since + POST_WINDOW).timestamp():.6f}"
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
         history = client.conversations_history(
             channel=delivery.channel_id,
-            oldest=f"{(since - CLOCK_MARGIN).timestamp():.6f}",
             limit=HISTORY_LIMIT,
             include_all_metadata=True,
             cursor=cursor,
+            **window,
         )
         for message in history.get("messages", []):
             if carried_key(message) == delivery.key:

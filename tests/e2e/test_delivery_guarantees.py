@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from bot.core import planner
 from bot.core.planner import Plan, plan
 from bot.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, Dispatched, backoff, dispatch
+from bot.recovery import POST_WINDOW
 from bot.retry import AUTH_HOLD
 from storage.deliveries import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery
@@ -204,6 +205,7 @@ def test_rate_limited_look_up_means_later_never_not_posted(slack_app: SlackApp) 
     [first, *_] = slack_app.fake.calls_to("conversations.history")
     assert int(first.params["limit"]) <= 15 and float(first.params["oldest"]) < THURSDAY.timestamp()
     assert float(first.params["oldest"]) > (THURSDAY - timedelta(minutes=1)).timestamp()
+    assert float(first.params["latest"]) == (THURSDAY + POST_WINDOW).timestamp()
     # The dead claim and the one that found its post: the look-up Slack refused gave its attempt back.
     assert outbox(slack_app.engine)[claimed.key].attempts == 2
 

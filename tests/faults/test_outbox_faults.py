@@ -180,10 +180,12 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
         env = bot_env(database_url=url, fake=fake, lease_seconds=2)
         log = tmp_path / "ticks.log"
         kills = 0
-        while kills < 20:
+        for _ in range(20):
+            started = len(fake.calls_to("chat.postMessage"))
             process = start_bot("tick", env=env, log=log)
-            # At a random moment of start-up, claiming, posting or recording: the process just vanishes.
-            time.sleep(dice.uniform(1.0, 3.0))
+            # Once it posts, at a random moment of claiming, posting or recording: the process just vanishes.
+            fake.wait_for("chat.postMessage", count=started + 1, timeout=60)
+            time.sleep(dice.uniform(0.0, 1.0))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
@@ -199,7 +201,7 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
         f"\nSIGKILL: kills survived {kills}, deliveries checked {result.checked}, "
         f"lost {len(result.lost)}, doubled {len(result.doubled)}, states {dict(result.states)}"
     )
-    assert result.checked == 5_000 and result.states == Counter(sent=5_000)
+    assert kills == 20 and result.checked == 5_000 and result.states == Counter(sent=5_000)
     assert result.lost == [] and result.doubled == []
 
 
