@@ -152,7 +152,7 @@ def _post(run: _Pass, delivery: Delivery, *, client: WebClient, since: datetime 
         try:
             ts = find_post(client, delivery, since=since or delivery.created_at, bounded=not legacy)
         except (SlackApiError, SlackClientError, OSError) as error:
-            return _lookup_failed(run, delivery, error=error, since=since or delivery.created_at)
+            return _lookup_failed(run, delivery, error=error, since=since)
         if ts:
             return _record(run, delivery, client=client, ts=ts, outcome="recovered")
     # Not posted before (or looked for and not found): this attempt's post is the one to look for next time.
@@ -191,7 +191,11 @@ def _after_slack_error(run: _Pass, delivery: Delivery, *, error: SlackApiError, 
 
 
 def _lookup_failed(
-    run: _Pass, delivery: Delivery, *, error: SlackApiError | SlackClientError | OSError, since: datetime
+    run: _Pass,
+    delivery: Delivery,
+    *,
+    error: SlackApiError | SlackClientError | OSError,
+    since: datetime | None,
 ) -> str:
     """A look-up that failed says nothing about the post: try later, the attempt given back."""
     if isinstance(error, SlackApiError):
