@@ -138,9 +138,10 @@ def _outcome(run: _Pass, delivery: Delivery) -> str:
         return "skipped"
     client = run.clients(workspace)
     if client is None:
-        _finish(run, delivery, state="failed", last_error="app not installed")
-        logger.error("delivery %s: no installation for %s", delivery.key, workspace)
-        return "failed"
+        # Uninstalled (or never installed): nobody is there to post to or to retry for.
+        _finish(run, delivery, state="skipped", last_error="app not installed")
+        logger.warning("delivery %s: no installation for %s; skipped", delivery.key, workspace)
+        return "skipped"
     return _post(run, delivery, client=client, since=since)
 
 
@@ -229,7 +230,7 @@ def _apply(
     if decision.action is Action.WAIT:
         run.held_channels[(delivery.enterprise_id, delivery.team_id, delivery.channel_id)] = until
         _release(run, delivery, until=until, note=note)
-        deliveries.defer_channel(
+        deliveries.defer_pending(
             run.engine, workspace=workspace, channel_id=delivery.channel_id, until=until, now=run.clock()
         )
         logger.warning("rate limited in %s: holding it for %.1f s", delivery.channel_id, retry_after)
@@ -237,7 +238,7 @@ def _apply(
     if decision.action is Action.HOLD_WORKSPACE:
         run.held_workspaces[workspace] = until
         _release(run, delivery, until=until, note=note)
-        deliveries.defer_workspace(run.engine, workspace=workspace, until=until, now=run.clock())
+        deliveries.defer_pending(run.engine, workspace=workspace, until=until, now=run.clock())
         logger.warning("token of %s refused (%s): its deliveries wait until %s", workspace, problem, until)
         return "held"
     if decision.action is Action.RETRY:

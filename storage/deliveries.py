@@ -242,42 +242,28 @@ def record_lost_post(engine: Engine, delivery: Delivery, *, ts: str, now: dateti
         return session.execute(select(Delivery.message_ts).where(col(Delivery.id) == delivery.id)).scalar()
 
 
-def defer_workspace(engine: Engine, *, workspace: Workspace, until: datetime, now: datetime) -> int:
-    """Hold every pending delivery of a workspace until `until` (Slack refuses its token); how many."""
+def defer_pending(
+    engine: Engine, *, workspace: Workspace, channel_id: str | None = None, until: datetime, now: datetime
+) -> int:
+    """Hold a workspace's (or one channel's) pending deliveries until `until`; how many were held.
+
+    Slack asked us to slow down in a channel (429), or refuses the workspace's token.
+    """
+    where = [
+        col(Delivery.team_id) == workspace.team_id,
+        col(Delivery.enterprise_id) == workspace.enterprise_id,
+        col(Delivery.state) == "pending",
+        col(Delivery.not_before) < until,
+    ]
+    if channel_id is not None:
+        where.append(col(Delivery.channel_id) == channel_id)
     with Session(engine) as session:
         result = session.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.team_id) == workspace.team_id,
-                col(Delivery.enterprise_id) == workspace.enterprise_id,
-                col(Delivery.state) == "pending",
-                col(Delivery.not_before) < until,
-            )
-            .values(not_before=until, updated_at=now)
-            .returning(Delivery.id)
+            update(Delivery).where(*where).values(not_before=until, updated_at=now).returning(Delivery.id)
         )
         deferred = len(result.all())
         session.commit()
         return deferred
-
-
-def defer_channel(
-    engine: Engine, *, workspace: Workspace, channel_id: str, until: datetime, now: datetime
-) -> None:
-    """Hold every pending delivery of a channel until `until` (Slack asked us to slow down there)."""
-    with Session(engine) as session:
-        session.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.team_id) == workspace.team_id,
-                col(Delivery.enterprise_id) == workspace.enterprise_id,
-                col(Delivery.channel_id) == channel_id,
-                col(Delivery.state) == "pending",
-                col(Delivery.not_before) < until,
-            )
-            .values(not_before=until, updated_at=now)
-        )
-        session.commit()
 
 
 def failed_deliveries(

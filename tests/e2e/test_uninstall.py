@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
 from bot.clients import clients_for
+from bot.dispatch import dispatch
 from bot.installations import installation_store_for
 from storage.deliveries import plan_delivery
 from storage.models import Delivery
@@ -152,3 +153,27 @@ def test_single_workspace_uninstall_stops_deliveries(slack_app: SlackApp) -> Non
         "t1-pending": ("skipped", "app uninstalled"),
         "t2-pending": ("pending", None),
     }
+
+
+def test_a_delivery_planned_after_the_uninstall_is_skipped_not_failed(oauth_app: SlackApp) -> None:
+    oauth_app.requests.event({"type": "app_uninstalled"}, event_id="EvUninstall")
+    plan(oauth_app, key="t1-later", workspace=T1)
+    plan(oauth_app, key="t2-later", workspace=T2)
+    with Session(oauth_app.engine) as session:
+        # Not a reminder: a reminder without its milestone would be skipped for that reason instead.
+        session.execute(update(Delivery).values(kind="checkin"))
+        session.commit()
+    settings = oauth_settings(oauth_app.fake, engine=oauth_app.engine)
+
+    report = dispatch(
+        engine=oauth_app.engine,
+        clients=clients_for(settings, engine=oauth_app.engine),
+        now=oauth_app.clock(),
+        worker="test",
+    )
+
+    assert report.skipped == ["t1-later"]
+    assert report.sent == ["t2-later"]
+    assert states(oauth_app.engine)["t1-later"] == ("skipped", "app not installed")
+    posted = [call.params["text"] for call in oauth_app.fake.calls_to("chat.postMessage")]
+    assert posted == ["t2-later"]
