@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,8 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 from sqlmodel import SQLModel
 from waitress import wasyncore
 
@@ -21,12 +18,10 @@ from bot.app import build_app, in_flight
 from bot.config import Settings
 from bot.web import WSGIApp, make_server, make_wsgi_app
 from storage.db import make_engine, upgrade
+from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackRequests
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "MILESTONE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 # 10:00 in New York on a Wednesday: the default "now" of every test that does not set its own.
@@ -49,31 +44,14 @@ def clock() -> FrozenClock:
     return FrozenClock()
 
 
-def _postgres_database() -> Iterator[str]:
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"milestone_test_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database for the session: a SQLite file, then a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'milestones.db'}"
     else:
-        yield from _postgres_database()
+        with fresh_postgres_database(prefix="milestone_test") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")
@@ -195,4 +173,5 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
     else:
-        yield from _postgres_database()
+        with fresh_postgres_database(prefix="milestone_test") as url:
+            yield url

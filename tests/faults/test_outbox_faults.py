@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,8 +22,7 @@ from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from bot.recovery import carried_key
@@ -34,7 +32,7 @@ from storage.db import make_engine, upgrade
 from storage.deliveries import plan_delivery
 from storage.models import Delivery
 from storage.workspace import Workspace
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,25 +145,10 @@ def tick_to_the_end(*, env: dict[str, str], log: Path) -> None:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database, dropped afterwards."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"outbox_faults_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-            # The instances under test are what gets killed, not the server: its fsync only slows the run.
-            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    except OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    # The instances under test are what gets killed, not the server: its fsync only slows the run.
+    with fresh_postgres_database(prefix="outbox_faults", synchronous_commit=False) as url:
         upgrade(make_engine(url))
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.mark.slow

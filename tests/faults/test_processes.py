@@ -13,7 +13,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -24,16 +23,14 @@ from pathlib import Path
 from urllib.error import HTTPError
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from storage import deliveries
 from storage.db import make_engine, session_scope
 from storage.models import Milestone
 from storage.workspace import Workspace
-from tests.conftest import POSTGRES_ADMIN_URL
 from tests.e2e.scheduler_support import delivery_key, stamp_messages_from
+from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.slack_requests import Reply, SlackRequests
@@ -145,21 +142,8 @@ def _upgrade(database_url: str, *, env: dict[str, str], cwd: Path) -> None:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh database on the machine's PostgreSQL (dropped after the test)."""
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"milestone_proc_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(prefix="milestone_proc") as url:
+        yield url
 
 
 def _milestone_titles(database_url: str) -> list[str]:

@@ -1,0 +1,42 @@
+"""Throwaway databases on the machine's PostgreSQL, for the test suite and the fault tests."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "MILESTONE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@contextmanager
+def fresh_postgres_database(*, prefix: str, synchronous_commit: bool = True) -> Iterator[str]:
+    """A new, empty database named `prefix_<random>`, dropped afterwards; yields its URL.
+
+    Skips the test when PostgreSQL is not reachable, except on CI, where that is an error. With
+    `synchronous_commit=False` the server does not wait for fsync: for tests that kill the app, not it.
+    """
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            if not synchronous_commit:
+                connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    except OperationalError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {error.orig}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
