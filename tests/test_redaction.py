@@ -21,19 +21,8 @@ from bot.redact import MASK, Redactor, install_redaction
 from bot.tick import run_tick
 from tests.conftest import FrozenClock
 from tests.e2e.scheduler_support import ny
+from tests.support import installations
 from tests.support.fake_slack import FakeSlack
-from tests.support.installations import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    ROTATING_BOT_TOKEN,
-    ROTATING_REFRESH_TOKEN,
-    SIGNING_SECRET,
-    forget_installations,
-    install,
-    new_key,
-    oauth_settings,
-    serving_oauth_app,
-)
 
 USER_TOKEN = "xoxp-installer-token-0123456789"
 # A Slack token whatever its kind, unless masked.
@@ -89,14 +78,14 @@ def add_late_handler(logs: CapturedLogs) -> None:
 
 def secrets_in(settings: Settings) -> list[str]:
     """Every secret value a log line must not show."""
-    basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    basic = base64.b64encode(f"{installations.CLIENT_ID}:{installations.CLIENT_SECRET}".encode()).decode()
     return [
-        CLIENT_SECRET,
-        SIGNING_SECRET,
+        installations.CLIENT_SECRET,
+        installations.SIGNING_SECRET,
         basic,
         *settings.token_encryption_keys,
-        ROTATING_BOT_TOKEN,
-        ROTATING_REFRESH_TOKEN,
+        installations.ROTATING_BOT_TOKEN,
+        installations.ROTATING_REFRESH_TOKEN,
         USER_TOKEN,
         # Tokens the fake Slack issued on refresh.
         "rotated-",
@@ -107,12 +96,14 @@ def secrets_in(settings: Settings) -> list[str]:
 def test_tokens_and_secrets_never_reach_a_debug_log(
     debug_logs: CapturedLogs, engine: Engine, fake_slack: FakeSlack, clock: FrozenClock
 ) -> None:
-    settings = oauth_settings(fake_slack, engine=engine, keys=(new_key(),))
+    settings = installations.oauth_settings(fake_slack, engine=engine, keys=(installations.new_key(),))
     install_redaction(settings)
     add_late_handler(debug_logs)
-    install(installation_store_for(settings, engine=engine), user_token=USER_TOKEN, expires_in=60)
+    installations.install(
+        installation_store_for(settings, engine=engine), user_token=USER_TOKEN, expires_in=60
+    )
     try:
-        with serving_oauth_app(settings, fake=fake_slack, engine=engine, clock=clock) as app:
+        with installations.serving_oauth_app(settings, fake=fake_slack, engine=engine, clock=clock) as app:
             app.requests.command("add Launch beta due Dec 15 owner <@U1|alice>")
             app.requests.command("list")
             app.requests.event({"type": "app_home_opened", "user": "U1", "tab": "home"}, event_id="EvHome")
@@ -122,13 +113,15 @@ def test_tokens_and_secrets_never_reach_a_debug_log(
             now=ny("2026-12-08 09:05"),
             default_timezone="UTC",
         )
-        logging.getLogger("milestone.test").debug("a token in an argument: %s", ROTATING_BOT_TOKEN)
+        logging.getLogger("milestone.test").debug(
+            "a token in an argument: %s", installations.ROTATING_BOT_TOKEN
+        )
         try:
-            raise RuntimeError(f"failed with {CLIENT_SECRET}")
+            raise RuntimeError(f"failed with {installations.CLIENT_SECRET}")
         except RuntimeError:
             logging.getLogger("milestone.test").exception("a secret in a traceback")
     finally:
-        forget_installations(engine)
+        installations.forget_installations(engine)
 
     assert tick.dispatched, "the tick posted nothing: the test would prove little"
     text = debug_logs.text
@@ -179,8 +172,10 @@ def test_extra_fields_are_masked_in_json_lines(debug_logs: CapturedLogs) -> None
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     try:
-        install_redaction(Settings(client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
-        detail = f"secret {CLIENT_SECRET} and xoxb-1-2-abc"
+        install_redaction(
+            Settings(client_id=installations.CLIENT_ID, client_secret=installations.CLIENT_SECRET)
+        )
+        detail = f"secret {installations.CLIENT_SECRET} and xoxb-1-2-abc"
         logging.getLogger("milestone.json").info("request", extra={"team": "T1", "detail": detail})
     finally:
         root.removeHandler(handler)
