@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from storage.db import make_engine
-from tests.support.bot_process import SIGNING_SECRET, ServeProcess, bot_env, run_bot, serving_process
+from tests.support.bot_process import SIGNING_SECRET, BotProcess, bot_env, serving_process, upgrade
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackRequests
 
@@ -31,7 +31,7 @@ def fake() -> Iterator[FakeSlack]:
         yield fake
 
 
-def _add_all_at_once(servers: list[ServeProcess], fake: FakeSlack) -> list[tuple[int, float]]:
+def _add_all_at_once(servers: list[BotProcess], fake: FakeSlack) -> list[tuple[int, float]]:
     """Send ADDS add commands at once, round-robin over the servers; (HTTP status, ack seconds) of each."""
     clients = [SlackRequests(s.base_url, signing_secret=SIGNING_SECRET, fake=fake) for s in servers]
     start = threading.Barrier(ADDS)
@@ -61,7 +61,7 @@ def test_concurrent_adds_on_every_server_are_all_kept_and_numbered_once(
     # Two workers each, whatever the machine: four processes race for numbers, and their connection pools
     # (15 each at most) stay well inside PostgreSQL's default 100 connections even on a many-core runner.
     env = bot_env(database_url=empty_database_url, fake=fake, WEB_CONCURRENCY="2")
-    run_bot("db", "upgrade", env=env, cwd=tmp_path)
+    upgrade(env=env, cwd=tmp_path)
     with ExitStack() as stack:
         servers = [
             stack.enter_context(serving_process(env=env, cwd=tmp_path, name=f"serve-{n}"))

@@ -8,19 +8,14 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from glob import glob
 from pathlib import Path
-from urllib.error import HTTPError
 
 import pytest
 from sqlmodel import Session, select
@@ -30,6 +25,15 @@ from storage.db import make_engine, session_scope
 from storage.models import Milestone
 from storage.workspace import Workspace
 from tests.e2e.scheduler_support import delivery_key, stamp_messages_from
+from tests.support.bot_process import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    bot_env,
+    bot_process,
+    free_port,
+    run_bot,
+    upgrade,
+)
 from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
@@ -37,106 +41,9 @@ from tests.support.slack_requests import Reply, SlackRequests
 
 pytestmark = pytest.mark.slow
 
-SIGNING_SECRET = "process-signing-secret"
-BOT_TOKEN = "xoxb-process-token"
 APOLOGY = "Something went wrong on our side"
 EXIT_SECONDS = 10.0
 ACK_SECONDS = 3.0
-# The app is on 127.0.0.1: never route health checks through a proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass
-class BotProcess:
-    """A running `python -m bot …`: its port, process and output file."""
-
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def base_url(self) -> str:
-        """http://127.0.0.1:PORT."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def output(self) -> str:
-        """What it printed so far (stdout and stderr)."""
-        return self.log.read_text(errors="replace")
-
-    def health(self) -> int:
-        """GET /healthz's status, or 0 when nothing answers."""
-        try:
-            with _OPENER.open(f"{self.base_url}/healthz", timeout=2) as response:
-                return response.status
-        except HTTPError as error:
-            return error.code
-        except OSError:
-            return 0
-
-    def terminate(self, sig: signal.Signals = signal.SIGTERM) -> float:
-        """SIGTERM (or `sig`), then how many seconds it took to exit (killed after 20 s)."""
-        started = time.monotonic()
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        return time.monotonic() - started
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _env(*, database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOG_", "WEB_"))}
-    env.update(
-        DATABASE_URL=database_url,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        **extra,
-    )
-    return env
-
-
-@contextmanager
-def bot_process(*args: str, env: dict[str, str], cwd: Path, healthy: bool = True) -> Iterator[BotProcess]:
-    """`python -m bot <args>` on a free PORT; with `healthy`, yielded once /healthz answers 200."""
-    port = _free_port()
-    log = cwd / f"{args[0]}-{port}.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args],
-            cwd=cwd,
-            env={**env, "PORT": str(port)},
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    running = BotProcess(port=port, process=process, log=log)
-    try:
-        deadline = time.monotonic() + 30
-        while healthy and running.health() != 200:
-            assert process.poll() is None, f"exited {process.returncode}: {running.output()}"
-            assert time.monotonic() < deadline, f"no 200 on /healthz within 30 s: {running.output()}"
-            time.sleep(0.1)
-        yield running
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
-def _upgrade(database_url: str, *, env: dict[str, str], cwd: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"], cwd=cwd, env=env, capture_output=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
 
 
 @pytest.fixture
@@ -181,8 +88,8 @@ def test_sigterm_with_80_adds_in_flight_loses_none(
     with FakeSlack() as fake:
         for i in range(80):
             fake.add_user(f"UL{i}", tz="UTC", name=f"load{i}")
-        env = _env(database_url=postgres_url, fake=fake, WEB_CONCURRENCY="2")
-        _upgrade(postgres_url, env=env, cwd=tmp_path)
+        env = bot_env(database_url=postgres_url, fake=fake, WEB_CONCURRENCY="2")
+        upgrade(env=env, cwd=tmp_path)
         with bot_process("serve", env=env, cwd=tmp_path) as served:
             # A slow Slack: every add waits ~2 s after its ack (users.info, then response_url).
             fake.set_latency("users.info", 1.0)
@@ -204,7 +111,7 @@ def test_sigterm_with_80_adds_in_flight_loses_none(
 
 def test_scheduler_exits_within_10_s_of_sigterm(tmp_path: Path) -> None:
     with FakeSlack() as fake:
-        env = _env(database_url=f"sqlite:///{tmp_path / 'scheduler.db'}", fake=fake)
+        env = bot_env(database_url=f"sqlite:///{tmp_path / 'scheduler.db'}", fake=fake)
         with bot_process("scheduler", env=env, cwd=tmp_path, healthy=False) as scheduler:
             deadline = time.monotonic() + 30
             while "scheduler running" not in scheduler.output():
@@ -242,8 +149,8 @@ def _plan_posts(database_url: str, *, count: int, now: datetime) -> list[str]:
 def test_scheduler_stopped_mid_pass_exits_in_time_and_nothing_is_doubled_or_lost(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'pass.db'}"
     with FakeSlack() as fake:
-        env = _env(database_url=database_url, fake=fake, DELIVERY_LEASE_SECONDS="4")
-        _upgrade(database_url, env=env, cwd=tmp_path)
+        env = bot_env(database_url=database_url, fake=fake, DELIVERY_LEASE_SECONDS="4")
+        upgrade(env=env, cwd=tmp_path)
         now = datetime.now(UTC)
         keys = _plan_posts(database_url, count=20, now=now)
         stamp_messages_from(fake, now)
@@ -256,20 +163,17 @@ def test_scheduler_stopped_mid_pass_exits_in_time_and_nothing_is_doubled_or_lost
         fake.set_latency("chat.postMessage", 0)
         posted_before = len(fake.calls_to("chat.postMessage"))
         time.sleep(5)  # the lease of what the stopped pass held runs out
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "tick"], cwd=tmp_path, env=env, capture_output=True, timeout=120
-        )
+        result = run_bot("tick", env=env, cwd=tmp_path)
         posted = [delivery_key(message) for message in fake.messages("C1")]
     assert seconds < EXIT_SECONDS, output
     assert 0 < posted_before < 20, output
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    assert sorted(posted) == sorted(keys), result.stdout.decode()
+    assert sorted(posted) == sorted(keys), result.stdout
 
 
 def test_json_logs_are_one_object_a_line_with_the_request_fields(tmp_path: Path) -> None:
     with FakeSlack() as fake:
         database_url = f"sqlite:///{tmp_path / 'json.db'}"
-        env = _env(database_url=database_url, fake=fake, LOG_FORMAT="json", WEB_CONCURRENCY="1")
+        env = bot_env(database_url=database_url, fake=fake, LOG_FORMAT="json", WEB_CONCURRENCY="1")
         with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
             requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
             assert requests.command("add Launch due Dec 15 budget $5,000").status == 200
@@ -294,7 +198,7 @@ class ThrowawayPostgres:
         if not found[-1]:
             pytest.skip("pg_ctl is not installed")
         self.bin = Path(found[-1]).parent
-        self.port = _free_port()
+        self.port = free_port()
         # Not under pytest's tmp_path: its directories are private to root, and the server runs as postgres.
         self.directory = Path(tempfile.mkdtemp(prefix="milestone-pg-"))
         self.data = self.directory / "data"
@@ -354,8 +258,8 @@ def test_a_database_outage_under_load_is_acked_answered_and_leaves_nothing_half_
     database = throwaway_postgres
     with FakeSlack() as fake:
         fake.add_user("U1", tz="UTC", name="alice")
-        env = _env(database_url=database.url, fake=fake, WEB_CONCURRENCY="2")
-        _upgrade(database.url, env=env, cwd=tmp_path)
+        env = bot_env(database_url=database.url, fake=fake, WEB_CONCURRENCY="2")
+        upgrade(env=env, cwd=tmp_path)
         with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
             requests = SlackRequests(served.base_url, signing_secret=SIGNING_SECRET, fake=fake)
             load = _Load(requests)
@@ -458,7 +362,7 @@ def test_socket_mode_reconnects_within_seconds_after_a_dropped_socket(tmp_path: 
     with FakeSlack() as fake, FakeSocketMode(fake) as socket_mode:
         fake.add_user("U1", tz="UTC", name="alice")
         database_url = f"sqlite:///{tmp_path / 'socket.db'}"
-        env = _env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
+        env = bot_env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
         with bot_process("serve", "--no-scheduler", env=env, cwd=tmp_path) as served:
             assert socket_mode.wait_for_connections(1, timeout=30), served.output()
             started = time.monotonic()
@@ -488,7 +392,7 @@ def test_socket_mode_sigterm_with_commands_in_flight_loses_none(tmp_path: Path) 
         for i in range(40):
             fake.add_user(f"UL{i}", tz="UTC", name=f"load{i}")
         database_url = f"sqlite:///{tmp_path / 'socket.db'}"
-        env = _env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
+        env = bot_env(database_url=database_url, fake=fake, SLACK_APP_TOKEN="xapp-1-fake")
         with bot_process("serve", env=env, cwd=tmp_path) as served:
             assert socket_mode.wait_for_connections(1, timeout=30), served.output()
             fake.set_latency("users.info", 1.0)

@@ -17,7 +17,7 @@ from bot.core.money import Money
 from bot.core.services import Actor
 from storage.db import make_engine
 from storage.workspace import Workspace
-from tests.support.bot_process import SIGNING_SECRET, ServeProcess, bot_env, run_bot, serving_process
+from tests.support.bot_process import SIGNING_SECRET, BotProcess, bot_env, serving_process, upgrade
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import SlackRequests
 
@@ -73,7 +73,7 @@ def _seed(database_url: str) -> None:
         engine.dispose()
 
 
-def _wait_while_alive(fake: FakeSlack, server: ServeProcess, method: str) -> list[Call]:
+def _wait_while_alive(fake: FakeSlack, server: BotProcess, method: str) -> list[Call]:
     """REPORTS calls to `method`; fails at once, with the server's output, if the server dies first."""
     deadline = time.monotonic() + 60
     while len(fake.calls_to(method)) < REPORTS:
@@ -90,7 +90,7 @@ def test_concurrent_reports_are_all_answered_and_the_server_survives(tmp_path: P
         for user in USERS:
             fake.add_user(user, tz="America/New_York", name=user.lower())
         env = bot_env(database_url=database_url, fake=fake)
-        run_bot("db", "upgrade", env=env, cwd=tmp_path)
+        upgrade(env=env, cwd=tmp_path)
         _seed(database_url)
         with serving_process(env=env, cwd=tmp_path) as server:
             client = SlackRequests(server.base_url, signing_secret=SIGNING_SECRET, fake=fake)
