@@ -26,8 +26,8 @@ def tick(app: SlackApp, now: datetime) -> Tick:
 
 def stamp_messages_from(fake: FakeSlack, at: datetime) -> None:
     """Have the fake stamp its next messages from `at`: recovery reads Slack's history from a claim's time."""
-    # The fake's timestamps start in 2023 whatever the test's clock says; there is no public setter yet.
-    fake._next_ts = int(at.timestamp() * 1_000_000)
+    # The fake's timestamps start in 2023 whatever the test's clock says.
+    fake.clock = lambda: at
 
 
 def posts(app: SlackApp, channel: str | None = None, *, kind: str = "reminder") -> list[dict]:

@@ -5,17 +5,14 @@ Every figure must read zero lost and zero doubled; each test prints its figures 
 
 from __future__ import annotations
 
-import os
 import random
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,11 +29,11 @@ from storage.db import make_engine, upgrade
 from storage.deliveries import plan_delivery
 from storage.models import Delivery
 from storage.workspace import Workspace
+from tests.support.bot_process import BOT_TOKEN, bot_env, bot_process, start_bot
 from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
-TOKEN = "xoxb-outbox-faults"
 WORKSPACE = Workspace(team_id="T1")
 # Few deliveries a channel, as reminders are: a recovery look-up reads 15 messages at most.
 PER_CHANNEL = 10
@@ -55,18 +52,6 @@ class Timeline:
     def skip(self, seconds: float) -> None:
         """Move the timeline on without waiting."""
         self.skipped += seconds
-
-
-class SlackOnTheTimeline(FakeSlack):
-    """The fake Slack, stamping messages with the timeline's time as Slack stamps them with its clock."""
-
-    def __init__(self, timeline: Timeline) -> None:
-        super().__init__()
-        self.timeline = timeline
-
-    def _new_ts(self) -> str:
-        self._next_ts = max(self._next_ts, int(self.timeline.now().timestamp() * 1_000_000))
-        return super()._new_ts()
 
 
 @dataclass(frozen=True)
@@ -115,30 +100,9 @@ def unfinished(engine: Engine) -> int:
         return len(session.exec(select(Delivery.id).where(Delivery.state.in_(("pending", "claimed")))).all())
 
 
-def bot_env(*, database_url: str, fake: FakeSlack, lease_seconds: float) -> dict[str, str]:
-    """A single-workspace deployment talking to the fake Slack, with a short lease."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(
-        DATABASE_URL=database_url,
-        SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET="outbox-faults-secret",
-        SLACK_API_URL=fake.api_url,
-        DELIVERY_LEASE_SECONDS=str(lease_seconds),
-    )
-    return env
-
-
-def start_bot(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """`python -m bot …` as a real process, its output going to `log`."""
-    with log.open("ab") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", *args], cwd=REPO, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-
-
 def tick_to_the_end(*, env: dict[str, str], log: Path) -> None:
     """One `python -m bot tick`, which must exit 0 whatever Slack does."""
-    process = start_bot("tick", env=env, log=log)
+    process = start_bot("tick", env=env, cwd=REPO, log=log)
     assert process.wait(timeout=300) == 0, log.read_text(errors="replace")[-3000:]
 
 
@@ -159,13 +123,13 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
     timeline = Timeline()
     channels = plan_many(engine, count=5_000, due=timeline.now())
     dice = random.Random(20)
-    with SlackOnTheTimeline(timeline) as fake:
-        env = bot_env(database_url=url, fake=fake, lease_seconds=2)
+    with FakeSlack(clock=timeline.now) as fake:
+        env = bot_env(database_url=url, fake=fake, DELIVERY_LEASE_SECONDS="2")
         log = tmp_path / "ticks.log"
         kills = 0
         for _ in range(20):
             started = len(fake.calls_to("chat.postMessage"))
-            process = start_bot("tick", env=env, log=log)
+            process = start_bot("tick", env=env, cwd=REPO, log=log)
             # Once it posts, at a random moment of claiming, posting or recording: the process just vanishes.
             fake.wait_for("chat.postMessage", count=started + 1, timeout=60)
             time.sleep(dice.uniform(0.0, 1.0))
@@ -188,17 +152,6 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
     assert result.lost == [] and result.doubled == []
 
 
-def stop_serving(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if the process has not stopped within 15 s."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
 def slow_at_times(fake: FakeSlack, *, seconds: float, stop: threading.Event) -> None:
     """Twice, for 4 s, each post takes `seconds` (longer than the lease); Slack is quick otherwise."""
     for _ in range(2):
@@ -217,34 +170,32 @@ def test_three_ticks_and_two_servers_over_a_slow_slack_post_each_delivery_once(
     timeline = Timeline()
     channels = plan_many(engine, count=10_000, due=timeline.now())
     lease = 2.0
-    with SlackOnTheTimeline(timeline) as fake:
-        env = bot_env(database_url=postgres_url, fake=fake, lease_seconds=lease)
+    with FakeSlack(clock=timeline.now) as fake:
+        env = bot_env(database_url=postgres_url, fake=fake, DELIVERY_LEASE_SECONDS=str(lease))
         stop = threading.Event()
         slowness = threading.Thread(
             target=slow_at_times, args=(fake,), kwargs={"seconds": 1.5 * lease, "stop": stop}
         )
-        servers = [
-            start_bot("serve", "--port", str(port), env=env, log=tmp_path / f"serve{port}.log")
-            for port in (_free_port(), _free_port())
-        ]
-        deadline = time.monotonic() + 240
+        with ExitStack() as servers:
+            for n in range(2):
+                log = tmp_path / f"serve{n}.log"
+                servers.enter_context(bot_process("serve", env=env, cwd=REPO, healthy=False, log=log))
+            deadline = time.monotonic() + 240
 
-        def ticking(n: int) -> int:
-            passes = 0
-            while unfinished(engine) and time.monotonic() < deadline:
-                tick_to_the_end(env=env, log=tmp_path / f"tick{n}.log")
-                passes += 1
-            return passes
+            def ticking(n: int) -> int:
+                passes = 0
+                while unfinished(engine) and time.monotonic() < deadline:
+                    tick_to_the_end(env=env, log=tmp_path / f"tick{n}.log")
+                    passes += 1
+                return passes
 
-        slowness.start()
-        try:
-            with ThreadPoolExecutor(max_workers=3) as pool:
-                passes = sum(pool.map(ticking, range(3)))
-        finally:
-            stop.set()
-            slowness.join()
-            for server in servers:
-                stop_serving(server)
+            slowness.start()
+            try:
+                with ThreadPoolExecutor(max_workers=3) as pool:
+                    passes = sum(pool.map(ticking, range(3)))
+            finally:
+                stop.set()
+                slowness.join()
         result = figures(engine, fake, channels=channels)
         slow_posts = sum(1 for call in fake.calls_to("chat.postMessage"))
 
@@ -255,12 +206,6 @@ def test_three_ticks_and_two_servers_over_a_slow_slack_post_each_delivery_once(
     )
     assert result.checked == 10_000 and result.states == Counter(sent=10_000)
     assert result.lost == [] and result.doubled == []
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.slow
@@ -274,10 +219,10 @@ def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_p
     def plan_phase(name: str, count: int = 100) -> None:
         channels.extend(plan_many(engine, count=count, due=timeline.now(), prefix=name))
 
-    with SlackOnTheTimeline(timeline) as fake:
+    with FakeSlack(clock=timeline.now) as fake:
         fake.fail_randomly("chat.postMessage", rate=0.1)
         fake.fail_randomly("conversations.history", rate=0.1)
-        client = WebClient(token=TOKEN, base_url=fake.api_url, timeout=1)
+        client = WebClient(token=BOT_TOKEN, base_url=fake.api_url, timeout=1)
         outcomes: Counter[str] = Counter()
 
         def tick() -> None:
@@ -292,7 +237,8 @@ def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_p
         fake.fail_next("chat.postMessage", status=200, error="channel_not_found", channel=channels[-2])
         fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1.5"}, times=3)
         fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "soon"}, times=2)
-        tick_to_the_end(env=bot_env(database_url=url, fake=fake, lease_seconds=2), log=tmp_path / "tick.log")
+        env = bot_env(database_url=url, fake=fake, DELIVERY_LEASE_SECONDS="2")
+        tick_to_the_end(env=env, log=tmp_path / "tick.log")
         # Timeouts: for 8 s Slack takes 1.5 s to accept a post from a client that waits 1 s.
         plan_phase("timeout")
         fake.set_latency("chat.postMessage", 1.5)
@@ -304,14 +250,14 @@ def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_p
         time.sleep(2)  # the posts the client gave up on land meanwhile
         # A refused token: everything waits, nothing fails, until it works again.
         plan_phase("revoked")
-        fake.revoke_token(TOKEN)
+        fake.revoke_token(BOT_TOKEN)
         timeline.skip(1800)
         tick()
         held = unfinished(engine)
         timeline.skip(60)
         tick()
         assert held >= 100 and unfinished(engine) == held
-        fake.revoke_token(TOKEN, revoked=False)
+        fake.revoke_token(BOT_TOKEN, revoked=False)
         timeline.skip(AUTH_HOLD.total_seconds())
         plan_phase("fractional")
         fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "0.5"}, times=4)

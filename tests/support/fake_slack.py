@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -20,6 +19,8 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
+
+from tests.support.lifecycle import StartStop
 
 # Fields Slack accepts as JSON strings inside form-encoded bodies.
 JSON_STRING_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
@@ -163,7 +164,7 @@ def _unrecognised_fields(raw: Any, normalised: Any, where: str) -> list[str]:
     return []
 
 
-class FakeSlack:
+class FakeSlack(StartStop):
     """A fake Slack Web API server; use `with FakeSlack() as fake:` and point WebClient at `fake.api_url`."""
 
     def __init__(
@@ -175,6 +176,7 @@ class FakeSlack:
         bot_id: str = "B1",
         app_id: str = "A1",
         first_ts: str = FIRST_TS,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.team_id, self.team_name = team_id, team_name
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
@@ -199,6 +201,8 @@ class FakeSlack:
         self._random = random.Random(7)
         self._ids = itertools.count(1)
         self._next_ts = _ts_micros(first_ts)
+        # Slack stamps messages with its own clock: with `clock` set, none is stamped earlier than clock().
+        self.clock = clock
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
@@ -248,14 +252,6 @@ class FakeSlack:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     @property
     def base_url(self) -> str:
         """`http://127.0.0.1:PORT` of the running server."""
@@ -271,6 +267,11 @@ class FakeSlack:
     def response_url(self, key: str = "r1") -> str:
         """A response_url on this server; POSTs to it are recorded as `response_url` calls."""
         return f"{self.base_url}/response/{key}"
+
+    def add_method(self, name: str, handler: Callable[[Params], Params]) -> None:
+        """Answer Web API method `name` with `handler(params)`: one the fake lacks, or instead of its own."""
+        with self._lock:
+            self._methods[name] = handler
 
     # ---- workspace state ----
 
@@ -524,6 +525,8 @@ class FakeSlack:
         return f"{prefix}{next(self._ids):08d}"
 
     def _new_ts(self) -> str:
+        if self.clock is not None:
+            self._next_ts = max(self._next_ts, int(self.clock().timestamp() * 1_000_000))
         ts, self._next_ts = _ts_string(self._next_ts), self._next_ts + TS_STEP_MICROS
         return ts
 

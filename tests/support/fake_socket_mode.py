@@ -11,10 +11,10 @@ import socket
 import struct
 import threading
 import time
-from types import TracebackType
 from typing import Any
 
 from tests.support.fake_slack import FakeSlack
+from tests.support.lifecycle import StartStop
 
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _TEXT, _CLOSE, _PING, _PONG = 0x1, 0x8, 0x9, 0xA
@@ -62,7 +62,7 @@ class _Connection:
         return data
 
 
-class FakeSocketMode:
+class FakeSocketMode(StartStop):
     """Slack's Socket Mode end: `with FakeSocketMode(fake) as socket_mode:` makes apps.connections.open
     on the fake Slack hand out this server's URL."""
 
@@ -79,8 +79,8 @@ class FakeSocketMode:
     def start(self) -> FakeSocketMode:
         """Listen on a free port and answer apps.connections.open with it."""
         self._server = socket.create_server(("127.0.0.1", 0))
-        # FakeSlack has no Socket Mode of its own: this one method is added to its table.
-        self.fake._methods["apps.connections.open"] = lambda _params: {"ok": True, "url": self.url}
+        # FakeSlack has no Socket Mode of its own: this one method is added to it.
+        self.fake.add_method("apps.connections.open", lambda _params: {"ok": True, "url": self.url})
         threading.Thread(target=self._accept, name="fake-socket-mode", daemon=True).start()
         return self
 
@@ -91,14 +91,6 @@ class FakeSocketMode:
         if self._server is not None:
             self._server.close()
             self._server = None
-
-    def __enter__(self) -> FakeSocketMode:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def url(self) -> str:
