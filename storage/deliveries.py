@@ -140,20 +140,7 @@ def claim_due(
 
 def finish(engine: Engine, delivery: Delivery, *, worker: str, now: datetime, **values: object) -> bool:
     """Record the outcome of a claim, if this worker still holds it; False when the lease was lost."""
-    with Session(engine) as session:
-        result = session.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.id) == delivery.id,
-                col(Delivery.claimed_by) == worker,
-                col(Delivery.state) == "claimed",
-            )
-            .values(updated_at=now, **values)
-            .returning(Delivery.id)
-        )
-        finished = result.first() is not None
-        session.commit()
-        return finished
+    return _update(engine, _held_by(worker, delivery), updated_at=now, **values) > 0
 
 
 def posting_since(last_error: str | None) -> datetime | None:
@@ -174,54 +161,30 @@ def start_posting(
     engine: Engine, delivery: Delivery, *, worker: str, now: datetime, lease_until: datetime, since: datetime
 ) -> bool:
     """Renew this worker's claim and mark that posting began at `since`; False when the claim was lost."""
-    with Session(engine) as session:
-        result = session.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.id) == delivery.id,
-                col(Delivery.claimed_by) == worker,
-                col(Delivery.state) == "claimed",
-            )
-            .values(lease_until=lease_until, last_error=posting_note(since, None), updated_at=now)
-            .returning(Delivery.id)
-        )
-        held = result.first() is not None
-        session.commit()
-        return held
+    note = posting_note(since, None)
+    return (
+        _update(engine, _held_by(worker, delivery), lease_until=lease_until, last_error=note, updated_at=now)
+        > 0
+    )
 
 
 def renew_claims(engine: Engine, *, worker: str, lease_until: datetime) -> int:
     """Extend every claim `worker` still holds (its heartbeat); how many it holds."""
-    with Session(engine) as session:
-        result = session.execute(
-            update(Delivery)
-            .where(col(Delivery.claimed_by) == worker, col(Delivery.state) == "claimed")
-            .values(lease_until=lease_until)
-            .returning(Delivery.id)
-        )
-        renewed = len(result.all())
-        session.commit()
-        return renewed
+    return _update(engine, _held_by(worker), lease_until=lease_until)
 
 
 def release_claims(engine: Engine, *, worker: str, now: datetime) -> int:
     """Give back every claim `worker` still holds, due at once and the attempt returned; how many."""
-    with Session(engine) as session:
-        result = session.execute(
-            update(Delivery)
-            .where(col(Delivery.claimed_by) == worker, col(Delivery.state) == "claimed")
-            .values(
-                state="pending",
-                not_before=now,
-                lease_until=None,
-                attempts=case((col(Delivery.attempts) > 0, col(Delivery.attempts) - 1), else_=0),
-                updated_at=now,
-            )
-            .returning(Delivery.id)
-        )
-        released = len(result.all())
-        session.commit()
-        return released
+    returned = case((col(Delivery.attempts) > 0, col(Delivery.attempts) - 1), else_=0)
+    return _update(
+        engine,
+        _held_by(worker),
+        state="pending",
+        not_before=now,
+        lease_until=None,
+        attempts=returned,
+        updated_at=now,
+    )
 
 
 def record_lost_post(engine: Engine, delivery: Delivery, *, ts: str, now: datetime) -> str | None:
@@ -249,21 +212,10 @@ def defer_pending(
 
     Slack asked us to slow down in a channel (429), or refuses the workspace's token.
     """
-    where = [
-        col(Delivery.team_id) == workspace.team_id,
-        col(Delivery.enterprise_id) == workspace.enterprise_id,
-        col(Delivery.state) == "pending",
-        col(Delivery.not_before) < until,
-    ]
+    where = [*_of_workspace(workspace), col(Delivery.state) == "pending", col(Delivery.not_before) < until]
     if channel_id is not None:
         where.append(col(Delivery.channel_id) == channel_id)
-    with Session(engine) as session:
-        result = session.execute(
-            update(Delivery).where(*where).values(not_before=until, updated_at=now).returning(Delivery.id)
-        )
-        deferred = len(result.all())
-        session.commit()
-        return deferred
+    return _update(engine, where, not_before=until, updated_at=now)
 
 
 def failed_deliveries(
@@ -273,10 +225,7 @@ def failed_deliveries(
     statement = (
         select(Delivery)
         .where(
-            col(Delivery.team_id) == workspace.team_id,
-            col(Delivery.enterprise_id) == workspace.enterprise_id,
-            col(Delivery.channel_id) == channel_id,
-            col(Delivery.state) == "failed",
+            *_of_workspace(workspace), col(Delivery.channel_id) == channel_id, col(Delivery.state) == "failed"
         )
         .order_by(col(Delivery.updated_at).desc())
         .limit(limit)
@@ -286,18 +235,30 @@ def failed_deliveries(
 
 def skip_workspace(engine: Engine, *, workspace: Workspace, reason: str, now: datetime) -> int:
     """Skip every delivery of a workspace not yet sent (the app left it); how many were skipped."""
+    unsent = [*_of_workspace(workspace), col(Delivery.state).in_(("pending", "claimed"))]
+    return _update(engine, unsent, state="skipped", last_error=reason, lease_until=None, updated_at=now)
+
+
+def _held_by(worker: str, delivery: Delivery | None = None) -> list[ColumnElement[bool]]:
+    """The claims `worker` still holds (of one delivery, if given)."""
+    held = [col(Delivery.claimed_by) == worker, col(Delivery.state) == "claimed"]
+    return held if delivery is None else [col(Delivery.id) == delivery.id, *held]
+
+
+def _of_workspace(workspace: Workspace) -> list[ColumnElement[bool]]:
+    """The deliveries of one workspace."""
+    return [
+        col(Delivery.team_id) == workspace.team_id,
+        col(Delivery.enterprise_id) == workspace.enterprise_id,
+    ]
+
+
+def _update(engine: Engine, where: list[ColumnElement[bool]], **values: object) -> int:
+    """One UPDATE of the deliveries matching `where`, committed; how many rows it changed."""
     with Session(engine) as session:
-        result = session.execute(
-            update(Delivery)
-            .where(
-                col(Delivery.team_id) == workspace.team_id,
-                col(Delivery.enterprise_id) == workspace.enterprise_id,
-                col(Delivery.state).in_(("pending", "claimed")),
-            )
-            .values(state="skipped", last_error=reason, lease_until=None, updated_at=now)
-            # RETURNING, not rowcount: it counts the same on both databases.
-            .returning(Delivery.id)
+        # RETURNING, not rowcount: it counts the same on both databases.
+        changed = len(
+            session.execute(update(Delivery).where(*where).values(**values).returning(Delivery.id)).all()
         )
-        skipped = len(result.all())
         session.commit()
-        return skipped
+        return changed
