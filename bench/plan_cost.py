@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
 
-from bot.core.planner import plan
+from bot.outbox.planner import plan
 from storage.db import make_engine, upgrade
 from storage.models import ChannelSettings, Milestone
 

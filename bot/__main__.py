@@ -76,8 +76,8 @@ def _aware_datetime(text: str) -> datetime:
 
 
 def _tick(settings: Settings, *, now: datetime | None) -> int:
-    from bot.clients import clients_for
-    from bot.tick import run_tick
+    from bot.outbox.tick import run_tick
+    from bot.slack.clients import clients_for
 
     engine = prepare_database(settings)
     clients = clients_for(settings, engine=engine)
@@ -125,7 +125,7 @@ def _serve_socket_mode(settings: Settings, *, engine: Engine, port: int, with_sc
 
 
 def _scheduler(settings: Settings, *, parent: int | None) -> int:
-    from bot.tick import stop_scheduler
+    from bot.outbox.tick import stop_scheduler
 
     engine = prepare_database(settings)
     stop = stop_requested()
@@ -135,8 +135,8 @@ def _scheduler(settings: Settings, *, parent: int | None) -> int:
 
 
 def _start_scheduler(settings: Settings, *, engine: Engine) -> BackgroundScheduler:
-    from bot.clients import clients_for
-    from bot.tick import start_scheduler
+    from bot.outbox.tick import start_scheduler
+    from bot.slack.clients import clients_for
 
     clients = clients_for(settings, engine=engine)
     scheduler = start_scheduler(engine=engine, clients=clients, default_timezone=settings.default_timezone)

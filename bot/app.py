@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 from bot.config import DEFAULT_SLACK_API_URL, Settings
 from bot.deps import Clock, Deps, wall_clock
 from bot.inflight import InFlight
-from bot.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
 from bot.listeners import register_listeners
-from bot.people import People
 from bot.request_log import install_request_log
+from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
+from bot.slack.people import People
 
 # Keep in step with manifest.yml (tests/test_manifest.py checks both against the code).
 BOT_SCOPES = [

@@ -10,7 +10,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.people import People, Person
+from bot.slack.people import People, Person
 from storage.workspace import Workspace
 
 Clock = Callable[[], datetime]

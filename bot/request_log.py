@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
 
-from bot.core.grammar import VERBS
+from bot.core.grammar.command import VERBS
 
 logger = logging.getLogger("bot.requests")
 

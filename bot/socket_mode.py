@@ -14,8 +14,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import Engine
 
 from bot.app import in_flight
+from bot.outbox.tick import stop_scheduler
 from bot.shutdown import STOP_SECONDS, stop_requested, wait_for
-from bot.tick import stop_scheduler
 from bot.web import StartResponse
 from storage.db import database_answers
 

@@ -12,15 +12,15 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine
 
 from bot.app import build_app
-from bot.clients import clients_for
 from bot.config import ConfigError, load_settings
-from bot.installations import (
+from bot.slack.clients import clients_for
+from bot.slack.installations import (
     EncryptedInstallationStore,
     installation_store_for,
     reencrypt_tokens,
     token_cipher,
 )
-from bot.installations import main as installations_main
+from bot.slack.installations import main as installations_main
 from bot.web import make_wsgi_app
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock, serving

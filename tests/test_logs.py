@@ -15,7 +15,9 @@ from tests.conftest import SlackApp
 
 
 def _record(message: str, *args: object, **extra: object) -> logging.LogRecord:
-    record = logging.makeLogRecord({"name": "bot.dispatch", "levelno": logging.INFO, "levelname": "INFO"})
+    record = logging.makeLogRecord(
+        {"name": "bot.outbox.dispatch", "levelno": logging.INFO, "levelname": "INFO"}
+    )
     record.msg, record.args = message, args
     record.__dict__.update(extra)
     return record
@@ -25,7 +27,7 @@ def test_a_json_line_holds_the_message_and_every_extra_field() -> None:
     record = _record("delivery %s %s", "reminder:1:2026-12-15:7", "sent", team="T1", channel="C1", ms=12)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "delivery reminder:1:2026-12-15:7 sent"
-    assert (line["level"], line["logger"]) == ("INFO", "bot.dispatch")
+    assert (line["level"], line["logger"]) == ("INFO", "bot.outbox.dispatch")
     assert (line["team"], line["channel"], line["ms"]) == ("T1", "C1", 12)
     assert line["time"].endswith("+00:00")
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import Engine
 
-from bot.clients import clients_for
 from bot.config import Settings
-from bot.installations import installation_store_for
 from bot.logs import JsonFormatter
+from bot.outbox.tick import run_tick
 from bot.redact import MASK, Redactor, install_redaction
-from bot.tick import run_tick
+from bot.slack.clients import clients_for
+from bot.slack.installations import installation_store_for
 from tests.conftest import FrozenClock
 from tests.e2e.scheduler_support import ny
 from tests.support import installations

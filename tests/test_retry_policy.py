@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.retry import (
+from bot.outbox.retry import (
     AUTH_HOLD,
     DEFAULT_RETRY_AFTER,
     MAX_ATTEMPTS,

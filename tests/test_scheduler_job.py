@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot.clients import single_workspace_clients
-from bot.tick import TICK_SECONDS, start_scheduler
+from bot.outbox.tick import TICK_SECONDS, start_scheduler
+from bot.slack.clients import single_workspace_clients
 from tests.conftest import BOT_TOKEN, FrozenClock
 from tests.support.fake_slack import FakeSlack
 

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.channel_settings import settings_for
-from bot.core.commands import MilestoneFields
+from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportRow
+from bot.core.milestones import Actor
 from bot.core.money import Money
-from bot.core.services import Actor
 from storage.db import session_scope
 from storage.models import Milestone
 from storage.numbering import take_numbers

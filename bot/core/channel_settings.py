@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.commands import SettingsChange
+from bot.core.command_types import SettingsChange
 from storage.db import session_scope
 from storage.deliveries import failed_deliveries
 from storage.milestones import get_channel_settings

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, blended_transform_factory
 
-from bot.core.report import ReportLine
+from bot.core.plan_vs_actual import ReportLine
 from bot.core.text import excerpt
 
 # Headless, whoever imports pyplot later: a GUI backend in a server thread would not draw, or would crash.

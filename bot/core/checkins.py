@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.core import services
+from bot.core import milestones
 from bot.core.revisions import Value
 from bot.render.checkins import CheckInItem, CheckInView, WeekChanges
 from storage import checkins as queries
@@ -30,7 +30,7 @@ class Answered:
     """A recorded answer: the check-in it belongs to and the milestone change it made (if any)."""
 
     checkin: CheckIn
-    change: services.Change | None
+    change: milestones.Change | None
 
 
 def open_checkin(
@@ -122,7 +122,7 @@ def record_answer(
     workspace: Workspace,
     checkin_id: int,
     number: int,
-    actor: services.Actor,
+    actor: milestones.Actor,
     answer: str,
     changes: dict[str, Value],
     reason: str | None = None,
@@ -134,9 +134,9 @@ def record_answer(
     with session_scope(engine) as session:
         checkin = queries.get_checkin(session, workspace=workspace, checkin_id=checkin_id)
         if checkin is None:
-            raise services.MilestoneNotFound(number)
+            raise milestones.MilestoneNotFound(number)
         try:
-            change: services.Change | None = services.change_milestone(
+            change: milestones.Change | None = milestones.change_milestone(
                 session,
                 workspace=workspace,
                 number=number,
@@ -148,7 +148,7 @@ def record_answer(
                 now=now,
             )
             milestone_id = change.milestone.id if change else None
-        except services.NothingChanged as unchanged:
+        except milestones.NothingChanged as unchanged:
             # Saying "on track" again is still an answer to this week's question.
             change, milestone_id = None, unchanged.milestone.id
         session.add(

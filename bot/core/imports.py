@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from itertools import islice
 
-from bot.core.commands import MilestoneFields, Status
+from bot.core.command_types import MilestoneFields, Status
 from bot.core.dates import DateError, parse_date
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
 from bot.core.text import TextError, clean_field, excerpt

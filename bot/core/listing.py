@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Engine, func
 from sqlmodel import Session, col
 
-from bot.core.commands import ListCommand
+from bot.core.command_types import ListCommand
 from storage import milestones as queries
 from storage.models import Milestone
 from storage.workspace import Workspace

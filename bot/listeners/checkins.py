@@ -5,21 +5,21 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import services
+from bot.core import milestones
 from bot.core.checkins import checkin_view, record_answer
-from bot.core.commands import MilestoneFields
+from bot.core.command_types import MilestoneFields
+from bot.core.milestones import completion
 from bot.core.revisions import Value
-from bot.core.services import completion
 from bot.deps import Deps, asker
 from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, post_to_channel
-from bot.people import Person
 from bot.render import milestones as render
 from bot.render.checkins import checkin_message
 from bot.render.modals import ModalErrors
 from bot.render.new_date import new_date_modal, read_new_date_context, read_new_date_modal
 from bot.render.reminders import reminder_done_message
+from bot.slack.people import Person
 from storage.checkins import get_checkin
 from storage.db import session_scope
 from storage.workspace import Workspace
@@ -60,7 +60,7 @@ def answer_checkin(ack: Ack, body: dict, respond: Respond, client: WebClient, co
             changes=changes,
             now=now,
         )
-    except (services.MilestoneNotFound, services.NotAllowed) as refusal:
+    except (milestones.MilestoneNotFound, milestones.NotAllowed) as refusal:
         answer(respond, explain_failure(refusal))
         return
     refresh_checkin(deps, client=client, workspace=workspace, checkin_id=checkin_id, person=person)
@@ -89,10 +89,10 @@ def open_new_date(ack: Ack, body: dict, respond: Respond, client: WebClient, con
     value = body["actions"][0]["value"]
     checkin_id, number = (int(v) for v in value.split(":")) if ":" in value else (None, int(value))
     try:
-        milestone = services.check_may_change(
+        milestone = milestones.check_may_change(
             engine=deps.engine, workspace=workspace, number=number, actor=person.actor, action="update"
         )
-    except (services.MilestoneNotFound, services.NotAllowed) as refusal:
+    except (milestones.MilestoneNotFound, milestones.NotAllowed) as refusal:
         answer(respond, explain_failure(refusal))
         return
     view = new_date_modal(
@@ -111,9 +111,9 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
     now = deps.clock().astimezone(person.zone)
     form = read_new_date_context(view["private_metadata"])
     try:
-        current = services.get_milestone(engine=deps.engine, workspace=workspace, number=form.number)
+        current = milestones.get_milestone(engine=deps.engine, workspace=workspace, number=form.number)
         due, reason = read_new_date_modal(view["state"]["values"], today=now.date(), current=current)
-    except services.MilestoneNotFound:
+    except milestones.MilestoneNotFound:
         ack(response_action="errors", errors={"due": f"#{form.number} was deleted meanwhile."})
         return
     except ModalErrors as invalid:
@@ -134,7 +134,7 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
                 now=now,
             )
         else:
-            change = services.update_milestone(
+            change = milestones.update_milestone(
                 engine=deps.engine,
                 workspace=workspace,
                 number=form.number,
@@ -144,7 +144,7 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
                 source="button",
                 now=now,
             )
-    except (services.MilestoneNotFound, services.NotAllowed, services.NothingChanged) as refusal:
+    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as refusal:
         ack(response_action="errors", errors={"due": explain_failure(refusal).text})
         return
     ack()
@@ -163,7 +163,7 @@ def reminder_done(ack: Ack, body: dict, respond: Respond, client: WebClient, con
     deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     now = deps.clock().astimezone(person.zone)
     try:
-        change = services.complete_milestone(
+        change = milestones.complete_milestone(
             engine=deps.engine,
             workspace=workspace,
             number=int(body["actions"][0]["value"]),
@@ -173,7 +173,7 @@ def reminder_done(ack: Ack, body: dict, respond: Respond, client: WebClient, con
             source="button",
             now=now,
         )
-    except (services.MilestoneNotFound, services.NotAllowed, services.NothingChanged) as refusal:
+    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as refusal:
         answer(respond, explain_failure(refusal))
         return
     answer(

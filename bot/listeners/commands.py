@@ -7,9 +7,9 @@ from datetime import datetime
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import adding, services
+from bot.core import adding, milestones
 from bot.core.channel_settings import change_settings, read_settings
-from bot.core.commands import (
+from bot.core.command_types import (
     AddCommand,
     Command,
     CommandError,
@@ -25,14 +25,14 @@ from bot.core.commands import (
     ShowCommand,
     UpdateCommand,
 )
-from bot.core.grammar import parse_command
+from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones
 from bot.deps import Deps, asker
 from bot.listeners.files import open_import, send_export, send_report
 from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, open_modal
-from bot.people import Person, name_of
+from bot.outbox.review_now import post_review_now
 from bot.render import milestones as render
 from bot.render.checkins import review_outcome_message
 from bot.render.errors import error_message, too_slow_message
@@ -40,7 +40,7 @@ from bot.render.help import help_message
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
-from bot.review import post_review_now
+from bot.slack.people import Person, name_of
 from storage.models import Milestone
 from storage.workspace import Workspace
 
@@ -72,7 +72,7 @@ def milestone_command(
     except CommandError as error:
         answer(respond, error_message(error.message, example=error.example))
         return
-    except (services.MilestoneNotFound, services.NotAllowed, services.NothingChanged) as failure:
+    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as failure:
         answer(respond, explain_failure(failure))
         return
     if message is not None:
@@ -125,7 +125,7 @@ class _Run:
             case ListCommand():
                 return self._list(parsed), False
             case ShowCommand(number=number):
-                history = services.milestone_history(
+                history = milestones.milestone_history(
                     engine=self.deps.engine, workspace=self.workspace, number=number
                 )
                 message = render.show_message(
@@ -138,7 +138,7 @@ class _Run:
                 )
                 return message, False
             case UpdateCommand(number=number) if parsed.is_empty():
-                milestone = services.check_may_change(
+                milestone = milestones.check_may_change(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,
@@ -148,7 +148,7 @@ class _Run:
                 opened = self._open_modal(mode="update", milestone=milestone)
                 return self._opened(opened, again=f"update {number}")
             case UpdateCommand(number=number, fields=fields, status=status, reason=reason):
-                change = services.update_milestone(
+                change = milestones.update_milestone(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,
@@ -160,7 +160,7 @@ class _Run:
                 )
                 return render.updated_message(change.milestone, change.revisions, today=self.today), True
             case DoneCommand(number=number, completed_on=completed_on, cost=cost):
-                change = services.complete_milestone(
+                change = milestones.complete_milestone(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,
@@ -231,7 +231,7 @@ class _Run:
                 )
                 return self._opened(opened, again="import")
             case DeleteCommand(number=number):
-                milestone = services.check_may_change(
+                milestone = milestones.check_may_change(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,

@@ -11,19 +11,19 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core import adding
 from bot.core.chart import timeline_pngs
-from bot.core.commands import ExportCommand, ReportCommand
+from bot.core.command_types import ExportCommand, ReportCommand
 from bot.core.exports import milestones_csv, milestones_ics
 from bot.core.imports import read_plan_csv
-from bot.core.reporting import ScopedReport, channel_milestones, load_report, request_from_share, share_value
+from bot.core.report import ScopedReport, channel_milestones, load_report, request_from_share, share_value
 from bot.deps import Deps, asker
-from bot.files import direct_channel, download, send_files
 from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import answer, open_modal, post_to_channel
-from bot.people import Person, name_of
 from bot.render.imports import import_done_message, import_modal, import_preview_view
 from bot.render.message import Message, build_message, section
 from bot.render.modal_input import metadata_field, read_metadata
 from bot.render.report import report_message
+from bot.slack.files import direct_channel, download, send_files
+from bot.slack.people import Person, name_of
 from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)

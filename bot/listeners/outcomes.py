@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from bot.core import services
+from bot.core import milestones
 from bot.render import milestones as render
 from bot.render.errors import error_message
 from bot.render.message import Message
 
-Failure = services.MilestoneNotFound | services.NotAllowed | services.NothingChanged
+Failure = milestones.MilestoneNotFound | milestones.NotAllowed | milestones.NothingChanged
 
 
 def explain_failure(failure: Failure) -> Message:
     """One short message saying why nothing was changed."""
     match failure:
-        case services.MilestoneNotFound(number=number):
+        case milestones.MilestoneNotFound(number=number):
             return render.not_found_message(number)
-        case services.NotAllowed(milestone=milestone, action=action):
+        case milestones.NotAllowed(milestone=milestone, action=action):
             return render.refused_message(action=action, m=milestone)
-        case services.NothingChanged(milestone=milestone):
+        case milestones.NothingChanged(milestone=milestone):
             return error_message(
                 f"Nothing to change: *#{milestone.number}* already looks like that.",
                 example=f"/milestone update {milestone.number} due next friday because vendor is late",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.core import adding, services
-from bot.core.commands import CommandError
+from bot.core import adding, milestones
+from bot.core.command_types import CommandError
 from bot.deps import asker
 from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
@@ -59,16 +59,16 @@ def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: 
     now = deps.clock().astimezone(person.zone)
     number = read_modal_context(view["private_metadata"]).number or 0
     try:
-        current = services.get_milestone(engine=deps.engine, workspace=workspace, number=number)
+        current = milestones.get_milestone(engine=deps.engine, workspace=workspace, number=number)
         form = read_milestone_modal(view["state"]["values"], now=now, mode="update", current=current)
-    except services.MilestoneNotFound:
+    except milestones.MilestoneNotFound:
         ack(response_action="errors", errors={"title": f"#{number} was deleted meanwhile."})
         return
     except ModalErrors as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
     try:
-        change = services.update_milestone(
+        change = milestones.update_milestone(
             engine=deps.engine,
             workspace=workspace,
             number=number,
@@ -80,10 +80,10 @@ def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: 
             source="modal",
             now=now,
         )
-    except services.NothingChanged:
+    except milestones.NothingChanged:
         ack()
         return
-    except services.NotAllowed as refused:
+    except milestones.NotAllowed as refused:
         ack(response_action="errors", errors={"title": explain_failure(refused).text})
         return
     except CommandError as invalid:

@@ -18,9 +18,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dates import format_date
+from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
 from bot.core.text import escape_mrkdwn, excerpt
-from bot.core.tokens import plain_text
 from bot.render.history import (
     change_text,
     describe_value,

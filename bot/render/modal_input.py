@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, cast
 
-from bot.core.commands import MilestoneFields, Status
+from bot.core.command_types import MilestoneFields, Status
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.text import TextError, clean_field
 from bot.render.labels import money

@@ -9,7 +9,15 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 
 from bot.core.dates import format_date
 from bot.core.money import Money, format_money
-from bot.core.report import NO_DEPARTMENT, NO_OWNER, CostVariance, Group, Report, ReportLine, cost_variance
+from bot.core.plan_vs_actual import (
+    NO_DEPARTMENT,
+    NO_OWNER,
+    CostVariance,
+    Group,
+    Report,
+    ReportLine,
+    cost_variance,
+)
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.history import user_mention
 from bot.render.labels import days, status_label

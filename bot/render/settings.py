@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.commands import SettingsChange
+from bot.core.command_types import SettingsChange
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.message import Message, build_message, context, packed_sections, section
 from bot.render.modal_input import ModalErrors

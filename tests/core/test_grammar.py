@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.commands import (
+from bot.core.command_types import (
     AddCommand,
     Command,
     CommandError,
@@ -31,7 +31,7 @@ from bot.core.commands import (
     ShowCommand,
     UpdateCommand,
 )
-from bot.core.grammar import parse_command
+from bot.core.grammar.command import parse_command
 from bot.core.money import Money
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from bot.core.money import Money
-from bot.core.report import (
+from bot.core.plan_vs_actual import (
     NO_DEPARTMENT,
     NO_OWNER,
     CostVariance,

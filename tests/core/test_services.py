@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.core import adding, services
-from bot.core.commands import ListCommand, MilestoneFields
+from bot.core import adding, milestones
+from bot.core.command_types import ListCommand, MilestoneFields
 from bot.core.listing import list_milestones
 from bot.core.money import Money
 from storage import milestones as queries
@@ -18,9 +18,9 @@ from storage.workspace import Workspace
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 ACME = Workspace(team_id="T1")
 OTHER = Workspace(team_id="T2")
-ALICE = services.Actor(user_id="U1")
-BOB = services.Actor(user_id="U2")
-ADMIN = services.Actor(user_id="UADMIN", is_admin=True)
+ALICE = milestones.Actor(user_id="U1")
+BOB = milestones.Actor(user_id="U2")
+ADMIN = milestones.Actor(user_id="UADMIN", is_admin=True)
 
 
 def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
@@ -58,7 +58,7 @@ def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
 
 def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> None:
     add(engine, due=date(2026, 12, 15))
-    change = services.update_milestone(
+    change = milestones.update_milestone(
         engine=engine,
         workspace=ACME,
         number=1,
@@ -77,7 +77,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
         "U1",
         "vendor late",
     )
-    services.update_milestone(
+    milestones.update_milestone(
         engine=engine,
         workspace=ACME,
         number=1,
@@ -85,7 +85,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
         fields=MilestoneFields(due=date(2027, 1, 5)),
         now=NOW,
     )
-    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions, total = history.milestone, history.revisions, history.total
     assert milestone.baseline_due_date == date(2026, 12, 15)
     assert total == 2 and [r.new for r in revisions] == ["2027-01-05", "2026-12-20"]
@@ -93,7 +93,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
 
 def test_first_due_date_given_later_becomes_the_baseline(engine: Engine) -> None:
     add(engine)
-    change = services.update_milestone(
+    change = milestones.update_milestone(
         engine=engine,
         workspace=ACME,
         number=1,
@@ -107,10 +107,12 @@ def test_first_due_date_given_later_becomes_the_baseline(engine: Engine) -> None
 def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
     add(engine, owner_id="U3")
     change = MilestoneFields(title="Renamed")
-    with pytest.raises(services.NotAllowed):
-        services.update_milestone(engine=engine, workspace=ACME, number=1, actor=BOB, fields=change, now=NOW)
-    for actor in (ALICE, services.Actor(user_id="U3"), ADMIN):
-        services.update_milestone(
+    with pytest.raises(milestones.NotAllowed):
+        milestones.update_milestone(
+            engine=engine, workspace=ACME, number=1, actor=BOB, fields=change, now=NOW
+        )
+    for actor in (ALICE, milestones.Actor(user_id="U3"), ADMIN):
+        milestones.update_milestone(
             engine=engine,
             workspace=ACME,
             number=1,
@@ -118,24 +120,24 @@ def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
             fields=MilestoneFields(title=f"By {actor.user_id}"),
             now=NOW,
         )
-    with pytest.raises(services.NotAllowed):
-        services.delete_milestone(engine=engine, workspace=ACME, number=1, actor=BOB)
+    with pytest.raises(milestones.NotAllowed):
+        milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=BOB)
 
 
 def test_refused_change_writes_nothing(engine: Engine) -> None:
     add(engine)
-    with pytest.raises(services.NotAllowed):
-        services.complete_milestone(
+    with pytest.raises(milestones.NotAllowed):
+        milestones.complete_milestone(
             engine=engine, workspace=ACME, number=1, actor=BOB, completed_on=NOW.date(), cost=None, now=NOW
         )
-    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
     assert milestone.status == "open" and revisions == []
 
 
 def test_done_records_actual_date_and_cost(engine: Engine) -> None:
     add(engine, budget=Money(500000, "USD"), due=date(2026, 12, 15))
-    change = services.complete_milestone(
+    change = milestones.complete_milestone(
         engine=engine,
         workspace=ACME,
         number=1,
@@ -148,8 +150,8 @@ def test_done_records_actual_date_and_cost(engine: Engine) -> None:
     assert (milestone.status, milestone.completed_on) == ("done", date(2026, 11, 20))
     assert (milestone.actual_cost_minor, milestone.actual_cost_currency) == (420000, "USD")
     assert {r.field for r in change.revisions} == {"status", "completed_on", "actual_cost"}
-    with pytest.raises(services.NothingChanged):
-        services.complete_milestone(
+    with pytest.raises(milestones.NothingChanged):
+        milestones.complete_milestone(
             engine=engine,
             workspace=ACME,
             number=1,
@@ -162,27 +164,27 @@ def test_done_records_actual_date_and_cost(engine: Engine) -> None:
 
 def test_one_workspace_never_sees_another(engine: Engine) -> None:
     add(engine, "Acme secret")
-    with pytest.raises(services.MilestoneNotFound):
-        services.get_milestone(engine=engine, workspace=OTHER, number=1)
-    with pytest.raises(services.MilestoneNotFound):
-        services.delete_milestone(engine=engine, workspace=OTHER, number=1, actor=ADMIN)
+    with pytest.raises(milestones.MilestoneNotFound):
+        milestones.get_milestone(engine=engine, workspace=OTHER, number=1)
+    with pytest.raises(milestones.MilestoneNotFound):
+        milestones.delete_milestone(engine=engine, workspace=OTHER, number=1, actor=ADMIN)
     listing = list_milestones(
         engine=engine, workspace=OTHER, channel_id="C1", user_id="U1", request=ListCommand(), today=NOW.date()
     )
     assert listing.total == 0
     grid = Workspace(team_id="T1", enterprise_id="E1")
-    with pytest.raises(services.MilestoneNotFound):
-        services.get_milestone(engine=engine, workspace=grid, number=1)
+    with pytest.raises(milestones.MilestoneNotFound):
+        milestones.get_milestone(engine=engine, workspace=grid, number=1)
 
 
 def test_delete_removes_milestone_and_history(engine: Engine) -> None:
     add(engine)
-    services.update_milestone(
+    milestones.update_milestone(
         engine=engine, workspace=ACME, number=1, actor=ALICE, fields=MilestoneFields(title="New"), now=NOW
     )
-    services.delete_milestone(engine=engine, workspace=ACME, number=1, actor=ALICE)
-    with pytest.raises(services.MilestoneNotFound):
-        services.get_milestone(engine=engine, workspace=ACME, number=1)
+    milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=ALICE)
+    with pytest.raises(milestones.MilestoneNotFound):
+        milestones.get_milestone(engine=engine, workspace=ACME, number=1)
 
 
 def test_list_scopes(engine: Engine) -> None:
@@ -191,7 +193,7 @@ def test_list_scopes(engine: Engine) -> None:
     add(engine, "Soon", due=today + timedelta(days=3), owner_id="U2", department="Marketing")
     add(engine, "Later", due=today + timedelta(days=60))
     add(engine, "Elsewhere", channel_id="C2", owner_id="U2")
-    services.complete_milestone(
+    milestones.complete_milestone(
         engine=engine, workspace=ACME, number=3, actor=ALICE, completed_on=today, cost=None, now=NOW
     )
 
@@ -213,11 +215,11 @@ def test_list_scopes(engine: Engine) -> None:
 
 
 def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: Engine) -> None:
-    from bot.core.commands import CommandError
+    from bot.core.command_types import CommandError
 
     add(engine, due=date(2026, 12, 15))
     with pytest.raises(CommandError):
-        services.update_milestone(
+        milestones.update_milestone(
             engine=engine,
             workspace=ACME,
             number=1,
@@ -225,6 +227,6 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
             fields=MilestoneFields(start=date(2027, 1, 1)),
             now=NOW,
         )
-    history = services.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
     assert milestone.start_date is None and revisions == []

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.commands import Command, CommandError, ReviewCommand, SettingsChange, SettingsCommand
-from bot.core.grammar import parse_command
-from bot.core.settings_grammar import TimeError, parse_time
+from bot.core.command_types import Command, CommandError, ReviewCommand, SettingsChange, SettingsCommand
+from bot.core.grammar.command import parse_command
+from bot.core.grammar.settings import TimeError, parse_time
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))
 DESIGN_EXAMPLE = "settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.clients import single_workspace_clients
-from bot.tick import Tick, run_tick
+from bot.outbox.tick import Tick, run_tick
+from bot.slack.clients import single_workspace_clients
 from tests.conftest import BOT_TOKEN, SlackApp
 from tests.support.fake_slack import FakeSlack
 

@@ -16,11 +16,11 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.core import planner
-from bot.core.planner import Plan, plan
-from bot.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, Dispatched, backoff, dispatch
-from bot.recovery import POST_WINDOW
-from bot.retry import AUTH_HOLD
+from bot.outbox import planner
+from bot.outbox.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, Dispatched, backoff, dispatch
+from bot.outbox.planner import Plan, plan
+from bot.outbox.recovery import POST_WINDOW
+from bot.outbox.retry import AUTH_HOLD
 from storage.deliveries import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery
 from tests.conftest import BOT_TOKEN, SlackApp

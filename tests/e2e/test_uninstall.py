@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
-from bot.clients import clients_for
-from bot.dispatch import dispatch
-from bot.installations import installation_store_for
+from bot.outbox.dispatch import dispatch
+from bot.slack.clients import clients_for
+from bot.slack.installations import installation_store_for
 from storage.deliveries import plan_delivery
 from storage.models import Delivery
 from storage.workspace import Workspace

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
-from bot.core.commands import CommandError
-from bot.core.grammar import VERBS, parse_command
+from bot.core.command_types import CommandError
+from bot.core.grammar.command import VERBS, parse_command
 from storage.models import Milestone, Revision
 from tests.conftest import SIGNING_SECRET, SlackApp
 from tests.support.slack_requests import FORM, JSON, Reply, SlackRequests, message_event, text_value

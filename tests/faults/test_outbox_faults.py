@@ -22,9 +22,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.recovery import carried_key
-from bot.retry import AUTH_HOLD
-from bot.tick import run_tick
+from bot.outbox.recovery import carried_key
+from bot.outbox.retry import AUTH_HOLD
+from bot.outbox.tick import run_tick
 from storage.db import make_engine, upgrade
 from storage.deliveries import plan_delivery
 from storage.models import Delivery

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.core import adding
-from bot.core.commands import MilestoneFields, Status
+from bot.core.command_types import MilestoneFields, Status
 from bot.core.imports import ImportRow
+from bot.core.milestones import Actor
 from bot.core.money import Money
-from bot.core.services import Actor
 from storage.db import make_engine
 from storage.workspace import Workspace
 from tests.support.bot_process import SIGNING_SECRET, BotProcess, bot_env, serving_process, upgrade

@@ -6,7 +6,7 @@ from datetime import date
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.core.commands import MilestoneFields
+from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportPreview, ImportRow, RowError, read_plan_csv
 from bot.core.money import Money
 from bot.render.imports import (

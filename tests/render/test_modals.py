@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
-from bot.core.commands import MilestoneFields
+from bot.core.command_types import MilestoneFields
 from bot.core.money import Money
 from bot.render.modals import (
     ModalErrors,

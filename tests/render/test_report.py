@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.core.report import Report, build_report
+from bot.core.plan_vs_actual import Report, build_report
 from bot.render.message import Message
 from bot.render.report import LINE_LIMIT, digest_section, report_message
 from storage.models import Milestone

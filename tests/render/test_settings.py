@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.core.commands import SettingsChange
+from bot.core.command_types import SettingsChange
 from bot.render.modals import ModalErrors
 from bot.render.settings import read_settings_modal, settings_message, settings_modal
 from storage.models import ChannelSettings, Delivery

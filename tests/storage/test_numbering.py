@@ -10,9 +10,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import select
 
 from bot.core import adding
-from bot.core.commands import MilestoneFields
+from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportRow
-from bot.core.services import Actor
+from bot.core.milestones import Actor
 from storage import milestones as queries
 from storage.db import downgrade, make_engine, session_scope, upgrade
 from storage.models import WorkspaceCounter

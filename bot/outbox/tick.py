@@ -15,10 +15,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from bot.clients import ClientFor
-from bot.core.planner import Plan, plan
 from bot.deps import Clock, wall_clock
-from bot.dispatch import Dispatched, dispatch
+from bot.outbox.dispatch import Dispatched, dispatch
+from bot.outbox.planner import Plan, plan
+from bot.slack.clients import ClientFor
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.checkins import checkin_view, open_checkin
-from bot.core.reporting import report_for
+from bot.core.report import report_for
 from bot.core.schedule import (
     DEFAULT_REMINDER_DAYS,
     ChannelSchedule,

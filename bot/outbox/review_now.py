@@ -10,10 +10,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.planner import channel_schedule, plan_checkin
 from bot.core.schedule import iso_week
-from bot.dispatch import dispatch
-from bot.tick import worker_name
+from bot.outbox.dispatch import dispatch
+from bot.outbox.planner import channel_schedule, plan_checkin
+from bot.outbox.tick import worker_name
 from storage.checkins import checkin_for_week
 from storage.milestones import get_channel_settings
 from storage.workspace import Workspace

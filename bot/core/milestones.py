@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.commands import CommandError, MilestoneFields
+from bot.core.command_types import CommandError, MilestoneFields
 from bot.core.money import Money
 from bot.core.revisions import Value, apply_changes
 from storage import milestones as queries

@@ -175,7 +175,7 @@ def _reencrypt_table(engine: Engine, *, table: Table, cipher: MultiFernet) -> in
 
 
 def main() -> int:
-    """`python -m bot.installations`: re-encrypt every stored token under TOKEN_ENCRYPTION_KEY's first key."""
+    """`python -m bot.slack.installations`: re-encrypt every stored token under the first key."""
     try:
         settings = load_settings()
     except ConfigError as error:

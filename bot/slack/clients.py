@@ -12,7 +12,7 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
-from bot.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
+from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
 from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)

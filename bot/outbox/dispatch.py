@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.clients import ClientFor
-from bot.lease_keeper import LEASE, PassClock, heartbeat, lease_length
-from bot.recovery import METADATA_EVENT, find_post, take_back
-from bot.retry import MAX_ATTEMPTS, Action, Failure, backoff, classify, decide, parse_retry_after
+from bot.outbox.lease import LEASE, PassClock, heartbeat, lease_length
+from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
+from bot.outbox.retry import MAX_ATTEMPTS, Action, Failure, backoff, classify, decide, parse_retry_after
+from bot.slack.clients import ClientFor
 from storage import deliveries
 from storage.db import session_scope
 from storage.milestones import get_channel_settings

@@ -9,8 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.core import report_grammar
-from bot.core.commands import (
+from bot.core.command_types import (
     AddCommand,
     Command,
     CommandError,
@@ -25,10 +24,11 @@ from bot.core.commands import (
     UpdateCommand,
 )
 from bot.core.dates import format_date
-from bot.core.fields import FIELDS, Request, Unreadable, read_field, read_text
-from bot.core.settings_grammar import SETTINGS_EXAMPLE, parse_settings
+from bot.core.grammar import report_export_import
+from bot.core.grammar.clauses import FIELDS, Request, Unreadable, read_field, read_text
+from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
+from bot.core.grammar.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
 from bot.core.text import has_control_characters
-from bot.core.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
 
 MAX_COMMAND_LENGTH = 4000
 VERBS = ("help", "add", "list", "show", "update", "done", "delete", "settings", "review", "report", "export",
@@ -45,9 +45,9 @@ _EXAMPLES = {
     "delete": "/milestone delete 12",
     "settings": SETTINGS_EXAMPLE,
     "review": "/milestone review",
-    "report": report_grammar.REPORT_EXAMPLE,
-    "export": report_grammar.EXPORT_EXAMPLE,
-    "import": report_grammar.IMPORT_EXAMPLE,
+    "report": report_export_import.REPORT_EXAMPLE,
+    "export": report_export_import.EXPORT_EXAMPLE,
+    "import": report_export_import.IMPORT_EXAMPLE,
 }
 # Words people reach for instead of a verb; only ever suggested, never acted on.
 _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info": "show", "edit": "update",
@@ -291,7 +291,7 @@ _PARSERS: dict[str, Callable[[Sequence[Token], Request], Command]] = {
     "delete": _parse_delete,
     "settings": _parse_settings,
     "review": _parse_review,
-    "report": report_grammar.parse_report,
-    "export": report_grammar.parse_export,
-    "import": report_grammar.parse_import,
+    "report": report_export_import.parse_report,
+    "export": report_export_import.parse_export,
+    "import": report_export_import.parse_import,
 }

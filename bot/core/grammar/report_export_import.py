@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from bot.core.commands import ExportCommand, ImportCommand, ReportCommand
-from bot.core.fields import FIELDS, Request, read_field
-from bot.core.tokens import Clause, Token, shown, split_clauses
+from bot.core.command_types import ExportCommand, ImportCommand, ReportCommand
+from bot.core.grammar.clauses import FIELDS, Request, read_field
+from bot.core.grammar.tokens import Clause, Token, shown, split_clauses
 
 REPORT_EXAMPLE = "/milestone report dept Marketing since Jan 1"
 EXPORT_EXAMPLE = "/milestone export csv"

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.commands import CommandError, Status
+from bot.core.command_types import CommandError, Status
 from bot.core.dates import DateError, Prefer, format_date, parse_date
+from bot.core.grammar.tokens import Clause, mention_id, plain_text, shown
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.text import TextError, clean_field
-from bot.core.tokens import Clause, mention_id, plain_text, shown
 
 
 @dataclass(frozen=True)

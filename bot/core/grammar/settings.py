@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any
 
-from bot.core.commands import CommandError, SettingsChange, SettingsCommand
-from bot.core.tokens import Clause, Token, plain_text, shown, split_clauses
+from bot.core.command_types import CommandError, SettingsChange, SettingsCommand
+from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
 
 SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
 MAX_REMINDERS = 6
