@@ -1,0 +1,67 @@
+"""Block Kit assertions: Slack's own validation (slack_sdk.models) and Slack's limits, and what a person reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.render.message import Message
+
+SECTION_TEXT_LIMIT = 3000
+
+
+def assert_valid_blocks(blocks: Sequence[dict], *, most: int = 50) -> None:
+    """Every block (nested elements too) passes slack_sdk's validation; section texts keep to Slack's cap."""
+    assert 0 < len(blocks) <= most
+    for block in blocks:
+        Block.parse(block).validate_json()
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= SECTION_TEXT_LIMIT
+
+
+def assert_valid(message: Message) -> None:
+    """A message with fallback text whose blocks pass Slack's validation and limits."""
+    assert message.text
+    assert_valid_blocks(message.blocks)
+
+
+def assert_valid_view(view: dict, *, kind: str | None = None) -> None:
+    """A modal or Home tab that passes Slack's validation of the view and of every block."""
+    if kind is not None:
+        assert view["type"] == kind
+    View(**view).validate_json()
+    assert len(view.get("private_metadata", "")) <= 3000
+    assert_valid_blocks(view["blocks"], most=100)
+
+
+def mrkdwn_texts(payload: Any) -> Iterator[str]:
+    """Every mrkdwn string in a payload: the places Slack would turn `<…>` into links or pings."""
+    if isinstance(payload, dict):
+        if payload.get("type") == "mrkdwn":
+            yield payload["text"]
+        for value in payload.values():
+            yield from mrkdwn_texts(value)
+    elif isinstance(payload, list):
+        for item in payload:
+            yield from mrkdwn_texts(item)
+
+
+def all_mrkdwn(message: Message) -> str:
+    """The fallback text and every mrkdwn text of a message, joined, for escaping checks."""
+    return "\n".join([message.text, *mrkdwn_texts(message.blocks)])
+
+
+def view_text(view: dict) -> str:
+    """What a person reads in a view's blocks, one mrkdwn text a line."""
+    return "\n".join(mrkdwn_texts(view["blocks"]))
+
+
+def assert_defused(text: str) -> None:
+    """No broadcast, no stray mention: the hostile title shows as typed and pings no one."""
+    assert "<!channel>" not in text
+    assert "<@U999>" not in text
+    assert "@here" not in text
+    assert "&lt;!channel&gt; &amp; &lt;@U999&gt;" in text

@@ -1,0 +1,49 @@
+"""Rows built in memory for tests that need a milestone or a revision without a database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from storage.models import Milestone, Revision
+
+TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+# A title a hostile or careless person might type: it must show as typed and ping no one.
+HOSTILE = "<!channel> & <@U999> @here"
+
+
+def make_milestone(**overrides: Any) -> Milestone:
+    """A milestone like `/milestone add Launch beta due Dec 15 owner @U1` made; override any field."""
+    values: dict[str, Any] = {
+        "id": 1,
+        "team_id": "T1",
+        "number": 12,
+        "channel_id": "C1",
+        "title": "Launch beta",
+        "owner_id": "U1",
+        "created_by": "U1",
+        "created_at": datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+        "updated_at": datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+        "due_date": date(2026, 12, 15),
+        "baseline_due_date": date(2026, 12, 15),
+        "status": "on_track",
+    }
+    values.update(overrides)
+    return Milestone(**values)
+
+
+def make_revision(**overrides: Any) -> Revision:
+    """A due-date change by U1, with a reason; override any field."""
+    values: dict[str, Any] = {
+        "milestone_id": 1,
+        "field": "due",
+        "old": "2026-12-15",
+        "new": "2026-12-20",
+        "by": "U1",
+        "at": datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        "reason": "vendor late",
+        "source": "command",
+    }
+    values.update(overrides)
+    return Revision(**values)
