@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from bot.core import milestones
 from bot.core.revisions import Value
-from bot.render.checkins import CheckInItem, CheckInView, WeekChanges
 from storage import checkins as queries
 from storage import milestones as milestone_queries
 from storage.db import session_scope
@@ -26,11 +25,37 @@ _NUMBER_MENTION = re.compile(r"(?<![\w#])#(\d{1,9})\b")
 
 
 @dataclass(frozen=True)
-class Answered:
-    """A recorded answer: the check-in it belongs to and the milestone change it made (if any)."""
+class CheckInItem:
+    """One milestone asked about, with each person's latest answer, oldest first."""
 
-    checkin: CheckIn
-    change: milestones.Change | None
+    milestone: Milestone
+    answers: list[CheckInAnswer]
+
+
+@dataclass(frozen=True)
+class WeekChanges:
+    """What moved since last week's check-in: finished, slipped (old → new due date), newly at risk."""
+
+    done: list[Milestone]
+    slipped: list[tuple[Milestone, date, date]]
+    newly_at_risk: list[Milestone]
+
+    def is_empty(self) -> bool:
+        """True when nothing changed."""
+        return not (self.done or self.slipped or self.newly_at_risk)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckInView:
+    """Everything one check-in message shows; `today` is the channel's local date."""
+
+    checkin_id: int
+    week: str
+    channel_id: str
+    items: list[CheckInItem]
+    waiting_on: list[str]
+    changes: WeekChanges | None = None
+    today: date
 
 
 def open_checkin(
@@ -127,7 +152,7 @@ def record_answer(
     changes: dict[str, Value],
     reason: str | None = None,
     now: datetime,
-) -> Answered:
+) -> None:
     """Apply a check-in answer to its milestone and keep the answer, in one transaction."""
     if answer not in ANSWERS:
         raise ValueError(f"unknown answer {answer!r}")
@@ -136,7 +161,7 @@ def record_answer(
         if checkin is None:
             raise milestones.MilestoneNotFound(number)
         try:
-            change: milestones.Change | None = milestones.change_milestone(
+            milestone_id = milestones.change_milestone(
                 session,
                 workspace=workspace,
                 number=number,
@@ -146,11 +171,10 @@ def record_answer(
                 reason=reason,
                 source="check-in",
                 now=now,
-            )
-            milestone_id = change.milestone.id if change else None
+            ).milestone.id
         except milestones.NothingChanged as unchanged:
             # Saying "on track" again is still an answer to this week's question.
-            change, milestone_id = None, unchanged.milestone.id
+            milestone_id = unchanged.milestone.id
         session.add(
             CheckInAnswer(
                 checkin_id=checkin_id,
@@ -160,7 +184,6 @@ def record_answer(
                 at=now,
             )
         )
-        return Answered(checkin=checkin, change=change)
 
 
 def keep_note(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -14,12 +13,13 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
 )
 
+from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
 from bot.core.dates import format_date
 from bot.render.history import user_mention
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, header, section
 from bot.render.milestones import milestone_line
-from storage.models import CheckInAnswer, Milestone
+from storage.models import Milestone
 
 # 20 milestones × (section + buttons) + header, changes, "more" and the footer stay under Slack's 50 blocks.
 BUTTON_LIMIT = 20
@@ -35,40 +35,6 @@ ANSWERS: tuple[tuple[str, str], ...] = (
     ("checkin_new_date", "New date…"),
 )
 _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Launch beta due Dec 15`"
-
-
-@dataclass(frozen=True)
-class CheckInItem:
-    """One milestone asked about, with each person's latest answer, oldest first."""
-
-    milestone: Milestone
-    answers: list[CheckInAnswer]
-
-
-@dataclass(frozen=True)
-class WeekChanges:
-    """What moved since last week's check-in: finished, slipped (old → new due date), newly at risk."""
-
-    done: list[Milestone]
-    slipped: list[tuple[Milestone, date, date]]
-    newly_at_risk: list[Milestone]
-
-    def is_empty(self) -> bool:
-        """True when nothing changed."""
-        return not (self.done or self.slipped or self.newly_at_risk)
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckInView:
-    """Everything one check-in message shows; `today` is the channel's local date."""
-
-    checkin_id: int
-    week: str
-    channel_id: str
-    items: list[CheckInItem]
-    waiting_on: list[str]
-    changes: WeekChanges | None = None
-    today: date
 
 
 def checkin_message(view: CheckInView) -> Message:

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.render.checkins import CheckInItem, CheckInView, WeekChanges, checkin_message
+from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
+from bot.render.checkins import checkin_message
 from storage.models import CheckInAnswer
 from tests.render import HOSTILE, TODAY, all_mrkdwn, assert_defused, assert_valid, make_milestone
 
