@@ -8,6 +8,8 @@ from slack_sdk import WebClient
 from bot.core import milestones
 from bot.core.checkins import checkin_view, record_answer
 from bot.core.command_types import MilestoneFields
+from bot.core.forms.new_date import read_new_date_context, read_new_date_modal
+from bot.core.forms.values import ModalErrors
 from bot.core.milestones import completion
 from bot.core.revisions import Value
 from bot.deps import Deps, asker
@@ -16,8 +18,7 @@ from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, post_to_channel
 from bot.render import milestones as render
 from bot.render.checkins import checkin_message
-from bot.render.modals import ModalErrors
-from bot.render.new_date import new_date_modal, read_new_date_context, read_new_date_modal
+from bot.render.new_date import new_date_modal
 from bot.render.reminders import reminder_done_message
 from bot.slack.people import Person
 from storage.checkins import get_checkin

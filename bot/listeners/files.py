@@ -13,6 +13,7 @@ from bot.core import adding
 from bot.core.chart import timeline_pngs
 from bot.core.command_types import ExportCommand, ReportCommand
 from bot.core.exports import milestones_csv, milestones_ics
+from bot.core.forms.values import metadata_field, read_metadata
 from bot.core.imports import read_plan_csv
 from bot.core.report import ScopedReport, channel_milestones, load_report, request_from_share, share_value
 from bot.deps import Deps, asker
@@ -20,7 +21,6 @@ from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import answer, open_modal, post_to_channel
 from bot.render.imports import import_done_message, import_modal, import_preview_view
 from bot.render.message import Message, build_message, section
-from bot.render.modal_input import metadata_field, read_metadata
 from bot.render.report import report_message
 from bot.slack.files import direct_channel, download, send_files
 from bot.slack.people import Person, name_of

@@ -6,11 +6,13 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.channel_settings import change_settings
+from bot.core.forms.milestone import read_modal_context
+from bot.core.forms.settings import read_settings_modal
+from bot.core.forms.values import ModalErrors
 from bot.deps import asker
 from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import post_to_channel
-from bot.render.modals import ModalErrors, read_modal_context
-from bot.render.settings import read_settings_modal, settings_message
+from bot.render.settings import settings_message
 
 
 def register(app: GuardedApp) -> None:

@@ -7,13 +7,13 @@ from slack_sdk import WebClient
 
 from bot.core import adding, milestones
 from bot.core.command_types import CommandError
+from bot.core.forms.milestone import read_milestone_modal, read_modal_context
+from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.deps import asker
 from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import post_to_channel
 from bot.render import milestones as render
-from bot.render.modal_input import GarbledMetadata
-from bot.render.modals import ModalErrors, read_milestone_modal, read_modal_context
 
 
 def register(app: GuardedApp) -> None:

@@ -1,4 +1,4 @@
-"""The add / edit milestone modal; reading it back lives in `modal_input` and is re-exported here."""
+"""The add / edit milestone modal; `bot.core.forms.milestone` reads it back."""
 
 from __future__ import annotations
 
@@ -20,31 +20,18 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.dates import format_date
-from bot.core.money import format_money
-from bot.render.labels import money, status_label
-from bot.render.modal_input import (
+from bot.core.forms.milestone import (
     BUDGET_CHARS,
     DEPT_CHARS,
     REASON_CHARS,
     STATUS_CHOICES,
     TITLE_CHARS,
-    ModalContext,
-    ModalErrors,
-    ModalInput,
+    MilestoneBlock,
     Mode,
-    read_milestone_modal,
-    read_modal_context,
 )
+from bot.core.money import format_money
+from bot.render.labels import money, status_label
 from storage.models import Milestone
-
-__all__ = [
-    "ModalContext",
-    "ModalErrors",
-    "ModalInput",
-    "milestone_modal",
-    "read_milestone_modal",
-    "read_modal_context",
-]
 
 
 def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone | None, today: date) -> dict:
@@ -54,7 +41,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
         raise ValueError("the edit form needs the milestone it edits")
     blocks: list[Block] = [
         _text_input(
-            "title",
+            MilestoneBlock.TITLE,
             "Title",
             initial=current.title if current else None,
             max_length=TITLE_CHARS,
@@ -67,10 +54,10 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
     if channel_id is None:
         blocks.append(
             InputBlock(
-                block_id="channel",
+                block_id=MilestoneBlock.CHANNEL,
                 label=PlainTextObject(text="Channel"),
                 element=ConversationSelectElement(
-                    action_id="channel",
+                    action_id=MilestoneBlock.CHANNEL,
                     placeholder=PlainTextObject(text="Where reminders and reviews go"),
                     filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
                 ),
@@ -79,31 +66,31 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
         )
     blocks += [
         _date_input(
-            "due",
+            MilestoneBlock.DUE,
             "Due date",
             initial=current.due_date if current else None,
             hint=_plan_hint(current, today=today),
         ),
-        _date_input("start", "Start date", initial=current.start_date if current else None),
+        _date_input(MilestoneBlock.START, "Start date", initial=current.start_date if current else None),
         InputBlock(
-            block_id="owner",
+            block_id=MilestoneBlock.OWNER,
             label=PlainTextObject(text="Owner"),
             element=UserSelectElement(
-                action_id="owner",
+                action_id=MilestoneBlock.OWNER,
                 placeholder=PlainTextObject(text="Who makes it happen"),
                 initial_user=current.owner_id if current else None,
             ),
             optional=True,
         ),
         _text_input(
-            "budget",
+            MilestoneBlock.BUDGET,
             "Budget",
             initial=_budget_text(current),
             max_length=BUDGET_CHARS,
             placeholder="$5,000 or 5000 EUR",
         ),
         _text_input(
-            "dept",
+            MilestoneBlock.DEPARTMENT,
             "Department",
             initial=current.department if current else None,
             max_length=DEPT_CHARS,
@@ -113,7 +100,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
     if current:
         blocks.append(
             _text_input(
-                "reason",
+                MilestoneBlock.REASON,
                 "Reason",
                 initial=None,
                 max_length=REASON_CHARS,
@@ -178,10 +165,10 @@ def _status_input(status: str) -> InputBlock:
     ]
     initial = next((option for option in options if option.value == status), None)
     return InputBlock(
-        block_id="status",
+        block_id=MilestoneBlock.STATUS,
         label=PlainTextObject(text="Status"),
         element=StaticSelectElement(
-            action_id="status",
+            action_id=MilestoneBlock.STATUS,
             placeholder=PlainTextObject(text=status_label(status)),
             options=options,
             initial_option=initial,

@@ -1,13 +1,8 @@
-"""A channel's settings: the summary `/milestone settings` shows, the settings modal, and reading it back."""
+"""A channel's settings: the summary `/milestone settings` shows, and the settings modal."""
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import time
-from functools import lru_cache
-from typing import Any
-from zoneinfo import available_timezones
 
 from slack_sdk.models.blocks import (
     Block,
@@ -22,15 +17,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.command_types import SettingsChange
+from bot.core.forms.settings import PAUSED, SettingsBlock, stored_days
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.message import Message, build_message, context, packed_sections, section
-from bot.render.modal_input import ModalErrors
 from storage.models import ChannelSettings, Delivery
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MAX_REMINDERS = 6
-MAX_DAYS_BEFORE = 60
 FAILED_LIMIT = 10
 _ERROR_CHARS = 120
 _DAYS_HINT = "Days before the due date; empty for none. The overdue nudge is always sent the day after."
@@ -38,8 +30,6 @@ _TEXT_FORM = (
     "Or type `/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`;"
     " `/milestone settings pause` or `resume` stops and restarts reminders and check-ins."
 )
-_DAY_SEPARATORS = re.compile(r"[,;\s]+")
-_DAY_NUMBER = re.compile(r"[0-9]{1,2}")
 
 
 def settings_message(s: ChannelSettings, *, failed: list[Delivery], show_failed: bool) -> Message:
@@ -80,25 +70,20 @@ def failed_lines(failed: list[Delivery]) -> list[str]:
     return lines
 
 
-def stored_days(text: str) -> list[int]:
-    """The days before the due date a channel stores as `7,1,0`; empty when reminders are off."""
-    return [int(part) for part in _DAY_SEPARATORS.split(text) if _DAY_NUMBER.fullmatch(part)]
-
-
 def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: bool) -> dict:
     """The settings form filled with the channel's current values; admins also see failed posts."""
     weekday_options = [
         Option(value=str(day), text=PlainTextObject(text=name)) for day, name in enumerate(WEEKDAYS)
     ]
     pause_option = Option(
-        value="paused", text=PlainTextObject(text="Pause reminders and check-ins in this channel")
+        value=PAUSED, text=PlainTextObject(text="Pause reminders and check-ins in this channel")
     )
     blocks: list[Block] = [
         InputBlock(
-            block_id="timezone",
+            block_id=SettingsBlock.TIMEZONE,
             label=PlainTextObject(text="Time zone"),
             element=PlainTextInputElement(
-                action_id="timezone",
+                action_id=SettingsBlock.TIMEZONE,
                 placeholder=PlainTextObject(text="Europe/Berlin"),
                 initial_value=s.timezone or None,
                 max_length=64,
@@ -106,10 +91,10 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             hint=PlainTextObject(text="Reminders and the weekly review follow this zone's clock."),
         ),
         InputBlock(
-            block_id="reminder_days",
+            block_id=SettingsBlock.REMINDER_DAYS,
             label=PlainTextObject(text="Reminder days"),
             element=PlainTextInputElement(
-                action_id="reminder_days",
+                action_id=SettingsBlock.REMINDER_DAYS,
                 placeholder=PlainTextObject(text="7, 1, 0"),
                 initial_value=", ".join(str(day) for day in stored_days(s.reminder_days)) or None,
                 max_length=64,
@@ -117,23 +102,23 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             hint=PlainTextObject(text=_DAYS_HINT),
             optional=True,
         ),
-        _time_input("reminder_time", "Reminder time", initial=s.reminder_time),
+        _time_input(SettingsBlock.REMINDER_TIME, "Reminder time", initial=s.reminder_time),
         InputBlock(
-            block_id="review_weekday",
+            block_id=SettingsBlock.REVIEW_WEEKDAY,
             label=PlainTextObject(text="Weekly review day"),
             element=StaticSelectElement(
-                action_id="review_weekday",
+                action_id=SettingsBlock.REVIEW_WEEKDAY,
                 placeholder=PlainTextObject(text="Pick a day"),
                 options=weekday_options,
                 initial_option=weekday_options[s.review_weekday] if 0 <= s.review_weekday < 7 else None,
             ),
         ),
-        _time_input("review_time", "Weekly review time", initial=s.review_time),
+        _time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
         InputBlock(
-            block_id="paused",
+            block_id=SettingsBlock.PAUSED,
             label=PlainTextObject(text="Pause"),
             element=CheckboxesElement(
-                action_id="paused",
+                action_id=SettingsBlock.PAUSED,
                 options=[pause_option],
                 initial_options=[pause_option] if s.paused else None,
             ),
@@ -157,37 +142,6 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
     return view.to_dict()
 
 
-def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
-    """Check Slack's `view.state.values`; raise ModalErrors naming every bad field, or return all settings."""
-    errors: dict[str, str] = {}
-    timezone = _read_timezone(values, errors=errors)
-    days = _read_days(values, errors=errors)
-    reminder_time = _read_time(values, "reminder_time", what="reminders", errors=errors)
-    weekday = _read_weekday(values, errors=errors)
-    review_time = _read_time(values, "review_time", what="the weekly review", errors=errors)
-    chosen = _entry(values, "paused").get("selected_options") or []
-    if errors:
-        raise ModalErrors(errors)
-    return SettingsChange(
-        timezone=timezone,
-        reminder_days=days,
-        reminder_time=reminder_time,
-        review_weekday=weekday,
-        review_time=review_time,
-        paused=any(option.get("value") == "paused" for option in chosen),
-    )
-
-
-def canonical_timezone(name: str) -> str | None:
-    """The IANA spelling of a zone typed in any case (`europe/berlin` → `Europe/Berlin`); None if unknown."""
-    return _zones_by_lower_name().get(name.strip().lower())
-
-
-@lru_cache(maxsize=1)
-def _zones_by_lower_name() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones()}
-
-
 def _days_text(days: list[int]) -> str:
     """`7, 1 and 0 days before`, `1 day before`."""
     numbers = [str(day) for day in days]
@@ -205,58 +159,3 @@ def _time_input(block_id: str, label: str, *, initial: str) -> InputBlock:
             initial_time=initial or None,
         ),
     )
-
-
-def _entry(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    """One input's state; our action_id always equals its block_id."""
-    return values.get(block_id, {}).get(block_id) or {}
-
-
-def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
-    raw = (_entry(values, "timezone").get("value") or "").strip()
-    if not raw:
-        errors["timezone"] = "Give a time zone, like Europe/Berlin or America/New_York."
-        return None
-    zone = canonical_timezone(raw)
-    if zone is None:
-        errors["timezone"] = f"“{excerpt(raw)}” isn't a time zone I know; try one like Europe/Berlin."
-    return zone
-
-
-def _read_days(values: dict[str, Any], *, errors: dict[str, str]) -> tuple[int, ...] | None:
-    raw = (_entry(values, "reminder_days").get("value") or "").strip()
-    parts = [part for part in _DAY_SEPARATORS.split(raw) if part]
-    bad = [part for part in parts if not _DAY_NUMBER.fullmatch(part) or int(part) > MAX_DAYS_BEFORE]
-    if bad:
-        errors["reminder_days"] = (
-            f"“{excerpt(bad[0], limit=20)}” isn't a number of days from 0 to {MAX_DAYS_BEFORE};"
-            " write them like 7, 1, 0."
-        )
-        return None
-    # Listed furthest first, as they fall; the same day twice is one reminder.
-    days = tuple(sorted({int(part) for part in parts}, reverse=True))
-    if len(days) > MAX_REMINDERS:
-        errors["reminder_days"] = f"That's {len(days)} reminders; keep it to {MAX_REMINDERS}."
-        return None
-    return days
-
-
-def _read_time(values: dict[str, Any], block_id: str, *, what: str, errors: dict[str, str]) -> time | None:
-    raw = _entry(values, block_id).get("selected_time")
-    if not raw:
-        errors[block_id] = f"Pick a time for {what}."
-        return None
-    try:
-        return time.fromisoformat(raw)
-    except ValueError:
-        errors[block_id] = "Pick a time from the list."
-        return None
-
-
-def _read_weekday(values: dict[str, Any], *, errors: dict[str, str]) -> int | None:
-    option = _entry(values, "review_weekday").get("selected_option") or {}
-    value = option.get("value")
-    if value not in {str(day) for day in range(7)}:
-        errors["review_weekday"] = "Pick a day for the weekly review."
-        return None
-    return int(value)

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.render.modals import ModalErrors
-from bot.render.new_date import new_date_modal, read_new_date_context, read_new_date_modal
+from bot.render.new_date import new_date_modal
 from tests.render import HOSTILE, TODAY, assert_defused, make_milestone, mrkdwn_texts
 
 
@@ -27,13 +25,6 @@ def modal(milestone=None, **overrides: Any) -> dict:
 
 def inputs(view: dict) -> dict[str, dict]:
     return {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
-
-
-def submitted(*, due: str | None, reason: str | None = None) -> dict:
-    return {
-        "due": {"due": {"type": "datepicker", "selected_date": due}},
-        "reason": {"reason": {"type": "plain_text_input", "value": reason}},
-    }
 
 
 def test_new_date_modal_asks_for_a_date_and_a_reason():
@@ -55,27 +46,6 @@ def test_new_date_modal_asks_for_a_date_and_a_reason():
     assert all(block["element"]["action_id"] == block_id for block_id, block in fields.items())
 
 
-def test_new_date_modal_remembers_where_it_was_opened():
-    view = modal()
-
-    assert json.loads(view["private_metadata"]) == {
-        "number": 12,
-        "checkin_id": 7,
-        "channel_id": "C1",
-        "message_ts": "1700000000.000100",
-    }
-    context = read_new_date_context(view["private_metadata"])
-    assert (context.number, context.checkin_id, context.channel_id) == (12, 7, "C1")
-    assert context.message_ts == "1700000000.000100"
-
-
-def test_from_an_overdue_reminder_there_is_no_checkin():
-    view = modal(checkin_id=None, message_ts=None)
-
-    context = read_new_date_context(view["private_metadata"])
-    assert (context.checkin_id, context.message_ts) == (None, None)
-
-
 @pytest.mark.parametrize("due", [TODAY - timedelta(days=3), TODAY, None])
 def test_a_due_date_already_reached_is_not_offered_again(due):
     view = modal(make_milestone(due_date=due))
@@ -88,45 +58,3 @@ def test_new_date_modal_escapes_the_title():
     view = modal(make_milestone(title=HOSTILE))
 
     assert_defused("\n".join(mrkdwn_texts(view["blocks"])))
-
-
-def test_reading_a_new_date_and_reason():
-    due, reason = read_new_date_modal(
-        submitted(due="2026-12-22", reason="  vendor\n  late "), today=TODAY, current=make_milestone()
-    )
-
-    assert due == date(2026, 12, 22)
-    assert reason == "vendor late"
-
-
-def test_reason_is_optional_and_today_is_allowed():
-    assert read_new_date_modal(submitted(due=TODAY.isoformat()), today=TODAY, current=make_milestone()) == (
-        TODAY,
-        None,
-    )
-
-
-@pytest.mark.parametrize(
-    ("values", "field", "message"),
-    [
-        (submitted(due=None), "due", "Pick the new due date."),
-        (submitted(due="2026-11-19"), "due", "That date has passed; pick today or later."),
-        (submitted(due="2026-12-15"), "due", "That's already the due date"),
-        (submitted(due="someday"), "due", "Pick a date from the calendar."),
-        (submitted(due="2026-12-22", reason="x" * 501), "reason", "keep it to 500"),
-        (submitted(due="2026-12-22", reason="late\x00"), "reason", "control character"),
-    ],
-)
-def test_bad_new_date_names_the_field(values, field, message):
-    with pytest.raises(ModalErrors) as caught:
-        read_new_date_modal(values, today=TODAY, current=make_milestone())
-
-    assert list(caught.value.errors) == [field]
-    assert message in caught.value.errors[field]
-
-
-def test_bad_date_and_reason_are_reported_together():
-    with pytest.raises(ModalErrors) as caught:
-        read_new_date_modal(submitted(due=None, reason="y" * 600), today=TODAY, current=make_milestone())
-
-    assert set(caught.value.errors) == {"due", "reason"}

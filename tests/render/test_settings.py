@@ -1,37 +1,18 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.core.command_types import SettingsChange
-from bot.render.modals import ModalErrors
-from bot.render.settings import read_settings_modal, settings_message, settings_modal
-from storage.models import ChannelSettings, Delivery
+from bot.render.settings import settings_message, settings_modal
+from storage.models import Delivery
 from tests.render import HOSTILE, all_mrkdwn, assert_defused, assert_valid
+from tests.support.channels import CREATED, make_settings
 
-CREATED = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 INPUTS = ["timezone", "reminder_days", "reminder_time", "review_weekday", "review_time", "paused"]
-
-
-def make_settings(**overrides: Any) -> ChannelSettings:
-    values: dict[str, Any] = {
-        "team_id": "T1",
-        "channel_id": "C1",
-        "timezone": "Europe/Berlin",
-        "reminder_days": "7,1,0",
-        "reminder_time": "09:30",
-        "review_weekday": 4,
-        "review_time": "16:00",
-        "created_at": CREATED,
-        "updated_at": CREATED,
-    }
-    values.update(overrides)
-    return ChannelSettings(**values)
 
 
 def make_failed(n: int, **overrides: Any) -> Delivery:
@@ -61,30 +42,6 @@ def validate_view(view: dict) -> None:
     assert len(view["blocks"]) <= 100
     for block in view["blocks"]:
         Block.parse(block).validate_json()
-
-
-def submitted(view: dict, **changes: Any) -> dict:
-    """`view.state.values` as Slack sends the form submitted as shown, with `changes` by block_id."""
-    values: dict = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        kind = element["type"]
-        if kind == "plain_text_input":
-            state: dict = {"value": element.get("initial_value")}
-        elif kind == "timepicker":
-            state = {"selected_time": element.get("initial_time")}
-        elif kind == "static_select":
-            state = {"selected_option": element.get("initial_option")}
-        else:
-            state = {"selected_options": element.get("initial_options") or []}
-        values[block["block_id"]] = {element["action_id"]: {"type": kind, **state}}
-    for block_id, value in changes.items():
-        state = values[block_id][block_id]
-        key = next(key for key in state if key != "type")
-        state[key] = value
-    return values
 
 
 def test_summary_reads_the_whole_schedule_on_one_line():
@@ -186,78 +143,3 @@ def test_settings_modal_shows_paused_and_failed_posts_to_admins():
     assert notes[-1] == "and 40 more"
     hidden = settings_modal(s=make_settings(), failed=failed, show_failed=False)
     assert [block["type"] for block in hidden["blocks"]] == ["input"] * 6
-
-
-def test_reading_the_untouched_form_gives_every_setting():
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-
-    assert read_settings_modal(submitted(view)) == SettingsChange(
-        timezone="Europe/Berlin",
-        reminder_days=(7, 1, 0),
-        reminder_time=time(9, 30),
-        review_weekday=4,
-        review_time=time(16, 0),
-        paused=False,
-    )
-
-
-def test_reading_a_changed_form():
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-    values = submitted(
-        view,
-        timezone="  america/new_york ",
-        reminder_days="1 14,3, 3",
-        reminder_time="08:00",
-        review_weekday={"value": "0", "text": {"type": "plain_text", "text": "Monday"}},
-        paused=[{"value": "paused"}],
-    )
-
-    change = read_settings_modal(values)
-
-    assert change.timezone == "America/New_York"
-    assert change.reminder_days == (14, 3, 1)
-    assert change.reminder_time == time(8, 0)
-    assert change.review_weekday == 0
-    assert change.paused is True
-
-
-def test_empty_reminder_days_turn_reminders_off():
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-
-    assert read_settings_modal(submitted(view, reminder_days=None)).reminder_days == ()
-
-
-@pytest.mark.parametrize(
-    ("block_id", "value", "message"),
-    [
-        ("timezone", "Mars/Olympus", "isn't a time zone I know"),
-        ("timezone", None, "Give a time zone"),
-        ("reminder_days", "7, soon", "“soon” isn't a number of days from 0 to 60"),
-        ("reminder_days", "61", "isn't a number of days from 0 to 60"),
-        ("reminder_days", "-1", "isn't a number of days"),
-        ("reminder_days", "²", "isn't a number of days"),
-        ("reminder_days", "30 14 7 3 2 1 0", "That's 7 reminders; keep it to 6."),
-        ("reminder_time", None, "Pick a time for reminders."),
-        ("review_time", None, "Pick a time for the weekly review."),
-        ("review_time", "25:99", "Pick a time from the list."),
-        ("review_weekday", None, "Pick a day for the weekly review."),
-    ],
-)
-def test_bad_settings_name_the_field(block_id, value, message):
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-
-    with pytest.raises(ModalErrors) as caught:
-        read_settings_modal(submitted(view, **{block_id: value}))
-
-    assert list(caught.value.errors) == [block_id]
-    assert message in caught.value.errors[block_id]
-
-
-def test_every_bad_field_is_reported_at_once():
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-    values = submitted(view, timezone="Nowhere", reminder_days="99", reminder_time=None, review_time=None)
-
-    with pytest.raises(ModalErrors) as caught:
-        read_settings_modal(values)
-
-    assert set(caught.value.errors) == {"timezone", "reminder_days", "reminder_time", "review_time"}

@@ -1,0 +1,89 @@
+"""Reading back the channel settings modal: every setting at once, or every bad field named."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.core.command_types import SettingsChange
+from bot.core.forms.settings import read_settings_modal
+from bot.core.forms.values import ModalErrors
+from bot.render.settings import settings_modal
+from tests.support.channels import make_settings
+from tests.support.view_state import submitted
+
+
+def test_reading_the_untouched_form_gives_every_setting():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view)) == SettingsChange(
+        timezone="Europe/Berlin",
+        reminder_days=(7, 1, 0),
+        reminder_time=time(9, 30),
+        review_weekday=4,
+        review_time=time(16, 0),
+        paused=False,
+    )
+
+
+def test_reading_a_changed_form():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    values = submitted(
+        view,
+        timezone="  america/new_york ",
+        reminder_days="1 14,3, 3",
+        reminder_time="08:00",
+        review_weekday={"value": "0", "text": {"type": "plain_text", "text": "Monday"}},
+        paused=[{"value": "paused"}],
+    )
+
+    change = read_settings_modal(values)
+
+    assert change.timezone == "America/New_York"
+    assert change.reminder_days == (14, 3, 1)
+    assert change.reminder_time == time(8, 0)
+    assert change.review_weekday == 0
+    assert change.paused is True
+
+
+def test_empty_reminder_days_turn_reminders_off():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, reminder_days=None)).reminder_days == ()
+
+
+@pytest.mark.parametrize(
+    ("block_id", "value", "message"),
+    [
+        ("timezone", "Mars/Olympus", "isn't a time zone I know"),
+        ("timezone", None, "Give a time zone"),
+        ("reminder_days", "7, soon", "“soon” isn't a number of days from 0 to 60"),
+        ("reminder_days", "61", "isn't a number of days from 0 to 60"),
+        ("reminder_days", "-1", "isn't a number of days"),
+        ("reminder_days", "²", "isn't a number of days"),
+        ("reminder_days", "30 14 7 3 2 1 0", "That's 7 reminders; keep it to 6."),
+        ("reminder_time", None, "Pick a time for reminders."),
+        ("review_time", None, "Pick a time for the weekly review."),
+        ("review_time", "25:99", "Pick a time from the list."),
+        ("review_weekday", None, "Pick a day for the weekly review."),
+    ],
+)
+def test_bad_settings_name_the_field(block_id, value, message):
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    with pytest.raises(ModalErrors) as caught:
+        read_settings_modal(submitted(view, **{block_id: value}))
+
+    assert list(caught.value.errors) == [block_id]
+    assert message in caught.value.errors[block_id]
+
+
+def test_every_bad_field_is_reported_at_once():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    values = submitted(view, timezone="Nowhere", reminder_days="99", reminder_time=None, review_time=None)
+
+    with pytest.raises(ModalErrors) as caught:
+        read_settings_modal(values)
+
+    assert set(caught.value.errors) == {"timezone", "reminder_days", "reminder_time", "review_time"}
