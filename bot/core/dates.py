@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from bot.core.text import excerpt
+from bot.core.text import quoted
 
 if TYPE_CHECKING:
     from dateparser.conf import Settings
@@ -69,7 +69,7 @@ class DateError(ValueError):
 
 def parse_date(text: str, *, now: datetime, prefer: Prefer = "future") -> date:
     """Read a date typed by a person; `now` is aware, in that person's time zone."""
-    shown = _shown(text)
+    shown = quoted(text)
     if not text.strip():
         raise DateError(f"Give a date, like {_EXAMPLES}.")
     if len(text) > _MAX_TEXT:
@@ -236,9 +236,3 @@ def _base_settings(prefer: Prefer) -> Settings:
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     return settings.replace(mod_settings=options, **options)
-
-
-def _shown(text: str) -> str:
-    """User text quoted in an error: short, one line, and without backticks that would break the code span."""
-    plain = " ".join(text.replace("`", "'").split())
-    return f"`{excerpt(plain)}`"

@@ -14,14 +14,12 @@ from itertools import islice
 
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.dates import DateError, parse_date
+from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
-from bot.core.text import TextError, clean_field, excerpt
+from bot.core.text import excerpt, quoted
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
-TITLE_CHARS = 150
-DEPT_CHARS = 80
-OWNER_NAME_CHARS = 100
 _SNIFF_CHARS = 4096
 _DELIMITERS = ",;\t"
 
@@ -221,71 +219,91 @@ def _key(text: str) -> str:
 
 
 def _no_title(header: list[str]) -> str:
-    found = ", ".join(_safe(_shown(cell)) for cell in header[:8] if cell.strip())
+    found = ", ".join(_safe(quoted(cell, limit=40)) for cell in header[:8] if cell.strip())
     return (
         "No column holds the milestone names: I looked for Milestone, Title, Name or Task "
         f"in the first row, which has {found}."
     )
 
 
+class _RowReader:
+    """The cells of one data row read by kind, collecting every problem rather than stopping at the first."""
+
+    def __init__(
+        self, cells: list[str], *, columns: dict[str, _Column], now: datetime, currency: str
+    ) -> None:
+        self.cells, self.columns, self.now, self.currency = cells, columns, now, currency
+        self.problems: list[str] = []
+
+    def cell(self, kind: str) -> str:
+        column = self.columns.get(kind)
+        if column is None or column.index >= len(self.cells):
+            return ""
+        return _DEFUSED.sub("", self.cells[column.index].strip(), count=1)
+
+    def text(self, kind: str, *, field: str) -> str | None:
+        raw = " ".join(self.cell(kind).split())  # a spreadsheet cell may hold line breaks; a title may not
+        if not raw:
+            return None
+        try:
+            return check_text(raw, field=field)
+        except LimitError as error:
+            self.problems.append(f"{self.columns[kind].name}: {error}")
+            return None
+
+    def day(self, kind: str) -> date | None:
+        raw = self.cell(kind)
+        if not raw:
+            return None
+        try:
+            return parse_date(raw, now=self.now, prefer="current")
+        except DateError as error:
+            self.problems.append(f"{self.columns[kind].name}: {error}")
+            return None
+
+    def amount(self, kind: str, currency_column: str) -> Money | None:
+        raw = self.cell(kind)
+        if not raw:
+            return None
+        default = _currency(self.cell(currency_column) or self.cell("currency"), problems=self.problems)
+        default = default or self.columns[kind].currency or self.currency
+        try:
+            return parse_money(raw, default_currency=default)
+        except MoneyError as error:
+            self.problems.append(f"{self.columns[kind].name}: {error}")
+            return None
+
+    def plan_dates(self) -> tuple[date | None, date | None]:
+        """The start and due date, when the one is not after the other."""
+        start, due = self.day("start"), self.day("due")
+        try:
+            check_plan_dates(start=start, due=due, today=self.now.date())
+        except LimitError as error:
+            self.problems.append(f"{self.columns['start'].name}: {error}")
+        return start, due
+
+
 def _read_row(
     cells: list[str], *, line: int, columns: dict[str, _Column], now: datetime, currency: str
 ) -> ImportRow | list[RowError]:
     """One data row, or every problem in it."""
-    problems: list[str] = []
-
-    def cell(kind: str) -> str:
-        column = columns.get(kind)
-        if column is None or column.index >= len(cells):
-            return ""
-        return _DEFUSED.sub("", cells[column.index].strip(), count=1)
-
-    def text(kind: str, *, label: str, max_length: int) -> str | None:
-        raw = " ".join(cell(kind).split())  # a spreadsheet cell may hold line breaks; a title may not
-        if not raw:
-            return None
-        try:
-            return clean_field(raw, label=label, max_length=max_length)
-        except TextError as error:
-            problems.append(f"{columns[kind].name}: {error}")
-            return None
-
-    def day(kind: str) -> date | None:
-        raw = cell(kind)
-        if not raw:
-            return None
-        try:
-            return parse_date(raw, now=now, prefer="current")
-        except DateError as error:
-            problems.append(f"{columns[kind].name}: {error}")
-            return None
-
-    def amount(kind: str, currency_column: str) -> Money | None:
-        raw = cell(kind)
-        if not raw:
-            return None
-        default = _currency(cell(currency_column) or cell("currency"), problems=problems)
-        default = default or columns[kind].currency or currency
-        try:
-            return parse_money(raw, default_currency=default)
-        except MoneyError as error:
-            problems.append(f"{columns[kind].name}: {error}")
-            return None
-
-    title = text("title", label="title", max_length=TITLE_CHARS)
-    if title is None and not cell("title").strip():
-        problems.append(f"{columns['title'].name} is empty; every milestone needs a name.")
-    start, due, planned_due = day("start"), day("due"), day("planned_due")
-    if start and due and due < start:
-        problems.append(f"{columns['due'].name} {due.isoformat()} is before {columns['start'].name} {start}.")
-    completed_on = day("completed_on")
-    status = _status(cell("status"), done_on=completed_on, column=columns.get("status"), problems=problems)
-    budget = amount("budget", "budget_currency")
-    actual_cost = amount("actual_cost", "actual_currency")
-    department = text("department", label="department", max_length=DEPT_CHARS)
-    owner_id, owner_name = _owner(cell("owner"), column=columns.get("owner"), problems=problems)
-    if problems:
-        return [RowError(line=line, message=_safe(problem, limit=300)) for problem in dict.fromkeys(problems)]
+    row = _RowReader(cells, columns=columns, now=now, currency=currency)
+    title = row.text("title", field="title")
+    if title is None and not row.cell("title").strip():
+        row.problems.append(f"{columns['title'].name} is empty; every milestone needs a name.")
+    start, due = row.plan_dates()
+    planned_due, completed_on = row.day("planned_due"), row.day("completed_on")
+    status = _status(
+        row.cell("status"), done_on=completed_on, column=columns.get("status"), problems=row.problems
+    )
+    budget = row.amount("budget", "budget_currency")
+    actual_cost = row.amount("actual_cost", "actual_currency")
+    department = row.text("department", field="department")
+    owner_id, owner_name = _owner(row.cell("owner"), column=columns.get("owner"), problems=row.problems)
+    if row.problems:
+        return [
+            RowError(line=line, message=_safe(problem, limit=300)) for problem in dict.fromkeys(row.problems)
+        ]
     fields = MilestoneFields(
         title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
     )
@@ -305,7 +323,9 @@ def _currency(raw: str, *, problems: list[str]) -> str | None:
     if not code:
         return None
     if code not in CURRENCIES:
-        problems.append(f"Currency {_shown(raw)} isn't a code I know; use one like USD, EUR or GBP.")
+        problems.append(
+            f"Currency {quoted(raw, limit=40)} isn't a code I know; use one like USD, EUR or GBP."
+        )
         return None
     return code
 
@@ -315,7 +335,7 @@ def _status(raw: str, *, done_on: date | None, column: _Column | None, problems:
     if not raw:
         return "done" if done_on else None
     status = _STATUSES.get(re.sub(r"[^a-z]", "", raw.lower()))
-    said = f"{column.name if column else 'Status'} {_shown(raw)}"
+    said = f"{column.name if column else 'Status'} {quoted(raw, limit=40)}"
     if status is None:
         problems.append(f"{said} isn't one of Open, On track, At risk, Blocked, Done, Cancelled.")
     elif done_on and status not in ("done", "cancelled"):
@@ -333,16 +353,10 @@ def _owner(raw: str, *, column: _Column | None, problems: list[str]) -> tuple[st
         return match[1], None
     name = " ".join(raw.removeprefix("@").split())
     try:
-        return None, clean_field(name, label="manager", max_length=OWNER_NAME_CHARS)
-    except TextError as error:
+        return None, check_text(name, field="manager")
+    except LimitError as error:
         problems.append(f"{column.name if column else 'Manager'}: {error}")
         return None, None
-
-
-def _shown(raw: str) -> str:
-    """A cell quoted in a message: one line, short, in a code span it cannot break."""
-    plain = " ".join(raw.replace("`", "'").split())
-    return f"`{excerpt(plain, limit=40)}`"
 
 
 def _safe(message: str, *, limit: int = 300) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from types import MappingProxyType
 
-from bot.core.text import excerpt
+from bot.core.text import quoted
 
 # The currencies people are likely to plan in, with ISO 4217's count of minor-unit digits.
 # A short known list (rather than "any three letters") keeps `5 wks` or a typo from passing as money.
@@ -70,12 +70,12 @@ def parse_money(text: str, *, default_currency: str = "USD") -> Money:
     if not stripped:
         raise MoneyError(f"Give an amount, like {_EXAMPLES}.")
     if len(stripped) > _MAX_TEXT:
-        raise MoneyError(f"{_shown(stripped)} is too long to be an amount; try {_EXAMPLES}.")
+        raise MoneyError(f"{quoted(stripped)} is too long to be an amount; try {_EXAMPLES}.")
     match = _AMOUNT.fullmatch(stripped)
     if match is None:
-        raise MoneyError(f"I can't read {_shown(stripped)} as an amount; try {_EXAMPLES}.")
+        raise MoneyError(f"I can't read {quoted(stripped)} as an amount; try {_EXAMPLES}.")
     if match["neg1"] or match["neg2"]:
-        raise MoneyError(f"An amount can't be negative: {_shown(stripped)}.")
+        raise MoneyError(f"An amount can't be negative: {quoted(stripped)}.")
     currency = _currency(match, text=stripped, default=default_currency)
     scale = (match["scale"] or "").lower()
     written_decimals = len(match["number"].partition(".")[2])
@@ -86,7 +86,7 @@ def parse_money(text: str, *, default_currency: str = "USD") -> Money:
     with localcontext(prec=80):
         value = _number(match["number"], text=stripped) * _SCALES[scale]
         if value > _MAX_MAJOR_UNITS:
-            raise MoneyError(f"{_shown(stripped)} is too large to be a budget or cost.")
+            raise MoneyError(f"{quoted(stripped)} is too large to be a budget or cost.")
         minor = value.scaleb(CURRENCIES[currency])
         if minor != minor.to_integral_value():
             raise MoneyError(_too_precise(stripped, currency))
@@ -122,7 +122,7 @@ def _currency(match: re.Match[str], *, text: str, default: str) -> str:
     codes = {code.upper() for code in (match["code_before"], match["code_after"]) if code}
     symbols = {symbol for symbol in (match["symbol"], match["symbol_after"]) if symbol}
     if len(codes) > 1 or len(symbols) > 1:
-        raise MoneyError(f"{_shown(text)} names two currencies; give one.")
+        raise MoneyError(f"{quoted(text)} names two currencies; give one.")
     code = codes.pop() if codes else None
     if code is not None and code not in CURRENCIES:
         raise MoneyError(f"I don't know the currency `{code}`; use a code like USD, EUR or GBP.")
@@ -131,7 +131,7 @@ def _currency(match: re.Match[str], *, text: str, default: str) -> str:
         if code is None:
             return _SYMBOLS[symbol]
         if code != _SYMBOLS[symbol] and code not in _ALSO_WRITTEN_WITH.get(symbol, ()):
-            raise MoneyError(f"{_shown(text)} mixes `{symbol}` with {code}; give one currency.")
+            raise MoneyError(f"{quoted(text)} mixes `{symbol}` with {code}; give one currency.")
         return code
     return code or default
 
@@ -140,22 +140,16 @@ def _number(raw: str, *, text: str) -> Decimal:
     """The digits of an amount, refusing grouping that could be read two ways (`5,00`)."""
     whole, _, fraction = raw.partition(".")
     if whole and _GROUPED.fullmatch(whole) is None and not whole.isdigit():
-        raise MoneyError(f"I can't read {_shown(text)}: group thousands in threes, like `5,000.50`.")
+        raise MoneyError(f"I can't read {quoted(text)}: group thousands in threes, like `5,000.50`.")
     digits = re.sub(r"[,'’]", "", whole) or "0"
     try:
         return Decimal(f"{digits}.{fraction or '0'}")
     except InvalidOperation as error:  # the pattern admits only digits, so this is a bug guard
-        raise MoneyError(f"I can't read {_shown(text)} as an amount.") from error
+        raise MoneyError(f"I can't read {quoted(text)} as an amount.") from error
 
 
 def _too_precise(text: str, currency: str) -> str:
     digits = CURRENCIES[currency]
     if digits == 0:
-        return f"{_shown(text)} has a fraction, but {currency} has no smaller unit."
-    return f"{_shown(text)} has too many decimals; {currency} has {digits}."
-
-
-def _shown(text: str) -> str:
-    """User text quoted in an error: short, and without backticks that would break the code span."""
-    plain = text.replace("`", "'")
-    return f"`{excerpt(plain)}`"
+        return f"{quoted(text)} has a fraction, but {currency} has no smaller unit."
+    return f"{quoted(text)} has too many decimals; {currency} has {digits}."

@@ -41,3 +41,9 @@ def escape_mrkdwn(text: str) -> str:
 def excerpt(text: str, *, limit: int = 60) -> str:
     """At most `limit` characters of user text, with … when cut, for quoting back in an error."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(text: str, *, limit: int = 60) -> str:
+    """User text quoted in an error: one line, at most `limit` characters, in a code span it cannot break."""
+    plain = " ".join(text.replace("`", "'").split())
+    return f"`{excerpt(plain, limit=limit)}`"

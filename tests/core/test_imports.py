@@ -121,7 +121,7 @@ def test_reports_each_bad_row_with_its_line_and_column():
         (3, "End Date: `2026-02-30` isn't a real date."),
         (4, "Budget: I can't read `lots` as an amount; try `$5,000`, `5000 EUR` or `€3k`."),
         (5, "Milestone is empty; every milestone needs a name."),
-        (6, "End Date 2026-12-15 is before Start Date 2026-12-20."),
+        (6, "Start Date: The start (Dec 20) is after the due date (Dec 15)."),
     ]
     assert not preview.ok
 

@@ -11,8 +11,8 @@ from typing import Any
 from bot.core.command_types import CommandError, Status
 from bot.core.dates import DateError, Prefer, format_date, parse_date
 from bot.core.grammar.tokens import Clause, mention_id, plain_text, shown
+from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, parse_money
-from bot.core.text import TextError, clean_field
 
 
 @dataclass(frozen=True)
@@ -22,18 +22,17 @@ class Field:
     name: str
     needs: str
     example: str
-    max_length: int = 0  # text fields only
 
 
 FIELDS = {
-    "title": Field("title", "the new title", "title Launch beta v2", max_length=150),
+    "title": Field("title", "the new title", "title Launch beta v2"),
     "due": Field("due date", "a date", "due Dec 15"),
     "start": Field("start date", "a date", "start Dec 1"),
     "owner_id": Field("owner", "a person", "owner @alice"),
     "budget": Field("budget", "an amount", "budget $5,000"),
-    "department": Field("department", "a name", "dept Marketing", max_length=80),
+    "department": Field("department", "a name", "dept Marketing"),
     "status": Field("status", "a status", "status at risk"),
-    "reason": Field("reason", "a reason", "due Jan 20 because the vendor slipped", max_length=500),
+    "reason": Field("reason", "a reason", "due Jan 20 because the vendor slipped"),
     "completed_on": Field("done date", "a date", "on Dec 3"),
     "cost": Field("cost", "an amount", "cost $4,500"),
     "since": Field("`since` date", "a date", "since Jan 1"),
@@ -90,19 +89,19 @@ def read_field(clause: Clause, request: Request) -> Any:
 
 def read_text(clause: Clause, request: Request) -> str:
     """A title, department or reason: one line, spaces collapsed, within the field's length."""
-    field = FIELDS[clause.field]
     try:
-        return clean_field(plain_text(clause.raw), label=field.name, max_length=field.max_length)
-    except TextError as error:
+        return check_text(plain_text(clause.raw), field=clause.field)
+    except LimitError as error:
         raise request.error(str(error), field=clause.field) from None
 
 
 def read_due(clause: Clause, request: Request) -> date:
     """A due date, read forward from today; a day already past is an error."""
     due = _read_date(clause, request, prefer="future")
-    if due < request.today:
-        day = format_date(due, today=request.today)
-        raise request.error(f"{day} is in the past; give a due date from today on.", field="due")
+    try:
+        check_new_due(due, today=request.today)
+    except LimitError as error:
+        raise request.error(str(error), field="due") from None
     return due
 
 

@@ -23,11 +23,11 @@ from bot.core.command_types import (
     ShowCommand,
     UpdateCommand,
 )
-from bot.core.dates import format_date
 from bot.core.grammar import report_export_import
 from bot.core.grammar.clauses import FIELDS, Request, Unreadable, read_field, read_text
 from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
 from bot.core.grammar.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
+from bot.core.limits import LimitError, check_plan_dates
 from bot.core.text import has_control_characters
 
 MAX_COMMAND_LENGTH = 4000
@@ -273,11 +273,10 @@ def _read_clauses(
                 raise
             hint = f" (If `{clause.keyword}` is part of the title, put the title in quotes.)"
             raise CommandError(error.message + hint, example=error.example) from None
-    start, due = values.get("start"), values.get("due")
-    if start is not None and due is not None and start > due:
-        today = request.today
-        message = f"The start ({format_date(start, today=today)}) is after the due date"
-        raise request.error(f"{message} ({format_date(due, today=today)}).", field="start")
+    try:
+        check_plan_dates(start=values.get("start"), due=values.get("due"), today=request.today)
+    except LimitError as error:
+        raise request.error(str(error), field="start") from None
     return values
 
 

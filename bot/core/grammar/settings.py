@@ -5,17 +5,15 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import zoneinfo
 from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any
 
 from bot.core.command_types import CommandError, SettingsChange, SettingsCommand
 from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
+from bot.core.limits import LimitError, check_reminder_days, check_timezone, known_timezones
 
 SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
-MAX_REMINDERS = 6
-MAX_REMINDER_DAYS = 60
 
 _KEYWORDS = {"timezone": "timezone", "tz": "timezone", "reminders": "reminders", "reminder": "reminders",
              "review": "review", "pause": "pause", "resume": "resume"}  # fmt: skip
@@ -37,7 +35,6 @@ _WEEKDAYS = (
 _MERIDIEMS = ("am", "pm", "a.m.", "p.m.")
 _TIME = re.compile(r"(?P<hour>[0-9]{1,2})(?::(?P<minute>[0-9]{2}))? ?(?:(?P<half>[ap])\.?m\.?)?")
 _TIME_WORDS = {"noon": time(12), "midday": time(12), "midnight": time(0)}
-_NOT_ZONES = ("localtime", "posixrules", "factory")  # files in the zone database, not places
 # Abbreviations people type that are no zone name, with the zone most of them mean; only ever suggested.
 _ABBREVIATIONS = {"pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "mdt": "America/Denver",
                   "cst": "America/Chicago", "cdt": "America/Chicago", "edt": "America/New_York",
@@ -91,14 +88,14 @@ def _read_timezone(clause: Clause, source: str) -> dict[str, Any]:
     if not clause.tokens:
         raise _needs(clause, "a time zone, like `timezone Europe/Berlin`")
     # `New York` is meant as `New_York`; IANA names never hold spaces.
-    written = "_".join(plain_text(clause.raw).split())
-    zone = _zones().get(written.lower())
-    if zone is None:
-        close = _closest_zones(written.lower()[:60])
+    written = plain_text(clause.raw)
+    try:
+        return {"timezone": check_timezone(written)}
+    except LimitError:
+        close = _closest_zones("_".join(written.lower().split())[:60])
         guess = f"did you mean {_either(close)}?" if close else "use a name like `America/New_York`."
         message = f"I don't know the time zone {shown(clause.raw)}; {guess}"
-        raise CommandError(message, example=_EXAMPLES["timezone"])
-    return {"timezone": zone}
+        raise CommandError(message, example=_EXAMPLES["timezone"]) from None
 
 
 def _read_reminders(clause: Clause, source: str) -> dict[str, Any]:
@@ -120,22 +117,18 @@ def _reminder_days(raw: str) -> tuple[int, ...]:
     written = plain_text(raw).lower()
     if written.strip() in ("off", "none"):
         return ()
-    days: set[int] = set()
-    for piece in filter(None, re.split(r"[,\s]+", written)):
+    pieces = list(filter(None, re.split(r"[,\s]+", written)))
+    for piece in pieces:
         if not re.fullmatch(r"[0-9]+", piece):
             if re.search(r"[0-9](:|[ap]\.?m)", piece) or piece in _MERIDIEMS:
                 message = f"Put `at` before the time: {shown(raw)} isn't a list of days."
             else:
                 message = f"{shown(piece)} isn't a number of days; give days before the due date, or `off`."
             raise CommandError(message, example=_EXAMPLES["reminders"])
-        if int(piece) > MAX_REMINDER_DAYS:
-            message = f"{shown(piece)} days is too far ahead; give 0 to {MAX_REMINDER_DAYS} days."
-            raise CommandError(message, example=_EXAMPLES["reminders"])
-        days.add(int(piece))
-    if len(days) > MAX_REMINDERS:
-        message = f"That's {len(days)} reminders; give at most {MAX_REMINDERS}."
-        raise CommandError(message, example=_EXAMPLES["reminders"])
-    return tuple(sorted(days, reverse=True))
+    try:
+        return check_reminder_days(int(piece) for piece in pieces)
+    except LimitError as error:
+        raise CommandError(str(error), example=_EXAMPLES["reminders"]) from None
 
 
 def _read_review(clause: Clause, source: str) -> dict[str, Any]:
@@ -196,24 +189,17 @@ def _unknown_words(tokens: Sequence[Token], *, source: str) -> CommandError:
 
 
 @functools.cache
-def _zones() -> dict[str, str]:
-    """Every IANA zone name by its lower-case spelling, to the canonical spelling."""
-    names = zoneinfo.available_timezones() | {"UTC"}
-    return {name.lower(): name for name in names if name.lower() not in _NOT_ZONES}
-
-
-@functools.cache
 def _zones_by_city() -> dict[str, tuple[str, ...]]:
     """Lower-case zone names by their last part: `berlin` → `europe/berlin`."""
     cities: dict[str, list[str]] = {}
-    for name in sorted(_zones()):
+    for name in sorted(known_timezones()):
         cities.setdefault(name.rsplit("/", 1)[-1], []).append(name)
     return {city: tuple(names) for city, names in cities.items()}
 
 
 def _closest_zones(written: str) -> list[str]:
     """Up to three zone names near what was written: by its city (`berlin`), else by a close spelling."""
-    zones, cities = _zones(), _zones_by_city()
+    zones, cities = known_timezones(), _zones_by_city()
     city = written.rsplit("/", 1)[-1]
     if written in _ABBREVIATIONS:
         return [_ABBREVIATIONS[written]]

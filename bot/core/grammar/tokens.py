@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.money import names_currency
-from bot.core.text import excerpt
+from bot.core.text import quoted
 
 _QUOTE_FAMILIES = ('"“”„', "'‘’")
 # A quote closes only before a space, the end or a comma, so the apostrophe in `'Bob's launch'` stays text.
@@ -227,5 +227,4 @@ def _plain_markup(match: re.Match[str]) -> str:
 
 def shown(raw: str) -> str:
     """User text quoted back in an error: plain, one line, at most 60 characters, no backticks."""
-    plain = " ".join(plain_text(raw).replace("`", "'").split())
-    return f"`{excerpt(plain)}`"
+    return quoted(plain_text(raw))
