@@ -1,19 +1,22 @@
-"""Queries on weekly check-ins: the check-in itself, the answers given, the notes kept."""
+"""Named queries on weekly check-ins: the check-in itself, the answers given, the notes kept."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
-from storage.models import ChannelSettings, CheckIn, CheckInAnswer, Milestone, Revision
+from storage.models import CheckIn, CheckInAnswer, Milestone, Revision
 from storage.workspace import Workspace
 
 
-def get_checkin(session: Session, *, workspace: Workspace, checkin_id: int) -> CheckIn | None:
-    """A check-in of this workspace by id."""
+def get_checkin(*, session: Session, workspace: Workspace, checkin_id: int) -> CheckIn | None:
+    """A check-in of this workspace by id.
+
+    Index: the primary key.
+    """
     checkin = session.get(CheckIn, checkin_id)
     if checkin is None or (checkin.team_id, checkin.enterprise_id) != (
         workspace.team_id,
@@ -23,34 +26,33 @@ def get_checkin(session: Session, *, workspace: Workspace, checkin_id: int) -> C
     return checkin
 
 
-def checkin_for_week(session: Session, *, workspace: Workspace, channel_id: str, week: str) -> CheckIn | None:
-    """The channel's check-in for an ISO week, if planned."""
-    return session.execute(
-        select(CheckIn).where(
-            col(CheckIn.team_id) == workspace.team_id,
-            col(CheckIn.enterprise_id) == workspace.enterprise_id,
-            col(CheckIn.channel_id) == channel_id,
-            col(CheckIn.week) == week,
-        )
-    ).scalar_one_or_none()
+def checkin_for_week(*, session: Session, workspace: Workspace, channel_id: str, week: str) -> CheckIn | None:
+    """The channel's check-in for an ISO week, if planned.
+
+    Index: uq_checkin_channel_week.
+    """
+    return _one_in_channel(
+        session, workspace=workspace, channel_id=channel_id, where=col(CheckIn.week) == week
+    )
 
 
 def checkin_for_message(
-    session: Session, *, workspace: Workspace, channel_id: str, ts: str
+    *, session: Session, workspace: Workspace, channel_id: str, ts: str
 ) -> CheckIn | None:
-    """The check-in posted as the message `ts` in the channel (the parent of a thread reply)."""
-    return session.execute(
-        select(CheckIn).where(
-            col(CheckIn.team_id) == workspace.team_id,
-            col(CheckIn.enterprise_id) == workspace.enterprise_id,
-            col(CheckIn.channel_id) == channel_id,
-            col(CheckIn.message_ts) == ts,
-        )
-    ).scalar_one_or_none()
+    """The check-in posted as the message `ts` in the channel (the parent of a thread reply).
+
+    Index: uq_checkin_channel_week, by its channel prefix (a channel has one check-in a week).
+    """
+    return _one_in_channel(
+        session, workspace=workspace, channel_id=channel_id, where=col(CheckIn.message_ts) == ts
+    )
 
 
-def previous_checkin(session: Session, *, checkin: CheckIn) -> CheckIn | None:
-    """The channel's last check-in posted before this one."""
+def previous_checkin(*, session: Session, checkin: CheckIn) -> CheckIn | None:
+    """The channel's last check-in posted before this one.
+
+    Index: uq_checkin_channel_week, read backwards from this week.
+    """
     return session.execute(
         select(CheckIn)
         .where(
@@ -65,8 +67,11 @@ def previous_checkin(session: Session, *, checkin: CheckIn) -> CheckIn | None:
     ).scalar_one_or_none()
 
 
-def milestones_of(session: Session, *, checkin: CheckIn) -> list[Milestone]:
-    """The milestones a check-in asks about, soonest due first (deleted ones drop out)."""
+def milestones_of(*, session: Session, checkin: CheckIn) -> list[Milestone]:
+    """The milestones a check-in asks about, soonest due first (deleted ones drop out).
+
+    Index: the primary key.
+    """
     ids = json.loads(checkin.milestone_ids)
     if not ids:
         return []
@@ -78,8 +83,11 @@ def milestones_of(session: Session, *, checkin: CheckIn) -> list[Milestone]:
     return list(session.execute(statement).scalars())
 
 
-def answers_to(session: Session, *, checkin_id: int) -> list[CheckInAnswer]:
-    """Every answer given on a check-in, oldest first."""
+def answers_to(*, session: Session, checkin_id: int) -> list[CheckInAnswer]:
+    """Every answer given on a check-in, oldest first.
+
+    Index: ix_checkin_answer_checkin.
+    """
     statement = (
         select(CheckInAnswer)
         .where(col(CheckInAnswer.checkin_id) == checkin_id)
@@ -89,9 +97,12 @@ def answers_to(session: Session, *, checkin_id: int) -> list[CheckInAnswer]:
 
 
 def channel_revisions_since(
-    session: Session, *, workspace: Workspace, channel_id: str, since: datetime
+    *, session: Session, workspace: Workspace, channel_id: str, since: datetime
 ) -> list[tuple[Revision, Milestone]]:
-    """Revisions of the channel's milestones since a moment, oldest first, with their milestones."""
+    """Revisions of the channel's milestones since a moment, oldest first, with their milestones.
+
+    Index: ix_milestone_workspace_channel for the milestones, ix_revision_milestone_at for their revisions.
+    """
     statement = (
         select(Revision, Milestone)
         .join(Milestone, col(Milestone.id) == col(Revision.milestone_id))
@@ -106,6 +117,14 @@ def channel_revisions_since(
     return [(revision, milestone) for revision, milestone in session.execute(statement).all()]
 
 
-def all_channel_settings(session: Session) -> list[ChannelSettings]:
-    """Every channel's settings (one small row per channel that has milestones)."""
-    return list(session.execute(select(ChannelSettings)).scalars())
+def _one_in_channel(
+    session: Session, *, workspace: Workspace, channel_id: str, where: ColumnElement[bool]
+) -> CheckIn | None:
+    return session.execute(
+        select(CheckIn).where(
+            col(CheckIn.team_id) == workspace.team_id,
+            col(CheckIn.enterprise_id) == workspace.enterprise_id,
+            col(CheckIn.channel_id) == channel_id,
+            where,
+        )
+    ).scalar_one_or_none()

@@ -1,73 +1,201 @@
-"""Queries on milestones and their revisions, always scoped to one workspace."""
+"""Named queries on milestones and their revisions: each says what it finds and which index serves it.
+
+Lists come soonest due first (undated last) with how many matched in all, so a capped list can say "of N".
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_
 from sqlmodel import Session, col, select
 
-from storage.models import OPEN_STATUSES, ChannelSettings, CheckInNote, Milestone, Revision
+from storage.models import OPEN_STATUSES, CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
 
-def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
-    return and_(
-        col(Milestone.team_id) == workspace.team_id, col(Milestone.enterprise_id) == workspace.enterprise_id
-    )
+def get_milestone(*, session: Session, workspace: Workspace, number: int) -> Milestone | None:
+    """The milestone `#number` of this workspace, or None.
+
+    Index: uq_milestone_workspace_number.
+    """
+    return session.exec(select(Milestone).where(_in_workspace(workspace), Milestone.number == number)).first()
 
 
-def get_milestone(session: Session, *, workspace: Workspace, number: int) -> Milestone | None:
-    """The milestone `#number` of this workspace, or None."""
-    statement = select(Milestone).where(_in_workspace(workspace), Milestone.number == number)
-    return session.exec(statement).first()
-
-
-def find_milestones(
-    session: Session,
+def channel_milestones(
     *,
+    session: Session,
     workspace: Workspace,
-    conditions: Sequence[ColumnElement[bool]],
+    channel_id: str,
+    limit: int,
+    open_only: bool = False,
+    since: date | None = None,
+) -> tuple[list[Milestone], int]:
+    """The channel's milestones (open ones only, or those active since a date, when asked).
+
+    Index: ix_milestone_workspace_channel.
+    """
+    where = [_in_channel(workspace, channel_id), *_narrowed(open_only=open_only, since=since)]
+    return _page(session, where=where, limit=limit)
+
+
+def done_channel_milestones(
+    *, session: Session, workspace: Workspace, channel_id: str, limit: int
+) -> tuple[list[Milestone], int]:
+    """The channel's milestones marked done.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    where = [_in_channel(workspace, channel_id), col(Milestone.status) == "done"]
+    return _page(session, where=where, limit=limit)
+
+
+def overdue_channel_milestones(
+    *, session: Session, workspace: Workspace, channel_id: str, today: date, limit: int
+) -> tuple[list[Milestone], int]:
+    """The channel's open milestones due before `today`.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    where = [_in_channel(workspace, channel_id), _overdue(today)]
+    return _page(session, where=where, limit=limit)
+
+
+def upcoming_channel_milestones(
+    *, session: Session, workspace: Workspace, channel_id: str, first: date, last: date, limit: int
+) -> tuple[list[Milestone], int]:
+    """The channel's open milestones due from `first` to `last`, both included.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    where = [_in_channel(workspace, channel_id), _open(), col(Milestone.due_date).between(first, last)]
+    return _page(session, where=where, limit=limit)
+
+
+def month_in_review(
+    *,
+    session: Session,
+    workspace: Workspace,
+    channel_id: str,
+    start: date,
+    end: date,
+    today: date,
     limit: int,
 ) -> tuple[list[Milestone], int]:
-    """Milestones matching all `conditions`, soonest due first (undated last), and how many match in all."""
-    where = [_in_workspace(workspace), *conditions]
-    total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
-    statement = (
-        select(Milestone)
-        .where(*where)
-        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
-        .limit(limit)
+    """The channel's milestones due or finished from `start` to before `end`, and any still overdue.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    in_month = or_(
+        and_(col(Milestone.due_date) >= start, col(Milestone.due_date) < end),
+        and_(col(Milestone.completed_on) >= start, col(Milestone.completed_on) < end),
+        _overdue(today),
     )
-    return list(session.exec(statement).all()), total
+    return _page(session, where=[_in_channel(workspace, channel_id), in_month], limit=limit)
 
 
-def is_open() -> ColumnElement[bool]:
-    """Condition: neither done nor cancelled."""
-    return col(Milestone.status).in_(OPEN_STATUSES)
+def workspace_milestones(
+    *, session: Session, workspace: Workspace, limit: int, since: date | None = None
+) -> tuple[list[Milestone], int]:
+    """Every milestone of the workspace (those active since a date, when asked).
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    return _page(session, where=[_in_workspace(workspace), *_narrowed(since=since)], limit=limit)
 
 
-def is_overdue(today: date) -> ColumnElement[bool]:
-    """Condition: open and due before `today`."""
-    return and_(is_open(), col(Milestone.due_date) < today)
+def department_milestones(
+    *,
+    session: Session,
+    workspace: Workspace,
+    department: str | None,
+    limit: int,
+    open_only: bool = False,
+    since: date | None = None,
+) -> tuple[list[Milestone], int]:
+    """The workspace's milestones of a department, in any case (open ones only, or active since, when asked).
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    in_department = func.lower(col(Milestone.department)) == (department or "").lower()
+    where = [_in_workspace(workspace), in_department, *_narrowed(open_only=open_only, since=since)]
+    return _page(session, where=where, limit=limit)
 
 
-def involves(user_id: str) -> ColumnElement[bool]:
-    """Condition: the user owns the milestone, or created it and nobody else owns it."""
-    return or_(
+def owner_milestones(
+    *,
+    session: Session,
+    workspace: Workspace,
+    owner_id: str | None,
+    limit: int,
+    open_only: bool = False,
+    since: date | None = None,
+) -> tuple[list[Milestone], int]:
+    """The workspace's milestones one person owns (open ones only, or active since, when asked).
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    owned = col(Milestone.owner_id) == owner_id
+    where = [_in_workspace(workspace), owned, *_narrowed(open_only=open_only, since=since)]
+    return _page(session, where=where, limit=limit)
+
+
+def open_milestones_involving(
+    *, session: Session, workspace: Workspace, user_id: str, limit: int
+) -> tuple[list[Milestone], int]:
+    """Open milestones the user owns, or created while nobody else owns them.
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    involves = or_(
         col(Milestone.owner_id) == user_id,
         and_(col(Milestone.owner_id).is_(None), col(Milestone.created_by) == user_id),
     )
+    return _page(session, where=[_in_workspace(workspace), involves, _open()], limit=limit)
 
 
-def owned_or_created(user_id: str) -> ColumnElement[bool]:
-    """Condition: the user owns the milestone or added it."""
-    return or_(col(Milestone.owner_id) == user_id, col(Milestone.created_by) == user_id)
+def open_milestones_owned_or_created(
+    *, session: Session, workspace: Workspace, user_id: str, limit: int
+) -> tuple[list[Milestone], int]:
+    """Open milestones the user owns or added.
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    where = [_in_workspace(workspace), _owned_or_created(user_id), _open()]
+    return _page(session, where=where, limit=limit)
 
 
-def revisions_of(session: Session, *, milestone_id: int, limit: int) -> tuple[list[Revision], int]:
-    """The newest `limit` revisions of a milestone, newest first, and how many there are in all."""
+def open_counts_by_channel(
+    *, session: Session, workspace: Workspace, user_id: str, today: date
+) -> list[tuple[str, int, int]]:
+    """(channel, open, overdue) of the open milestones the user owns or added, busiest channel first.
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    overdue = func.sum(case((col(Milestone.due_date) < today, 1), else_=0))
+    statement = (
+        select(Milestone.channel_id, func.count(), overdue)
+        .where(_in_workspace(workspace), _owned_or_created(user_id), _open())
+        .group_by(col(Milestone.channel_id))
+        .order_by(func.count().desc(), col(Milestone.channel_id))
+    )
+    return [(channel, int(count), int(late or 0)) for channel, count, late in session.exec(statement).all()]
+
+
+def open_milestones_due_between(*, session: Session, first: date, last: date) -> list[Milestone]:
+    """Open milestones of every workspace due from `first` to `last`, both included (what reminders look at).
+
+    Index: ix_milestone_status_due.
+    """
+    statement = select(Milestone).where(_open(), col(Milestone.due_date).between(first, last))
+    return list(session.exec(statement).all())
+
+
+def revisions_of(*, session: Session, milestone_id: int, limit: int) -> tuple[list[Revision], int]:
+    """The newest `limit` revisions of a milestone, newest first, and how many there are in all.
+
+    Index: ix_revision_milestone_at.
+    """
     total = session.exec(select(func.count()).where(Revision.milestone_id == milestone_id)).one()
     statement = (
         select(Revision)
@@ -78,33 +206,11 @@ def revisions_of(session: Session, *, milestone_id: int, limit: int) -> tuple[li
     return list(session.exec(statement).all()), total
 
 
-def notes_on(session: Session, *, milestone_id: int, limit: int) -> list[CheckInNote]:
-    """The newest check-in notes kept on a milestone, newest first."""
-    statement = (
-        select(CheckInNote)
-        .where(CheckInNote.milestone_id == milestone_id)
-        .order_by(col(CheckInNote.at).desc(), col(CheckInNote.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(statement).all())
+def revision_counts(*, session: Session, milestone_ids: list[int]) -> dict[int, int]:
+    """How many revisions each milestone has (milestones without any are absent).
 
-
-def channel_counts(
-    session: Session, *, workspace: Workspace, conditions: Sequence[ColumnElement[bool]], today: date
-) -> list[tuple[str, int, int]]:
-    """(channel, open, overdue) for the open milestones matching `conditions`, busiest channel first."""
-    overdue = func.sum(case((col(Milestone.due_date) < today, 1), else_=0))
-    statement = (
-        select(Milestone.channel_id, func.count(), overdue)
-        .where(_in_workspace(workspace), is_open(), *conditions)
-        .group_by(col(Milestone.channel_id))
-        .order_by(func.count().desc(), col(Milestone.channel_id))
-    )
-    return [(channel, int(count), int(late or 0)) for channel, count, late in session.exec(statement).all()]
-
-
-def revision_counts(session: Session, *, milestone_ids: list[int]) -> dict[int, int]:
-    """How many revisions each milestone has (milestones without any are absent)."""
+    Index: ix_revision_milestone_at, by its milestone_id prefix.
+    """
     if not milestone_ids:
         return {}
     statement = (
@@ -115,19 +221,65 @@ def revision_counts(session: Session, *, milestone_ids: list[int]) -> dict[int, 
     return {milestone_id: count for milestone_id, count in session.exec(statement).all()}
 
 
-def delete_milestone(session: Session, *, milestone: Milestone) -> None:
-    """Delete a milestone with its revisions (explicit, so SQLite without cascades behaves the same)."""
+def notes_on(*, session: Session, milestone_id: int, limit: int) -> list[CheckInNote]:
+    """The newest check-in notes kept on a milestone, newest first.
+
+    Index: ix_checkin_note_milestone.
+    """
+    statement = (
+        select(CheckInNote)
+        .where(CheckInNote.milestone_id == milestone_id)
+        .order_by(col(CheckInNote.at).desc(), col(CheckInNote.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
+
+
+def delete_milestone(*, session: Session, milestone: Milestone) -> None:
+    """Delete a milestone with its revisions (explicit, so SQLite without cascades behaves the same).
+
+    Index: ix_revision_milestone_at for the revisions, the primary key for the milestone.
+    """
     session.exec(delete(Revision).where(col(Revision.milestone_id) == milestone.id))
     session.delete(milestone)
 
 
-def get_channel_settings(
-    session: Session, *, workspace: Workspace, channel_id: str
-) -> ChannelSettings | None:
-    """The channel's settings row, or None before its first milestone."""
-    statement = select(ChannelSettings).where(
-        ChannelSettings.team_id == workspace.team_id,
-        ChannelSettings.enterprise_id == workspace.enterprise_id,
-        ChannelSettings.channel_id == channel_id,
+def _page(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> tuple[list[Milestone], int]:
+    total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
+    statement = (
+        select(Milestone)
+        .where(*where)
+        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
+        .limit(limit)
     )
-    return session.exec(statement).first()
+    return list(session.exec(statement).all()), total
+
+
+def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
+    return and_(
+        col(Milestone.team_id) == workspace.team_id, col(Milestone.enterprise_id) == workspace.enterprise_id
+    )
+
+
+def _in_channel(workspace: Workspace, channel_id: str) -> ColumnElement[bool]:
+    return and_(_in_workspace(workspace), col(Milestone.channel_id) == channel_id)
+
+
+def _open() -> ColumnElement[bool]:
+    return col(Milestone.status).in_(OPEN_STATUSES)
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    return and_(_open(), col(Milestone.due_date) < today)
+
+
+def _owned_or_created(user_id: str) -> ColumnElement[bool]:
+    return or_(col(Milestone.owner_id) == user_id, col(Milestone.created_by) == user_id)
+
+
+def _narrowed(*, open_only: bool = False, since: date | None = None) -> list[ColumnElement[bool]]:
+    # "Active since" keeps what was finished or is due from that date: a report's window on the plan.
+    where = [_open()] if open_only else []
+    if since is not None:
+        where.append(or_(col(Milestone.completed_on) >= since, col(Milestone.due_date) >= since))
+    return where

@@ -10,7 +10,7 @@ from storage.models import Milestone, WorkspaceCounter
 from storage.workspace import Workspace
 
 
-def take_numbers(session: Session, *, workspace: Workspace, count: int = 1) -> int:
+def take_numbers(*, session: Session, workspace: Workspace, count: int = 1) -> int:
     """Reserve `count` consecutive numbers in the caller's transaction and return the first of them."""
     if count < 1:
         raise ValueError("take at least one number")

@@ -8,9 +8,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.command_types import SettingsChange
+from bot.core.limits import stored_reminder_days
+from storage.channel_settings import get_channel_settings
 from storage.db import session_scope
 from storage.deliveries import failed_deliveries
-from storage.milestones import get_channel_settings
 from storage.models import ChannelSettings, Delivery
 from storage.workspace import Workspace
 
@@ -19,7 +20,7 @@ def settings_for(
     session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
 ) -> ChannelSettings:
     """The channel's settings row, or an unsaved one with the defaults and the given time zone."""
-    found = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
+    found = get_channel_settings(session=session, workspace=workspace, channel_id=channel_id)
     if found is not None:
         return found
     return ChannelSettings(
@@ -60,7 +61,7 @@ def change_settings(
         if change.timezone is not None:
             settings.timezone = change.timezone
         if change.reminder_days is not None:
-            settings.reminder_days = ",".join(str(day) for day in change.reminder_days)
+            settings.reminder_days = stored_reminder_days(change.reminder_days)
         if change.reminder_time is not None:
             settings.reminder_time = change.reminder_time.strftime("%H:%M")
         if change.review_weekday is not None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core import milestones
+from bot.core.access import Actor, MilestoneNotFound
 from bot.core.revisions import Value
 from storage import checkins as queries
 from storage import milestones as milestone_queries
@@ -62,14 +63,13 @@ def open_checkin(
     session: Session, *, workspace: Workspace, channel_id: str, week: str, now: datetime
 ) -> CheckIn | None:
     """This week's check-in for the channel, created if the channel has milestones in flight; else None."""
-    existing = queries.checkin_for_week(session, workspace=workspace, channel_id=channel_id, week=week)
+    existing = queries.checkin_for_week(
+        session=session, workspace=workspace, channel_id=channel_id, week=week
+    )
     if existing is not None:
         return existing
-    in_flight, _ = milestone_queries.find_milestones(
-        session,
-        workspace=workspace,
-        conditions=[Milestone.channel_id == channel_id, milestone_queries.is_open()],
-        limit=MAX_MILESTONES,
+    in_flight, _ = milestone_queries.channel_milestones(
+        session=session, workspace=workspace, channel_id=channel_id, limit=MAX_MILESTONES, open_only=True
     )
     if not in_flight:
         return None
@@ -88,9 +88,9 @@ def open_checkin(
 
 def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInView:
     """Everything the check-in message shows, from the database as it is now."""
-    milestones = queries.milestones_of(session, checkin=checkin)
+    milestones = queries.milestones_of(session=session, checkin=checkin)
     latest: dict[tuple[int, str], CheckInAnswer] = {}
-    for answer in queries.answers_to(session, checkin_id=checkin.id or 0):
+    for answer in queries.answers_to(session=session, checkin_id=checkin.id or 0):
         latest.pop((answer.milestone_id, answer.user_id), None)
         latest[(answer.milestone_id, answer.user_id)] = answer
     items = [
@@ -117,7 +117,7 @@ def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInV
 
 
 def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | None:
-    previous = queries.previous_checkin(session, checkin=checkin)
+    previous = queries.previous_checkin(session=session, checkin=checkin)
     if previous is None or previous.posted_at is None:
         return None
     workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
@@ -125,7 +125,7 @@ def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | 
     slipped: dict[int, tuple[Milestone, date, date]] = {}
     at_risk: dict[int, Milestone] = {}
     for revision, milestone in queries.channel_revisions_since(
-        session, workspace=workspace, channel_id=checkin.channel_id, since=previous.posted_at
+        session=session, workspace=workspace, channel_id=checkin.channel_id, since=previous.posted_at
     ):
         key = milestone.id or 0
         if revision.field == "status" and revision.new == "done":
@@ -147,7 +147,7 @@ def record_answer(
     workspace: Workspace,
     checkin_id: int,
     number: int,
-    actor: milestones.Actor,
+    actor: Actor,
     answer: str,
     changes: dict[str, Value],
     reason: str | None = None,
@@ -157,9 +157,9 @@ def record_answer(
     if answer not in ANSWERS:
         raise ValueError(f"unknown answer {answer!r}")
     with session_scope(engine) as session:
-        checkin = queries.get_checkin(session, workspace=workspace, checkin_id=checkin_id)
+        checkin = queries.get_checkin(session=session, workspace=workspace, checkin_id=checkin_id)
         if checkin is None:
-            raise milestones.MilestoneNotFound(number)
+            raise MilestoneNotFound(number)
         try:
             milestone_id = milestones.change_milestone(
                 session,
@@ -200,11 +200,11 @@ def keep_note(
     """Keep a thread reply to a check-in: on the milestones it names, else its author's, else the check-in."""
     with session_scope(engine) as session:
         checkin = queries.checkin_for_message(
-            session, workspace=workspace, channel_id=channel_id, ts=thread_ts
+            session=session, workspace=workspace, channel_id=channel_id, ts=thread_ts
         )
         if checkin is None:
             return []
-        milestones = queries.milestones_of(session, checkin=checkin)
+        milestones = queries.milestones_of(session=session, checkin=checkin)
         named = {int(n) for n in _NUMBER_MENTION.findall(text)}
         targets = [m for m in milestones if m.number in named] or [
             m for m in milestones if m.owner_id == user_id

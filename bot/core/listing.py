@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, func
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.core.command_types import ListCommand
 from storage import milestones as queries
@@ -15,6 +16,17 @@ from storage.workspace import Workspace
 
 UPCOMING_DAYS = 28
 LIST_LIMIT = 100
+# Plain text: headings are header blocks, where Slack shows <#C…> or <@U…> markup as typed.
+_HEADINGS = {
+    "all": "All milestones in this channel",
+    "done": "Done in this channel",
+    "overdue": "Overdue in this channel",
+    "upcoming": "Due in the next 4 weeks in this channel",
+    "mine": "Your open milestones",
+    "owner": "Open milestones of {owner}",
+    "dept": "Open milestones in {department}",
+}
+_OPEN_HERE = "Open milestones in this channel"
 
 
 @dataclass(frozen=True)
@@ -37,43 +49,43 @@ def list_milestones(
     owner_name: str = "",
 ) -> Listing:
     """Milestones for a list: channel views stay in the channel; people and departments span the workspace."""
-    conditions, heading = _scope(
-        request, channel_id=channel_id, user_id=user_id, today=today, owner_name=owner_name
+    heading = _HEADINGS.get(request.scope, _OPEN_HERE).format(
+        owner=owner_name or "one owner", department=request.department
     )
     with Session(engine) as session:
-        found, total = queries.find_milestones(
-            session, workspace=workspace, conditions=conditions, limit=LIST_LIMIT
+        found, total = _find(
+            session, request, workspace=workspace, channel_id=channel_id, user_id=user_id, today=today
         )
     return Listing(milestones=found, total=total, heading=heading)
 
 
-def _scope(
-    request: ListCommand, *, channel_id: str, user_id: str, today: date, owner_name: str
-) -> tuple[list[ColumnElement[bool]], str]:
-    # Headings are plain text (Slack shows header blocks as typed): no <#C…> or <@U…> markup.
-    here = col(Milestone.channel_id) == channel_id
-    channel = "this channel"
+def _find(
+    session: Session,
+    request: ListCommand,
+    *,
+    workspace: Workspace,
+    channel_id: str,
+    user_id: str,
+    today: date,
+) -> tuple[list[Milestone], int]:
+    where: dict[str, Any] = {"session": session, "workspace": workspace, "limit": LIST_LIMIT}
     match request.scope:
         case "all":
-            return [here], f"All milestones in {channel}"
+            return queries.channel_milestones(**where, channel_id=channel_id)
         case "done":
-            return [here, col(Milestone.status) == "done"], f"Done in {channel}"
+            return queries.done_channel_milestones(**where, channel_id=channel_id)
         case "overdue":
-            return [here, queries.is_overdue(today)], f"Overdue in {channel}"
+            return queries.overdue_channel_milestones(**where, channel_id=channel_id, today=today)
         case "upcoming":
-            horizon = today + timedelta(days=UPCOMING_DAYS)
-            window = [col(Milestone.due_date) >= today, col(Milestone.due_date) <= horizon]
-            return [here, queries.is_open(), *window], "Due in the next 4 weeks in this channel"
+            last = today + timedelta(days=UPCOMING_DAYS)
+            return queries.upcoming_channel_milestones(**where, channel_id=channel_id, first=today, last=last)
         case "mine":
-            return [queries.involves(user_id), queries.is_open()], "Your open milestones"
+            return queries.open_milestones_involving(**where, user_id=user_id)
         case "owner":
-            owned = col(Milestone.owner_id) == request.owner_id
-            return [owned, queries.is_open()], f"Open milestones of {owner_name or 'one owner'}"
+            return queries.owner_milestones(**where, owner_id=request.owner_id, open_only=True)
         case "dept":
-            name = (request.department or "").lower()
-            in_dept = func.lower(col(Milestone.department)) == name
-            return [in_dept, queries.is_open()], f"Open milestones in {request.department}"
-    return [here, queries.is_open()], f"Open milestones in {channel}"
+            return queries.department_milestones(**where, department=request.department, open_only=True)
+    return queries.channel_milestones(**where, channel_id=channel_id, open_only=True)
 
 
 def home_milestones(
@@ -81,13 +93,10 @@ def home_milestones(
 ) -> tuple[list[Milestone], list[tuple[str, int, int]]]:
     """The person's open milestones, owned or created (up to 500), and per-channel open and overdue counts."""
     with Session(engine) as session:
-        mine, _ = queries.find_milestones(
-            session,
-            workspace=workspace,
-            conditions=[queries.owned_or_created(user_id), queries.is_open()],
-            limit=LIST_LIMIT * 5,
+        mine, _ = queries.open_milestones_owned_or_created(
+            session=session, workspace=workspace, user_id=user_id, limit=LIST_LIMIT * 5
         )
-        counts = queries.channel_counts(
-            session, workspace=workspace, conditions=[queries.owned_or_created(user_id)], today=today
+        counts = queries.open_counts_by_channel(
+            session=session, workspace=workspace, user_id=user_id, today=today
         )
     return mine, counts

@@ -1,4 +1,7 @@
-"""Use cases of the slash-command side: add, update, complete, delete, find; with who-may-change-what."""
+"""Milestone use cases: add (by command, form or import), update, complete and delete, each with its history.
+
+New milestones are numbered `#N` per workspace, all or none; changes write one Revision per changed field.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +9,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.core.access import Actor, require_allowed
+from bot.core.channel_settings import settings_for
 from bot.core.command_types import CommandError, MilestoneFields
+from bot.core.imports import ImportRow
+from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
 from bot.core.revisions import Value, apply_changes
 from storage import milestones as queries
 from storage.db import session_scope
-from storage.models import CheckInNote, Milestone, Revision
+from storage.models import Milestone, Revision
+from storage.numbering import take_numbers
 from storage.workspace import Workspace
 
-
-@dataclass(frozen=True)
-class Actor:
-    """The person asking, as far as permissions care."""
-
-    user_id: str
-    is_admin: bool = False
-
-
-class MilestoneNotFound(LookupError):
-    """No milestone with that number in this workspace."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(f"#{number} not found")
-        self.number = number
-
-
-class NotAllowed(PermissionError):
-    """The actor may not change this milestone."""
-
-    def __init__(self, milestone: Milestone, action: str) -> None:
-        super().__init__(f"not allowed to {action} #{milestone.number}")
-        self.milestone = milestone
-        self.action = action
+# Only a channel's first adds can race (to create its settings); numbers come from a counter that cannot.
+_SETTINGS_ATTEMPTS = 3
 
 
 class NothingChanged(ValueError):
@@ -58,44 +45,61 @@ class Change:
     revisions: list[Revision] = field(default_factory=list)
 
 
-def may_change(milestone: Milestone, actor: Actor) -> bool:
-    """Owner, creator and workspace admins may change a milestone; anyone may add one."""
-    return actor.is_admin or actor.user_id in (milestone.owner_id, milestone.created_by)
-
-
-def get_milestone(*, engine: Engine, workspace: Workspace, number: int) -> Milestone:
-    """The milestone `#number`, or MilestoneNotFound."""
-    with Session(engine) as session:
-        return _require(session, workspace=workspace, number=number)
-
-
-@dataclass(frozen=True)
-class History:
-    """A milestone with its newest revisions (of `total` in all) and its latest check-in notes."""
-
-    milestone: Milestone
-    revisions: list[Revision]
-    total: int
-    notes: list[CheckInNote]
-
-
-def milestone_history(*, engine: Engine, workspace: Workspace, number: int, limit: int = 10) -> History:
-    """A milestone, its newest revisions and how many there are, and its three latest check-in notes."""
-    with Session(engine) as session:
-        milestone = _require(session, workspace=workspace, number=number)
-        revisions, total = queries.revisions_of(session, milestone_id=milestone.id or 0, limit=limit)
-        notes = queries.notes_on(session, milestone_id=milestone.id or 0, limit=3)
-        return History(milestone=milestone, revisions=revisions, total=total, notes=notes)
-
-
-def check_may_change(
-    *, engine: Engine, workspace: Workspace, number: int, actor: Actor, action: str
+def add_milestone(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    actor: Actor,
+    fields: MilestoneFields,
+    timezone: str,
+    now: datetime,
 ) -> Milestone:
-    """The milestone, if the actor may `action` it; else NotAllowed (or MilestoneNotFound)."""
-    milestone = get_milestone(engine=engine, workspace=workspace, number=number)
-    if not may_change(milestone, actor):
-        raise NotAllowed(milestone, action)
+    """Add a milestone with the next `#N`; the channel's first one also fixes the channel's time zone."""
+    if not fields.title:
+        raise ValueError("a milestone needs a title")
+    [milestone] = _add_all(
+        engine=engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        actor=actor,
+        drafts=[_Draft(fields)],
+        timezone=timezone,
+        now=now,
+    )
     return milestone
+
+
+def import_milestones(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    actor: Actor,
+    rows: list[ImportRow],
+    timezone: str,
+    now: datetime,
+) -> list[Milestone]:
+    """Add every imported row in one transaction, numbered in order: all of them, or none."""
+    drafts = [
+        _Draft(
+            row.fields,
+            completed_on=row.completed_on,
+            actual_cost=row.actual_cost,
+            status=row.status,
+            planned_due=row.planned_due,
+        )
+        for row in rows
+    ]
+    return _add_all(
+        engine=engine,
+        workspace=workspace,
+        channel_id=channel_id,
+        actor=actor,
+        drafts=drafts,
+        timezone=timezone,
+        now=now,
+    )
 
 
 def update_milestone(
@@ -184,18 +188,16 @@ def change_milestone(
     now: datetime,
 ) -> Change:
     """Apply changes in the caller's transaction, if the actor may; one Revision per changed field."""
-    milestone = _require(session, workspace=workspace, number=number)
-    _check_allowed(session, milestone, actor=actor, action=action)
+    milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action=action)
     revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=reason, source=source)
     if not revisions:
         session.expunge(milestone)
         raise NothingChanged(milestone)
-    if milestone.start_date and milestone.due_date and milestone.start_date > milestone.due_date:
-        raise CommandError(
-            f"The start ({milestone.start_date.isoformat()}) would be after the due date "
-            f"({milestone.due_date.isoformat()}).",
-            example=f"/milestone update {number} start {milestone.due_date.isoformat()}",
-        )
+    try:
+        check_plan_dates(start=milestone.start_date, due=milestone.due_date, today=now.date())
+    except LimitError as refused:
+        example = f"/milestone update {number} start {milestone.due_date}"
+        raise CommandError(str(refused), example=example) from None
     if any(revision.field == "due" for revision in revisions):
         milestone.due_changed_at = now
     if milestone.baseline_due_date is None:
@@ -209,21 +211,91 @@ def change_milestone(
 def delete_milestone(*, engine: Engine, workspace: Workspace, number: int, actor: Actor) -> Milestone:
     """Delete a milestone and its history, if the actor may."""
     with session_scope(engine) as session:
-        milestone = _require(session, workspace=workspace, number=number)
-        _check_allowed(session, milestone, actor=actor, action="delete")
-        queries.delete_milestone(session, milestone=milestone)
+        milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action="delete")
+        queries.delete_milestone(session=session, milestone=milestone)
         return milestone
 
 
-def _require(session: Session, *, workspace: Workspace, number: int) -> Milestone:
-    milestone = queries.get_milestone(session, workspace=workspace, number=number)
-    if milestone is None:
-        raise MilestoneNotFound(number)
-    return milestone
+@dataclass(frozen=True)
+class _Draft:
+    fields: MilestoneFields
+    completed_on: date | None = None
+    actual_cost: Money | None = None
+    status: str | None = None
+    planned_due: date | None = None
 
 
-def _check_allowed(session: Session, milestone: Milestone, *, actor: Actor, action: str) -> None:
-    if not may_change(milestone, actor):
-        # Detach it loaded, so the rollback that follows does not expire what the refusal shows.
-        session.expunge(milestone)
-        raise NotAllowed(milestone, action)
+def _add_all(
+    *,
+    engine: Engine,
+    workspace: Workspace,
+    channel_id: str,
+    actor: Actor,
+    drafts: list[_Draft],
+    timezone: str,
+    now: datetime,
+) -> list[Milestone]:
+    """Add milestones numbered in order, in one transaction: all of them, or none."""
+    for attempt in range(_SETTINGS_ATTEMPTS):
+        try:
+            with session_scope(engine) as session:
+                _ensure_channel_settings(
+                    session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+                )
+                # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
+                first = take_numbers(session=session, workspace=workspace, count=len(drafts))
+                added = [
+                    _new_milestone(
+                        draft,
+                        number=first + n,
+                        workspace=workspace,
+                        channel_id=channel_id,
+                        actor=actor,
+                        now=now,
+                    )
+                    for n, draft in enumerate(drafts)
+                ]
+                session.add_all(added)
+                session.flush()
+                return added
+        except IntegrityError:
+            # Another add created the channel's settings a moment ago: read them and try again.
+            if attempt == _SETTINGS_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _new_milestone(
+    draft: _Draft, *, number: int, workspace: Workspace, channel_id: str, actor: Actor, now: datetime
+) -> Milestone:
+    fields = draft.fields
+    return Milestone(
+        team_id=workspace.team_id,
+        enterprise_id=workspace.enterprise_id,
+        number=number,
+        channel_id=channel_id,
+        title=fields.title or "",
+        owner_id=fields.owner_id,
+        department=fields.department,
+        start_date=fields.start,
+        due_date=fields.due,
+        baseline_due_date=draft.planned_due or fields.due,
+        due_changed_at=now if fields.due else None,
+        budget_minor=fields.budget.minor if fields.budget else None,
+        budget_currency=fields.budget.currency if fields.budget else None,
+        actual_cost_minor=draft.actual_cost.minor if draft.actual_cost else None,
+        actual_cost_currency=draft.actual_cost.currency if draft.actual_cost else None,
+        status=draft.status or ("done" if draft.completed_on else "open"),
+        completed_on=draft.completed_on,
+        created_by=actor.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _ensure_channel_settings(
+    session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
+) -> None:
+    settings = settings_for(session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now)
+    if settings.id is None:
+        session.add(settings)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, func, or_
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
 from bot.core.dates import format_date
@@ -17,6 +18,14 @@ from storage.models import Milestone
 from storage.workspace import Workspace
 
 REPORT_LIMIT = 1000
+EXPORT_LIMIT = 5000
+# Plain text: the heading is a header block, where Slack shows <#C…> markup as typed.
+_HEADINGS = {
+    "all": "Plan vs actual — the whole workspace",
+    "dept": "Plan vs actual — {department}",
+    "owner": "Plan vs actual — {owner}",
+}
+_CHANNEL = "Plan vs actual — this channel"
 
 
 @dataclass(frozen=True)
@@ -38,43 +47,55 @@ def load_report(
     owner_name: str = "",
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
-    conditions, heading = _scope(request, channel_id=channel_id, owner_name=owner_name)
+    heading = _HEADINGS.get(request.scope, _CHANNEL).format(
+        owner=owner_name or "one owner", department=request.department
+    )
     if request.since is not None:
-        conditions.append(
-            or_(col(Milestone.completed_on) >= request.since, col(Milestone.due_date) >= request.since)
-        )
         heading += f" since {format_date(request.since, today=today)}"
     with Session(engine) as session:
-        report, total = report_for(session, workspace=workspace, conditions=conditions, today=today)
+        found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
+        report = build_report(_with_revision_counts(session, found), today=today)
     return ScopedReport(report=report, heading=heading, total=total)
 
 
-def report_for(
-    session: Session, *, workspace: Workspace, conditions: list[ColumnElement[bool]], today: date
-) -> tuple[Report, int]:
-    """The report over the milestones matching `conditions` (up to REPORT_LIMIT), and how many matched."""
-    found, total = queries.find_milestones(
-        session, workspace=workspace, conditions=conditions, limit=REPORT_LIMIT
+def month_in_review(
+    session: Session, *, workspace: Workspace, channel_id: str, start: date, end: date, today: date
+) -> Report:
+    """The channel's milestones due or finished from `start` to before `end`, and those still overdue."""
+    found, _ = queries.month_in_review(
+        session=session,
+        workspace=workspace,
+        channel_id=channel_id,
+        start=start,
+        end=end,
+        today=today,
+        limit=REPORT_LIMIT,
     )
-    counts = queries.revision_counts(session, milestone_ids=[m.id for m in found if m.id])
-    return build_report([(m, counts.get(m.id or 0, 0)) for m in found], today=today), total
+    return build_report(_with_revision_counts(session, found), today=today)
 
 
-def _scope(
-    request: ReportCommand, *, channel_id: str, owner_name: str
-) -> tuple[list[ColumnElement[bool]], str]:
+def _find(
+    session: Session, request: ReportCommand, *, workspace: Workspace, channel_id: str
+) -> tuple[list[Milestone], int]:
+    where: dict[str, Any] = {
+        "session": session,
+        "workspace": workspace,
+        "limit": REPORT_LIMIT,
+        "since": request.since,
+    }
     match request.scope:
         case "all":
-            return [], "Plan vs actual — the whole workspace"
+            return queries.workspace_milestones(**where)
         case "dept":
-            name = (request.department or "").lower()
-            return [func.lower(col(Milestone.department)) == name], f"Plan vs actual — {request.department}"
+            return queries.department_milestones(**where, department=request.department)
         case "owner":
-            return [
-                col(Milestone.owner_id) == request.owner_id
-            ], f"Plan vs actual — {owner_name or 'one owner'}"
-    # Plain text: the heading is a header block, where Slack shows <#C…> markup as typed.
-    return [col(Milestone.channel_id) == channel_id], "Plan vs actual — this channel"
+            return queries.owner_milestones(**where, owner_id=request.owner_id)
+    return queries.channel_milestones(**where, channel_id=channel_id)
+
+
+def _with_revision_counts(session: Session, found: list[Milestone]) -> list[tuple[Milestone, int]]:
+    counts = queries.revision_counts(session=session, milestone_ids=[m.id for m in found if m.id])
+    return [(m, counts.get(m.id or 0, 0)) for m in found]
 
 
 def share_value(request: ReportCommand) -> str:
@@ -102,12 +123,11 @@ def request_from_share(value: str) -> ReportCommand:
 
 
 def channel_milestones(
-    *, engine: Engine, workspace: Workspace, channel_id: str, limit: int = 5000
+    *, engine: Engine, workspace: Workspace, channel_id: str
 ) -> list[tuple[Milestone, int]]:
     """Every milestone of a channel, soonest due first, with its revision count (for exports)."""
     with Session(engine) as session:
-        found, _ = queries.find_milestones(
-            session, workspace=workspace, conditions=[col(Milestone.channel_id) == channel_id], limit=limit
+        found, _ = queries.channel_milestones(
+            session=session, workspace=workspace, channel_id=channel_id, limit=EXPORT_LIMIT
         )
-        counts = queries.revision_counts(session, milestone_ids=[m.id for m in found if m.id])
-    return [(m, counts.get(m.id or 0, 0)) for m in found]
+        return _with_revision_counts(session, found)

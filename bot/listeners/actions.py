@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import milestones
+from bot.core import access, milestones
 from bot.deps import asker, deps_of, workspace_of
 from bot.listeners.guard import GuardedApp
 from bot.listeners.outcomes import explain_failure
@@ -34,7 +34,7 @@ def confirm_delete(ack: Ack, body: dict, respond: Respond, client: WebClient, co
         milestone = milestones.delete_milestone(
             engine=deps.engine, workspace=workspace, number=_number(body), actor=person.actor
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed) as failure:
+    except (access.MilestoneNotFound, access.NotAllowed) as failure:
         answer(respond, explain_failure(failure), replace=True)
         return
     answer(respond, render.deleted_message(milestone), replace=True)
@@ -44,10 +44,10 @@ def cancel_delete(ack: Ack, body: dict, respond: Respond, context: BoltContext) 
     """Keep the milestone and say so in place of the question."""
     ack()
     try:
-        milestone = milestones.get_milestone(
+        milestone = access.get_milestone(
             engine=deps_of(context).engine, workspace=workspace_of(context), number=_number(body)
         )
-    except milestones.MilestoneNotFound as failure:
+    except access.MilestoneNotFound as failure:
         answer(respond, explain_failure(failure), replace=True)
         return
     answer(respond, render.delete_cancelled_message(milestone), replace=True)
@@ -69,7 +69,7 @@ def mark_done(ack: Ack, body: dict, respond: Respond, client: WebClient, context
             source="button",
             now=now,
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as failure:
+    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as failure:
         answer(respond, explain_failure(failure))
         return
     answer(respond, render.done_message(change.milestone, today=now.date()), public=True)
@@ -80,14 +80,14 @@ def open_edit(ack: Ack, body: dict, respond: Respond, client: WebClient, context
     ack()
     deps, workspace, person = asker(client, context, user_id=body["user"]["id"])
     try:
-        milestone = milestones.check_may_change(
+        milestone = access.check_may_change(
             engine=deps.engine,
             workspace=workspace,
             number=_number(body),
             actor=person.actor,
             action="update",
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed) as failure:
+    except (access.MilestoneNotFound, access.NotAllowed) as failure:
         answer(respond, explain_failure(failure))
         return
     today = deps.clock().astimezone(person.zone).date()

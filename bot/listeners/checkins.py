@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import milestones
+from bot.core import access, milestones
 from bot.core.checkins import checkin_view, record_answer
 from bot.core.command_types import MilestoneFields
 from bot.core.forms.new_date import read_new_date_context, read_new_date_modal
@@ -61,7 +61,7 @@ def answer_checkin(ack: Ack, body: dict, respond: Respond, client: WebClient, co
             changes=changes,
             now=now,
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed) as refusal:
+    except (access.MilestoneNotFound, access.NotAllowed) as refusal:
         answer(respond, explain_failure(refusal))
         return
     refresh_checkin(deps, client=client, workspace=workspace, checkin_id=checkin_id, person=person)
@@ -72,7 +72,7 @@ def refresh_checkin(
 ) -> None:
     """Redraw a posted check-in from the database, so everyone sees who said what."""
     with session_scope(deps.engine) as session:
-        checkin = get_checkin(session, workspace=workspace, checkin_id=checkin_id)
+        checkin = get_checkin(session=session, workspace=workspace, checkin_id=checkin_id)
         if checkin is None or checkin.message_ts is None:
             return
         message = checkin_message(
@@ -90,10 +90,10 @@ def open_new_date(ack: Ack, body: dict, respond: Respond, client: WebClient, con
     value = body["actions"][0]["value"]
     checkin_id, number = (int(v) for v in value.split(":")) if ":" in value else (None, int(value))
     try:
-        milestone = milestones.check_may_change(
+        milestone = access.check_may_change(
             engine=deps.engine, workspace=workspace, number=number, actor=person.actor, action="update"
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed) as refusal:
+    except (access.MilestoneNotFound, access.NotAllowed) as refusal:
         answer(respond, explain_failure(refusal))
         return
     view = new_date_modal(
@@ -112,9 +112,9 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
     now = deps.clock().astimezone(person.zone)
     form = read_new_date_context(view["private_metadata"])
     try:
-        current = milestones.get_milestone(engine=deps.engine, workspace=workspace, number=form.number)
+        current = access.get_milestone(engine=deps.engine, workspace=workspace, number=form.number)
         due, reason = read_new_date_modal(view["state"]["values"], today=now.date(), current=current)
-    except milestones.MilestoneNotFound:
+    except access.MilestoneNotFound:
         ack(response_action="errors", errors={"due": f"#{form.number} was deleted meanwhile."})
         return
     except ModalErrors as invalid:
@@ -145,7 +145,7 @@ def submit_new_date(ack: Ack, body: dict, view: dict, client: WebClient, context
                 source="button",
                 now=now,
             )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as refusal:
+    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as refusal:
         ack(response_action="errors", errors={"due": explain_failure(refusal).text})
         return
     ack()
@@ -174,7 +174,7 @@ def reminder_done(ack: Ack, body: dict, respond: Respond, client: WebClient, con
             source="button",
             now=now,
         )
-    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as refusal:
+    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as refusal:
         answer(respond, explain_failure(refusal))
         return
     answer(

@@ -7,7 +7,7 @@ from datetime import datetime
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.core import adding, milestones
+from bot.core import access, milestones
 from bot.core.channel_settings import change_settings, read_settings
 from bot.core.command_types import (
     AddCommand,
@@ -27,6 +27,7 @@ from bot.core.command_types import (
 )
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones
+from bot.core.milestone_history import milestone_history
 from bot.deps import Deps, asker
 from bot.listeners.files import open_import, send_export, send_report
 from bot.listeners.guard import GuardedApp
@@ -72,7 +73,7 @@ def milestone_command(
     except CommandError as error:
         answer(respond, error_message(error.message, example=error.example))
         return
-    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as failure:
+    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as failure:
         answer(respond, explain_failure(failure))
         return
     if message is not None:
@@ -112,7 +113,7 @@ class _Run:
             case AddCommand(fields=fields) if fields.is_empty():
                 return self._opened(self._open_modal(mode="add", milestone=None), again="add")
             case AddCommand(fields=fields):
-                milestone = adding.add_milestone(
+                milestone = milestones.add_milestone(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     channel_id=self.channel_id,
@@ -125,7 +126,7 @@ class _Run:
             case ListCommand():
                 return self._list(parsed), False
             case ShowCommand(number=number):
-                history = milestones.milestone_history(
+                history = milestone_history(
                     engine=self.deps.engine, workspace=self.workspace, number=number
                 )
                 message = render.show_message(
@@ -138,7 +139,7 @@ class _Run:
                 )
                 return message, False
             case UpdateCommand(number=number) if parsed.is_empty():
-                milestone = milestones.check_may_change(
+                milestone = access.check_may_change(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,
@@ -231,7 +232,7 @@ class _Run:
                 )
                 return self._opened(opened, again="import")
             case DeleteCommand(number=number):
-                milestone = milestones.check_may_change(
+                milestone = access.check_may_change(
                     engine=self.deps.engine,
                     workspace=self.workspace,
                     number=number,

@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.core import adding
+from bot.core import milestones
 from bot.core.chart import timeline_pngs
 from bot.core.command_types import ExportCommand, ReportCommand
 from bot.core.exports import milestones_csv, milestones_ics
@@ -188,7 +188,7 @@ def confirm_import(ack: Ack, body: dict, view: dict, client: WebClient, context:
         )
         return
     ack()
-    added = adding.import_milestones(
+    added = milestones.import_milestones(
         engine=deps.engine,
         workspace=workspace,
         channel_id=channel_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.core import milestones
+from bot.core import access, milestones
 from bot.core.listing import home_milestones
 from bot.deps import Deps, asker, deps_of
 from bot.listeners.guard import GuardedApp
@@ -72,7 +72,7 @@ def act_from_home(ack: Ack, body: dict, client: WebClient, context: BoltContext)
                 now=now,
             )
         else:
-            milestone = milestones.check_may_change(
+            milestone = access.check_may_change(
                 engine=deps.engine, workspace=workspace, number=number, actor=person.actor, action="update"
             )
             view = new_date_modal(
@@ -83,7 +83,7 @@ def act_from_home(ack: Ack, body: dict, client: WebClient, context: BoltContext)
                 message_ts=None,
             )
             client.views_open(trigger_id=body["trigger_id"], view=view)
-    except (milestones.MilestoneNotFound, milestones.NotAllowed, milestones.NothingChanged) as refusal:
+    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as refusal:
         # Home has no response URL: say it in the person's DM with the bot (the Messages tab).
         message = explain_failure(refusal)
         client.chat_postMessage(channel=person.user_id, text=message.text, blocks=message.blocks)

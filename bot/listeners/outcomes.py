@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from bot.core import milestones
+from bot.core import access, milestones
 from bot.render import milestones as render
 from bot.render.errors import error_message
 from bot.render.message import Message
 
-Failure = milestones.MilestoneNotFound | milestones.NotAllowed | milestones.NothingChanged
+Failure = access.MilestoneNotFound | access.NotAllowed | milestones.NothingChanged
 
 
 def explain_failure(failure: Failure) -> Message:
     """One short message saying why nothing was changed."""
     match failure:
-        case milestones.MilestoneNotFound(number=number):
+        case access.MilestoneNotFound(number=number):
             return render.not_found_message(number)
-        case milestones.NotAllowed(milestone=milestone, action=action):
+        case access.NotAllowed(milestone=milestone, action=action):
             return render.refused_message(action=action, m=milestone)
         case milestones.NothingChanged(milestone=milestone):
             return error_message(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.core import adding, milestones
+from bot.core import access, milestones
 from bot.core.command_types import CommandError
 from bot.core.forms.milestone import read_milestone_modal, read_modal_context
 from bot.core.forms.values import GarbledMetadata, ModalErrors
@@ -36,7 +36,7 @@ def submit_add(ack: Ack, body: dict, view: dict, client: WebClient, context: Bol
         ack(response_action="errors", errors=invalid.errors)
         return
     ack()
-    milestone = adding.add_milestone(
+    milestone = milestones.add_milestone(
         engine=deps.engine,
         workspace=workspace,
         channel_id=channel_id,
@@ -59,9 +59,9 @@ def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: 
     now = deps.clock().astimezone(person.zone)
     number = read_modal_context(view["private_metadata"]).number or 0
     try:
-        current = milestones.get_milestone(engine=deps.engine, workspace=workspace, number=number)
+        current = access.get_milestone(engine=deps.engine, workspace=workspace, number=number)
         form = read_milestone_modal(view["state"]["values"], now=now, mode="update", current=current)
-    except milestones.MilestoneNotFound:
+    except access.MilestoneNotFound:
         ack(response_action="errors", errors={"title": f"#{number} was deleted meanwhile."})
         return
     except ModalErrors as invalid:
@@ -83,7 +83,7 @@ def submit_update(ack: Ack, body: dict, view: dict, client: WebClient, context: 
     except milestones.NothingChanged:
         ack()
         return
-    except milestones.NotAllowed as refused:
+    except access.NotAllowed as refused:
         ack(response_action="errors", errors={"title": explain_failure(refused).text})
         return
     except CommandError as invalid:

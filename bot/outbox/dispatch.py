@@ -19,8 +19,8 @@ from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
 from bot.outbox.retry import MAX_ATTEMPTS, Action, Failure, backoff, classify, decide, parse_retry_after
 from bot.slack.clients import ClientFor
 from storage import deliveries
+from storage.channel_settings import get_channel_settings
 from storage.db import session_scope
-from storage.milestones import get_channel_settings
 from storage.models import CLOSED_STATUSES, CheckIn, Delivery, Milestone
 from storage.workspace import Workspace
 
@@ -305,7 +305,7 @@ def _no_longer_wanted(engine: Engine, delivery: Delivery) -> str | None:
     """Why a planned delivery should not go out any more (done, re-dated, deleted, paused), or None."""
     with Session(engine) as session:
         workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
-        settings = get_channel_settings(session, workspace=workspace, channel_id=delivery.channel_id)
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=delivery.channel_id)
         if settings is not None and settings.paused:
             return "channel paused"
         if delivery.kind != "reminder":
@@ -323,7 +323,7 @@ def _no_longer_wanted(engine: Engine, delivery: Delivery) -> str | None:
 def _pause_channel(run: _Pass, delivery: Delivery, *, reason: str) -> None:
     workspace = Workspace(team_id=delivery.team_id, enterprise_id=delivery.enterprise_id)
     with session_scope(run.engine) as session:
-        settings = get_channel_settings(session, workspace=workspace, channel_id=delivery.channel_id)
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=delivery.channel_id)
         if settings is not None:
             settings.paused, settings.paused_reason, settings.updated_at = True, reason, run.clock()
             session.add(settings)

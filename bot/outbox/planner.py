@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Engine, and_, or_
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.core.checkins import checkin_view, open_checkin
-from bot.core.report import report_for
+from bot.core.report import month_in_review
 from bot.core.schedule import (
     DEFAULT_REMINDER_DAYS,
     ChannelSchedule,
@@ -23,9 +23,9 @@ from bot.render.message import Message
 from bot.render.reminders import reminder_message
 from bot.render.report import digest_section
 from storage import deliveries
-from storage.checkins import all_channel_settings
+from storage.channel_settings import all_channel_settings
 from storage.db import session_scope
-from storage.milestones import is_open, is_overdue
+from storage.milestones import open_milestones_due_between
 from storage.models import ChannelSettings, Milestone
 from storage.workspace import Workspace
 
@@ -68,13 +68,9 @@ def _with_monthly_digest(
     # Last month in review: what was due or finished then, and whatever is still overdue.
     end = today.replace(day=1)
     start = (end - timedelta(days=1)).replace(day=1)
-    in_month = [
-        and_(col(Milestone.due_date) >= start, col(Milestone.due_date) < end),
-        and_(col(Milestone.completed_on) >= start, col(Milestone.completed_on) < end),
-        is_overdue(today),
-    ]
-    conditions = [col(Milestone.channel_id) == settings.channel_id, or_(*in_month)]
-    report, _ = report_for(session, workspace=workspace, conditions=conditions, today=today)
+    report = month_in_review(
+        session, workspace=workspace, channel_id=settings.channel_id, start=start, end=end, today=today
+    )
     digest = digest_section(report, month_label=start.strftime("%B"), today=today)
     return Message(text=message.text, blocks=[*digest, *message.blocks])
 
@@ -93,7 +89,9 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
     """Add every reminder and check-in due at `now` to the outbox; planning twice adds nothing more."""
     result = Plan()
     with session_scope(engine) as session:
-        settings = {(s.enterprise_id, s.team_id, s.channel_id): s for s in all_channel_settings(session)}
+        settings = {
+            (s.enterprise_id, s.team_id, s.channel_id): s for s in all_channel_settings(session=session)
+        }
         result.reminders = _plan_reminders(
             session, settings=settings, now=now, default_timezone=default_timezone
         )
@@ -122,13 +120,7 @@ def _plan_reminders(
     schedules = [channel_schedule(s, default_timezone=default_timezone) for s in settings.values()]
     horizon = max((max(s.reminder_days, default=0) for s in schedules), default=0)
     first, last = reminder_window(today=now.date(), horizon_days=max(horizon, *DEFAULT_REMINDER_DAYS))
-    candidates = session.exec(
-        select(Milestone).where(
-            is_open(),
-            col(Milestone.due_date) >= first,
-            col(Milestone.due_date) <= last,
-        )
-    ).all()
+    candidates = open_milestones_due_between(session=session, first=first, last=last)
     wanted: dict[str, tuple[Milestone, int, ChannelSettings | None]] = {}
     for milestone in candidates:
         channel = settings.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))

@@ -14,8 +14,8 @@ from bot.core.schedule import iso_week
 from bot.outbox.dispatch import dispatch
 from bot.outbox.planner import channel_schedule, plan_checkin
 from bot.outbox.tick import worker_name
+from storage.channel_settings import get_channel_settings
 from storage.checkins import checkin_for_week
-from storage.milestones import get_channel_settings
 from storage.workspace import Workspace
 
 Outcome = Literal["posted", "already_posted", "nothing_in_flight", "not_posted"]
@@ -34,7 +34,7 @@ def post_review_now(
 ) -> ReviewOutcome:
     """Post this week's check-in for the channel unless it is already up; one per channel and ISO week."""
     with Session(engine) as session:
-        settings = get_channel_settings(session, workspace=workspace, channel_id=channel_id)
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=channel_id)
     if settings is None:
         return ReviewOutcome("nothing_in_flight")
     week = iso_week(
@@ -48,7 +48,7 @@ def post_review_now(
         if not dispatched.sent:
             return ReviewOutcome("not_posted")
     with Session(engine) as session:
-        checkin = checkin_for_week(session, workspace=workspace, channel_id=channel_id, week=week)
+        checkin = checkin_for_week(session=session, workspace=workspace, channel_id=channel_id, week=week)
     if checkin is None:
         return ReviewOutcome("nothing_in_flight")
     if checkin.message_ts is None:

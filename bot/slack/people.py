@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.milestones import Actor
+from bot.core.access import Actor
 from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)

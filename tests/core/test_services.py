@@ -7,24 +7,25 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.core import adding, milestones
+from bot.core import access, milestones
 from bot.core.command_types import ListCommand, MilestoneFields
 from bot.core.listing import list_milestones
+from bot.core.milestone_history import milestone_history
 from bot.core.money import Money
-from storage import milestones as queries
+from storage import channel_settings
 from storage.db import session_scope
 from storage.workspace import Workspace
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 ACME = Workspace(team_id="T1")
 OTHER = Workspace(team_id="T2")
-ALICE = milestones.Actor(user_id="U1")
-BOB = milestones.Actor(user_id="U2")
-ADMIN = milestones.Actor(user_id="UADMIN", is_admin=True)
+ALICE = access.Actor(user_id="U1")
+BOB = access.Actor(user_id="U2")
+ADMIN = access.Actor(user_id="UADMIN", is_admin=True)
 
 
 def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
-    return adding.add_milestone(
+    return milestones.add_milestone(
         engine=engine,
         workspace=workspace,
         channel_id=fields.pop("channel_id", "C1"),
@@ -42,7 +43,7 @@ def test_numbers_count_up_per_workspace(engine: Engine) -> None:
 
 def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
     add(engine)
-    adding.add_milestone(
+    milestones.add_milestone(
         engine=engine,
         workspace=ACME,
         channel_id="C1",
@@ -52,7 +53,7 @@ def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
         now=NOW,
     )
     with session_scope(engine) as session:
-        settings = queries.get_channel_settings(session, workspace=ACME, channel_id="C1")
+        settings = channel_settings.get_channel_settings(session=session, workspace=ACME, channel_id="C1")
     assert settings is not None and settings.timezone == "America/New_York"
 
 
@@ -85,7 +86,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
         fields=MilestoneFields(due=date(2027, 1, 5)),
         now=NOW,
     )
-    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions, total = history.milestone, history.revisions, history.total
     assert milestone.baseline_due_date == date(2026, 12, 15)
     assert total == 2 and [r.new for r in revisions] == ["2027-01-05", "2026-12-20"]
@@ -107,11 +108,11 @@ def test_first_due_date_given_later_becomes_the_baseline(engine: Engine) -> None
 def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
     add(engine, owner_id="U3")
     change = MilestoneFields(title="Renamed")
-    with pytest.raises(milestones.NotAllowed):
+    with pytest.raises(access.NotAllowed):
         milestones.update_milestone(
             engine=engine, workspace=ACME, number=1, actor=BOB, fields=change, now=NOW
         )
-    for actor in (ALICE, milestones.Actor(user_id="U3"), ADMIN):
+    for actor in (ALICE, access.Actor(user_id="U3"), ADMIN):
         milestones.update_milestone(
             engine=engine,
             workspace=ACME,
@@ -120,17 +121,17 @@ def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
             fields=MilestoneFields(title=f"By {actor.user_id}"),
             now=NOW,
         )
-    with pytest.raises(milestones.NotAllowed):
+    with pytest.raises(access.NotAllowed):
         milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=BOB)
 
 
 def test_refused_change_writes_nothing(engine: Engine) -> None:
     add(engine)
-    with pytest.raises(milestones.NotAllowed):
+    with pytest.raises(access.NotAllowed):
         milestones.complete_milestone(
             engine=engine, workspace=ACME, number=1, actor=BOB, completed_on=NOW.date(), cost=None, now=NOW
         )
-    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
     assert milestone.status == "open" and revisions == []
 
@@ -164,17 +165,17 @@ def test_done_records_actual_date_and_cost(engine: Engine) -> None:
 
 def test_one_workspace_never_sees_another(engine: Engine) -> None:
     add(engine, "Acme secret")
-    with pytest.raises(milestones.MilestoneNotFound):
-        milestones.get_milestone(engine=engine, workspace=OTHER, number=1)
-    with pytest.raises(milestones.MilestoneNotFound):
+    with pytest.raises(access.MilestoneNotFound):
+        access.get_milestone(engine=engine, workspace=OTHER, number=1)
+    with pytest.raises(access.MilestoneNotFound):
         milestones.delete_milestone(engine=engine, workspace=OTHER, number=1, actor=ADMIN)
     listing = list_milestones(
         engine=engine, workspace=OTHER, channel_id="C1", user_id="U1", request=ListCommand(), today=NOW.date()
     )
     assert listing.total == 0
     grid = Workspace(team_id="T1", enterprise_id="E1")
-    with pytest.raises(milestones.MilestoneNotFound):
-        milestones.get_milestone(engine=engine, workspace=grid, number=1)
+    with pytest.raises(access.MilestoneNotFound):
+        access.get_milestone(engine=engine, workspace=grid, number=1)
 
 
 def test_delete_removes_milestone_and_history(engine: Engine) -> None:
@@ -183,8 +184,8 @@ def test_delete_removes_milestone_and_history(engine: Engine) -> None:
         engine=engine, workspace=ACME, number=1, actor=ALICE, fields=MilestoneFields(title="New"), now=NOW
     )
     milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=ALICE)
-    with pytest.raises(milestones.MilestoneNotFound):
-        milestones.get_milestone(engine=engine, workspace=ACME, number=1)
+    with pytest.raises(access.MilestoneNotFound):
+        access.get_milestone(engine=engine, workspace=ACME, number=1)
 
 
 def test_list_scopes(engine: Engine) -> None:
@@ -227,6 +228,6 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
             fields=MilestoneFields(start=date(2027, 1, 1)),
             now=NOW,
         )
-    history = milestones.milestone_history(engine=engine, workspace=ACME, number=1)
+    history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
     assert milestone.start_date is None and revisions == []

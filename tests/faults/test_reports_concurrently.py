@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import adding
+from bot.core import milestones
+from bot.core.access import Actor
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.imports import ImportRow
-from bot.core.milestones import Actor
 from bot.core.money import Money
 from storage.db import make_engine
 from storage.workspace import Workspace
@@ -60,7 +60,7 @@ def _plan() -> list[ImportRow]:
 def _seed(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
-        adding.import_milestones(
+        milestones.import_milestones(
             engine=engine,
             workspace=Workspace(team_id="T1"),
             channel_id="C1",

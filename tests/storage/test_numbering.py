@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
-from bot.core import adding
+from bot.core import milestones
+from bot.core.access import Actor
 from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportRow
-from bot.core.milestones import Actor
 from storage import milestones as queries
 from storage.db import downgrade, make_engine, session_scope, upgrade
 from storage.models import WorkspaceCounter
@@ -29,11 +29,11 @@ ALICE = Actor(user_id="U1")
 
 def _take(engine: Engine, workspace: Workspace, count: int = 1) -> int:
     with session_scope(engine) as session:
-        return take_numbers(session, workspace=workspace, count=count)
+        return take_numbers(session=session, workspace=workspace, count=count)
 
 
 def _add(engine: Engine, title: str, *, workspace: Workspace = ACME) -> int:
-    milestone = adding.add_milestone(
+    milestone = milestones.add_milestone(
         engine=engine,
         workspace=workspace,
         channel_id="C1",
@@ -60,7 +60,7 @@ def test_a_batch_takes_consecutive_numbers(engine: Engine) -> None:
 
 def test_rolled_back_numbers_are_handed_out_again(engine: Engine) -> None:
     with pytest.raises(RuntimeError), session_scope(engine) as session:
-        take_numbers(session, workspace=ACME, count=3)
+        take_numbers(session=session, workspace=ACME, count=3)
         raise RuntimeError("the insert failed")
     assert _take(engine, ACME) == 1
 
@@ -74,12 +74,12 @@ def test_a_workspace_with_milestones_but_no_counter_counts_on_from_its_highest(e
 
 def test_taking_no_number_is_refused(engine: Engine) -> None:
     with pytest.raises(ValueError), session_scope(engine) as session:
-        take_numbers(session, workspace=ACME, count=0)
+        take_numbers(session=session, workspace=ACME, count=0)
 
 
 def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
     rows = [ImportRow(line=n + 2, fields=MilestoneFields(title=f"Imported {n}")) for n in range(5)]
-    imported = adding.import_milestones(
+    imported = milestones.import_milestones(
         engine=engine, workspace=ACME, channel_id="C1", actor=ALICE, rows=rows, timezone="UTC", now=NOW
     )
     assert [milestone.number for milestone in imported] == [1, 2, 3, 4, 5]
@@ -93,9 +93,9 @@ def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
 def test_a_deleted_milestones_number_is_never_handed_out_again(engine: Engine) -> None:
     assert [_add(engine, "First"), _add(engine, "Second")] == [1, 2]
     with session_scope(engine) as session:
-        second = queries.get_milestone(session, workspace=ACME, number=2)
+        second = queries.get_milestone(session=session, workspace=ACME, number=2)
         assert second is not None
-        queries.delete_milestone(session, milestone=second)
+        queries.delete_milestone(session=session, milestone=second)
     # Old messages still say "#2": a new milestone under that number would answer for the deleted one.
     assert _add(engine, "Third") == 3
 

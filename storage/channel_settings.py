@@ -1,0 +1,31 @@
+"""Queries on channel settings: how and when each channel hears from the bot."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from storage.models import ChannelSettings
+from storage.workspace import Workspace
+
+
+def get_channel_settings(
+    *, session: Session, workspace: Workspace, channel_id: str
+) -> ChannelSettings | None:
+    """The channel's settings row, or None before its first milestone.
+
+    Index: uq_channel_settings_channel.
+    """
+    statement = select(ChannelSettings).where(
+        ChannelSettings.team_id == workspace.team_id,
+        ChannelSettings.enterprise_id == workspace.enterprise_id,
+        ChannelSettings.channel_id == channel_id,
+    )
+    return session.exec(statement).first()
+
+
+def all_channel_settings(*, session: Session) -> list[ChannelSettings]:
+    """Every channel's settings (one small row per channel that has milestones).
+
+    Index: none, a full read of a table with one row per channel in use.
+    """
+    return list(session.exec(select(ChannelSettings)).all())
