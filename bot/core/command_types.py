@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 
 from bot.core.money import Money
+from bot.core.vocabulary import Field
 
 Status = Literal["open", "on_track", "at_risk", "blocked", "done", "cancelled"]
 ListScope = Literal["channel", "mine", "overdue", "upcoming", "done", "all", "owner", "dept"]
@@ -35,6 +37,26 @@ class MilestoneFields:
     def is_empty(self) -> bool:
         """True when no field was given."""
         return all(value is None for value in vars(self).values())
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> MilestoneFields:
+        """Fields given by their vocabulary names (`owner`, not the attribute `owner_id`)."""
+        return cls(**{_ATTRIBUTES[Field(name)]: value for name, value in values.items()})
+
+    def by_field(self) -> dict[Field, Any]:
+        """Every field by its vocabulary name, None where not given: as services and history name them."""
+        return {field: getattr(self, attribute) for field, attribute in _ATTRIBUTES.items()}
+
+
+# MilestoneFields' attributes by the vocabulary's names; only the owner's differs (it holds a user id).
+_ATTRIBUTES = {
+    Field.TITLE: "title",
+    Field.DUE: "due",
+    Field.START: "start",
+    Field.OWNER: "owner_id",
+    Field.BUDGET: "budget",
+    Field.DEPARTMENT: "department",
+}
 
 
 @dataclass(frozen=True)

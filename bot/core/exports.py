@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
 from datetime import UTC, date, timedelta
 
 from icalendar import Calendar, Event
 
 from bot.core.money import CURRENCIES, Money, format_money
+from bot.core.vocabulary import Field
 from storage.models import Milestone
 
 PRODID = "-//Milestone Bot//EN"
-# The importer (bot.core.imports) reads these names back, so an export can be edited and re-imported.
+# Each field's column; the importer (bot.core.imports) reads these names back, so an export re-imports.
+COLUMN_NAMES = {
+    Field.TITLE: "Milestone",
+    Field.START: "Start Date",
+    Field.DUE: "End Date",
+    Field.BUDGET: "Budget",
+    Field.ACTUAL_COST: "Actual Cost",
+    Field.OWNER: "Manager",
+    Field.DEPARTMENT: "Department",
+    Field.STATUS: "Status",
+    Field.COMPLETED_ON: "Completed On",
+}
+_NAME = COLUMN_NAMES
 CSV_HEADER = (
-    "Number", "Milestone", "Start Date", "End Date", "Planned End Date", "Budget", "Budget Currency",
-    "Actual Cost", "Actual Cost Currency", "Manager", "Department", "Status", "Completed On", "Revisions",
+    "Number", _NAME[Field.TITLE], _NAME[Field.START], _NAME[Field.DUE], "Planned End Date",
+    _NAME[Field.BUDGET], "Budget Currency", _NAME[Field.ACTUAL_COST], "Actual Cost Currency",
+    _NAME[Field.OWNER], _NAME[Field.DEPARTMENT], _NAME[Field.STATUS], _NAME[Field.COMPLETED_ON], "Revisions",
     "Channel", "Created By", "Created At",
 )  # fmt: skip
 STATUS_WORDS = {
@@ -31,11 +44,8 @@ STATUS_WORDS = {
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def milestones_csv(
-    items: list[tuple[Milestone, int]], *, channel_names: dict[str, str] | None = None
-) -> bytes:
+def milestones_csv(items: list[tuple[Milestone, int]]) -> bytes:
     """Every field of each (milestone, revision count) as UTF-8 CSV with a BOM, so Excel opens it right."""
-    names = channel_names or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -55,7 +65,7 @@ def milestones_csv(
             STATUS_WORDS.get(m.status, m.status),
             _iso(m.completed_on),
             revisions,
-            names.get(m.channel_id, m.channel_id),
+            m.channel_id,
             m.created_by,
             m.created_at.astimezone(UTC).isoformat(),
         ]
@@ -63,13 +73,7 @@ def milestones_csv(
     return out.getvalue().encode("utf-8-sig")
 
 
-def milestones_ics(
-    items: list[tuple[Milestone, int]],
-    *,
-    workspace_key: str,
-    calendar_name: str,
-    owner_names: Mapping[str, str] | None = None,
-) -> bytes:
+def milestones_ics(items: list[tuple[Milestone, int]], *, workspace_key: str, calendar_name: str) -> bytes:
     """An all-day event on the due date of each (milestone, revision count); undated ones are left out."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -78,13 +82,11 @@ def milestones_ics(
     calendar.add("x-wr-calname", calendar_name)
     for m, revisions in items:
         if m.due_date is not None:
-            calendar.add_component(
-                _event(m, revisions, workspace_key=workspace_key, owners=owner_names or {})
-            )
+            calendar.add_component(_event(m, revisions, workspace_key=workspace_key))
     return calendar.to_ical()
 
 
-def _event(m: Milestone, revisions: int, *, workspace_key: str, owners: Mapping[str, str]) -> Event:
+def _event(m: Milestone, revisions: int, *, workspace_key: str) -> Event:
     if m.id is None or m.due_date is None:
         raise ValueError("only saved milestones with a due date go into a calendar")
     summary = f"#{m.number} {m.title}"
@@ -94,7 +96,7 @@ def _event(m: Milestone, revisions: int, *, workspace_key: str, owners: Mapping[
         start=m.due_date,
         end=m.due_date + timedelta(days=1),
         summary=f"✅ {summary}" if m.status == "done" else summary,
-        description=_description(m, owners=owners),
+        description=_description(m),
         # From the milestone rather than the wall clock: exporting twice gives the same file.
         stamp=m.updated_at.astimezone(UTC),
         sequence=revisions,
@@ -104,10 +106,10 @@ def _event(m: Milestone, revisions: int, *, workspace_key: str, owners: Mapping[
     )
 
 
-def _description(m: Milestone, *, owners: Mapping[str, str]) -> str:
+def _description(m: Milestone) -> str:
     lines = [f"Status: {STATUS_WORDS.get(m.status, m.status)}"]
     if m.owner_id:
-        lines.append(f"Owner: {owners.get(m.owner_id, m.owner_id)}")
+        lines.append(f"Owner: {m.owner_id}")
     if m.department:
         lines.append(f"Department: {m.department}")
     if m.budget_minor is not None and m.budget_currency:

@@ -17,31 +17,33 @@ from bot.core.dates import DateError, parse_date
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
 from bot.core.text import excerpt, quoted
+from bot.core.vocabulary import Field
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 _SNIFF_CHARS = 4096
 _DELIMITERS = ",;\t"
+_PLANNED_DUE = "planned_due"  # a column besides the fields a person sets
 
 # Header names, lower case with everything but letters and digits removed, mapped to what they hold.
-_COLUMNS = {
-    "title": ("milestone", "title", "name", "task", "milestonename", "milestonetitle", "taskname"),
-    "start": ("startdate", "start", "begin", "begindate", "plannedstart", "plannedstartdate"),
-    "due": ("enddate", "due", "duedate", "deadline", "end", "finish", "finishdate", "targetdate"),
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    Field.TITLE: ("milestone", "title", "name", "task", "milestonename", "milestonetitle", "taskname"),
+    Field.START: ("startdate", "start", "begin", "begindate", "plannedstart", "plannedstartdate"),
+    Field.DUE: ("enddate", "due", "duedate", "deadline", "end", "finish", "finishdate", "targetdate"),
     # The plan's original end date: the due date only when the file has no current one.
-    "planned_due": ("plannedenddate", "plannedend", "plannedduedate", "baselineenddate", "baselinedue"),
-    "budget": ("budget", "costplanned", "plannedcost", "budgetedcost", "estimatedcost"),
-    "owner": ("manager", "owner", "responsible", "assignee", "assignedto", "lead"),
-    "department": ("department", "dept", "team", "division"),
-    "status": ("status", "state"),
-    "completed_on": ("completedon", "completiondate", "datecompleted", "actualenddate", "doneon"),
-    "actual_cost": ("actualcost", "actual", "costactual", "actualspend", "spent"),
+    _PLANNED_DUE: ("plannedenddate", "plannedend", "plannedduedate", "baselineenddate", "baselinedue"),
+    Field.BUDGET: ("budget", "costplanned", "plannedcost", "budgetedcost", "estimatedcost"),
+    Field.OWNER: ("manager", "owner", "responsible", "assignee", "assignedto", "lead"),
+    Field.DEPARTMENT: ("department", "dept", "team", "division"),
+    Field.STATUS: ("status", "state"),
+    Field.COMPLETED_ON: ("completedon", "completiondate", "datecompleted", "actualenddate", "doneon"),
+    Field.ACTUAL_COST: ("actualcost", "actual", "costactual", "actualspend", "spent"),
     "currency": ("currency", "ccy"),
     "budget_currency": ("budgetcurrency",),
     "actual_currency": ("actualcostcurrency", "actualcurrency", "costcurrency"),
 }
 _FIELD_OF = {name: kind for kind, names in _COLUMNS.items() for name in names}
-_MONEY_COLUMNS = ("budget", "actual_cost")
+_MONEY_COLUMNS = (Field.BUDGET, Field.ACTUAL_COST)
 _STATUSES: dict[str, Status] = {
     **dict.fromkeys(("open", "notstarted", "planned", "todo", "inprogress", "started", "pending"), "open"),
     **dict.fromkeys(("ontrack", "green"), "on_track"),
@@ -117,7 +119,7 @@ def read_plan_csv(data: bytes, *, today: date, default_currency: str = "USD") ->
         return _problem("The file is empty.")
     (_, header), body = records[0], records[1:]
     columns = _columns(header)
-    if "title" not in columns:
+    if Field.TITLE not in columns:
         return _problem(_no_title(header))
     if not body:
         return _problem("The file has a header row but no milestones under it.")
@@ -186,8 +188,8 @@ def _columns(header: list[str]) -> dict[str, _Column]:
         if kind is not None and kind not in columns:
             name = _safe(" ".join(raw.split()), limit=40)
             columns[kind] = _Column(index=index, name=name, currency=currency)
-    if "due" not in columns and "planned_due" in columns:
-        columns["due"] = columns.pop("planned_due")
+    if Field.DUE not in columns and _PLANNED_DUE in columns:
+        columns[Field.DUE] = columns.pop(_PLANNED_DUE)
     return columns
 
 
@@ -241,12 +243,12 @@ class _RowReader:
             return ""
         return _DEFUSED.sub("", self.cells[column.index].strip(), count=1)
 
-    def text(self, kind: str, *, field: str) -> str | None:
+    def text(self, kind: Field) -> str | None:
         raw = " ".join(self.cell(kind).split())  # a spreadsheet cell may hold line breaks; a title may not
         if not raw:
             return None
         try:
-            return check_text(raw, field=field)
+            return check_text(raw, field=kind)
         except LimitError as error:
             self.problems.append(f"{self.columns[kind].name}: {error}")
             return None
@@ -275,11 +277,11 @@ class _RowReader:
 
     def plan_dates(self) -> tuple[date | None, date | None]:
         """The start and due date, when the one is not after the other."""
-        start, due = self.day("start"), self.day("due")
+        start, due = self.day(Field.START), self.day(Field.DUE)
         try:
             check_plan_dates(start=start, due=due, today=self.now.date())
         except LimitError as error:
-            self.problems.append(f"{self.columns['start'].name}: {error}")
+            self.problems.append(f"{self.columns[Field.START].name}: {error}")
         return start, due
 
 
@@ -288,18 +290,20 @@ def _read_row(
 ) -> ImportRow | list[RowError]:
     """One data row, or every problem in it."""
     row = _RowReader(cells, columns=columns, now=now, currency=currency)
-    title = row.text("title", field="title")
-    if title is None and not row.cell("title").strip():
-        row.problems.append(f"{columns['title'].name} is empty; every milestone needs a name.")
+    title = row.text(Field.TITLE)
+    if title is None and not row.cell(Field.TITLE).strip():
+        row.problems.append(f"{columns[Field.TITLE].name} is empty; every milestone needs a name.")
     start, due = row.plan_dates()
-    planned_due, completed_on = row.day("planned_due"), row.day("completed_on")
+    planned_due, completed_on = row.day(_PLANNED_DUE), row.day(Field.COMPLETED_ON)
     status = _status(
-        row.cell("status"), done_on=completed_on, column=columns.get("status"), problems=row.problems
+        row.cell(Field.STATUS), done_on=completed_on, column=columns.get(Field.STATUS), problems=row.problems
     )
-    budget = row.amount("budget", "budget_currency")
-    actual_cost = row.amount("actual_cost", "actual_currency")
-    department = row.text("department", field="department")
-    owner_id, owner_name = _owner(row.cell("owner"), column=columns.get("owner"), problems=row.problems)
+    budget = row.amount(Field.BUDGET, "budget_currency")
+    actual_cost = row.amount(Field.ACTUAL_COST, "actual_currency")
+    department = row.text(Field.DEPARTMENT)
+    owner_id, owner_name = _owner(
+        row.cell(Field.OWNER), column=columns.get(Field.OWNER), problems=row.problems
+    )
     if row.problems:
         return [
             RowError(line=line, message=_safe(problem, limit=300)) for problem in dict.fromkeys(row.problems)

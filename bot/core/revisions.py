@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from bot.core.money import Money
+from bot.core.vocabulary import Field
 from storage.models import Milestone, Revision
 
 Value = str | date | Money | None
@@ -21,14 +23,6 @@ def encode(value: Value) -> str | None:
     return value
 
 
-def decode_money(raw: str | None) -> Money | None:
-    """Money kept in the history (`500000 USD`) back as Money."""
-    if not raw:
-        return None
-    minor, currency = raw.split(" ", 1)
-    return Money(int(minor), currency)
-
-
 def budget_of(milestone: Milestone) -> Money | None:
     """The planned budget, if any."""
     if milestone.budget_minor is None or milestone.budget_currency is None:
@@ -43,29 +37,29 @@ def cost_of(milestone: Milestone) -> Money | None:
     return Money(milestone.actual_cost_minor, milestone.actual_cost_currency)
 
 
-def field_value(milestone: Milestone, field: str) -> Value:
+def field_value(milestone: Milestone, field: Field) -> Value:
     """The current value of a revisable field."""
-    if field == "budget":
+    if field == Field.BUDGET:
         return budget_of(milestone)
-    if field == "actual_cost":
+    if field == Field.ACTUAL_COST:
         return cost_of(milestone)
     return getattr(milestone, _COLUMNS[field])
 
 
-def set_field(milestone: Milestone, field: str, value: Value) -> None:
+def set_field(milestone: Milestone, field: Field, value: Value) -> None:
     """Set a revisable field, splitting money into minor units and currency."""
-    if field in ("budget", "actual_cost"):
-        prefix = "budget" if field == "budget" else "actual_cost"
+    if field in _MONEY_COLUMNS:
+        minor, currency = _MONEY_COLUMNS[field]
         money = value if isinstance(value, Money) else None
-        setattr(milestone, f"{prefix}_minor", money.minor if money else None)
-        setattr(milestone, f"{prefix}_currency", money.currency if money else None)
+        setattr(milestone, minor, money.minor if money else None)
+        setattr(milestone, currency, money.currency if money else None)
         return
     setattr(milestone, _COLUMNS[field], value)
 
 
 def apply_changes(
     milestone: Milestone,
-    changes: dict[str, Value],
+    changes: Mapping[Field, Value],
     *,
     by: str,
     at: datetime,
@@ -82,7 +76,7 @@ def apply_changes(
         revisions.append(
             Revision(
                 milestone_id=milestone.id or 0,
-                field=field,
+                field=Field(field).value,
                 old=encode(old),
                 new=encode(new),
                 by=by,
@@ -96,12 +90,17 @@ def apply_changes(
     return revisions
 
 
+# The table's columns for each field; money takes two.
 _COLUMNS = {
-    "title": "title",
-    "due": "due_date",
-    "start": "start_date",
-    "owner": "owner_id",
-    "department": "department",
-    "status": "status",
-    "completed_on": "completed_on",
+    Field.TITLE: "title",
+    Field.DUE: "due_date",
+    Field.START: "start_date",
+    Field.OWNER: "owner_id",
+    Field.DEPARTMENT: "department",
+    Field.STATUS: "status",
+    Field.COMPLETED_ON: "completed_on",
+}
+_MONEY_COLUMNS = {
+    Field.BUDGET: ("budget_minor", "budget_currency"),
+    Field.ACTUAL_COST: ("actual_cost_minor", "actual_cost_currency"),
 }

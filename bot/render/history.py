@@ -9,27 +9,21 @@ from zoneinfo import ZoneInfo
 from bot.core.dates import format_date
 from bot.core.money import Money, format_money
 from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.vocabulary import Field
 from bot.render.labels import status_label
 from storage.models import Revision
 
-# Stored field name → (words people read, how its stored string is written).
-# Both the table's column names and the command's field names are accepted, whichever the service records.
+# Each field: the words people read, and how its stored string is written.
 _FIELDS: dict[str, tuple[str, str]] = {
-    "title": ("title", "text"),
-    "due_date": ("due date", "date"),
-    "due": ("due date", "date"),
-    "baseline_due_date": ("planned date", "date"),
-    "start_date": ("start", "date"),
-    "start": ("start", "date"),
-    "completed_on": ("completed on", "date"),
-    "owner_id": ("owner", "user"),
-    "owner": ("owner", "user"),
-    "department": ("department", "text"),
-    "dept": ("department", "text"),
-    "budget": ("budget", "money"),
-    "actual_cost": ("actual cost", "money"),
-    "cost": ("actual cost", "money"),
-    "status": ("status", "status"),
+    Field.TITLE: ("title", "text"),
+    Field.DUE: ("due date", "date"),
+    Field.START: ("start", "date"),
+    Field.COMPLETED_ON: ("completed on", "date"),
+    Field.OWNER: ("owner", "user"),
+    Field.DEPARTMENT: ("department", "text"),
+    Field.BUDGET: ("budget", "money"),
+    Field.ACTUAL_COST: ("actual cost", "money"),
+    Field.STATUS: ("status", "status"),
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
 # Quoted values and reasons are shortened so a history line stays a line.
@@ -38,7 +32,7 @@ _REASON_CHARS = 120
 
 
 def field_label(field: str) -> str:
-    """Words for a stored field name: `due_date` → `due date`."""
+    """Words for a stored field name: `due` → `due date`; a name this version doesn't know, as written."""
     label, _ = _FIELDS.get(field, (field.replace("_", " "), "text"))
     return escape_mrkdwn(label)
 

@@ -13,29 +13,34 @@ from bot.core.dates import DateError, Prefer, format_date, parse_date
 from bot.core.grammar.tokens import Clause, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, parse_money
+from bot.core.vocabulary import Field
+
+# Clauses that set no field of the milestone: the reason for a change, and where a report starts.
+REASON = "reason"
+SINCE = "since"
 
 
 @dataclass(frozen=True)
-class Field:
-    """How errors name a field, what its clause needs, and a correct clause to copy."""
+class FieldWords:
+    """How errors name a clause's field, what its clause needs, and a correct clause to copy."""
 
     name: str
     needs: str
     example: str
 
 
-FIELDS = {
-    "title": Field("title", "the new title", "title Launch beta v2"),
-    "due": Field("due date", "a date", "due Dec 15"),
-    "start": Field("start date", "a date", "start Dec 1"),
-    "owner_id": Field("owner", "a person", "owner @alice"),
-    "budget": Field("budget", "an amount", "budget $5,000"),
-    "department": Field("department", "a name", "dept Marketing"),
-    "status": Field("status", "a status", "status at risk"),
-    "reason": Field("reason", "a reason", "due Jan 20 because the vendor slipped"),
-    "completed_on": Field("done date", "a date", "on Dec 3"),
-    "cost": Field("cost", "an amount", "cost $4,500"),
-    "since": Field("`since` date", "a date", "since Jan 1"),
+FIELDS: dict[str, FieldWords] = {
+    Field.TITLE: FieldWords("title", "the new title", "title Launch beta v2"),
+    Field.DUE: FieldWords("due date", "a date", "due Dec 15"),
+    Field.START: FieldWords("start date", "a date", "start Dec 1"),
+    Field.OWNER: FieldWords("owner", "a person", "owner @alice"),
+    Field.BUDGET: FieldWords("budget", "an amount", "budget $5,000"),
+    Field.DEPARTMENT: FieldWords("department", "a name", "dept Marketing"),
+    Field.STATUS: FieldWords("status", "a status", "status at risk"),
+    REASON: FieldWords("reason", "a reason", "due Jan 20 because the vendor slipped"),
+    Field.COMPLETED_ON: FieldWords("done date", "a date", "on Dec 3"),
+    Field.ACTUAL_COST: FieldWords("cost", "an amount", "cost $4,500"),
+    SINCE: FieldWords("`since` date", "a date", "since Jan 1"),
 }
 _STATUSES: dict[str, Status] = {
     "ontrack": "on_track",
@@ -68,7 +73,7 @@ class Request:
         return kind(message, example=self._example(field))
 
     def _example(self, field: str | None) -> str:
-        if field is None or (self.verb, field) == ("add", "title"):
+        if field is None or (self.verb, field) == ("add", Field.TITLE):
             return self.example
         subject = {"add": "Launch beta", "list": "", "report": ""}.get(self.verb, str(self.number or 12))
         return " ".join(part for part in ("/milestone", self.verb, subject, FIELDS[field].example) if part)
@@ -101,7 +106,7 @@ def read_due(clause: Clause, request: Request) -> date:
     try:
         check_new_due(due, today=request.today)
     except LimitError as error:
-        raise request.error(str(error), field="due") from None
+        raise request.error(str(error), field=Field.DUE) from None
     return due
 
 
@@ -115,7 +120,9 @@ def read_completed_on(clause: Clause, request: Request) -> date:
     day = _read_date(clause, request, prefer="past")
     if day > request.today:
         shown_day = format_date(day, today=request.today)
-        raise request.error(f"{shown_day} hasn't come yet; give the day it was done.", field="completed_on")
+        raise request.error(
+            f"{shown_day} hasn't come yet; give the day it was done.", field=Field.COMPLETED_ON
+        )
     return day
 
 
@@ -124,7 +131,7 @@ def read_since(clause: Clause, request: Request) -> date:
     day = _read_date(clause, request, prefer="past")
     if day > request.today:
         shown_day = format_date(day, today=request.today)
-        raise request.error(f"{shown_day} hasn't come yet; a report looks back from today.", field="since")
+        raise request.error(f"{shown_day} hasn't come yet; a report looks back from today.", field=SINCE)
     return day
 
 
@@ -145,9 +152,9 @@ def read_owner(clause: Clause, request: Request) -> str:
         if word.lower() in ("me", "myself"):
             return request.user_id
         if word.startswith(("<#", "<!")):
-            raise request.error(f"{shown(word)} isn't a person; an owner is one person.", field="owner_id")
+            raise request.error(f"{shown(word)} isn't a person; an owner is one person.", field=Field.OWNER)
     message = f"I can't tell who {shown(clause.raw)} is; type @ and pick the person from Slack's list."
-    raise request.error(message, field="owner_id", unreadable=True)
+    raise request.error(message, field=Field.OWNER, unreadable=True)
 
 
 def read_status(clause: Clause, request: Request) -> Status:
@@ -159,7 +166,7 @@ def read_status(clause: Clause, request: Request) -> Status:
         done = f"/milestone done {request.number}"
         raise CommandError(f"To mark it done, use `{done}`.", example=f"{done} on Dec 3")
     message = f"{shown(clause.raw)} isn't a status; use on track, at risk, blocked or open."
-    raise request.error(message, field="status")
+    raise request.error(message, field=Field.STATUS)
 
 
 def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
@@ -176,15 +183,15 @@ def _value_error(error: ValueError, clause: Clause, request: Request) -> Command
 
 
 _READERS: dict[str, Callable[[Clause, Request], Any]] = {
-    "title": read_text,
-    "department": read_text,
-    "reason": read_text,
-    "due": read_due,
-    "start": read_start,
-    "completed_on": read_completed_on,
-    "since": read_since,
-    "budget": read_amount,
-    "cost": read_amount,
-    "owner_id": read_owner,
-    "status": read_status,
+    Field.TITLE: read_text,
+    Field.DEPARTMENT: read_text,
+    REASON: read_text,
+    Field.DUE: read_due,
+    Field.START: read_start,
+    Field.COMPLETED_ON: read_completed_on,
+    SINCE: read_since,
+    Field.BUDGET: read_amount,
+    Field.ACTUAL_COST: read_amount,
+    Field.OWNER: read_owner,
+    Field.STATUS: read_status,
 }

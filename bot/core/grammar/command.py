@@ -24,11 +24,12 @@ from bot.core.command_types import (
     UpdateCommand,
 )
 from bot.core.grammar import report_export_import
-from bot.core.grammar.clauses import FIELDS, Request, Unreadable, read_field, read_text
+from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text
 from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
 from bot.core.grammar.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.text import has_control_characters
+from bot.core.vocabulary import Field
 
 MAX_COMMAND_LENGTH = 4000
 VERBS = ("help", "add", "list", "show", "update", "done", "delete", "settings", "review", "report", "export",
@@ -55,15 +56,16 @@ _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info":
             "rm": "delete"}  # fmt: skip
 _HELP_ALIASES = {"date": "dates", "money": "budget", "statuses": "status"}
 
-_ADD_KEYWORDS = {"due": "due", "by": "due", "start": "start", "owner": "owner_id", "budget": "budget",
-                 "dept": "department", "department": "department"}  # fmt: skip
+_ADD_KEYWORDS = {"due": Field.DUE, "by": Field.DUE, "start": Field.START, "owner": Field.OWNER,
+                 "budget": Field.BUDGET, "dept": Field.DEPARTMENT,
+                 "department": Field.DEPARTMENT}  # fmt: skip
 # `by` stays out of update: a new title such as `Renamed by admin` is common, and update's grammar has `due`.
 _UPDATE_KEYWORDS = {keyword: field for keyword, field in _ADD_KEYWORDS.items() if keyword != "by"} | {
-    "title": "title",
-    "status": "status",
-    "because": "reason",
+    "title": Field.TITLE,
+    "status": Field.STATUS,
+    "because": REASON,
 }
-_DONE_KEYWORDS = {"on": "completed_on", "cost": "cost"}
+_DONE_KEYWORDS = {"on": Field.COMPLETED_ON, "cost": Field.ACTUAL_COST}
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine", "overdue": "overdue",
                                       "upcoming": "upcoming", "done": "done", "all": "all",
                                       "channel": "channel"}  # fmt: skip
@@ -149,17 +151,17 @@ def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
         tokens,
         source=request.source,
         keywords=_ADD_KEYWORDS,
-        bare_mention="owner_id",
-        bare_amount="budget",
+        bare_mention=Field.OWNER,
+        bare_amount=Field.BUDGET,
         lead_is_text=True,
     )
     if not lead.tokens:
         starts = f" (quote it if it starts with `{clauses[0].keyword}`)" if clauses[0].keyword else ""
         raise request.error(f"Give the milestone a title first{starts}.")
-    title = read_text(replace(lead, field="title"), request)
+    title = read_text(replace(lead, field=Field.TITLE), request)
     title_was_quoted = len(lead.tokens) == 1 and lead.tokens[0].quoted
     values = _read_clauses(clauses, request, hint_quoting=not title_was_quoted)
-    return AddCommand(MilestoneFields(title=title, **values))
+    return AddCommand(MilestoneFields.of({Field.TITLE: title, **values}))
 
 
 def _parse_list(tokens: Sequence[Token], request: Request) -> Command:
@@ -168,7 +170,7 @@ def _parse_list(tokens: Sequence[Token], request: Request) -> Command:
     first = tokens[0]
     if first.word in ("dept", "department"):
         lead, _ = split_clauses(tokens[1:], source=request.source, keywords={}, lead_is_text=True)
-        return ListCommand("dept", department=read_text(replace(lead, field="department"), request))
+        return ListCommand("dept", department=read_text(replace(lead, field=Field.DEPARTMENT), request))
     if len(tokens) > 1:
         rest = request.source[tokens[1].start :]
         raise request.error(f"`list` takes one filter; I don't know what {shown(rest)} is for.")
@@ -201,30 +203,31 @@ def _parse_update(tokens: Sequence[Token], request: Request) -> Command:
         tokens[1:],
         source=request.source,
         keywords=_UPDATE_KEYWORDS,
-        bare_mention="owner_id",
-        bare_amount="budget",
-        free_text=frozenset({"title"}),
-        to_end=frozenset({"reason"}),
+        bare_mention=Field.OWNER,
+        bare_amount=Field.BUDGET,
+        free_text=frozenset({Field.TITLE}),
+        to_end=frozenset({REASON}),
     )
     _refuse_lead(
         lead, request, expected="say what to change: title, due, start, owner, budget, dept or status"
     )
     values = _read_clauses(clauses, request)
-    reason, status = values.pop("reason", None), values.pop("status", None)
-    command = UpdateCommand(request.number or 0, MilestoneFields(**values), status=status, reason=reason)
+    reason, status = values.pop(REASON, None), values.pop(Field.STATUS, None)
+    command = UpdateCommand(request.number or 0, MilestoneFields.of(values), status=status, reason=reason)
     if reason is not None and command.is_empty():
-        raise request.error("Say what changes along with the reason.", field="reason")
+        raise request.error("Say what changes along with the reason.", field=REASON)
     return command
 
 
 def _parse_done(tokens: Sequence[Token], request: Request) -> Command:
     request = replace(request, number=_number(tokens, request))
     lead, clauses = split_clauses(
-        tokens[1:], source=request.source, keywords=_DONE_KEYWORDS, bare_amount="cost"
+        tokens[1:], source=request.source, keywords=_DONE_KEYWORDS, bare_amount=Field.ACTUAL_COST
     )
     _refuse_lead(lead, request, expected="give `on Dec 3` or `cost $4,500`")
     values = _read_clauses(clauses, request)
-    return DoneCommand(request.number or 0, completed_on=values.get("completed_on"), cost=values.get("cost"))
+    completed_on, cost = values.get(Field.COMPLETED_ON), values.get(Field.ACTUAL_COST)
+    return DoneCommand(request.number or 0, completed_on=completed_on, cost=cost)
 
 
 def _only_number(tokens: Sequence[Token], request: Request) -> int:
@@ -274,9 +277,9 @@ def _read_clauses(
             hint = f" (If `{clause.keyword}` is part of the title, put the title in quotes.)"
             raise CommandError(error.message + hint, example=error.example) from None
     try:
-        check_plan_dates(start=values.get("start"), due=values.get("due"), today=request.today)
+        check_plan_dates(start=values.get(Field.START), due=values.get(Field.DUE), today=request.today)
     except LimitError as error:
-        raise request.error(str(error), field="start") from None
+        raise request.error(str(error), field=Field.START) from None
     return values
 
 

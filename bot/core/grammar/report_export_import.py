@@ -7,14 +7,20 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot.core.command_types import ExportCommand, ImportCommand, ReportCommand
-from bot.core.grammar.clauses import FIELDS, Request, read_field
+from bot.core.grammar.clauses import FIELDS, SINCE, Request, read_field
 from bot.core.grammar.tokens import Clause, Token, shown, split_clauses
+from bot.core.vocabulary import Field
 
 REPORT_EXAMPLE = "/milestone report dept Marketing since Jan 1"
 EXPORT_EXAMPLE = "/milestone export csv"
 IMPORT_EXAMPLE = "/milestone import"
 
-_REPORT_KEYWORDS = {"dept": "department", "department": "department", "owner": "owner_id", "since": "since"}
+_REPORT_KEYWORDS = {
+    "dept": Field.DEPARTMENT,
+    "department": Field.DEPARTMENT,
+    "owner": Field.OWNER,
+    "since": SINCE,
+}
 # Scopes said with one word, only first: a department's name may hold `all` (`dept All hands`).
 _SCOPE_WORDS = {"all": "all", "channel": "channel", "mine": "mine", "me": "mine", "my": "mine"}
 _FORMATS: dict[str, Literal["csv", "ics"]] = {"csv": "csv", "ics": "ics", "ical": "ics", "calendar": "ics"}
@@ -24,7 +30,7 @@ _WHICH_FORMAT = "Say which format: `/milestone export csv` or `/milestone export
 def parse_report(tokens: Sequence[Token], request: Request) -> ReportCommand:
     """The words after `report`: the channel unless `all`, `dept …`, `owner …` or a mention; and `since …`."""
     lead, clauses = split_clauses(
-        tokens, source=request.source, keywords=_REPORT_KEYWORDS, bare_mention="owner_id"
+        tokens, source=request.source, keywords=_REPORT_KEYWORDS, bare_mention=Field.OWNER
     )
     values: dict[str, Any] = {}
     for clause in clauses:
@@ -33,15 +39,17 @@ def parse_report(tokens: Sequence[Token], request: Request) -> ReportCommand:
         values[clause.field] = read_field(clause, request)
     scope_word = _scope_word(lead, request) if lead.tokens else None
     scopes = [lead.tokens[0].word] if lead.tokens else []
-    scopes += [word for word, field in (("dept", "department"), ("owner", "owner_id")) if field in values]
+    scopes += [
+        word for word, field in (("dept", Field.DEPARTMENT), ("owner", Field.OWNER)) if field in values
+    ]
     if len(scopes) > 1:
         both = " and ".join(f"`{word}`" for word in scopes)
         raise request.error(f"A report covers one of `all`, a `dept` or an `owner`, not {both}.")
-    since = values.get("since")
-    if "department" in values:
-        return ReportCommand("dept", department=values["department"], since=since)
-    if "owner_id" in values or scope_word == "mine":
-        return ReportCommand("owner", owner_id=values.get("owner_id", request.user_id), since=since)
+    since = values.get(SINCE)
+    if Field.DEPARTMENT in values:
+        return ReportCommand("dept", department=values[Field.DEPARTMENT], since=since)
+    if Field.OWNER in values or scope_word == "mine":
+        return ReportCommand("owner", owner_id=values.get(Field.OWNER, request.user_id), since=since)
     return ReportCommand("all" if scope_word == "all" else "channel", since=since)
 
 
@@ -75,7 +83,7 @@ def _scope_word(lead: Clause, request: Request) -> str:
         raise request.error(f"I don't know what {stray} means after `{first.word}`.")
     if first.text.startswith("@"):
         message = f"I can't tell who {shown(first.text)} is; type @ and pick them from Slack's list."
-        raise request.error(message, field="owner_id")
+        raise request.error(message, field=Field.OWNER)
     close = difflib.get_close_matches(first.word[:40], [*_SCOPE_WORDS, *_REPORT_KEYWORDS], n=1)
     guess = f"did you mean `{close[0]}`? " if close else ""
     raise request.error(
