@@ -8,7 +8,8 @@ from datetime import UTC, date, timedelta
 
 from icalendar import Calendar, Event
 
-from bot.core.money import CURRENCIES, Money, format_money
+from bot.core.money import CURRENCIES, format_money
+from bot.core.revisions import budget_of, cost_of
 from bot.core.vocabulary import Field
 from storage.models import Milestone
 
@@ -107,22 +108,18 @@ def _event(m: Milestone, revisions: int, *, workspace_key: str) -> Event:
 
 
 def _description(m: Milestone) -> str:
-    lines = [f"Status: {STATUS_WORDS.get(m.status, m.status)}"]
-    if m.owner_id:
-        lines.append(f"Owner: {m.owner_id}")
-    if m.department:
-        lines.append(f"Department: {m.department}")
-    if m.budget_minor is not None and m.budget_currency:
-        lines.append(f"Budget: {format_money(Money(m.budget_minor, m.budget_currency))}")
-    if m.start_date:
-        lines.append(f"Start: {m.start_date.isoformat()}")
-    if m.baseline_due_date:
-        lines.append(f"Planned due date: {m.baseline_due_date.isoformat()}")
-    if m.completed_on:
-        lines.append(f"Completed on: {m.completed_on.isoformat()}")
-    if m.actual_cost_minor is not None and m.actual_cost_currency:
-        lines.append(f"Actual cost: {format_money(Money(m.actual_cost_minor, m.actual_cost_currency))}")
-    return "\n".join(lines)
+    budget, cost = budget_of(m), cost_of(m)
+    lines = [
+        ("Status", STATUS_WORDS.get(m.status, m.status)),
+        ("Owner", m.owner_id),
+        ("Department", m.department),
+        ("Budget", format_money(budget) if budget else None),
+        ("Start", _iso(m.start_date)),
+        ("Planned due date", _iso(m.baseline_due_date)),
+        ("Completed on", _iso(m.completed_on)),
+        ("Actual cost", format_money(cost) if cost else None),
+    ]
+    return "\n".join(f"{label}: {value}" for label, value in lines if value)
 
 
 def _iso(day: date | None) -> str:

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from bot.core.dates import format_date
+from bot.core.limits import MAX_DAYS_BEFORE
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import days
@@ -16,7 +17,6 @@ from bot.render.milestones import title_ref
 from storage.models import Milestone
 
 OVERDUE = -1
-MAX_DAYS_BEFORE = 60
 
 
 def reminder_message(m: Milestone, *, offset: int, today: date) -> Message:
