@@ -20,15 +20,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.dates import format_date
-from bot.core.forms.milestone import (
-    BUDGET_CHARS,
-    DEPT_CHARS,
-    REASON_CHARS,
-    STATUS_CHOICES,
-    TITLE_CHARS,
-    MilestoneBlock,
-    Mode,
-)
+from bot.core.forms.milestone import STATUS_CHOICES, MilestoneBlock, Mode
+from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
 from bot.render.labels import money, status_label
 from storage.models import Milestone
@@ -93,7 +86,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             MilestoneBlock.DEPARTMENT,
             "Department",
             initial=current.department if current else None,
-            max_length=DEPT_CHARS,
+            max_length=DEPARTMENT_CHARS,
             placeholder="Marketing",
         ),
     ]

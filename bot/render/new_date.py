@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.forms.milestone import REASON_CHARS
 from bot.core.forms.new_date import NewDateBlock
+from bot.core.limits import REASON_CHARS
 from bot.render.labels import due_text
 from bot.render.message import section
 from bot.render.milestones import title_ref

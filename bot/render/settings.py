@@ -17,7 +17,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.forms.settings import PAUSED, SettingsBlock, stored_days
+from bot.core.forms.settings import PAUSED, SettingsBlock
+from bot.core.limits import reminder_days_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.message import Message, build_message, context, packed_sections, section
 from storage.models import ChannelSettings, Delivery
@@ -44,7 +45,7 @@ def settings_message(s: ChannelSettings, *, failed: list[Delivery], show_failed:
 
 def summary_text(s: ChannelSettings) -> str:
     """`time zone Europe/Berlin · reminders 7 and 1 days before at 09:30 · weekly review Fridays at 16:00`."""
-    days = stored_days(s.reminder_days)
+    days = reminder_days_of(s.reminder_days)
     reminders = f"reminders {_days_text(days)} at {s.reminder_time}" if days else "reminders off"
     review = f"weekly review {WEEKDAYS[s.review_weekday]}s at {s.review_time}"
     state = "active"
@@ -96,7 +97,7 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             element=PlainTextInputElement(
                 action_id=SettingsBlock.REMINDER_DAYS,
                 placeholder=PlainTextObject(text="7, 1, 0"),
-                initial_value=", ".join(str(day) for day in stored_days(s.reminder_days)) or None,
+                initial_value=", ".join(str(day) for day in reminder_days_of(s.reminder_days)) or None,
                 max_length=64,
             ),
             hint=PlainTextObject(text=_DAYS_HINT),
@@ -142,11 +143,11 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
     return view.to_dict()
 
 
-def _days_text(days: list[int]) -> str:
+def _days_text(days: tuple[int, ...]) -> str:
     """`7, 1 and 0 days before`, `1 day before`."""
     numbers = [str(day) for day in days]
     listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
-    return f"{listed} day{'' if days == [1] else 's'} before"
+    return f"{listed} day{'' if days == (1,) else 's'} before"
 
 
 def _time_input(block_id: str, label: str, *, initial: str) -> InputBlock:

@@ -143,3 +143,14 @@ def test_settings_modal_shows_paused_and_failed_posts_to_admins():
     assert notes[-1] == "and 40 more"
     hidden = settings_modal(s=make_settings(), failed=failed, show_failed=False)
     assert [block["type"] for block in hidden["blocks"]] == ["input"] * 6
+
+
+def test_stored_reminder_days_are_shown_furthest_first_and_once():
+    settings = make_settings(reminder_days="1,7,7")
+
+    assert "reminders 7 and 1 days before" in summary(
+        settings_message(settings, failed=[], show_failed=False)
+    )
+    view = settings_modal(s=settings, failed=[], show_failed=False)
+    days = next(block for block in view["blocks"] if block["block_id"] == "reminder_days")
+    assert days["element"]["initial_value"] == "7, 1"

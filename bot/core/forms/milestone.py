@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal, cast
 
 from bot.core.command_types import MilestoneFields, Status
-from bot.core.forms.values import ModalErrors, entry, metadata_field, read_date, read_metadata, read_text
+from bot.core.forms.values import (
+    ModalErrors,
+    entry,
+    metadata_field,
+    past_due_error,
+    read_date,
+    read_metadata,
+    read_text,
+)
+from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.revisions import budget_of
 from storage.models import Milestone
 
 Mode = Literal["add", "update"]
 
-TITLE_CHARS = 150
-DEPT_CHARS = 80
-BUDGET_CHARS = 40
-REASON_CHARS = 500
 # `cleared` speaks the history's field names (as services and Revision.field do): owner, not owner_id.
 _HISTORY_NAMES = {"owner_id": "owner"}
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
@@ -75,33 +80,17 @@ def read_milestone_modal(
         raise ValueError("reading the edit form needs the milestone it edits")
     errors: dict[str, str] = {}
     title = read_text(
-        values,
-        MilestoneBlock.TITLE,
-        label="title",
-        max_length=TITLE_CHARS,
-        errors=errors,
-        missing="Give the milestone a title.",
+        values, MilestoneBlock.TITLE, field="title", errors=errors, missing="Give the milestone a title."
     )
-    department = read_text(
-        values, MilestoneBlock.DEPARTMENT, label="department", max_length=DEPT_CHARS, errors=errors
-    )
-    reason = read_text(
-        values, MilestoneBlock.REASON, label="reason", max_length=REASON_CHARS, errors=errors, one_line=True
-    )
-    budget_text = read_text(
-        values, MilestoneBlock.BUDGET, label="budget", max_length=BUDGET_CHARS, errors=errors
-    )
+    department = read_text(values, MilestoneBlock.DEPARTMENT, field="department", errors=errors)
+    reason = read_text(values, MilestoneBlock.REASON, field="reason", errors=errors)
+    budget_text = read_text(values, MilestoneBlock.BUDGET, field="budget", errors=errors)
     budget = _read_budget(budget_text, current=current, errors=errors)
     due = read_date(values, MilestoneBlock.DUE, errors=errors)
     start = read_date(values, MilestoneBlock.START, errors=errors)
     owner_id = entry(values, MilestoneBlock.OWNER).get("selected_user") or None
     status = _read_status(values, errors=errors)
-
-    # A past due date is a mistake when new; an existing one may stay while other fields change.
-    if due and due < now.date() and due != (current.due_date if current else None):
-        errors[MilestoneBlock.DUE] = "That date has passed; pick today or later."
-    if start and due and start > due:
-        errors[MilestoneBlock.START] = "The start is after the due date."
+    _check_dates(due=due, start=start, today=now.date(), current=current, errors=errors)
     if errors:
         raise ModalErrors(errors)
 
@@ -139,6 +128,21 @@ def _changes(
         reason=reason,
         cleared=cleared,
     )
+
+
+def _check_dates(
+    *, due: date | None, start: date | None, today: date, current: Milestone | None, errors: dict[str, str]
+) -> None:
+    """The limits on a plan's dates, in the form's words beside the pickers."""
+    # A past due date is a mistake when new; an existing one may stay while other fields change.
+    if due and due != (current.due_date if current else None):
+        refused = past_due_error(due, today=today)
+        if refused:
+            errors[MilestoneBlock.DUE] = refused
+    try:
+        check_plan_dates(start=start, due=due, today=today)
+    except LimitError:
+        errors[MilestoneBlock.START] = "The start is after the due date."
 
 
 def _read_budget(text: str | None, *, current: Milestone | None, errors: dict[str, str]) -> Money | None:

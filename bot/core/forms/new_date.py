@@ -7,8 +7,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.core.forms.milestone import REASON_CHARS
-from bot.core.forms.values import ModalErrors, metadata_field, read_date, read_metadata, read_text
+from bot.core.forms.values import (
+    ModalErrors,
+    metadata_field,
+    past_due_error,
+    read_date,
+    read_metadata,
+    read_text,
+)
 from storage.models import Milestone
 
 _NO_DATE = "Pick the new due date."
@@ -48,13 +54,17 @@ def read_new_date_modal(
     """Check the submitted form; raise ModalErrors naming every bad field, or return the date and reason."""
     errors: dict[str, str] = {}
     due = read_date(values, NewDateBlock.DUE, errors=errors, missing=_NO_DATE)
-    if due is not None and due < today:
-        errors[NewDateBlock.DUE] = "That date has passed; pick today or later."
-    elif due is not None and due == current.due_date:
-        errors[NewDateBlock.DUE] = "That's already the due date; pick another one."
-    reason = read_text(
-        values, NewDateBlock.REASON, label="reason", max_length=REASON_CHARS, errors=errors, one_line=True
-    )
+    refused = _refused_due(due, today=today, current=current) if due else None
+    if refused:
+        errors[NewDateBlock.DUE] = refused
+    reason = read_text(values, NewDateBlock.REASON, field="reason", errors=errors)
     if errors or due is None:
         raise ModalErrors(errors or {NewDateBlock.DUE: _NO_DATE})
     return due, reason
+
+
+def _refused_due(due: date, *, today: date, current: Milestone) -> str | None:
+    """Why `due` can't be the new due date: it has passed, or it is the date already; None when it can."""
+    if passed := past_due_error(due, today=today):
+        return passed
+    return "That's already the due date; pick another one." if due == current.due_date else None

@@ -5,19 +5,16 @@ from __future__ import annotations
 import re
 from datetime import time
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
-from zoneinfo import available_timezones
 
 from bot.core.command_types import SettingsChange
 from bot.core.forms.values import ModalErrors, entry
+from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone
 from bot.core.text import excerpt
 
-MAX_REMINDERS = 6
-MAX_DAYS_BEFORE = 60
 PAUSED = "paused"  # the value of the pause checkbox's one option
 _DAY_SEPARATORS = re.compile(r"[,;\s]+")
-_DAY_NUMBER = re.compile(r"[0-9]{1,2}")
+_DAY_NUMBER = re.compile(r"[0-9]+")
 
 
 class SettingsBlock(StrEnum):
@@ -52,50 +49,37 @@ def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
     )
 
 
-def canonical_timezone(name: str) -> str | None:
-    """The IANA spelling of a zone typed in any case (`europe/berlin` → `Europe/Berlin`); None if unknown."""
-    return _zones_by_lower_name().get(name.strip().lower())
-
-
-def stored_days(text: str) -> list[int]:
-    """The days before the due date a channel stores as `7,1,0`; empty when reminders are off."""
-    return [int(part) for part in _DAY_SEPARATORS.split(text) if _DAY_NUMBER.fullmatch(part)]
-
-
-@lru_cache(maxsize=1)
-def _zones_by_lower_name() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones()}
-
-
 def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
     raw = (entry(values, SettingsBlock.TIMEZONE).get("value") or "").strip()
     if not raw:
         errors[SettingsBlock.TIMEZONE] = "Give a time zone, like Europe/Berlin or America/New_York."
         return None
-    zone = canonical_timezone(raw)
-    if zone is None:
-        errors[SettingsBlock.TIMEZONE] = (
-            f"“{excerpt(raw)}” isn't a time zone I know; try one like Europe/Berlin."
-        )
-    return zone
+    try:
+        return check_timezone(raw)
+    except LimitError as error:
+        errors[SettingsBlock.TIMEZONE] = str(error)
+        return None
 
 
 def _read_days(values: dict[str, Any], *, errors: dict[str, str]) -> tuple[int, ...] | None:
-    raw = (entry(values, SettingsBlock.REMINDER_DAYS).get("value") or "").strip()
-    parts = [part for part in _DAY_SEPARATORS.split(raw) if part]
-    bad = [part for part in parts if not _DAY_NUMBER.fullmatch(part) or int(part) > MAX_DAYS_BEFORE]
-    if bad:
+    """Days as typed (`7, 1, 0`, `14 3`), furthest first and each once; empty turns reminders off."""
+    parts = [
+        part
+        for part in _DAY_SEPARATORS.split(entry(values, SettingsBlock.REMINDER_DAYS).get("value") or "")
+        if part
+    ]
+    not_days = [part for part in parts if not _DAY_NUMBER.fullmatch(part)]
+    if not_days:
         errors[SettingsBlock.REMINDER_DAYS] = (
-            f"“{excerpt(bad[0], limit=20)}” isn't a number of days from 0 to {MAX_DAYS_BEFORE};"
+            f"“{excerpt(not_days[0], limit=20)}” isn't a number of days from 0 to {MAX_DAYS_BEFORE};"
             " write them like 7, 1, 0."
         )
         return None
-    # Listed furthest first, as they fall; the same day twice is one reminder.
-    days = tuple(sorted({int(part) for part in parts}, reverse=True))
-    if len(days) > MAX_REMINDERS:
-        errors[SettingsBlock.REMINDER_DAYS] = f"That's {len(days)} reminders; keep it to {MAX_REMINDERS}."
+    try:
+        return check_reminder_days(int(part) for part in parts)
+    except LimitError as error:
+        errors[SettingsBlock.REMINDER_DAYS] = str(error)
         return None
-    return days
 
 
 def _read_time(values: dict[str, Any], block_id: str, *, what: str, errors: dict[str, str]) -> time | None:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.core.text import TextError, clean_field
+from bot.core.limits import LimitError, check_new_due, check_text
 
 
 class GarbledMetadata(ValueError):
@@ -51,28 +51,18 @@ def entry(values: dict[str, Any], block_id: str) -> dict[str, Any]:
 
 
 def read_text(
-    values: dict[str, Any],
-    block_id: str,
-    *,
-    label: str,
-    max_length: int,
-    errors: dict[str, str],
-    missing: str | None = None,
-    one_line: bool = False,
+    values: dict[str, Any], block_id: str, *, field: str, errors: dict[str, str], missing: str | None = None
 ) -> str | None:
-    """A cleaned text input; None when empty (an error `missing` if given) or bad (its error in `errors`)."""
+    """A text input checked by `limits.check_text`; None when empty (error `missing` if given) or refused."""
     raw = entry(values, block_id).get("value") or ""
     if not raw.strip():
         # Slack sends null for an emptied input; for optional fields that simply means "none".
         if missing:
             errors[block_id] = missing
         return None
-    if one_line:
-        # A multiline box is there for comfort; the history shows its text on one line.
-        raw = " ".join(raw.split())
     try:
-        return clean_field(raw, label=label, max_length=max_length)
-    except TextError as error:
+        return check_text(raw, field=field)
+    except LimitError as error:
         errors[block_id] = str(error)
         return None
 
@@ -91,3 +81,13 @@ def read_date(
     except ValueError:
         errors[block_id] = "Pick a date from the calendar."
         return None
+
+
+def past_due_error(due: date, *, today: date) -> str | None:
+    """The form's words when a new due date breaks `limits.check_new_due`; None when it may be saved."""
+    try:
+        check_new_due(due, today=today)
+    except LimitError:
+        # Shown under the date picker, where the date itself is in view: no need to repeat it.
+        return "That date has passed; pick today or later."
+    return None

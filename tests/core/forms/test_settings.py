@@ -87,3 +87,30 @@ def test_every_bad_field_is_reported_at_once():
         read_settings_modal(values)
 
     assert set(caught.value.errors) == {"timezone", "reminder_days", "reminder_time", "review_time"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("america/new york", "America/New_York"), ("utc", "UTC"), (" Europe/Berlin ", "Europe/Berlin")],
+)
+def test_time_zones_are_read_as_the_command_reads_them(typed, zone):
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, timezone=typed)).timezone == zone
+
+
+@pytest.mark.parametrize("typed", ["localtime", "posixrules", "Factory"])
+def test_zone_database_files_that_name_no_place_are_refused(typed):
+    # limits.check_timezone decides for the command and the form alike: `localtime` is the server's zone.
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    with pytest.raises(ModalErrors) as caught:
+        read_settings_modal(submitted(view, timezone=typed))
+
+    assert "isn't a time zone I know" in caught.value.errors["timezone"]
+
+
+def test_reminder_days_are_read_as_the_command_reads_them():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, reminder_days="007; 1,1  60")).reminder_days == (60, 7, 1)
