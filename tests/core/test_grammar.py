@@ -491,6 +491,17 @@ def test_update_reason_takes_the_rest_of_the_text() -> None:
     assert command.fields == MilestoneFields()
 
 
+def test_update_reason_on_two_lines_reads_as_one_line_as_in_the_forms() -> None:
+    command = parse("update 12 due Dec 20 because the vendor\nslipped")
+
+    assert isinstance(command, UpdateCommand)
+    assert command.reason == "the vendor slipped"
+
+
+def test_update_title_with_a_line_break_is_refused() -> None:
+    assert "line break" in error_of('update 12 title "Launch\nbeta"').message
+
+
 def test_update_keeps_by_inside_a_new_title() -> None:
     command = parse("update 1 title Renamed by admin due Jan 5")
     assert command == UpdateCommand(1, MilestoneFields(title="Renamed by admin", due=date(2027, 1, 5)))
