@@ -19,13 +19,12 @@ from bot.core.forms.values import (
 )
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money, MoneyError, parse_money
-from bot.core.revisions import budget_of
+from bot.core.revisions import field_value
+from bot.core.vocabulary import Field
 from storage.models import Milestone
 
 Mode = Literal["add", "update"]
 
-# `cleared` speaks the history's field names (as services and Revision.field do): owner, not owner_id.
-_HISTORY_NAMES = {"owner_id": "owner"}
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
 STATUS_CHOICES: tuple[Status, ...] = ("open", "on_track", "at_risk", "blocked")
 
@@ -59,7 +58,7 @@ class ModalInput:
     fields: MilestoneFields
     status: Status | None = None
     reason: str | None = None
-    cleared: frozenset[str] = frozenset()  # history names: due, start, owner, budget, department
+    cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department
 
 
 def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None = None) -> ModalContext:
@@ -80,11 +79,11 @@ def read_milestone_modal(
         raise ValueError("reading the edit form needs the milestone it edits")
     errors: dict[str, str] = {}
     title = read_text(
-        values, MilestoneBlock.TITLE, field="title", errors=errors, missing="Give the milestone a title."
+        values, MilestoneBlock.TITLE, field=Field.TITLE, errors=errors, missing="Give the milestone a title."
     )
-    department = read_text(values, MilestoneBlock.DEPARTMENT, field="department", errors=errors)
+    department = read_text(values, MilestoneBlock.DEPARTMENT, field=Field.DEPARTMENT, errors=errors)
     reason = read_text(values, MilestoneBlock.REASON, field="reason", errors=errors)
-    budget_text = read_text(values, MilestoneBlock.BUDGET, field="budget", errors=errors)
+    budget_text = read_text(values, MilestoneBlock.BUDGET, field=Field.BUDGET, errors=errors)
     budget = _read_budget(budget_text, current=current, errors=errors)
     due = read_date(values, MilestoneBlock.DUE, errors=errors)
     start = read_date(values, MilestoneBlock.START, errors=errors)
@@ -106,24 +105,16 @@ def _changes(
     given: MilestoneFields, *, status: Status | None, reason: str | None, current: Milestone
 ) -> ModalInput:
     """Only what differs from the milestone, so saving an untouched form changes nothing."""
-    before = {
-        "title": current.title,
-        "due": current.due_date,
-        "start": current.start_date,
-        "owner_id": current.owner_id,
-        "budget": budget_of(current),
-        "department": current.department,
-    }
+    entered = given.by_field()
+    before = {field: field_value(current, field) for field in entered}
     changed = {
-        name: value for name, value in vars(given).items() if value is not None and value != before[name]
+        field: value for field, value in entered.items() if value is not None and value != before[field]
     }
     cleared = frozenset(
-        _HISTORY_NAMES.get(name, name)
-        for name, value in vars(given).items()
-        if value is None and before[name] is not None
+        field for field, value in entered.items() if value is None and before[field] is not None
     )
     return ModalInput(
-        fields=MilestoneFields(**changed),
+        fields=MilestoneFields.of(changed),
         status=status if status != current.status else None,
         reason=reason,
         cleared=cleared,
