@@ -161,17 +161,11 @@ def record_answer(
         if checkin is None:
             raise MilestoneNotFound(number)
         try:
-            milestone_id = milestones.change_milestone(
-                session,
-                workspace=workspace,
-                number=number,
-                actor=actor,
-                changes=changes,
-                action="update",
-                reason=reason,
-                source="check-in",
-                now=now,
-            ).milestone.id
+            edit = milestones.Edit(actor=actor, changes=changes, reason=reason, source="check-in")
+            change = milestones.change_milestone(
+                session, workspace=workspace, number=number, edit=edit, now=now
+            )
+            milestone_id = change.milestone.id
         except milestones.NothingChanged as unchanged:
             # Saying "on track" again is still an answer to this week's question.
             milestone_id = unchanged.milestone.id

@@ -37,6 +37,17 @@ class NothingChanged(ValueError):
         self.milestone = milestone
 
 
+@dataclass(frozen=True, kw_only=True)
+class Edit:
+    """A change someone asks for: new values by field, the action a refusal names, why, and from where."""
+
+    actor: Actor
+    changes: dict[str, Value]
+    action: str = "update"
+    reason: str | None = None
+    source: str = "command"
+
+
 @dataclass(frozen=True)
 class Change:
     """A milestone after a change, and the history rows the change wrote."""
@@ -127,18 +138,9 @@ def update_milestone(
         "status": status,
     }
     changes.update({name: value for name, value in given.items() if value is not None})
+    edit = Edit(actor=actor, changes=changes, reason=reason, source=source)
     with session_scope(engine) as session:
-        return change_milestone(
-            session,
-            workspace=workspace,
-            number=number,
-            actor=actor,
-            changes=changes,
-            action="update",
-            reason=reason,
-            source=source,
-            now=now,
-        )
+        return change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
 
 
 def complete_milestone(
@@ -153,18 +155,10 @@ def complete_milestone(
     now: datetime,
 ) -> Change:
     """Mark a milestone done on a date, with its actual cost when given."""
+    changes = completion(completed_on=completed_on, cost=cost)
+    edit = Edit(actor=actor, changes=changes, action="mark done", source=source)
     with session_scope(engine) as session:
-        return change_milestone(
-            session,
-            workspace=workspace,
-            number=number,
-            actor=actor,
-            changes=completion(completed_on=completed_on, cost=cost),
-            action="mark done",
-            reason=None,
-            source=source,
-            now=now,
-        )
+        return change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
 
 
 def completion(*, completed_on: date, cost: Money | None) -> dict[str, Value]:
@@ -176,20 +170,14 @@ def completion(*, completed_on: date, cost: Money | None) -> dict[str, Value]:
 
 
 def change_milestone(
-    session: Session,
-    *,
-    workspace: Workspace,
-    number: int,
-    actor: Actor,
-    changes: dict[str, Value],
-    action: str,
-    reason: str | None,
-    source: str,
-    now: datetime,
+    session: Session, *, workspace: Workspace, number: int, edit: Edit, now: datetime
 ) -> Change:
-    """Apply changes in the caller's transaction, if the actor may; one Revision per changed field."""
-    milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action=action)
-    revisions = apply_changes(milestone, changes, by=actor.user_id, at=now, reason=reason, source=source)
+    """Apply an edit in the caller's transaction, if its actor may; one Revision per changed field."""
+    actor = edit.actor
+    milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action=edit.action)
+    revisions = apply_changes(
+        milestone, edit.changes, by=actor.user_id, at=now, reason=edit.reason, source=edit.source
+    )
     if not revisions:
         session.expunge(milestone)
         raise NothingChanged(milestone)
