@@ -6,7 +6,6 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -14,36 +13,16 @@ from itertools import islice
 
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.dates import DateError, parse_date
+from bot.core.import_columns import PLANNED_DUE, Column, no_title_message, read_header
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
-from bot.core.text import excerpt, quoted
+from bot.core.text import quoted, without_markup
 from bot.core.vocabulary import Field
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 _SNIFF_CHARS = 4096
 _DELIMITERS = ",;\t"
-_PLANNED_DUE = "planned_due"  # a column besides the fields a person sets
-
-# Header names, lower case with everything but letters and digits removed, mapped to what they hold.
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    Field.TITLE: ("milestone", "title", "name", "task", "milestonename", "milestonetitle", "taskname"),
-    Field.START: ("startdate", "start", "begin", "begindate", "plannedstart", "plannedstartdate"),
-    Field.DUE: ("enddate", "due", "duedate", "deadline", "end", "finish", "finishdate", "targetdate"),
-    # The plan's original end date: the due date only when the file has no current one.
-    _PLANNED_DUE: ("plannedenddate", "plannedend", "plannedduedate", "baselineenddate", "baselinedue"),
-    Field.BUDGET: ("budget", "costplanned", "plannedcost", "budgetedcost", "estimatedcost"),
-    Field.OWNER: ("manager", "owner", "responsible", "assignee", "assignedto", "lead"),
-    Field.DEPARTMENT: ("department", "dept", "team", "division"),
-    Field.STATUS: ("status", "state"),
-    Field.COMPLETED_ON: ("completedon", "completiondate", "datecompleted", "actualenddate", "doneon"),
-    Field.ACTUAL_COST: ("actualcost", "actual", "costactual", "actualspend", "spent"),
-    "currency": ("currency", "ccy"),
-    "budget_currency": ("budgetcurrency",),
-    "actual_currency": ("actualcostcurrency", "actualcurrency", "costcurrency"),
-}
-_FIELD_OF = {name: kind for kind, names in _COLUMNS.items() for name in names}
-_MONEY_COLUMNS = (Field.BUDGET, Field.ACTUAL_COST)
 _STATUSES: dict[str, Status] = {
     **dict.fromkeys(("open", "notstarted", "planned", "todo", "inprogress", "started", "pending"), "open"),
     **dict.fromkeys(("ontrack", "green"), "on_track"),
@@ -54,8 +33,6 @@ _STATUSES: dict[str, Status] = {
 }
 _USER_ID = re.compile(r"[UW][A-Z0-9]*[0-9][A-Z0-9]*")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
-_BRACKETED = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
-_CURRENCY_SIGN = re.compile(r"[$€£¥₹]")
 # The export writes `'` before cells a spreadsheet would run as formulas; reading, it comes off again.
 _DEFUSED = re.compile(r"'(?=[=+\-@\t\r])")
 
@@ -95,13 +72,6 @@ class ImportPreview:
         return bool(self.rows) and not self.errors and not self.header_problems
 
 
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    name: str  # as the file writes it, safe to quote back
-    currency: str | None = None  # from a header like `Budget (€)`
-
-
 def read_plan_csv(data: bytes, *, today: date, default_currency: str = "USD") -> ImportPreview:
     """Check a plan's milestone table (Milestone, Start Date, End Date, Budget, …); nothing is saved."""
     if default_currency not in CURRENCIES:
@@ -114,13 +84,13 @@ def read_plan_csv(data: bytes, *, today: date, default_currency: str = "USD") ->
     try:
         records = list(islice(_records(text), MAX_ROWS + 2))
     except csv.Error as error:
-        return _problem(_safe(str(error)))
+        return _problem(without_markup(str(error)))
     if not records:
         return _problem("The file is empty.")
     (_, header), body = records[0], records[1:]
-    columns = _columns(header)
+    columns = read_header(header)
     if Field.TITLE not in columns:
-        return _problem(_no_title(header))
+        return _problem(no_title_message(header))
     if not body:
         return _problem("The file has a header row but no milestones under it.")
     if len(body) > MAX_ROWS:
@@ -180,60 +150,10 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _columns(header: list[str]) -> dict[str, _Column]:
-    """Which column holds what; the first of two that mean the same wins, and unknown ones are ignored."""
-    columns: dict[str, _Column] = {}
-    for index, raw in enumerate(header):
-        kind, currency = _column_kind(raw)
-        if kind is not None and kind not in columns:
-            name = _safe(" ".join(raw.split()), limit=40)
-            columns[kind] = _Column(index=index, name=name, currency=currency)
-    if Field.DUE not in columns and _PLANNED_DUE in columns:
-        columns[Field.DUE] = columns.pop(_PLANNED_DUE)
-    return columns
-
-
-def _column_kind(raw: str) -> tuple[str | None, str | None]:
-    """What a header names, loosely (`END-DATE`, `Dept.`, `budget ($)`), and a currency it gives amounts."""
-    plain = unicodedata.normalize("NFKC", raw).lower()
-    key = _key(_BRACKETED.sub(" ", plain))
-    currency = _header_currency(plain)
-    if key not in _FIELD_OF and key[-3:].upper() in CURRENCIES and key[:-3] in _FIELD_OF:
-        key, currency = key[:-3], key[-3:].upper()  # `Budget USD`
-    kind = _FIELD_OF.get(key)
-    return kind, currency if kind in _MONEY_COLUMNS else None
-
-
-def _header_currency(header: str) -> str | None:
-    """`Budget ($)` or `Budget [EUR]`: the currency of that column's bare amounts."""
-    bracketed = " ".join(group for match in _BRACKETED.finditer(header) for group in match.groups() if group)
-    tokens = _CURRENCY_SIGN.findall(header) + re.findall(r"\b[a-z]{3}\b", bracketed)
-    for token in tokens:
-        try:
-            return parse_money(f"1 {token}").currency
-        except MoneyError:
-            continue
-    return None
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).lower())
-
-
-def _no_title(header: list[str]) -> str:
-    found = ", ".join(_safe(quoted(cell, limit=40)) for cell in header[:8] if cell.strip())
-    return (
-        "No column holds the milestone names: I looked for Milestone, Title, Name or Task "
-        f"in the first row, which has {found}."
-    )
-
-
 class _RowReader:
     """The cells of one data row read by kind, collecting every problem rather than stopping at the first."""
 
-    def __init__(
-        self, cells: list[str], *, columns: dict[str, _Column], now: datetime, currency: str
-    ) -> None:
+    def __init__(self, cells: list[str], *, columns: dict[str, Column], now: datetime, currency: str) -> None:
         self.cells, self.columns, self.now, self.currency = cells, columns, now, currency
         self.problems: list[str] = []
 
@@ -286,7 +206,7 @@ class _RowReader:
 
 
 def _read_row(
-    cells: list[str], *, line: int, columns: dict[str, _Column], now: datetime, currency: str
+    cells: list[str], *, line: int, columns: dict[str, Column], now: datetime, currency: str
 ) -> ImportRow | list[RowError]:
     """One data row, or every problem in it."""
     row = _RowReader(cells, columns=columns, now=now, currency=currency)
@@ -294,7 +214,7 @@ def _read_row(
     if title is None and not row.cell(Field.TITLE).strip():
         row.problems.append(f"{columns[Field.TITLE].name} is empty; every milestone needs a name.")
     start, due = row.plan_dates()
-    planned_due, completed_on = row.day(_PLANNED_DUE), row.day(Field.COMPLETED_ON)
+    planned_due, completed_on = row.day(PLANNED_DUE), row.day(Field.COMPLETED_ON)
     status = _status(
         row.cell(Field.STATUS), done_on=completed_on, column=columns.get(Field.STATUS), problems=row.problems
     )
@@ -306,7 +226,7 @@ def _read_row(
     )
     if row.problems:
         return [
-            RowError(line=line, message=_safe(problem, limit=300)) for problem in dict.fromkeys(row.problems)
+            RowError(line=line, message=without_markup(problem)) for problem in dict.fromkeys(row.problems)
         ]
     fields = MilestoneFields(
         title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
@@ -334,7 +254,7 @@ def _currency(raw: str, *, problems: list[str]) -> str | None:
     return code
 
 
-def _status(raw: str, *, done_on: date | None, column: _Column | None, problems: list[str]) -> Status | None:
+def _status(raw: str, *, done_on: date | None, column: Column | None, problems: list[str]) -> Status | None:
     """A status however the plan writes it (`On track`, `at-risk`, `Complete`, `Amber`); a date means done."""
     if not raw:
         return "done" if done_on else None
@@ -347,7 +267,7 @@ def _status(raw: str, *, done_on: date | None, column: _Column | None, problems:
     return status
 
 
-def _owner(raw: str, *, column: _Column | None, problems: list[str]) -> tuple[str | None, str | None]:
+def _owner(raw: str, *, column: Column | None, problems: list[str]) -> tuple[str | None, str | None]:
     """A Slack user id (`U024BE7LH`, `<@U024BE7LH>`) is the owner; other names are for the caller."""
     if not raw:
         return None, None
@@ -361,8 +281,3 @@ def _owner(raw: str, *, column: _Column | None, problems: list[str]) -> tuple[st
     except LimitError as error:
         problems.append(f"{column.name if column else 'Manager'}: {error}")
         return None, None
-
-
-def _safe(message: str, *, limit: int = 300) -> str:
-    """No raw `<` or `>`, so a message quoting a cell can never become Slack markup; and not too long."""
-    return excerpt(message.replace("<", "‹").replace(">", "›"), limit=limit)

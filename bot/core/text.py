@@ -47,3 +47,8 @@ def quoted(text: str, *, limit: int = 60) -> str:
     """User text quoted in an error: one line, at most `limit` characters, in a code span it cannot break."""
     plain = " ".join(text.replace("`", "'").split())
     return f"`{excerpt(plain, limit=limit)}`"
+
+
+def without_markup(text: str, *, limit: int = 300) -> str:
+    """No raw `<` or `>`, so a message quoting user text can never become Slack markup; and not too long."""
+    return excerpt(text.replace("<", "‹").replace(">", "›"), limit=limit)
