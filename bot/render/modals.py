@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -20,7 +19,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.dates import format_date
-from bot.core.forms.milestone import STATUS_CHOICES, MilestoneBlock, Mode
+from bot.core.forms.milestone import STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
 from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
 from bot.render.labels import money, status_label
@@ -101,14 +100,15 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
                 multiline=True,
             )
         )
-    metadata = {"channel_id": channel_id, "number": current.number if current else None}
     view = View(
         type="modal",
         callback_id=f"milestone_{mode}",
         title=PlainTextObject(text=f"Edit #{current.number}" if current else "New milestone"),
         submit=PlainTextObject(text="Save" if current else "Add"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(metadata),
+        private_metadata=milestone_metadata(
+            channel_id=channel_id, number=current.number if current else None
+        ),
         blocks=blocks,
     )
     return view.to_dict()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import (
@@ -13,7 +12,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.core.forms.new_date import NewDateBlock
+from bot.core.forms.new_date import NewDateBlock, NewDateContext
 from bot.core.limits import REASON_CHARS
 from bot.render.labels import due_text
 from bot.render.message import section
@@ -26,19 +25,16 @@ def new_date_modal(
 ) -> dict:
     """The form for a new due date and why; the current date is filled in only while it is still ahead."""
     initial = m.due_date if m.due_date and m.due_date > today else None
-    metadata = {
-        "number": m.number,
-        "checkin_id": checkin_id,
-        "channel_id": channel_id,
-        "message_ts": message_ts,
-    }
+    opened_for = NewDateContext(
+        number=m.number, channel_id=channel_id, checkin_id=checkin_id, message_ts=message_ts
+    )
     view = View(
         type="modal",
         callback_id="new_date",
         title=PlainTextObject(text=f"New date for #{m.number}"),
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(metadata),
+        private_metadata=opened_for.to_metadata(),
         blocks=[
             section(
                 f"{title_ref(m)} · {f'due {due_text(m, today=today)}' if m.due_date else 'no due date yet'}"

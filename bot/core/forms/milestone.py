@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -59,6 +60,11 @@ class ModalInput:
     status: Status | None = None
     reason: str | None = None
     cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department
+
+
+def milestone_metadata(*, channel_id: str | None, number: int | None) -> str:
+    """The private_metadata the milestone form carries; `read_modal_context` reads it back."""
+    return json.dumps({"channel_id": channel_id, "number": number})
 
 
 def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None = None) -> ModalContext:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -35,6 +36,10 @@ class NewDateContext:
     channel_id: str
     checkin_id: int | None
     message_ts: str | None
+
+    def to_metadata(self) -> str:
+        """The private_metadata the modal carries; `read_new_date_context` reads it back."""
+        return json.dumps(asdict(self))
 
 
 def read_new_date_context(private_metadata: str) -> NewDateContext:
