@@ -46,7 +46,7 @@ def checkin_message(view: CheckInView) -> Message:
     title = f"Weekly review: {count} milestone{'' if count == 1 else 's'} in flight"
     blocks: list[Block] = [header(title)]
     if view.changes and not view.changes.is_empty():
-        blocks.append(section(changes_line(view.changes, today=view.today)))
+        blocks.append(section(_changes_line(view.changes, today=view.today)))
     shown = view.items[:BUTTON_LIMIT]
     for item in shown:
         blocks += [section(_item_text(item, today=view.today)), _buttons(view.checkin_id, item.milestone)]
@@ -57,7 +57,7 @@ def checkin_message(view: CheckInView) -> Message:
     return build_message(text=title, blocks=blocks)
 
 
-def changes_line(changes: WeekChanges, *, today: date) -> str:
+def _changes_line(changes: WeekChanges, *, today: date) -> str:
     """`Since last week: ✅ 2 done · 📅 1 slipped (#12 Dec 15 → Dec 22) · 🟡 1 newly at risk`."""
     parts = []
     if changes.done:
@@ -76,7 +76,7 @@ def changes_line(changes: WeekChanges, *, today: date) -> str:
     return "Since last week: " + " · ".join(parts)
 
 
-def answer_label(status: str) -> str:
+def _answer_label(status: str) -> str:
     """How an answer reads next to its author: `🟢 On track`, `📅 new date`."""
     return "📅 new date" if status == "new_date" else status_label(status)
 
@@ -84,7 +84,7 @@ def answer_label(status: str) -> str:
 def _item_text(item: CheckInItem, *, today: date) -> str:
     """The milestone's list line, then who answered what: `<@U1> 🟢 On track · <@U2> 📅 new date`."""
     line = milestone_line(item.milestone, today=today)
-    answers = [f"{user_mention(a.user_id)} {answer_label(a.status)}" for a in item.answers[-ANSWER_LIMIT:]]
+    answers = [f"{user_mention(a.user_id)} {_answer_label(a.status)}" for a in item.answers[-ANSWER_LIMIT:]]
     if not answers:
         return line
     earlier = len(item.answers) - len(answers)

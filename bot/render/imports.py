@@ -7,7 +7,6 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, InputBlock, PlainTextObject
 from slack_sdk.models.blocks.block_elements import FileInputElement
-from slack_sdk.models.views import View
 
 from bot.core.dates import format_date
 from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
@@ -15,7 +14,7 @@ from bot.core.money import format_money
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import status_label
-from bot.render.message import Message, build_message, context, packed_sections, section
+from bot.render.message import Message, build_message, context, modal, packed_sections, section
 
 SAMPLE_ROWS = 10
 SHOWN_PROBLEMS = 20
@@ -31,13 +30,11 @@ _COLUMNS_HINT = (
 
 def import_modal(*, channel_id: str) -> dict:
     """The form to upload a CSV of milestones, with the columns it reads."""
-    view = View(
-        type="modal",
+    return modal(
         callback_id="import_upload",
-        title=PlainTextObject(text="Import milestones"),
-        submit=PlainTextObject(text="Preview"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"channel_id": channel_id}),
+        title="Import milestones",
+        submit="Preview",
+        metadata=json.dumps({"channel_id": channel_id}),
         blocks=[
             InputBlock(
                 block_id="file",
@@ -48,22 +45,19 @@ def import_modal(*, channel_id: str) -> dict:
             context(_COLUMNS_HINT),
         ],
     )
-    return view.to_dict()
 
 
 def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str, today: date) -> dict:
     """What the file would add, to confirm; or every problem in it, with no way to import until fixed."""
     metadata = json.dumps({"channel_id": channel_id, "file_id": file_id})
     if not preview.ok:
-        view = View(
-            type="modal",
+        return modal(
             callback_id="import_confirm",
-            title=PlainTextObject(text="Can't import this file"),
-            close=PlainTextObject(text="Close"),
-            private_metadata=metadata,
+            title="Can't import this file",
+            close="Close",
+            metadata=metadata,
             blocks=_problem_blocks(preview),
         )
-        return view.to_dict()
     count = len(preview.rows)
     lines = [_row_line(row, today=today) for row in preview.rows[:SAMPLE_ROWS]]
     blocks: list[Block] = [
@@ -81,16 +75,13 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
             ", …" if len(unmatched) > 5 else ""
         )
         blocks.append(context(f"No Slack member found for {names}: those milestones get no owner."))
-    view = View(
-        type="modal",
+    return modal(
         callback_id="import_confirm",
-        title=PlainTextObject(text=f"Import {_milestones(count)}?"),
-        submit=PlainTextObject(text=f"Import {count}"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata,
+        title=f"Import {_milestones(count)}?",
+        submit=f"Import {count}",
+        metadata=metadata,
         blocks=blocks,
     )
-    return view.to_dict()
 
 
 def import_done_message(count: int, *, numbers: list[int], by: str) -> Message:

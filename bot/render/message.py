@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 from bot.core.text import excerpt
 
@@ -47,6 +48,28 @@ def section(text: str) -> SectionBlock:
 def context(text: str) -> ContextBlock:
     """A small grey line of mrkdwn, for hints."""
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
+
+
+def modal(
+    *,
+    callback_id: str,
+    title: str,
+    metadata: str,
+    blocks: Sequence[Block],
+    submit: str | None = None,
+    close: str = "Cancel",
+) -> dict:
+    """A modal as Slack's JSON: title, buttons (no submit button when `submit` is None), metadata, blocks."""
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit) if submit else None,
+        close=PlainTextObject(text=close),
+        private_metadata=metadata,
+        blocks=list(blocks),
+    )
+    return view.to_dict()
 
 
 def packed_sections(
