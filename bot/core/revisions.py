@@ -23,6 +23,19 @@ def encode(value: Value) -> str | None:
     return value
 
 
+def stored_money(raw: str) -> Money | None:
+    """Money as `encode` keeps it (`500000 USD`) back as Money; also `USD 500000`; None for anything else."""
+    parts = raw.split()
+    if len(parts) != 2:
+        return None
+    if not parts[0].lstrip("-").isdigit():
+        parts.reverse()
+    amount, currency = parts
+    if not amount.lstrip("-").isdigit() or not currency.isalpha():
+        return None
+    return Money(int(amount), currency.upper())
+
+
 def budget_of(milestone: Milestone) -> Money | None:
     """The planned budget, if any."""
     if milestone.budget_minor is None or milestone.budget_currency is None:

@@ -7,7 +7,8 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.core.dates import format_date
-from bot.core.money import Money, format_money
+from bot.core.money import format_money
+from bot.core.revisions import stored_money
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.core.vocabulary import Field
 from bot.render.labels import status_label
@@ -53,7 +54,7 @@ def describe_value(field: str, raw: str | None, *, today: date) -> str:
         except ValueError:
             pass
     elif kind == "money":
-        amount = _stored_money(raw)
+        amount = stored_money(raw)
         if amount is not None:
             return format_money(amount)
     elif kind == "status":
@@ -92,16 +93,3 @@ def revision_line(revision: Revision, *, today: date, tz: ZoneInfo) -> str:
     line = f"{day} · {user_mention(revision.by)} {change_text(revision, today=today)}"
     reason = reason_text(revision.reason)
     return f"{line} — {reason}" if reason else line
-
-
-def _stored_money(raw: str) -> Money | None:
-    """Money stored as `500000 USD` (minor units, then currency); also tolerates `USD 500000`."""
-    parts = raw.split()
-    if len(parts) != 2:
-        return None
-    if not parts[0].lstrip("-").isdigit():
-        parts.reverse()
-    amount, currency = parts
-    if not amount.lstrip("-").isdigit() or not currency.isalpha():
-        return None
-    return Money(int(amount), currency.upper())
