@@ -33,27 +33,13 @@ from bot.core.command_types import (
 )
 from bot.core.grammar.command import parse_command
 from bot.core.money import Money
-
-NEW_YORK = ZoneInfo("America/New_York")
-# Wednesday, Nov 25, 2026.
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=NEW_YORK)
-ME = "U0ME"
-
-
-def parse(text: str, *, now: datetime = NOW) -> Command:
-    return parse_command(text, now=now, user_id=ME)
+from tests.support.commands import ME, NEW_YORK, NOW, error_of, parse
 
 
 def fields_of(text: str) -> MilestoneFields:
     command = parse(text)
     assert isinstance(command, AddCommand)
     return command.fields
-
-
-def error_of(text: str, *, now: datetime = NOW) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        parse(text, now=now)
-    return caught.value
 
 
 # help and verbs

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.command_types import Command, CommandError, ReviewCommand, SettingsChange, SettingsCommand
-from bot.core.grammar.command import parse_command
+from bot.core.command_types import CommandError, ReviewCommand, SettingsChange, SettingsCommand
 from bot.core.grammar.settings import TimeError, parse_time
+from tests.support.commands import error_of, parse
 
-NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("America/New_York"))
 DESIGN_EXAMPLE = "settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
-
-
-def parse(text: str) -> Command:
-    return parse_command(text, now=NOW, user_id="U0ME")
 
 
 def change_of(text: str) -> SettingsChange:
     command = parse(text)
     assert isinstance(command, SettingsCommand)
     return command.change
-
-
-def error_of(text: str) -> CommandError:
-    with pytest.raises(CommandError) as caught:
-        parse(text)
-    return caught.value
 
 
 # settings as a whole
