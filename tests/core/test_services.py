@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.core import access, milestones
-from bot.core.command_types import ListCommand, MilestoneFields
+from bot.core.channel_settings import change_settings
+from bot.core.command_types import ListCommand, MilestoneFields, SettingsChange
 from bot.core.listing import list_milestones
 from bot.core.milestone_history import milestone_history
 from bot.core.money import Money
@@ -219,7 +220,9 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
     from bot.core.command_types import CommandError
 
     add(engine, due=date(2026, 12, 15))
-    with pytest.raises(CommandError):
+    # One rule, one wording: the grammar, the forms and an update all say it through bot/core/limits.py.
+    refusal = r"^The start \(Jan 1, 2027\) is after the due date \(Dec 15\)\.$"
+    with pytest.raises(CommandError, match=refusal) as refused:
         milestones.update_milestone(
             engine=engine,
             workspace=ACME,
@@ -228,6 +231,19 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
             fields=MilestoneFields(start=date(2027, 1, 1)),
             now=NOW,
         )
+    assert refused.value.example == "/milestone update 1 start 2026-12-15"
     history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
     assert milestone.start_date is None and revisions == []
+
+
+def test_reminder_days_are_stored_furthest_first_once_each(engine: Engine) -> None:
+    settings = change_settings(
+        engine=engine,
+        workspace=ACME,
+        channel_id="C1",
+        change=SettingsChange(reminder_days=(0, 7, 1, 7)),
+        timezone="UTC",
+        now=NOW,
+    )
+    assert settings.reminder_days == "7,1,0"
