@@ -8,21 +8,20 @@ from slack_sdk.models.blocks import (
     Block,
     ConversationFilter,
     ConversationSelectElement,
-    DatePickerElement,
     InputBlock,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     StaticSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.core.dates import format_date
 from bot.core.forms.milestone import STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
 from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
+from bot.render.inputs import date_input, text_input
 from bot.render.labels import money, status_label
+from bot.render.message import modal
 from storage.models import Milestone
 
 
@@ -32,7 +31,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
     if mode == "update" and current is None:
         raise ValueError("the edit form needs the milestone it edits")
     blocks: list[Block] = [
-        _text_input(
+        text_input(
             MilestoneBlock.TITLE,
             "Title",
             initial=current.title if current else None,
@@ -57,13 +56,13 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             )
         )
     blocks += [
-        _date_input(
+        date_input(
             MilestoneBlock.DUE,
             "Due date",
             initial=current.due_date if current else None,
             hint=_plan_hint(current, today=today),
         ),
-        _date_input(MilestoneBlock.START, "Start date", initial=current.start_date if current else None),
+        date_input(MilestoneBlock.START, "Start date", initial=current.start_date if current else None),
         InputBlock(
             block_id=MilestoneBlock.OWNER,
             label=PlainTextObject(text="Owner"),
@@ -74,14 +73,14 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             ),
             optional=True,
         ),
-        _text_input(
+        text_input(
             MilestoneBlock.BUDGET,
             "Budget",
             initial=_budget_text(current),
             max_length=BUDGET_CHARS,
             placeholder="$5,000 or 5000 EUR",
         ),
-        _text_input(
+        text_input(
             MilestoneBlock.DEPARTMENT,
             "Department",
             initial=current.department if current else None,
@@ -91,64 +90,20 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
     ]
     if current:
         blocks.append(
-            _text_input(
+            text_input(
                 MilestoneBlock.REASON,
                 "Reason",
-                initial=None,
                 max_length=REASON_CHARS,
                 placeholder="Why the change? Kept in the history",
                 multiline=True,
             )
         )
-    view = View(
-        type="modal",
+    return modal(
         callback_id=f"milestone_{mode}",
-        title=PlainTextObject(text=f"Edit #{current.number}" if current else "New milestone"),
-        submit=PlainTextObject(text="Save" if current else "Add"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=milestone_metadata(
-            channel_id=channel_id, number=current.number if current else None
-        ),
+        title=f"Edit #{current.number}" if current else "New milestone",
+        submit="Save" if current else "Add",
+        metadata=milestone_metadata(channel_id=channel_id, number=current.number if current else None),
         blocks=blocks,
-    )
-    return view.to_dict()
-
-
-def _text_input(
-    block_id: str,
-    label: str,
-    *,
-    initial: str | None,
-    max_length: int,
-    placeholder: str,
-    optional: bool = True,
-    multiline: bool = False,
-) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=label),
-        element=PlainTextInputElement(
-            action_id=block_id,
-            placeholder=PlainTextObject(text=placeholder),
-            initial_value=initial or None,
-            max_length=max_length,
-            multiline=multiline or None,
-        ),
-        optional=optional,
-    )
-
-
-def _date_input(block_id: str, label: str, *, initial: date | None, hint: str | None = None) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=label),
-        element=DatePickerElement(
-            action_id=block_id,
-            placeholder=PlainTextObject(text="Pick a date"),
-            initial_date=initial.isoformat() if initial else None,
-        ),
-        hint=PlainTextObject(text=hint) if hint else None,
-        optional=True,
     )
 
 

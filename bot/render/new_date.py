@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import (
-    DatePickerElement,
-    InputBlock,
-    PlainTextInputElement,
-    PlainTextObject,
-)
-from slack_sdk.models.views import View
-
 from bot.core.forms.new_date import NewDateBlock, NewDateContext
 from bot.core.limits import REASON_CHARS
+from bot.render.inputs import date_input, text_input
 from bot.render.labels import due_text
-from bot.render.message import section
+from bot.render.message import modal, section
 from bot.render.milestones import title_ref
 from storage.models import Milestone
 
@@ -28,38 +21,21 @@ def new_date_modal(
     opened_for = NewDateContext(
         number=m.number, channel_id=channel_id, checkin_id=checkin_id, message_ts=message_ts
     )
-    view = View(
-        type="modal",
+    due = f"due {due_text(m, today=today)}" if m.due_date else "no due date yet"
+    return modal(
         callback_id="new_date",
-        title=PlainTextObject(text=f"New date for #{m.number}"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=opened_for.to_metadata(),
+        title=f"New date for #{m.number}",
+        submit="Save",
+        metadata=opened_for.to_metadata(),
         blocks=[
-            section(
-                f"{title_ref(m)} · {f'due {due_text(m, today=today)}' if m.due_date else 'no due date yet'}"
-            ),
-            InputBlock(
-                block_id=NewDateBlock.DUE,
-                label=PlainTextObject(text="New due date"),
-                element=DatePickerElement(
-                    action_id=NewDateBlock.DUE,
-                    placeholder=PlainTextObject(text="Pick a date"),
-                    initial_date=initial.isoformat() if initial else None,
-                ),
-                optional=False,
-            ),
-            InputBlock(
-                block_id=NewDateBlock.REASON,
-                label=PlainTextObject(text="Reason"),
-                element=PlainTextInputElement(
-                    action_id=NewDateBlock.REASON,
-                    placeholder=PlainTextObject(text="What changed? Kept in the history"),
-                    max_length=REASON_CHARS,
-                    multiline=True,
-                ),
-                optional=True,
+            section(f"{title_ref(m)} · {due}"),
+            date_input(NewDateBlock.DUE, "New due date", initial=initial, optional=False),
+            text_input(
+                NewDateBlock.REASON,
+                "Reason",
+                placeholder="What changed? Kept in the history",
+                max_length=REASON_CHARS,
+                multiline=True,
             ),
         ],
     )
-    return view.to_dict()

@@ -10,17 +10,15 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     InputBlock,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     StaticSelectElement,
-    TimePickerElement,
 )
-from slack_sdk.models.views import View
 
 from bot.core.forms.settings import PAUSED, SettingsBlock
 from bot.core.limits import reminder_days_of
 from bot.core.text import escape_mrkdwn, excerpt
-from bot.render.message import Message, build_message, context, packed_sections, section
+from bot.render.inputs import text_input, time_input
+from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from storage.models import ChannelSettings, Delivery
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -80,30 +78,24 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
         value=PAUSED, text=PlainTextObject(text="Pause reminders and check-ins in this channel")
     )
     blocks: list[Block] = [
-        InputBlock(
-            block_id=SettingsBlock.TIMEZONE,
-            label=PlainTextObject(text="Time zone"),
-            element=PlainTextInputElement(
-                action_id=SettingsBlock.TIMEZONE,
-                placeholder=PlainTextObject(text="Europe/Berlin"),
-                initial_value=s.timezone or None,
-                max_length=64,
-            ),
-            hint=PlainTextObject(text="Reminders and the weekly review follow this zone's clock."),
+        text_input(
+            SettingsBlock.TIMEZONE,
+            "Time zone",
+            placeholder="Europe/Berlin",
+            max_length=64,
+            initial=s.timezone,
+            hint="Reminders and the weekly review follow this zone's clock.",
+            optional=False,
         ),
-        InputBlock(
-            block_id=SettingsBlock.REMINDER_DAYS,
-            label=PlainTextObject(text="Reminder days"),
-            element=PlainTextInputElement(
-                action_id=SettingsBlock.REMINDER_DAYS,
-                placeholder=PlainTextObject(text="7, 1, 0"),
-                initial_value=", ".join(str(day) for day in reminder_days_of(s.reminder_days)) or None,
-                max_length=64,
-            ),
-            hint=PlainTextObject(text=_DAYS_HINT),
-            optional=True,
+        text_input(
+            SettingsBlock.REMINDER_DAYS,
+            "Reminder days",
+            placeholder="7, 1, 0",
+            max_length=64,
+            initial=", ".join(str(day) for day in reminder_days_of(s.reminder_days)),
+            hint=_DAYS_HINT,
         ),
-        _time_input(SettingsBlock.REMINDER_TIME, "Reminder time", initial=s.reminder_time),
+        time_input(SettingsBlock.REMINDER_TIME, "Reminder time", initial=s.reminder_time),
         InputBlock(
             block_id=SettingsBlock.REVIEW_WEEKDAY,
             label=PlainTextObject(text="Weekly review day"),
@@ -114,7 +106,7 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
                 initial_option=weekday_options[s.review_weekday] if 0 <= s.review_weekday < 7 else None,
             ),
         ),
-        _time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
+        time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
         InputBlock(
             block_id=SettingsBlock.PAUSED,
             label=PlainTextObject(text="Pause"),
@@ -131,16 +123,13 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
     ]
     if show_failed and failed:
         blocks += [DividerBlock(), *(context(line) for line in failed_lines(failed))]
-    view = View(
-        type="modal",
+    return modal(
         callback_id="channel_settings",
-        title=PlainTextObject(text="Channel settings"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({"channel_id": s.channel_id}),
+        title="Channel settings",
+        submit="Save",
+        metadata=json.dumps({"channel_id": s.channel_id}),
         blocks=blocks,
     )
-    return view.to_dict()
 
 
 def _days_text(days: tuple[int, ...]) -> str:
@@ -148,15 +137,3 @@ def _days_text(days: tuple[int, ...]) -> str:
     numbers = [str(day) for day in days]
     listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
     return f"{listed} day{'' if days == (1,) else 's'} before"
-
-
-def _time_input(block_id: str, label: str, *, initial: str) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=label),
-        element=TimePickerElement(
-            action_id=block_id,
-            placeholder=PlainTextObject(text="Pick a time"),
-            initial_time=initial or None,
-        ),
-    )
