@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.deps import wall_clock
+from bot.core.clock import wall_clock
 from bot.logs import configure_logging
 from bot.redact import install_redaction
 from bot.shutdown import STOP_SECONDS, exit_now, stop_requested, wait_for

@@ -1,19 +1,18 @@
-"""Build the Bolt app: credentials or OAuth, the Web API base URL, the shared Deps, and every listener."""
+"""Build the Bolt app: credentials or OAuth, the Web API base URL, the request context, and every listener."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
 from bot.config import DEFAULT_SLACK_API_URL, Settings
-from bot.deps import Clock, Deps, wall_clock
+from bot.core.clock import Clock, wall_clock
 from bot.inflight import InFlight
 from bot.listeners import register_listeners
+from bot.listeners.context import Services, with_request_context
 from bot.request_log import install_request_log
 from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
 from bot.slack.people import People
@@ -36,7 +35,7 @@ def build_app(
     settings: Settings, *, engine: Engine, clock: Clock = wall_clock, process_before_response: bool = False
 ) -> App:
     """The Bolt app for these settings, with every listener registered."""
-    deps = Deps(engine=engine, people=People(default_timezone=settings.default_timezone), clock=clock)
+    services = Services(engine=engine, people=People(default_timezone=settings.default_timezone), clock=clock)
     oauth_settings = None
     if settings.uses_oauth:
         oauth_settings = OAuthSettings(
@@ -67,18 +66,10 @@ def build_app(
     # Listener calls (views.open, chat.update…) run after the ack: waiting out one rate limit is fine there.
     # The scheduler's clients have no such handler: a 429 holds only that channel (bot/dispatch.py).
     app.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
-    app.use(_with_deps(deps))
+    app.use(with_request_context(services))
     install_request_log(app)
     register_listeners(app)
     return app
-
-
-def _with_deps(deps: Deps) -> Callable[..., None]:
-    def put_deps_in_context(context: BoltContext, next: Callable[[], None]) -> None:
-        context["deps"] = deps
-        next()
-
-    return put_deps_in_context
 
 
 def in_flight(app: App) -> InFlight:

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, checkins, commands, errors, events, files, home, settings, views
+from bot.listeners import checkins, commands, errors, events, home, imports, milestones, report, settings
 from bot.listeners.guard import GuardedApp
 
 
 def register_listeners(bolt_app: App) -> None:
-    """Register commands, buttons, modals, events, check-ins, settings and the error handler."""
+    """Register every listener: the command, buttons, forms, events, the Home tab, and the error handler."""
     # Each listener is registered through the guard, so none can raise to Bolt: in the production mode
     # (process_before_response=False) an error after ack() would otherwise lose the ack (a 404 to Slack).
     app = GuardedApp(bolt_app)
     commands.register(app)
-    actions.register(app)
-    views.register(app)
+    milestones.register(app)
     checkins.register(app)
     settings.register(app)
-    files.register(app)
+    report.register(app)
+    imports.register(app)
     events.register(app)
     home.register(app)
     errors.register(app)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
-from slack_sdk import WebClient
+from slack_bolt import Respond
 
 from bot.core import access, milestones
 from bot.core.channel_settings import change_settings, read_settings
 from bot.core.command_types import (
     AddCommand,
-    Command,
-    CommandError,
     DeleteCommand,
     DoneCommand,
     ExportCommand,
@@ -28,22 +27,25 @@ from bot.core.command_types import (
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones
 from bot.core.milestone_history import milestone_history
-from bot.deps import Deps, asker
-from bot.listeners.files import open_import, send_export, send_report
+from bot.listeners.context import RequestContext
+from bot.listeners.export import send_export
 from bot.listeners.guard import GuardedApp
-from bot.listeners.outcomes import explain_failure
 from bot.listeners.replies import answer, open_modal
+from bot.listeners.report import send_report
 from bot.outbox.review_now import post_review_now
 from bot.render import milestones as render
 from bot.render.checkins import review_outcome_message
-from bot.render.errors import error_message, too_slow_message
+from bot.render.errors import too_slow_message
 from bot.render.help import help_message
+from bot.render.imports import import_modal
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
-from bot.slack.people import Person, name_of
-from storage.models import Milestone
-from storage.workspace import Workspace
+from bot.slack.people import name_of
+
+# Lists that span the workspace are read on the asker's date; the channel's own lists on the channel's.
+_WORKSPACE_WIDE_LISTS = frozenset({"mine", "owner", "dept"})
+_EMPTY_LIST_HINT = "Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`"
 
 
 def register(app: GuardedApp) -> None:
@@ -51,221 +53,211 @@ def register(app: GuardedApp) -> None:
     app.command("/milestone")(milestone_command)
 
 
-def milestone_command(
-    ack: Ack, command: dict, respond: Respond, client: WebClient, context: BoltContext
-) -> None:
-    """Handle `/milestone …`: every outcome, good or bad, is one short answer."""
-    ack()
-    deps, workspace, person = asker(client, context, user_id=command["user_id"])
-    now = deps.clock().astimezone(person.zone)
-    try:
-        parsed = parse_command(command.get("text") or "", now=now, user_id=person.user_id)
-        run = _Run(
-            deps=deps,
-            workspace=workspace,
-            person=person,
-            now=now,
-            client=client,
-            command=command,
-            respond=respond,
-        )
-        message, public = run.dispatch(parsed)
-    except CommandError as error:
-        answer(respond, error_message(error.message, example=error.example))
+@dataclass(frozen=True)
+class Slash:
+    """One `/milestone` request: its context, its channel, and the ways to answer it."""
+
+    ctx: RequestContext
+    respond: Respond
+    channel_id: str
+    trigger_id: str
+
+    def reply(self, message: Message, *, public: bool = False) -> None:
+        """Answer the asker, or (`public`) the whole channel."""
+        answer(self.respond, message, public=public)
+
+    def open_form(self, view: dict, *, again: str) -> None:
+        """Open a modal; one whose trigger expired needs the command typed again, and the answer says so."""
+        if not open_modal(self.ctx.client, trigger_id=self.trigger_id, view=view):
+            self.reply(too_slow_message(again=f"/milestone {again}"))
+
+
+def milestone_command(command: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Handle `/milestone …`: parse it and hand it to its verb's handler; every outcome is a short answer."""
+    parsed = parse_command(command.get("text") or "", now=ctx.now, user_id=ctx.person.user_id)
+    slash = Slash(
+        ctx=ctx, respond=respond, channel_id=command["channel_id"], trigger_id=command["trigger_id"]
+    )
+    HANDLERS[type(parsed)](slash, parsed)
+
+
+def show_help(slash: Slash, parsed: HelpCommand) -> None:
+    """`help [topic]`."""
+    slash.reply(help_message(parsed.topic))
+
+
+def add(slash: Slash, parsed: AddCommand) -> None:
+    """`add …`: add the milestone and tell the channel; with nothing after it, open the add form."""
+    ctx = slash.ctx
+    if parsed.fields.is_empty():
+        view = milestone_modal(mode="add", channel_id=slash.channel_id, milestone=None, today=ctx.my_today)
+        slash.open_form(view, again="add")
         return
-    except (access.MilestoneNotFound, access.NotAllowed, milestones.NothingChanged) as failure:
-        answer(respond, explain_failure(failure))
+    milestone = milestones.add_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        channel_id=slash.channel_id,
+        actor=ctx.actor,
+        fields=parsed.fields,
+        timezone=ctx.person.timezone,
+        now=ctx.now,
+    )
+    slash.reply(render.added_message(milestone, today=ctx.channel_today(slash.channel_id)), public=True)
+
+
+def list_(slash: Slash, parsed: ListCommand) -> None:
+    """`list [scope]`: the channel's milestones, or the asker's, someone's or a department's."""
+    ctx = slash.ctx
+    workspace_wide = parsed.scope in _WORKSPACE_WIDE_LISTS
+    today = ctx.my_today if workspace_wide else ctx.channel_today(slash.channel_id)
+    listing = list_milestones(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        channel_id=slash.channel_id,
+        user_id=ctx.person.user_id,
+        request=parsed,
+        today=today,
+        owner_name=name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=parsed.owner_id),
+    )
+    message = render.list_message(
+        listing.milestones,
+        heading=listing.heading,
+        total=listing.total,
+        today=today,
+        empty_hint=_EMPTY_LIST_HINT,
+    )
+    slash.reply(message)
+
+
+def show(slash: Slash, parsed: ShowCommand) -> None:
+    """`show <n>`: every field, the history and the notes; times in the asker's zone."""
+    ctx = slash.ctx
+    history = milestone_history(engine=ctx.engine, workspace=ctx.workspace, number=parsed.number)
+    message = render.show_message(
+        history.milestone,
+        history.revisions,
+        total_revisions=history.total,
+        notes=history.notes,
+        today=ctx.channel_today(history.milestone.channel_id),
+        tz=ctx.person.zone,
+    )
+    slash.reply(message)
+
+
+def update(slash: Slash, parsed: UpdateCommand) -> None:
+    """`update <n> …`: change it and tell the channel; with nothing after the number, open the edit form."""
+    ctx = slash.ctx
+    if parsed.is_empty():
+        milestone = access.check_may_change(
+            engine=ctx.engine, workspace=ctx.workspace, number=parsed.number, actor=ctx.actor, action="update"
+        )
+        view = milestone_modal(
+            mode="update", channel_id=slash.channel_id, milestone=milestone, today=ctx.my_today
+        )
+        slash.open_form(view, again=f"update {parsed.number}")
         return
-    if message is not None:
-        answer(respond, message, public=public)
+    change = milestones.update_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        number=parsed.number,
+        actor=ctx.actor,
+        fields=parsed.fields,
+        status=parsed.status,
+        reason=parsed.reason,
+        now=ctx.now,
+    )
+    today = ctx.channel_today(change.milestone.channel_id)
+    slash.reply(render.updated_message(change.milestone, change.revisions, today=today), public=True)
 
 
-class _Run:
-    """One command's context: who asks, where, and when."""
+def done(slash: Slash, parsed: DoneCommand) -> None:
+    """`done <n> [on <date>] [cost <amount>]`: by default done today, by the asker's date."""
+    ctx = slash.ctx
+    change = milestones.complete_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        number=parsed.number,
+        actor=ctx.actor,
+        completed_on=parsed.completed_on or ctx.my_today,
+        cost=parsed.cost,
+        now=ctx.now,
+    )
+    today = ctx.channel_today(change.milestone.channel_id)
+    slash.reply(render.done_message(change.milestone, today=today), public=True)
 
-    def __init__(
-        self,
-        *,
-        deps: Deps,
-        workspace: Workspace,
-        person: Person,
-        now: datetime,
-        client: WebClient,
-        command: dict,
-        respond: Respond,
-    ) -> None:
-        self.deps = deps
-        self.respond = respond
-        self.workspace = workspace
-        self.person = person
-        self.now = now
-        self.today = now.date()
-        self.client = client
-        self.command = command
-        self.channel_id: str = command["channel_id"]
-        self.actor = person.actor
 
-    def dispatch(self, parsed: Command) -> tuple[Message | None, bool]:
-        """The answer to send (None when a modal opened instead) and whether the channel should see it."""
-        match parsed:
-            case HelpCommand(topic=topic):
-                return help_message(topic), False
-            case AddCommand(fields=fields) if fields.is_empty():
-                return self._opened(self._open_modal(mode="add", milestone=None), again="add")
-            case AddCommand(fields=fields):
-                milestone = milestones.add_milestone(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    channel_id=self.channel_id,
-                    actor=self.actor,
-                    fields=fields,
-                    timezone=self.person.timezone,
-                    now=self.now,
-                )
-                return render.added_message(milestone, today=self.today), True
-            case ListCommand():
-                return self._list(parsed), False
-            case ShowCommand(number=number):
-                history = milestone_history(
-                    engine=self.deps.engine, workspace=self.workspace, number=number
-                )
-                message = render.show_message(
-                    history.milestone,
-                    history.revisions,
-                    total_revisions=history.total,
-                    notes=history.notes,
-                    today=self.today,
-                    tz=self.person.zone,
-                )
-                return message, False
-            case UpdateCommand(number=number) if parsed.is_empty():
-                milestone = access.check_may_change(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    number=number,
-                    actor=self.actor,
-                    action="update",
-                )
-                opened = self._open_modal(mode="update", milestone=milestone)
-                return self._opened(opened, again=f"update {number}")
-            case UpdateCommand(number=number, fields=fields, status=status, reason=reason):
-                change = milestones.update_milestone(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    number=number,
-                    actor=self.actor,
-                    fields=fields,
-                    status=status,
-                    reason=reason,
-                    now=self.now,
-                )
-                return render.updated_message(change.milestone, change.revisions, today=self.today), True
-            case DoneCommand(number=number, completed_on=completed_on, cost=cost):
-                change = milestones.complete_milestone(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    number=number,
-                    actor=self.actor,
-                    completed_on=completed_on or self.today,
-                    cost=cost,
-                    now=self.now,
-                )
-                return render.done_message(change.milestone, today=self.today), True
-            case ReviewCommand():
-                outcome = post_review_now(
-                    engine=self.deps.engine,
-                    client=self.client,
-                    workspace=self.workspace,
-                    channel_id=self.channel_id,
-                    now=self.now,
-                )
-                message = review_outcome_message(
-                    outcome=outcome.outcome, channel_id=self.channel_id, message_ts=outcome.message_ts
-                )
-                return message, False
-            case SettingsCommand(change=change) if change.is_empty():
-                settings, failed = read_settings(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    channel_id=self.channel_id,
-                    timezone=self.person.timezone,
-                    now=self.now,
-                )
-                view = settings_modal(s=settings, failed=failed, show_failed=self.person.is_admin)
-                opened = open_modal(self.client, trigger_id=self.command["trigger_id"], view=view)
-                return self._opened(opened, again="settings")
-            case SettingsCommand(change=change):
-                settings = change_settings(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    channel_id=self.channel_id,
-                    change=change,
-                    timezone=self.person.timezone,
-                    now=self.now,
-                )
-                return settings_message(settings, failed=[], show_failed=False), True
-            case ReportCommand():
-                send_report(
-                    self.deps,
-                    client=self.client,
-                    workspace=self.workspace,
-                    person=self.person,
-                    channel_id=self.channel_id,
-                    request=parsed,
-                    now=self.now,
-                    respond=self.respond,
-                )
-                return None, False
-            case ExportCommand():
-                return send_export(
-                    self.deps,
-                    client=self.client,
-                    workspace=self.workspace,
-                    person=self.person,
-                    channel_id=self.channel_id,
-                    request=parsed,
-                    now=self.now,
-                ), False
-            case ImportCommand():
-                opened = open_import(
-                    self.client, trigger_id=self.command["trigger_id"], channel_id=self.channel_id
-                )
-                return self._opened(opened, again="import")
-            case DeleteCommand(number=number):
-                milestone = access.check_may_change(
-                    engine=self.deps.engine,
-                    workspace=self.workspace,
-                    number=number,
-                    actor=self.actor,
-                    action="delete",
-                )
-                return render.delete_confirm_message(milestone, today=self.today), False
-        raise AssertionError(f"unhandled command {parsed!r}")
+def ask_delete(slash: Slash, parsed: DeleteCommand) -> None:
+    """`delete <n>`: ask to confirm, if the asker may delete it."""
+    ctx = slash.ctx
+    milestone = access.check_may_change(
+        engine=ctx.engine, workspace=ctx.workspace, number=parsed.number, actor=ctx.actor, action="delete"
+    )
+    slash.reply(render.delete_confirm_message(milestone, today=ctx.channel_today(milestone.channel_id)))
 
-    def _list(self, parsed: ListCommand) -> Message:
-        owner_name = name_of(self.deps.people, self.client, workspace=self.workspace, user_id=parsed.owner_id)
-        listing = list_milestones(
-            engine=self.deps.engine,
-            workspace=self.workspace,
-            channel_id=self.channel_id,
-            user_id=self.person.user_id,
-            request=parsed,
-            today=self.today,
-            owner_name=owner_name,
+
+def review(slash: Slash, parsed: ReviewCommand) -> None:
+    """`review`: post the channel's weekly review now."""
+    ctx = slash.ctx
+    outcome = post_review_now(
+        engine=ctx.engine,
+        client=ctx.client,
+        workspace=ctx.workspace,
+        channel_id=slash.channel_id,
+        now=ctx.now,
+    )
+    message = review_outcome_message(
+        outcome=outcome.outcome, channel_id=slash.channel_id, message_ts=outcome.message_ts
+    )
+    slash.reply(message)
+
+
+def settings(slash: Slash, parsed: SettingsCommand) -> None:
+    """`settings …`: change the channel's settings and tell it; with nothing after it, open the form."""
+    ctx = slash.ctx
+    where: dict[str, Any] = {
+        "engine": ctx.engine,
+        "workspace": ctx.workspace,
+        "channel_id": slash.channel_id,
+        "timezone": ctx.person.timezone,
+        "now": ctx.now,
+    }
+    if parsed.change.is_empty():
+        current, failed = read_settings(**where)
+        slash.open_form(
+            settings_modal(s=current, failed=failed, show_failed=ctx.person.is_admin), again="settings"
         )
-        return render.list_message(
-            listing.milestones,
-            heading=listing.heading,
-            total=listing.total,
-            today=self.today,
-            empty_hint="Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`",
-        )
+        return
+    changed = change_settings(**where, change=parsed.change)
+    slash.reply(settings_message(changed, failed=[], show_failed=False), public=True)
 
-    def _open_modal(self, *, mode: str, milestone: Milestone | None) -> bool:
-        view = milestone_modal(mode=mode, channel_id=self.channel_id, milestone=milestone, today=self.today)
-        return open_modal(self.client, trigger_id=self.command["trigger_id"], view=view)
 
-    @staticmethod
-    def _opened(opened: bool, *, again: str) -> tuple[Message | None, bool]:
-        # A modal that opened is the whole answer; one whose trigger expired needs the command typed again.
-        return (None, False) if opened else (too_slow_message(again=f"/milestone {again}"), False)
+def report(slash: Slash, parsed: ReportCommand) -> None:
+    """`report …`: plan vs actual to the asker, with its chart."""
+    send_report(slash.ctx, channel_id=slash.channel_id, request=parsed, respond=slash.respond)
+
+
+def export(slash: Slash, parsed: ExportCommand) -> None:
+    """`export csv|ics`: the channel's milestones as a file in the asker's DM."""
+    slash.reply(send_export(slash.ctx, channel_id=slash.channel_id, request=parsed))
+
+
+def import_(slash: Slash, parsed: ImportCommand) -> None:
+    """`import`: open the upload form."""
+    slash.open_form(import_modal(channel_id=slash.channel_id), again="import")
+
+
+# One handler per verb: the parsed command's type says which.
+HANDLERS: dict[type, Callable[[Slash, Any], None]] = {
+    HelpCommand: show_help,
+    AddCommand: add,
+    ListCommand: list_,
+    ShowCommand: show,
+    UpdateCommand: update,
+    DoneCommand: done,
+    DeleteCommand: ask_delete,
+    ReviewCommand: review,
+    SettingsCommand: settings,
+    ReportCommand: report,
+    ExportCommand: export,
+    ImportCommand: import_,
+}

@@ -5,19 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_bolt import App, BoltContext, BoltResponse
-from slack_sdk import WebClient
+from slack_bolt import BoltContext, BoltResponse
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.core.checkins import keep_note
-from bot.deps import deps_of, workspace_of
+from bot.listeners.context import RequestContext, request_context
+from bot.listeners.guard import GuardedApp
 from storage.deliveries import skip_workspace
 from storage.events import first_sighting
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App) -> None:
+def register(app: GuardedApp) -> None:
     """Register the de-duplication middleware, the message listener and the uninstall listeners."""
     app.use(skip_repeated_events)
     app.event("message")(keep_thread_reply)
@@ -30,16 +30,15 @@ def register(app: App) -> None:
 def skip_repeated_events(body: dict, context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
     """Answer 200 and stop when this event id was handled before (Slack's retries, or two instances)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-    if event_id and not first_sighting(
-        deps_of(context).engine, event_id=event_id, now=deps_of(context).clock()
-    ):
+    ctx = request_context(context)
+    if event_id and not first_sighting(ctx.engine, event_id=event_id, now=ctx.at):
         logger.info("event %s seen before: skipped", event_id)
         return BoltResponse(status=200, body="")
     next()
     return None
 
 
-def keep_thread_reply(event: dict, client: WebClient, context: BoltContext) -> None:
+def keep_thread_reply(event: dict, ctx: RequestContext) -> None:
     """Keep a person's reply in a check-in's thread as a note (other messages are none of our business)."""
     thread_ts = event.get("thread_ts")
     # Edits, joins, bot posts and top-level messages are not notes.
@@ -47,16 +46,15 @@ def keep_thread_reply(event: dict, client: WebClient, context: BoltContext) -> N
         return
     if not thread_ts or thread_ts == event.get("ts"):
         return
-    deps = deps_of(context)
     keep_note(
-        engine=deps.engine,
-        workspace=workspace_of(context),
+        engine=ctx.engine,
+        workspace=ctx.workspace,
         channel_id=event["channel"],
         thread_ts=thread_ts,
         user_id=event["user"],
         text=event.get("text") or "",
         message_ts=event["ts"],
-        now=deps.clock(),
+        now=ctx.at,
     )
 
 
@@ -83,7 +81,7 @@ def forget_revoked_tokens(*, store: InstallationStore | None) -> Callable[[dict,
                     enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user_id
                 )
         if not tokens.get("bot"):
-            logger.info("user tokens revoked in %s: %d", workspace_of(context), len(user_ids))
+            logger.info("user tokens revoked in %s: %d", request_context(context).workspace, len(user_ids))
             return
         if store is not None:
             # The installation rows carry the bot token too: left alone, they would keep handing it out.
@@ -94,6 +92,6 @@ def forget_revoked_tokens(*, store: InstallationStore | None) -> Callable[[dict,
 
 
 def _stop_deliveries(context: BoltContext, *, reason: str) -> None:
-    deps, workspace = deps_of(context), workspace_of(context)
-    skipped = skip_workspace(deps.engine, workspace=workspace, reason=reason, now=deps.clock())
-    logger.warning("%s in %s: %d deliveries skipped", reason, workspace, skipped)
+    ctx = request_context(context)
+    skipped = skip_workspace(engine=ctx.engine, workspace=ctx.workspace, reason=reason, now=ctx.at)
+    logger.warning("%s in %s: %d deliveries skipped", reason, ctx.workspace, skipped)

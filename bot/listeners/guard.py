@@ -1,4 +1,7 @@
-"""One guard around every listener: an unexpected error is logged and apologised for, never raised to Bolt."""
+"""One guard around every listener: a refusal is answered; an unexpected error is logged and apologised for.
+
+Neither is raised to Bolt. The guard also hands a listener that asks for `ctx` the request's RequestContext.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from slack_bolt import Ack, App
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError
 
-from bot.listeners.replies import answer
+from bot.listeners.context import request_context
+from bot.listeners.failures import ON_MESSAGE, REFUSALS, Refusals, answer_refusal
+from bot.listeners.replies import tell
 from bot.render.errors import internal_error_message, too_slow_message
 from bot.render.message import Message
 from bot.request_log import OUTCOME_KEY
@@ -50,7 +55,10 @@ _ACKED_AT_ONCE = frozenset({"action", "block_action", "command"})
 
 
 class GuardedApp:
-    """The Bolt app as the listener modules see it: whatever they register runs inside `guarded`."""
+    """The Bolt app as the listener modules see it: whatever they register runs inside `guarded`.
+
+    A registration may say how the listener's refusals are answered: `app.action("x", refusals=IN_PLACE)`.
+    """
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -60,11 +68,13 @@ class GuardedApp:
         if name not in _REGISTERING:
             return attribute
 
-        def registering(*args: Any, **kwargs: Any) -> Callable[[Listener], Any]:
+        def registering(
+            *args: Any, refusals: Refusals = ON_MESSAGE, **kwargs: Any
+        ) -> Callable[[Listener], Any]:
             if name in _ACKED_AT_ONCE:
                 kwargs["middleware"] = [ack_at_once, *(kwargs.get("middleware") or [])]
             register = attribute(*args, **kwargs)
-            return lambda listener: register(guarded(listener))
+            return lambda listener: register(guarded(listener, refusals=refusals))
 
         return registering
 
@@ -77,15 +87,20 @@ def ack_at_once(ack: Ack, next: Callable[[], None]) -> None:
     next()
 
 
-def guarded(listener: Listener) -> Callable[[Args], Any]:
-    """`listener` as Bolt calls it, except that an error it raises is logged and answered, never re-raised."""
+def guarded(listener: Listener, *, refusals: Refusals = ON_MESSAGE) -> Callable[[Args], Any]:
+    """`listener` as Bolt calls it, except that what it raises is answered (and logged), never re-raised."""
     names = list(inspect.signature(listener).parameters)
 
     # Bolt reads a listener's argument names to choose what to pass: `args` asks for all of them, so the
     # guard has ack, respond and the body even when the listener itself does not take them.
     def run_guarded(args: Args) -> Any:
         try:
-            return listener(**{name: getattr(args, name) for name in names})
+            try:
+                return listener(**{name: _argument(args, name) for name in names})
+            except REFUSALS as refusal:
+                # The service said no (not found, not allowed, nothing changed, bad input): an answer.
+                answer_refusal(args, refusal, how=refusals)
+                return None
         except Exception as error:
             recover(error, args=args, listener_name=listener.__name__)
             return None
@@ -95,6 +110,10 @@ def guarded(listener: Listener) -> Callable[[Args], Any]:
     run_guarded.__doc__ = listener.__doc__
     run_guarded.__module__ = listener.__module__
     return run_guarded
+
+
+def _argument(args: Args, name: str) -> Any:
+    return request_context(args.context) if name == "ctx" else getattr(args, name)
 
 
 def request_id(body: dict[str, Any]) -> str:
@@ -117,21 +136,9 @@ def recover(error: Exception, *, args: Args, listener_name: str) -> None:
         if args.ack.response is None:
             # An empty 200 whatever failed: Slack must hear from us, and never see a 404 or a 500.
             args.ack()
-        apologise(args, body=body, message=_apology_for(error))
+        tell(args, body=body, message=_apology_for(error))
     except Exception:  # the apology is best effort; the error itself is logged above
         logger.exception("could not tell the person about the failure (request %s)", rid)
-
-
-def apologise(args: Args, *, body: dict[str, Any], message: Message) -> None:
-    """Answer through the response URL; without one, in the person's DM; an event has no one to answer."""
-    if args.respond is not None and args.respond.response_url:
-        answer(args.respond, message)
-        return
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    if body.get("type") == "event_callback" or not isinstance(user_id, str) or not user_id:
-        return
-    args.client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
 
 
 def _apology_for(error: Exception) -> Message:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from slack_bolt import Respond
+from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -68,3 +70,15 @@ def post_to_channel(client: WebClient, *, channel_id: str, user_id: str, message
             "cannot post in %s (%s); telling %s directly", channel_id, error.response["error"], user_id
         )
         client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)
+
+
+def tell(args: Args, *, body: dict[str, Any], message: Message, replace: bool = False) -> None:
+    """Answer through the response URL; without one, in the person's DM; an event has no one to answer."""
+    if args.respond is not None and args.respond.response_url:
+        answer(args.respond, message, replace=replace)
+        return
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if body.get("type") == "event_callback" or not isinstance(user_id, str) or not user_id:
+        return
+    args.client.chat_postMessage(channel=user_id, text=message.text, blocks=message.blocks)

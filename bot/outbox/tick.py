@@ -15,7 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from bot.deps import Clock, wall_clock
+from bot.core.clock import Clock, wall_clock
 from bot.outbox.dispatch import Dispatched, dispatch
 from bot.outbox.planner import Plan, plan
 from bot.slack.clients import ClientFor

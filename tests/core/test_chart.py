@@ -217,7 +217,7 @@ def test_charts_drawn_from_16_threads_at_once_are_the_pictures_drawn_alone() -> 
 def test_the_app_draws_without_pyplot_on_the_agg_backend() -> None:
     # A fresh interpreter: what the server imports, not what other tests happened to load.
     probe = (
-        "import sys, matplotlib, bot.app, bot.listeners.files\n"
+        "import sys, matplotlib, bot.app, bot.listeners.report\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
         "print(matplotlib.get_backend().lower())"
     )

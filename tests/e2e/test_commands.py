@@ -9,15 +9,7 @@ from sqlmodel import Session, select
 
 from storage.models import Milestone, Revision
 from tests.conftest import BOTH_MODES, SlackApp
-
-
-def reply_text(app: SlackApp) -> str:
-    """The text of the last answer through the response URL, blocks included."""
-    call = app.fake.last("response_url")
-    parts = [call.params.get("text", "")]
-    for block in call.params.get("blocks", []):
-        parts.append(str(block))
-    return "\n".join(parts)
+from tests.support.slack_requests import answer_text
 
 
 def milestones(app: SlackApp) -> list[Milestone]:
@@ -33,7 +25,7 @@ def test_add_then_list_shows_the_milestone(slack_app: SlackApp) -> None:
     assert reply.status == 200
     answer = slack_app.fake.last("response_url").params
     assert answer["response_type"] == "in_channel"
-    assert "#1" in reply_text(slack_app) and "Launch beta" in reply_text(slack_app)
+    assert "#1" in answer_text(slack_app.fake) and "Launch beta" in answer_text(slack_app.fake)
     [milestone] = milestones(slack_app)
     assert (milestone.title, milestone.due_date, milestone.owner_id) == (
         "Launch beta",
@@ -50,7 +42,7 @@ def test_add_then_list_shows_the_milestone(slack_app: SlackApp) -> None:
     slack_app.requests.command("list")
     listing = slack_app.fake.last("response_url").params
     assert listing["response_type"] == "ephemeral"
-    assert "Launch beta" in reply_text(slack_app) and "<@U2>" in reply_text(slack_app)
+    assert "Launch beta" in answer_text(slack_app.fake) and "<@U2>" in answer_text(slack_app.fake)
 
 
 def test_dates_are_read_in_the_users_time_zone(slack_app: SlackApp) -> None:
@@ -83,8 +75,8 @@ def test_bad_input_gets_an_example_and_stores_nothing(slack_app: SlackApp) -> No
         slack_app.requests.command(text)
         answer = slack_app.fake.last("response_url").params
         assert answer["response_type"] == "ephemeral", text
-        assert "/milestone" in reply_text(slack_app), text
-        assert "Traceback" not in reply_text(slack_app)
+        assert "/milestone" in answer_text(slack_app.fake), text
+        assert "Traceback" not in answer_text(slack_app.fake)
     assert milestones(slack_app) == []
 
 
@@ -94,14 +86,14 @@ def test_update_due_keeps_baseline_and_show_lists_history(slack_app: SlackApp) -
     [milestone] = milestones(slack_app)
     assert (milestone.due_date, milestone.baseline_due_date) == (date(2026, 12, 22), date(2026, 12, 15))
     slack_app.requests.command("show 1")
-    shown = reply_text(slack_app)
+    shown = answer_text(slack_app.fake)
     assert "vendor slipped" in shown and "Dec 15" in shown and "Dec 22" in shown
 
 
 def test_others_are_refused_naming_who_can(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta owner <@U2|bob>", user="U1")
     slack_app.requests.command("update 1 title Hijacked", user="U3")
-    refusal = reply_text(slack_app)
+    refusal = answer_text(slack_app.fake)
     assert "<@U2>" in refusal and "<@U1>" in refusal
     assert milestones(slack_app)[0].title == "Launch beta"
     slack_app.requests.command("update 1 title Renamed by admin", user="UADMIN")
@@ -207,7 +199,7 @@ def test_user_text_cannot_ping_or_inject_markup(slack_app: SlackApp) -> None:
 
 def test_help_is_ephemeral_and_lists_verbs(slack_app: SlackApp) -> None:
     slack_app.requests.command("")
-    text = reply_text(slack_app)
+    text = answer_text(slack_app.fake)
     for verb in ("add", "list", "show", "update", "done", "delete"):
         assert f"/milestone {verb}" in text
 
@@ -247,6 +239,6 @@ def test_enterprise_workspaces_are_kept_apart(slack_app: SlackApp) -> None:
     grid.command("add Grid secret")
     slack_app.requests.command("show 1")
     assert "#1" in slack_app.fake.last("response_url").params["text"]
-    assert "Grid secret" not in reply_text(slack_app)
+    assert "Grid secret" not in answer_text(slack_app.fake)
     grid.command("show 1")
-    assert "Grid secret" in reply_text(slack_app)
+    assert "Grid secret" in answer_text(slack_app.fake)

@@ -38,6 +38,15 @@ class Reply:
         return json.loads(self.body)
 
 
+def answer_text(fake: FakeSlack) -> str:
+    """The text of the app's last answer through the response URL, blocks included."""
+    call = fake.last("response_url")
+    parts = [call.params.get("text", "")]
+    for block in call.params.get("blocks", []):
+        parts.append(str(block))
+    return "\n".join(parts)
+
+
 def text_value(value: str | None) -> dict[str, Any]:
     """View state value of a plain_text_input (None when left empty)."""
     return {"type": "plain_text_input", "value": value}

@@ -1,0 +1,116 @@
+"""One request's context, built once by a middleware and read by every listener: who asks, where, and when."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.core.access import Actor
+from bot.core.channel_settings import settings_for
+from bot.core.clock import Clock
+from bot.slack.people import People, Person
+from storage.workspace import Workspace
+
+_KEY = "request_context"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every request shares: the database, the people cache and the clock."""
+
+    engine: Engine
+    people: People
+    clock: Clock
+
+
+class RequestContext:
+    """Who is asking, from which workspace, and when; "today" as the channel sees it, or as the asker does.
+
+    Dates a person types or records (`due tomorrow`, Done today) are theirs: `now` and `my_today` are in
+    their zone. Views of a channel (its messages, lists, reports, check-ins) use `channel_today`; personal
+    views (the Home tab, forms, the import preview) use `my_today`.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        client: WebClient,
+        workspace: Workspace,
+        user_id: str | None,
+        at: datetime,
+    ) -> None:
+        self.engine = services.engine
+        self.people = services.people
+        self.client = client
+        self.workspace = workspace
+        self.user_id = user_id
+        self.at = at
+
+    @cached_property
+    def person(self) -> Person:
+        """The asker (zone and role), from the people cache: looked up when a listener first needs it."""
+        if not self.user_id:
+            raise LookupError("a request that names no user")
+        return self.people.lookup(self.client, workspace=self.workspace, user_id=self.user_id)
+
+    @property
+    def actor(self) -> Actor:
+        """The asker as the services see them, for permission checks."""
+        return self.person.actor
+
+    @property
+    def now(self) -> datetime:
+        """The moment of the request in the asker's zone: how the dates they type are read."""
+        return self.at.astimezone(self.person.zone)
+
+    @property
+    def my_today(self) -> date:
+        """The asker's date: for personal views and for the dates they record (Done today)."""
+        return self.now.date()
+
+    def channel_today(self, channel_id: str) -> date:
+        """The channel's date, in its zone from its settings (a channel without any takes the asker's)."""
+        return self.at.astimezone(ZoneInfo(self.channel_timezone(channel_id))).date()
+
+    def channel_timezone(self, channel_id: str) -> str:
+        """The channel's zone: the one it was given, else the one its first milestone will give it."""
+        # settings_for is the one rule: a channel's settings row, or the defaults with the given zone.
+        with Session(self.engine) as session:
+            return settings_for(
+                session,
+                workspace=self.workspace,
+                channel_id=channel_id,
+                timezone=self.person.timezone,
+                now=self.at,
+            ).timezone
+
+
+def request_context(context: BoltContext) -> RequestContext:
+    """The RequestContext the middleware put in Bolt's context."""
+    return context[_KEY]
+
+
+def with_request_context(services: Services) -> Callable[..., None]:
+    """The middleware that builds each request's RequestContext, once, before any listener runs."""
+
+    # Positional parameters: Bolt reads a middleware's argument names with getfullargspec().args.
+    def put_request_context(context: BoltContext, next: Callable[[], None]) -> None:
+        context[_KEY] = RequestContext(
+            services,
+            client=context.client,
+            workspace=Workspace(team_id=context.team_id or "", enterprise_id=context.enterprise_id or ""),
+            user_id=context.user_id,
+            at=services.clock(),
+        )
+        next()
+
+    return put_request_context

@@ -1,0 +1,44 @@
+"""`/milestone export`: the channel's milestones as a CSV or calendar file, sent to the asker directly."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackClientError
+
+from bot.core.command_types import ExportCommand
+from bot.core.exports import milestones_csv, milestones_ics
+from bot.core.report import channel_milestones
+from bot.listeners.context import RequestContext
+from bot.render.message import Message, build_message, section
+from bot.slack.files import direct_channel, send_files
+
+logger = logging.getLogger(__name__)
+
+
+def send_export(ctx: RequestContext, *, channel_id: str, request: ExportCommand) -> Message:
+    """Send the file to the asker's DM with the bot; the answer says it came, or that it did not."""
+    workspace, client = ctx.workspace, ctx.client
+    items = channel_milestones(engine=ctx.engine, workspace=workspace, channel_id=channel_id)
+    if request.format == "csv":
+        filename, content = "milestones.csv", milestones_csv(items)
+    else:
+        key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
+        filename, content = (
+            "milestones.ics",
+            milestones_ics(items, workspace_key=key, calendar_name="Milestones"),
+        )
+    try:
+        send_files(
+            client,
+            channel_id=direct_channel(client, user_id=ctx.person.user_id),
+            files=[(filename, content, f"Milestones of #{channel_id}")],
+            comment=f"📎 {len(items)} milestones from <#{channel_id}>",
+        )
+    except (SlackClientError, OSError) as problem:
+        # The person asked for a file and is waiting for it: say it did not come, rather than nothing.
+        logger.warning("could not send the export %s: %s", filename, problem)
+        text = f"⚠️ I couldn't send you `{filename}`: Slack did not take the upload. Please try again."
+        return build_message(text=text, blocks=[section(text)])
+    text = f"📎 Sent you `{filename}` with {len(items)} milestones from <#{channel_id}> in a direct message."
+    return build_message(text=text, blocks=[section(text)])

@@ -1,0 +1,119 @@
+"""One milestone's buttons and forms: delete (confirm, cancel), Done, edit, and the add and edit forms."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.core import access, milestones
+from bot.core.forms.milestone import read_milestone_modal, read_modal_context
+from bot.core.forms.values import GarbledMetadata
+from bot.listeners.context import RequestContext
+from bot.listeners.failures import IN_PLACE, on_form
+from bot.listeners.guard import GuardedApp
+from bot.listeners.replies import answer, post_to_channel
+from bot.render import milestones as render
+from bot.render.modals import milestone_modal
+
+
+def register(app: GuardedApp) -> None:
+    """Register the milestone buttons and forms."""
+    app.action("delete_confirm", refusals=IN_PLACE)(confirm_delete)
+    app.action("delete_cancel", refusals=IN_PLACE)(cancel_delete)
+    app.action("milestone_done")(mark_done)
+    app.action("milestone_edit")(open_edit)
+    app.view("milestone_add", refusals=on_form("title"))(submit_add)
+    app.view("milestone_update", refusals=on_form("title", invalid_field="start"))(submit_update)
+
+
+def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
+    """Mark a milestone done from a button (on it, its nudge, the Home tab): today, by the presser's date."""
+    return milestones.complete_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        number=number,
+        actor=ctx.actor,
+        completed_on=ctx.my_today,
+        cost=None,
+        source="button",
+        now=ctx.now,
+    )
+
+
+def _number(body: dict) -> int:
+    return int(body["actions"][0]["value"])
+
+
+def confirm_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Delete after the person confirmed, checking again that they may."""
+    milestone = milestones.delete_milestone(
+        engine=ctx.engine, workspace=ctx.workspace, number=_number(body), actor=ctx.actor
+    )
+    answer(respond, render.deleted_message(milestone), replace=True)
+
+
+def cancel_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Keep the milestone and say so in place of the question."""
+    milestone = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=_number(body))
+    answer(respond, render.delete_cancelled_message(milestone), replace=True)
+
+
+def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Mark the milestone done today and tell the channel."""
+    done = done_today(ctx, number=_number(body)).milestone
+    answer(respond, render.done_message(done, today=ctx.channel_today(done.channel_id)), public=True)
+
+
+def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Open the edit form, pre-filled, for someone who may change the milestone."""
+    milestone = access.check_may_change(
+        engine=ctx.engine, workspace=ctx.workspace, number=_number(body), actor=ctx.actor, action="update"
+    )
+    view = milestone_modal(
+        mode="update", channel_id=milestone.channel_id, milestone=milestone, today=ctx.my_today
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Validate the form field by field; add the milestone and announce it in its channel."""
+    channel_id = read_modal_context(view["private_metadata"], values=view["state"]["values"]).channel_id
+    if not channel_id:
+        # The form always carries or asks for a channel: without one it was not ours, and nothing is stored.
+        raise GarbledMetadata("an add form with no channel")
+    form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
+    ack()
+    milestone = milestones.add_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        channel_id=channel_id,
+        actor=ctx.actor,
+        fields=form.fields,
+        timezone=ctx.person.timezone,
+        now=ctx.now,
+    )
+    message = render.added_message(milestone, today=ctx.channel_today(channel_id))
+    post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
+
+
+def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Validate the edit form against the milestone as it is now; save what changed, with the reason."""
+    number = read_modal_context(view["private_metadata"]).number or 0
+    current = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=number)
+    form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="update", current=current)
+    change = milestones.update_milestone(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        number=number,
+        actor=ctx.actor,
+        fields=form.fields,
+        cleared=form.cleared,
+        status=form.status,
+        reason=form.reason,
+        source="modal",
+        now=ctx.now,
+    )
+    ack()
+    channel_id = change.milestone.channel_id
+    message = render.updated_message(change.milestone, change.revisions, today=ctx.channel_today(channel_id))
+    post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
