@@ -82,7 +82,11 @@ def _tick(settings: Settings, *, now: datetime | None) -> int:
     engine = prepare_database(settings)
     clients = clients_for(settings, engine=engine)
     tick = run_tick(
-        engine=engine, clients=clients, now=now or wall_clock(), default_timezone=settings.default_timezone
+        engine=engine,
+        clients=clients,
+        now=now or wall_clock(),
+        default_timezone=settings.default_timezone,
+        lease=settings.delivery_lease,
     )
     print(tick.summary())
     return 0
@@ -139,7 +143,12 @@ def _start_scheduler(settings: Settings, *, engine: Engine) -> BackgroundSchedul
     from bot.slack.clients import clients_for
 
     clients = clients_for(settings, engine=engine)
-    scheduler = start_scheduler(engine=engine, clients=clients, default_timezone=settings.default_timezone)
+    scheduler = start_scheduler(
+        engine=engine,
+        clients=clients,
+        default_timezone=settings.default_timezone,
+        lease=settings.delivery_lease,
+    )
     logger.info("scheduler running: reminders and check-ins every 30 s")
     return scheduler
 

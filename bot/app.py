@@ -58,7 +58,7 @@ def build_app(
         signing_secret=settings.signing_secret,
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
-        listener_executor=InFlight(),
+        listener_executor=InFlight(max_workers=settings.listener_threads),
         # Socket Mode has no signatures to check; HTTP always does.
         request_verification_enabled=settings.app_token is None,
     )

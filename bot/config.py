@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
@@ -12,6 +13,11 @@ from dotenv import load_dotenv
 DEFAULT_DATABASE_URL = "sqlite:///milestones.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 LOG_FORMATS = ("text", "json")
+# Listener work mostly waits on Slack (response_url, users.info, views.open): threads are cheap, and a
+# pool as small as Bolt's default (5) lets a slow Slack hold up the acks of everyone queued behind it.
+DEFAULT_LISTENER_THREADS = 64
+# How long a delivery's claim holds without renewal; tests shorten it (DELIVERY_LEASE_SECONDS).
+DEFAULT_DELIVERY_LEASE = timedelta(minutes=2)
 
 
 class ConfigError(ValueError):
@@ -35,6 +41,8 @@ class Settings:
     web_concurrency: int = 1
     # Fernet keys, newest first: the first encrypts, any of them decrypts (see bot/installations.py).
     token_encryption_keys: tuple[str, ...] = ()
+    listener_threads: int = DEFAULT_LISTENER_THREADS
+    delivery_lease: timedelta = DEFAULT_DELIVERY_LEASE
 
     @property
     def uses_oauth(self) -> bool:
@@ -92,7 +100,23 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_format=log_format,
         web_concurrency=int(web_concurrency),
         token_encryption_keys=encryption_keys,
+        listener_threads=_listener_threads(environ.get("LISTENER_THREADS") or ""),
+        delivery_lease=_delivery_lease(environ.get("DELIVERY_LEASE_SECONDS") or ""),
     )
+
+
+def _listener_threads(value: str) -> int:
+    """LISTENER_THREADS when it is a positive whole number, else the default."""
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LISTENER_THREADS
+
+
+def _delivery_lease(value: str) -> timedelta:
+    """DELIVERY_LEASE_SECONDS when it is a positive number, else the default."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        return DEFAULT_DELIVERY_LEASE
+    return timedelta(seconds=seconds) if seconds > 0 else DEFAULT_DELIVERY_LEASE
 
 
 def parse_encryption_keys(value: str) -> tuple[str, ...]:

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-# Listener work mostly waits on Slack (response_url, users.info, views.open): threads are cheap, and a
-# pool as small as Bolt's default (5) lets a slow Slack hold up the acks of everyone queued behind it.
-DEFAULT_LISTENER_THREADS = 64
-
-
-def listener_threads(environ: dict[str, str] | None = None) -> int:
-    """Threads for listener work: LISTENER_THREADS, else a size that keeps acks quick when Slack is slow."""
-    value = (environ if environ is not None else os.environ).get("LISTENER_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LISTENER_THREADS
-
 
 class InFlight(ThreadPoolExecutor):
     """A thread pool that counts the work it holds, to wait until it is idle or drain it on shutdown."""
 
-    def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(max_workers=max_workers or listener_threads(), thread_name_prefix="listener")
+    def __init__(self, *, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
         self._count = 0
         self._changed = threading.Condition()
-        self._closed = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         """Run `fn` in the pool, counted until it returns."""

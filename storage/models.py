@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -98,7 +99,14 @@ class ChannelSettings(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
-DELIVERY_STATES = ("pending", "claimed", "sent", "failed", "skipped")
+class DeliveryState(StrEnum):
+    """Where a delivery stands: waiting, held by a claim, or finished one of three ways."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class Delivery(SQLModel, table=True):
@@ -119,9 +127,11 @@ class Delivery(SQLModel, table=True):
     channel_id: str = Field(max_length=32)
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="CASCADE")
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id", ondelete="CASCADE")
+    # A reminder's due date when planned: once the milestone is re-dated, the reminder is no longer wanted.
+    due_date: date | None = None
     payload: str  # JSON {"text": …, "blocks": […]}
     not_before: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    state: str = Field(default="pending", max_length=16)
+    state: str = Field(default=DeliveryState.PENDING, max_length=16)
     attempts: int = Field(default=0)
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)

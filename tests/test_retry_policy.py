@@ -14,13 +14,19 @@ from bot.outbox.retry import (
     Action,
     Decision,
     Failure,
+    RetryPolicy,
     backoff,
     classify,
-    decide,
+    classify_lookup,
     parse_retry_after,
 )
 
 NOW = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
+POLICY = RetryPolicy()
+
+
+def decide(*, failure: Failure, attempts: int, retry_after: object = None) -> Decision:
+    return POLICY.decide(failure=failure, attempts=attempts, now=NOW, retry_after=retry_after)
 
 
 @pytest.mark.parametrize(
@@ -68,22 +74,53 @@ def test_failures_are_classified_by_status_and_code(status: int, error: str, fai
     assert classify(status=status, error=error) is failure
 
 
-def test_rate_limit_waits_retry_after_without_counting() -> None:
-    assert decide(failure=Failure.RATE_LIMITED, attempts=MAX_ATTEMPTS, retry_after=1.5) == Decision(
-        Action.WAIT, timedelta(seconds=1.5)
+def test_rate_limit_holds_the_channel_for_retry_after_without_counting() -> None:
+    assert decide(failure=Failure.RATE_LIMITED, attempts=MAX_ATTEMPTS, retry_after="1.5") == Decision(
+        Action.HOLD_CHANNEL, NOW + timedelta(seconds=1.5)
     )
+
+
+def test_rate_limit_with_unreadable_retry_after_holds_the_default() -> None:
+    decision = decide(failure=Failure.RATE_LIMITED, attempts=1, retry_after="soon")
+    assert decision == Decision(Action.HOLD_CHANNEL, NOW + timedelta(seconds=DEFAULT_RETRY_AFTER))
 
 
 def test_refused_token_holds_the_workspace_whatever_the_attempts() -> None:
     for attempts in (1, MAX_ATTEMPTS, MAX_ATTEMPTS + 3):
-        assert decide(failure=Failure.TOKEN, attempts=attempts) == Decision(Action.HOLD_WORKSPACE, AUTH_HOLD)
+        assert decide(failure=Failure.TOKEN, attempts=attempts) == Decision(
+            Action.HOLD_WORKSPACE, NOW + AUTH_HOLD
+        )
 
 
 @pytest.mark.parametrize("failure", [Failure.SERVER, Failure.NETWORK])
 def test_transient_failures_back_off_then_fail(failure: Failure) -> None:
     decisions = [decide(failure=failure, attempts=n) for n in range(1, MAX_ATTEMPTS + 1)]
     assert [d.action for d in decisions] == [Action.RETRY] * (MAX_ATTEMPTS - 1) + [Action.FAIL]
-    assert [d.delay for d in decisions[:-1]] == [backoff(n) for n in range(1, MAX_ATTEMPTS)]
+    assert [d.until for d in decisions[:-1]] == [NOW + backoff(n) for n in range(1, MAX_ATTEMPTS)]
+
+
+def test_a_failed_look_up_waits_its_backoff_whatever_the_attempts() -> None:
+    for attempts in (1, MAX_ATTEMPTS, MAX_ATTEMPTS + 3):
+        assert decide(failure=Failure.LOOKUP, attempts=attempts) == Decision(
+            Action.WAIT, NOW + backoff(attempts)
+        )
+
+
+@pytest.mark.parametrize(
+    ("answer", "failure"),
+    [
+        (None, Failure.LOOKUP),
+        (Failure.SERVER, Failure.LOOKUP),
+        (Failure.TOKEN, Failure.TOKEN),
+        (Failure.CHANNEL_GONE, Failure.CHANNEL_GONE),
+        (Failure.RATE_LIMITED, Failure.RATE_LIMITED),
+        (Failure.REFUSED, Failure.REFUSED),
+    ],
+)
+def test_a_look_up_failure_keeps_only_slacks_word_on_token_channel_rate_and_scope(
+    answer: Failure | None, failure: Failure
+) -> None:
+    assert classify_lookup(answer) is failure
 
 
 def test_backoff_doubles_and_is_capped() -> None:
@@ -92,5 +129,11 @@ def test_backoff_doubles_and_is_capped() -> None:
 
 
 def test_lost_channel_pauses_and_refusal_fails_at_once() -> None:
-    assert decide(failure=Failure.CHANNEL_GONE, attempts=1).action is Action.PAUSE_CHANNEL
-    assert decide(failure=Failure.REFUSED, attempts=1).action is Action.FAIL
+    assert decide(failure=Failure.CHANNEL_GONE, attempts=1) == Decision(Action.PAUSE_CHANNEL)
+    assert decide(failure=Failure.REFUSED, attempts=1) == Decision(Action.FAIL)
+
+
+def test_a_stricter_policy_gives_up_sooner() -> None:
+    strict = RetryPolicy(max_attempts=2)
+    decisions = [strict.decide(failure=Failure.SERVER, attempts=n, now=NOW) for n in (1, 2)]
+    assert [d.action for d in decisions] == [Action.RETRY, Action.FAIL]

@@ -41,7 +41,7 @@ def read_settings(
         settings = settings_for(
             session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
         )
-        return settings, failed_deliveries(session, workspace=workspace, channel_id=channel_id)
+        return settings, failed_deliveries(session=session, workspace=workspace, channel_id=channel_id)
 
 
 def change_settings(

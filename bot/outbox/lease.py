@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,17 +14,6 @@ from sqlalchemy import Engine
 from storage import deliveries
 
 logger = logging.getLogger(__name__)
-
-LEASE = timedelta(minutes=2)
-
-
-def lease_length() -> timedelta:
-    """How long a claim holds without renewal: DELIVERY_LEASE_SECONDS (tests shorten it), else 2 minutes."""
-    try:
-        seconds = float(os.environ.get("DELIVERY_LEASE_SECONDS", ""))
-    except ValueError:
-        return LEASE
-    return timedelta(seconds=seconds) if seconds > 0 else LEASE
 
 
 class PassClock:
@@ -49,7 +37,7 @@ def heartbeat(
         # A third of the lease: two beats can fail (a database blip) before another instance may re-claim.
         while not stop.wait(lease.total_seconds() / 3):
             try:
-                deliveries.renew_claims(engine, worker=worker, lease_until=clock() + lease)
+                deliveries.renew_claims(engine=engine, worker=worker, lease_until=clock() + lease)
             except Exception:  # the next beat may work; a lost lease is reconciled after the post
                 logger.warning("could not renew the claims of %s", worker, exc_info=True)
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.checkins import checkin_view, open_checkin
+from bot.core.limits import reminder_days_of
 from bot.core.report import month_in_review
 from bot.core.schedule import (
     DEFAULT_REMINDER_DAYS,
@@ -42,10 +43,9 @@ def channel_schedule(settings: ChannelSettings | None, *, default_timezone: str)
     """The schedule a channel's settings row describes (defaults where there is none)."""
     if settings is None:
         return ChannelSchedule(timezone=default_timezone)
-    days = tuple(int(day) for day in settings.reminder_days.split(",") if day.strip())
     return ChannelSchedule(
         timezone=settings.timezone,
-        reminder_days=days,
+        reminder_days=reminder_days_of(settings.reminder_days),
         reminder_time=time.fromisoformat(settings.reminder_time),
         review_weekday=settings.review_weekday,
         review_time=time.fromisoformat(settings.review_time),
@@ -103,7 +103,7 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
             workspace = Workspace(team_id=channel.team_id, enterprise_id=channel.enterprise_id)
             due[checkin_key(workspace, channel.channel_id, review.week)] = (channel, review.week)
     with Session(engine) as session:
-        planned_already = deliveries.existing_keys(session, due)
+        planned_already = deliveries.existing_keys(session=session, keys=due)
     for key, (channel, week) in due.items():
         if key not in planned_already and plan_checkin(engine, settings=channel, week=week, now=now):
             result.checkins.append(key)
@@ -136,13 +136,13 @@ def _plan_reminders(
         if reminder is not None:
             wanted[reminder_key(milestone, reminder.key_part)] = (milestone, reminder.offset, channel)
     planned = []
-    new_keys = set(wanted) - deliveries.existing_keys(session, wanted)
+    new_keys = set(wanted) - deliveries.existing_keys(session=session, keys=wanted)
     for key in sorted(new_keys):
         milestone, offset, channel = wanted[key]
         schedule = channel_schedule(channel, default_timezone=default_timezone)
         message = reminder_message(milestone, offset=offset, today=now.astimezone(schedule.zone).date())
         inserted = deliveries.plan_delivery(
-            session,
+            session=session,
             key=key,
             kind="reminder",
             workspace=Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id),
@@ -151,9 +151,12 @@ def _plan_reminders(
             not_before=now,
             now=now,
             milestone_id=milestone.id,
+            due_date=milestone.due_date,
         )
         if inserted:
-            deliveries.supersede_reminders(session, milestone_id=milestone.id or 0, keep_key=key, now=now)
+            deliveries.supersede_reminders(
+                session=session, milestone_id=milestone.id or 0, keep_key=key, now=now
+            )
             planned.append(key)
     return planned
 
@@ -165,7 +168,7 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
     key = checkin_key(workspace, settings.channel_id, week)
     try:
         with session_scope(engine) as session:
-            if deliveries.existing_keys(session, [key]):
+            if deliveries.existing_keys(session=session, keys=[key]):
                 return None
             checkin = open_checkin(
                 session, workspace=workspace, channel_id=settings.channel_id, week=week, now=now
@@ -179,7 +182,7 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
                     message, session=session, workspace=workspace, settings=settings, today=today
                 )
             planned = deliveries.plan_delivery(
-                session,
+                session=session,
                 key=key,
                 kind="checkin",
                 workspace=workspace,

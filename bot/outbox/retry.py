@@ -23,7 +23,7 @@ TOKEN_REFUSED = frozenset(
 
 
 class Failure(Enum):
-    """What kind of failure a post met, as far as retrying goes."""
+    """What kind of failure a post (or the look-up before it) met, as far as retrying goes."""
 
     RATE_LIMITED = "rate_limited"
     SERVER = "server"
@@ -31,24 +31,26 @@ class Failure(Enum):
     TOKEN = "token"
     CHANNEL_GONE = "channel_gone"
     REFUSED = "refused"
+    LOOKUP = "lookup"  # looking for an earlier claim's post failed: that says nothing about the post
 
 
 class Action(Enum):
     """What the dispatcher does with the claim."""
 
-    RETRY = "retry"  # pending again after `delay`; the attempt counts
-    WAIT = "wait"  # pending again after `delay`; the attempt is given back (not the message's fault)
-    HOLD_WORKSPACE = "hold_workspace"  # like WAIT, for every delivery of the workspace
+    RETRY = "retry"  # pending again at `until`; the attempt counts
+    WAIT = "wait"  # pending again at `until`; the attempt is given back (not the message's fault)
+    HOLD_CHANNEL = "hold_channel"  # like WAIT, for every pending delivery of the channel
+    HOLD_WORKSPACE = "hold_workspace"  # like WAIT, for every pending delivery of the workspace
     PAUSE_CHANNEL = "pause_channel"  # failed, and the channel's other deliveries stop
     FAIL = "fail"  # failed, visible to admins
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The policy's answer: an action and, for the waiting ones, how long."""
+    """The policy's answer: an action and, for the waiting ones, until when."""
 
     action: Action
-    delay: timedelta = timedelta(0)
+    until: datetime | None = None
 
 
 def classify(*, status: int, error: str) -> Failure:
@@ -64,22 +66,41 @@ def classify(*, status: int, error: str) -> Failure:
     return Failure.REFUSED
 
 
+def classify_lookup(failure: Failure | None) -> Failure:
+    """A failed look-up for an earlier post: Slack's word on the token, channel, rate or scope holds."""
+    # Anything else (a 5xx, a timeout) says nothing either way about the post: look again later.
+    kept = (Failure.TOKEN, Failure.CHANNEL_GONE, Failure.RATE_LIMITED, Failure.REFUSED)
+    return failure if failure in kept else Failure.LOOKUP
+
+
 def backoff(attempts: int) -> timedelta:
     """Wait before retry `attempts`: 30 s, 1 min, 2 min, 4 min… capped at 30 min."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
 
 
-def decide(*, failure: Failure, attempts: int, retry_after: float = DEFAULT_RETRY_AFTER) -> Decision:
-    """What to do after attempt number `attempts` met `failure`."""
-    if failure is Failure.RATE_LIMITED:
-        return Decision(Action.WAIT, timedelta(seconds=retry_after))
-    if failure is Failure.TOKEN:
-        return Decision(Action.HOLD_WORKSPACE, AUTH_HOLD)
-    if failure is Failure.CHANNEL_GONE:
-        return Decision(Action.PAUSE_CHANNEL)
-    if failure in (Failure.SERVER, Failure.NETWORK) and attempts < MAX_ATTEMPTS:
-        return Decision(Action.RETRY, backoff(attempts))
-    return Decision(Action.FAIL)
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retry or give up, and when: a pure function of the failure, the attempts, Retry-After and now."""
+
+    max_attempts: int = MAX_ATTEMPTS
+    auth_hold: timedelta = AUTH_HOLD
+
+    def decide(
+        self, *, failure: Failure, attempts: int, now: datetime, retry_after: object = None
+    ) -> Decision:
+        """What to do after attempt number `attempts` met `failure` at `now` (Retry-After as sent)."""
+        if failure is Failure.RATE_LIMITED:
+            wait = timedelta(seconds=parse_retry_after(retry_after, now=now))
+            return Decision(Action.HOLD_CHANNEL, now + wait)
+        if failure is Failure.TOKEN:
+            return Decision(Action.HOLD_WORKSPACE, now + self.auth_hold)
+        if failure is Failure.CHANNEL_GONE:
+            return Decision(Action.PAUSE_CHANNEL)
+        if failure is Failure.LOOKUP:
+            return Decision(Action.WAIT, now + backoff(attempts))
+        if failure in (Failure.SERVER, Failure.NETWORK) and attempts < self.max_attempts:
+            return Decision(Action.RETRY, now + backoff(attempts))
+        return Decision(Action.FAIL)
 
 
 def parse_retry_after(value: object, *, now: datetime, default: float = DEFAULT_RETRY_AFTER) -> float:

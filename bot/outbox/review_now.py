@@ -12,20 +12,21 @@ from sqlmodel import Session
 
 from bot.core.schedule import iso_week
 from bot.outbox.dispatch import dispatch
+from bot.outbox.outcomes import Outcome
 from bot.outbox.planner import channel_schedule, plan_checkin
 from bot.outbox.tick import worker_name
 from storage.channel_settings import get_channel_settings
 from storage.checkins import checkin_for_week
 from storage.workspace import Workspace
 
-Outcome = Literal["posted", "already_posted", "nothing_in_flight", "not_posted"]
+ReviewResult = Literal["posted", "already_posted", "nothing_in_flight", "not_posted"]
 
 
 @dataclass(frozen=True)
 class ReviewOutcome:
     """What happened, and the check-in message's ts when there is one."""
 
-    outcome: Outcome
+    outcome: ReviewResult
     message_ts: str | None = None
 
 
@@ -45,7 +46,7 @@ def post_review_now(
         dispatched = dispatch(
             engine=engine, clients=lambda _: client, now=now, worker=worker_name(), keys=[key]
         )
-        if not dispatched.sent:
+        if not dispatched[Outcome.SENT]:
             return ReviewOutcome("not_posted")
     with Session(engine) as session:
         checkin = checkin_for_week(session=session, workspace=workspace, channel_id=channel_id, week=week)

@@ -9,14 +9,16 @@ import threading
 import uuid
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
+from bot.config import DEFAULT_DELIVERY_LEASE
 from bot.core.clock import Clock, wall_clock
-from bot.outbox.dispatch import Dispatched, dispatch
+from bot.outbox.dispatch import dispatch
+from bot.outbox.outcomes import Dispatched, Outcome
 from bot.outbox.planner import Plan, plan
 from bot.slack.clients import ClientFor
 
@@ -36,12 +38,13 @@ class Tick:
 
     def summary(self) -> str:
         """Lines for people: one per message posted, then the counts."""
-        lines = [f"posted {key}" for key in self.dispatched.sent + self.dispatched.recovered]
         d = self.dispatched
+        lines = [f"posted {key}" for key in d[Outcome.SENT] + d[Outcome.RECOVERED]]
+        n = d.counts()
         lines.append(
-            f"{len(d.sent)} posted, {len(d.recovered)} recovered, {len(d.retrying)} retrying, "
-            f"{len(d.held)} held, {len(d.failed)} failed, {len(d.skipped)} skipped, "
-            f"{len(d.deduplicated) + len(d.handed_over)} left to another claim"
+            f"{n[Outcome.SENT]} posted, {n[Outcome.RECOVERED]} recovered, {n[Outcome.RETRYING]} retrying, "
+            f"{n[Outcome.HELD]} held, {n[Outcome.FAILED]} failed, {n[Outcome.SKIPPED]} skipped, "
+            f"{n[Outcome.DEDUPLICATED] + n[Outcome.HANDED_OVER]} left to another claim"
         )
         return "\n".join(lines)
 
@@ -57,16 +60,24 @@ def run_tick(
     clients: ClientFor,
     now: datetime,
     default_timezone: str,
+    lease: timedelta = DEFAULT_DELIVERY_LEASE,
     stopping: threading.Event | None = None,
 ) -> Tick:
     """Plan everything due at `now`, then post it (until `stopping` is set, if given)."""
     planned = plan(engine, now=now, default_timezone=default_timezone)
-    dispatched = dispatch(engine=engine, clients=clients, now=now, worker=worker_name(), stopping=stopping)
+    dispatched = dispatch(
+        engine=engine, clients=clients, now=now, worker=worker_name(), lease=lease, stopping=stopping
+    )
     return Tick(planned=planned, dispatched=dispatched)
 
 
 def start_scheduler(
-    *, engine: Engine, clients: ClientFor, default_timezone: str, clock: Clock = wall_clock
+    *,
+    engine: Engine,
+    clients: ClientFor,
+    default_timezone: str,
+    lease: timedelta = DEFAULT_DELIVERY_LEASE,
+    clock: Clock = wall_clock,
 ) -> BackgroundScheduler:
     """Run `run_tick` every 30 s in the background: one job, never two at once, missed runs coalesced."""
     stopping = threading.Event()
@@ -78,6 +89,7 @@ def start_scheduler(
                 clients=clients,
                 now=clock(),
                 default_timezone=default_timezone,
+                lease=lease,
                 stopping=stopping,
             )
         except Exception:  # one bad pass must not stop the next; the outbox keeps what is owed

@@ -16,13 +16,15 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.config import DEFAULT_DELIVERY_LEASE as LEASE
 from bot.outbox import planner
-from bot.outbox.dispatch import LEASE, MAX_ATTEMPTS, METADATA_EVENT, Dispatched, backoff, dispatch
+from bot.outbox.dispatch import dispatch
+from bot.outbox.outcomes import Dispatched, Outcome
 from bot.outbox.planner import Plan, plan
-from bot.outbox.recovery import POST_WINDOW
-from bot.outbox.retry import AUTH_HOLD
+from bot.outbox.recovery import METADATA_EVENT, POST_WINDOW
+from bot.outbox.retry import AUTH_HOLD, MAX_ATTEMPTS, backoff
 from storage.deliveries import claim_due, start_posting
-from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery
+from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery, Milestone
 from tests.conftest import BOT_TOKEN, SlackApp
 from tests.e2e.scheduler_support import delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.fake_slack import FakeSlack
@@ -87,11 +89,11 @@ def test_rate_limited_channel_waits_while_others_go_on(slack_app: SlackApp) -> N
     slack_app.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "30"}, channel="C1")
 
     first = tick(slack_app, THURSDAY)
-    [held] = first.dispatched.retrying
+    [held] = first.dispatched[Outcome.RETRYING]
     assert posted(slack_app.fake, "C1") == Counter() and len(posted(slack_app.fake, "C2")) == 1
-    assert tick(slack_app, THURSDAY + 10 * SECOND).dispatched.sent == []
+    assert tick(slack_app, THURSDAY + 10 * SECOND).dispatched[Outcome.SENT] == []
     assert posted(slack_app.fake, "C1") == Counter()
-    assert tick(slack_app, THURSDAY + 31 * SECOND).dispatched.sent == [held]
+    assert tick(slack_app, THURSDAY + 31 * SECOND).dispatched[Outcome.SENT] == [held]
 
     assert set(posted(slack_app.fake, "C1", "C2").values()) == {1}
     assert post_calls(slack_app.fake)[held] == 2  # the refused call, then the post
@@ -102,12 +104,13 @@ def test_server_errors_retry_with_backoff_then_post(slack_app: SlackApp) -> None
     add(slack_app, "Launch beta")
     slack_app.fake.fail_next("chat.postMessage", status=500, error="internal_error", times=2)
 
-    [key] = tick(slack_app, THURSDAY).dispatched.retrying
-    assert tick(slack_app, THURSDAY + backoff(1) - SECOND).dispatched.retrying == []  # too early to retry
+    [key] = tick(slack_app, THURSDAY).dispatched[Outcome.RETRYING]
+    # Too early to retry:
+    assert tick(slack_app, THURSDAY + backoff(1) - SECOND).dispatched[Outcome.RETRYING] == []
     # A retry waits from when the attempt failed, a moment after the pass began: a second later it is due.
     at = THURSDAY + backoff(1) + SECOND
-    assert tick(slack_app, at).dispatched.retrying == [key]
-    assert tick(slack_app, at + backoff(2) + SECOND).dispatched.sent == [key]
+    assert tick(slack_app, at).dispatched[Outcome.RETRYING] == [key]
+    assert tick(slack_app, at + backoff(2) + SECOND).dispatched[Outcome.SENT] == [key]
 
     assert posted(slack_app.fake, "C1") == Counter({key: 1}) and post_calls(slack_app.fake)[key] == 3
     row = outbox(slack_app.engine)[key]
@@ -120,9 +123,9 @@ def test_server_errors_past_max_attempts_fail_visibly_to_admins(slack_app: Slack
 
     at = THURSDAY
     for attempt in range(1, MAX_ATTEMPTS):
-        assert tick(slack_app, at).dispatched.retrying, f"attempt {attempt} should be retried"
+        assert tick(slack_app, at).dispatched[Outcome.RETRYING], f"attempt {attempt} should be retried"
         at += backoff(attempt) + SECOND
-    [key] = tick(slack_app, at).dispatched.failed
+    [key] = tick(slack_app, at).dispatched[Outcome.FAILED]
     tick(slack_app, at + timedelta(hours=1))  # given up: no further attempt
 
     row = outbox(slack_app.engine)[key]
@@ -139,7 +142,7 @@ def test_channel_not_found_pauses_the_channel(slack_app: SlackApp) -> None:
     add(slack_app, "Ship docs", channel="C2")
     slack_app.fake.fail_next("chat.postMessage", status=200, error="channel_not_found", channel="C1")
 
-    [gone] = tick(slack_app, THURSDAY).dispatched.failed
+    [gone] = tick(slack_app, THURSDAY).dispatched[Outcome.FAILED]
     for later in ("2026-12-14 09:00", "2026-12-16 09:00", "2026-12-18 09:00"):  # check-in, 1 day, overdue
         tick(slack_app, ny(later))
 
@@ -157,10 +160,15 @@ def test_expired_lease_is_reconciled_without_a_duplicate(slack_app: SlackApp) ->
     add(slack_app, "Launch beta")
     stamp_messages_from(slack_app.fake, THURSDAY)
     plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
-    [claimed] = claim_due(slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
+    [claimed] = claim_due(engine=slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
     lease_until = THURSDAY + LEASE
     start_posting(
-        slack_app.engine, claimed, worker="dead", now=THURSDAY, lease_until=lease_until, since=THURSDAY
+        engine=slack_app.engine,
+        delivery=claimed,
+        worker="dead",
+        now=THURSDAY,
+        lease_until=lease_until,
+        since=THURSDAY,
     )
     # The dead dispatcher's post reached Slack; it died before recording it.
     payload = json.loads(claimed.payload)
@@ -171,10 +179,11 @@ def test_expired_lease_is_reconciled_without_a_duplicate(slack_app: SlackApp) ->
         metadata={"event_type": METADATA_EVENT, "event_payload": {"key": claimed.key}},
     )
 
-    assert tick(slack_app, THURSDAY + LEASE - SECOND).dispatched.recovered == []  # the lease still holds
+    # The lease still holds:
+    assert tick(slack_app, THURSDAY + LEASE - SECOND).dispatched[Outcome.RECOVERED] == []
     recovered = tick(slack_app, THURSDAY + LEASE + SECOND).dispatched
 
-    assert recovered.recovered == [claimed.key] and recovered.sent == []
+    assert recovered[Outcome.RECOVERED] == [claimed.key] and recovered[Outcome.SENT] == []
     assert post_calls(slack_app.fake) == Counter({claimed.key: 1})
     row = outbox(slack_app.engine)[claimed.key]
     assert (row.state, row.message_ts) == ("sent", accepted["ts"])
@@ -184,9 +193,14 @@ def test_rate_limited_look_up_means_later_never_not_posted(slack_app: SlackApp) 
     add(slack_app, "Launch beta")
     stamp_messages_from(slack_app.fake, THURSDAY)
     plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
-    [claimed] = claim_due(slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
+    [claimed] = claim_due(engine=slack_app.engine, now=THURSDAY, lease=LEASE, worker="dead", limit=50)
     start_posting(
-        slack_app.engine, claimed, worker="dead", now=THURSDAY, lease_until=THURSDAY + LEASE, since=THURSDAY
+        engine=slack_app.engine,
+        delivery=claimed,
+        worker="dead",
+        now=THURSDAY,
+        lease_until=THURSDAY + LEASE,
+        since=THURSDAY,
     )
     payload = json.loads(claimed.payload)
     WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url).chat_postMessage(
@@ -197,9 +211,10 @@ def test_rate_limited_look_up_means_later_never_not_posted(slack_app: SlackApp) 
     slack_app.fake.fail_next("conversations.history", status=429, headers={"Retry-After": "60"})
 
     after = THURSDAY + LEASE + SECOND
-    assert tick(slack_app, after).dispatched.retrying == [claimed.key]
-    assert tick(slack_app, after + 30 * SECOND).dispatched.recovered == []  # Slack asked for a minute
-    assert tick(slack_app, after + 61 * SECOND).dispatched.recovered == [claimed.key]
+    assert tick(slack_app, after).dispatched[Outcome.RETRYING] == [claimed.key]
+    # Slack asked for a minute
+    assert tick(slack_app, after + 30 * SECOND).dispatched[Outcome.RECOVERED] == []
+    assert tick(slack_app, after + 61 * SECOND).dispatched[Outcome.RECOVERED] == [claimed.key]
 
     assert post_calls(slack_app.fake) == Counter({claimed.key: 1})
     [first, *_] = slack_app.fake.calls_to("conversations.history")
@@ -243,7 +258,7 @@ def test_dispatcher_killed_mid_batch_loses_and_duplicates_nothing(slack_app: Sla
     assert states == Counter(sent=2, claimed=4) and len(post_calls(slack_app.fake)) == 3
 
     after = tick(slack_app, THURSDAY + LEASE + SECOND).dispatched
-    assert len(after.recovered) == 1 and len(after.sent) == 3
+    assert len(after[Outcome.RECOVERED]) == 1 and len(after[Outcome.SENT]) == 3
 
     rows = outbox(slack_app.engine)
     assert post_calls(slack_app.fake) == Counter({key: 1 for key in rows})
@@ -275,10 +290,10 @@ def test_stopping_pass_finishes_its_post_and_gives_back_the_rest(slack_app: Slac
         engine=slack_app.engine, clients=lambda _w: client, now=THURSDAY, worker="w", stopping=stopping
     )
 
-    assert len(done.sent) == 1 and len(post_calls(slack_app.fake)) == 1
+    assert len(done[Outcome.SENT]) == 1 and len(post_calls(slack_app.fake)) == 1
     rows = outbox(slack_app.engine).values()
     assert Counter((row.state, row.attempts) for row in rows) == Counter({("sent", 1): 1, ("pending", 0): 3})
-    assert len(tick(slack_app, THURSDAY + SECOND).dispatched.sent) == 3  # at once, not after a lease
+    assert len(tick(slack_app, THURSDAY + SECOND).dispatched[Outcome.SENT]) == 3  # at once, not after a lease
 
 
 def test_event_sent_twice_keeps_one_note(slack_app: SlackApp) -> None:
@@ -324,7 +339,7 @@ def test_three_concurrent_ticks_post_each_delivery_once(slack_app: SlackApp) -> 
     assert len(rows) == 40 and {row.state for row in rows.values()} == {"sent"}
     assert post_calls(slack_app.fake) == Counter({key: 1 for key in rows})
     assert posted(slack_app.fake, *channels) == Counter({key: 1 for key in rows})
-    assert sorted(key for t in ticks for key in t.dispatched.sent) == sorted(rows)
+    assert sorted(key for t in ticks for key in t.dispatched[Outcome.SENT]) == sorted(rows)
     assert Counter(key for t in ticks for key in t.planned.reminders) == Counter(
         rows_of_kind(rows, "reminder")
     )
@@ -371,9 +386,9 @@ def test_fractional_retry_after_holds_the_channel_for_that_long(slack_app: Slack
     add(slack_app, "Launch beta")
     slack_app.fake.fail_next("chat.postMessage", status=429, headers={"Retry-After": "1.5"})
 
-    [key] = tick(slack_app, THURSDAY).dispatched.retrying
-    assert tick(slack_app, THURSDAY + SECOND).dispatched.sent == []
-    assert tick(slack_app, THURSDAY + 2 * SECOND).dispatched.sent == [key]
+    [key] = tick(slack_app, THURSDAY).dispatched[Outcome.RETRYING]
+    assert tick(slack_app, THURSDAY + SECOND).dispatched[Outcome.SENT] == []
+    assert tick(slack_app, THURSDAY + 2 * SECOND).dispatched[Outcome.SENT] == [key]
     assert posted(slack_app.fake, "C1") == Counter({key: 1}) and outbox(slack_app.engine)[key].attempts == 1
 
 
@@ -383,13 +398,17 @@ def test_refused_token_holds_the_workspace_until_it_works_again(slack_app: Slack
     slack_app.fake.revoke_token(BOT_TOKEN)
 
     first = tick(slack_app, THURSDAY).dispatched
-    assert len(first.held) == 2 and first.failed == [] and posted(slack_app.fake, "C1", "C2") == Counter()
+    assert (
+        len(first[Outcome.HELD]) == 2
+        and first[Outcome.FAILED] == []
+        and posted(slack_app.fake, "C1", "C2") == Counter()
+    )
     assert len(post_calls(slack_app.fake)) == 1  # one refusal holds the rest of the workspace unasked
-    assert tick(slack_app, THURSDAY + AUTH_HOLD - SECOND).dispatched.held == []  # still waiting
+    assert tick(slack_app, THURSDAY + AUTH_HOLD - SECOND).dispatched[Outcome.HELD] == []  # still waiting
     slack_app.fake.revoke_token(BOT_TOKEN, revoked=False)
     later = tick(slack_app, THURSDAY + AUTH_HOLD + SECOND).dispatched
 
-    assert sorted(later.sent) == sorted(first.held)
+    assert sorted(later[Outcome.SENT]) == sorted(first[Outcome.HELD])
     rows = outbox(slack_app.engine)
     assert {(row.state, row.attempts) for row in rows.values()} == {("sent", 1)}
     assert posted(slack_app.fake, "C1", "C2") == Counter({key: 1 for key in rows})
@@ -412,10 +431,11 @@ class SlowWhileAnotherClaims(WebClient):
 
 
 @pytest.mark.parametrize(
-    ("before", "ours", "theirs"), [(True, "deduplicated", "sent"), (False, "sent", "recovered")]
+    ("before", "ours", "theirs"),
+    [(True, Outcome.DEDUPLICATED, Outcome.SENT), (False, Outcome.SENT, Outcome.RECOVERED)],
 )
 def test_post_whose_lease_lapsed_is_reconciled_not_doubled(
-    slack_app: SlackApp, before: bool, ours: str, theirs: str
+    slack_app: SlackApp, before: bool, ours: Outcome, theirs: Outcome
 ) -> None:
     add(slack_app, "Launch beta")
     stamp_messages_from(slack_app.fake, THURSDAY)
@@ -434,7 +454,7 @@ def test_post_whose_lease_lapsed_is_reconciled_not_doubled(
     mine = dispatch(engine=slack_app.engine, clients=lambda _workspace: slow, now=THURSDAY, worker="slow")
 
     [key] = outbox(slack_app.engine)
-    assert getattr(mine, ours) == [key] and getattr(slow.theirs, theirs) == [key]
+    assert mine[ours] == [key] and slow.theirs[theirs] == [key]
     assert posted(slack_app.fake, "C1") == Counter({key: 1})
     row = outbox(slack_app.engine)[key]
     assert (row.state, row.message_ts) == ("sent", slack_app.fake.messages("C1")[-1]["ts"])
@@ -462,4 +482,23 @@ def test_heartbeat_keeps_a_slow_batch_from_being_claimed_twice(slack_app: SlackA
 
     rows = outbox(slack_app.engine)
     assert post_calls(slack_app.fake) == Counter({key: 1 for key in rows})
-    assert sorted(key for p in passes for key in p.sent) == sorted(rows)
+    assert sorted(key for p in passes for key in p[Outcome.SENT]) == sorted(rows)
+
+
+def test_reminder_planned_before_a_new_due_date_is_skipped_not_posted(slack_app: SlackApp) -> None:
+    add(slack_app, "Launch beta")
+    plan(slack_app.engine, now=THURSDAY, default_timezone="UTC")
+    [row] = outbox(slack_app.engine).values()
+    with Session(slack_app.engine) as session:
+        milestone = session.exec(select(Milestone)).one()
+        assert row.due_date == milestone.due_date  # the planner writes the date it planned for
+        milestone.due_date = milestone.due_date + timedelta(days=7)
+        session.add(milestone)
+        session.commit()
+
+    client = WebClient(token=BOT_TOKEN, base_url=slack_app.fake.api_url)
+    done = dispatch(engine=slack_app.engine, clients=lambda _workspace: client, now=THURSDAY, worker="w1")
+
+    assert done[Outcome.SKIPPED] == [row.key] and post_calls(slack_app.fake) == Counter()
+    skipped = outbox(slack_app.engine)[row.key]
+    assert (skipped.state, skipped.last_error) == ("skipped", "due date changed")

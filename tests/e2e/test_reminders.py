@@ -10,6 +10,7 @@ import sys
 
 from sqlmodel import Session, select
 
+from bot.outbox.outcomes import Outcome
 from storage.models import Milestone
 from tests.conftest import SlackApp
 from tests.e2e.scheduler_support import buttons, delivery_key, ny, posts, tick
@@ -26,7 +27,7 @@ def test_seven_day_reminder_posts_once_at_nine_channel_time(slack_app: SlackApp)
     first = tick(slack_app, ny("2026-12-08 09:00"))
     again = tick(slack_app, ny("2026-12-08 09:00:30"))
     [post] = posts(slack_app, "C1")
-    assert delivery_key(post) in first.dispatched.sent and again.dispatched.sent == []
+    assert delivery_key(post) in first.dispatched[Outcome.SENT] and again.dispatched[Outcome.SENT] == []
     assert delivery_key(post).endswith(":2026-12-15:7d")
     text = json.dumps(post["blocks"])
     assert "<@U2>" in text and "<!date^" in text and "7 days" in text

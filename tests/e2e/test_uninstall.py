@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select, update
 from sqlmodel import Session, col
 
 from bot.outbox.dispatch import dispatch
+from bot.outbox.outcomes import Outcome
 from bot.slack.clients import clients_for
 from bot.slack.installations import installation_store_for
 from storage.deliveries import plan_delivery
@@ -47,7 +48,7 @@ def plan(app: SlackApp, *, key: str, workspace: Workspace, state: str = "pending
     now = app.clock()
     with Session(app.engine) as session:
         plan_delivery(
-            session,
+            session=session,
             key=key,
             kind="reminder",
             workspace=workspace,
@@ -172,8 +173,8 @@ def test_a_delivery_planned_after_the_uninstall_is_skipped_not_failed(oauth_app:
         worker="test",
     )
 
-    assert report.skipped == ["t1-later"]
-    assert report.sent == ["t2-later"]
+    assert report[Outcome.SKIPPED] == ["t1-later"]
+    assert report[Outcome.SENT] == ["t2-later"]
     assert states(oauth_app.engine)["t1-later"] == ("skipped", "app not installed")
     posted = [call.params["text"] for call in oauth_app.fake.calls_to("chat.postMessage")]
     assert posted == ["t2-later"]

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.outbox.outcomes import Outcome
 from bot.outbox.recovery import carried_key
 from bot.outbox.retry import AUTH_HOLD
 from bot.outbox.tick import run_tick
@@ -70,7 +71,7 @@ def plan_many(engine: Engine, *, count: int, due: datetime, prefix: str = "fault
     with Session(engine) as session:
         for n in range(count):
             plan_delivery(
-                session,
+                session=session,
                 key=f"{prefix}:{n}",
                 kind="checkin",  # a check-in needs no milestone row: the test is about posting
                 workspace=WORKSPACE,
@@ -223,13 +224,13 @@ def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_p
         fake.fail_randomly("chat.postMessage", rate=0.1)
         fake.fail_randomly("conversations.history", rate=0.1)
         client = WebClient(token=BOT_TOKEN, base_url=fake.api_url, timeout=1)
-        outcomes: Counter[str] = Counter()
+        outcomes: Counter[Outcome] = Counter()
 
         def tick() -> None:
             done = run_tick(
                 engine=engine, clients=lambda _workspace: client, now=timeline.now(), default_timezone="UTC"
             ).dispatched
-            outcomes.update({name: len(keys) for name, keys in vars(done).items()})
+            outcomes.update(done.counts())
 
         # 429 bursts with fractional and unreadable Retry-After, and a channel gone: a real `tick` exits 0.
         plan_phase("burst")
@@ -275,7 +276,8 @@ def test_a_failing_slack_leaves_every_delivery_sent_once_or_visibly_failed(tmp_p
         f"states {dict(result.states)}"
     )
     assert result.lost == [] and result.doubled == []
-    assert outcomes["recovered"] >= 1 and outcomes["held"] >= 1  # timed-out posts found, not repeated
+    # Timed-out posts found, not repeated; a refused token held its workspace.
+    assert outcomes[Outcome.RECOVERED] >= 1 and outcomes[Outcome.HELD] >= 1
     assert (
         result.states["sent"] >= 395
         and result.states["sent"] + result.states["failed"] + result.states["skipped"] == result.checked

@@ -132,7 +132,7 @@ def _plan_posts(database_url: str, *, count: int, now: datetime) -> list[str]:
             for i, key in enumerate(keys):
                 payload = {"text": f"Weekly review {i}"}
                 deliveries.plan_delivery(
-                    session,
+                    session=session,
                     key=key,
                     kind="checkin",
                     workspace=Workspace(team_id="T1"),

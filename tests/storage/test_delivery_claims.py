@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -13,12 +15,13 @@ from storage.workspace import Workspace
 
 NOW = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
+LATER = NOW + timedelta(minutes=5)
 
 
 def _claimed(engine: Engine, *, worker: str) -> Delivery:
     with Session(engine) as session:
         deliveries.plan_delivery(
-            session,
+            session=session,
             key="checkin:C1:2026-W50",
             kind="checkin",
             workspace=Workspace(team_id="T1"),
@@ -28,7 +31,7 @@ def _claimed(engine: Engine, *, worker: str) -> Delivery:
             now=NOW,
         )
         session.commit()
-    [delivery] = deliveries.claim_due(engine, now=NOW, lease=LEASE, worker=worker, limit=1)
+    [delivery] = deliveries.claim_due(engine=engine, now=NOW, lease=LEASE, worker=worker, limit=1)
     return delivery
 
 
@@ -51,50 +54,91 @@ def test_start_posting_renews_the_claim_and_marks_it(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
     later = NOW + timedelta(minutes=5)
 
-    assert deliveries.start_posting(engine, delivery, worker="w1", now=NOW, lease_until=later, since=NOW)
+    assert deliveries.start_posting(
+        engine=engine, delivery=delivery, worker="w1", now=NOW, lease_until=later, since=NOW
+    )
     row = _row(engine, delivery)
     assert row.lease_until == later and deliveries.posting_since(row.last_error) == NOW
-    assert not deliveries.start_posting(engine, delivery, worker="w2", now=NOW, lease_until=later, since=NOW)
+    assert not deliveries.start_posting(
+        engine=engine, delivery=delivery, worker="w2", now=NOW, lease_until=later, since=NOW
+    )
 
 
 def test_heartbeat_renews_only_its_own_claims(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
     later = NOW + timedelta(minutes=5)
 
-    assert deliveries.renew_claims(engine, worker="w2", lease_until=later) == 0
-    assert deliveries.renew_claims(engine, worker="w1", lease_until=later) == 1
+    assert deliveries.renew_claims(engine=engine, worker="w2", lease_until=later) == 0
+    assert deliveries.renew_claims(engine=engine, worker="w1", lease_until=later) == 1
     assert _row(engine, delivery).lease_until == later
 
 
 def test_lost_lease_post_is_recorded_when_the_new_claim_has_not_posted(engine: Engine) -> None:
     delivery = _claimed(engine, worker="slow")
     lapsed = NOW + LEASE + timedelta(seconds=1)
-    deliveries.claim_due(engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+    deliveries.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
 
-    assert deliveries.record_lost_post(engine, delivery, ts="1.000100", now=lapsed) == "1.000100"
+    assert (
+        deliveries.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "1.000100"
+    )
     row = _row(engine, delivery)
     assert (row.state, row.message_ts) == ("sent", "1.000100")
     # The other claim, about to post, finds it no longer holds the delivery.
     assert not deliveries.start_posting(
-        engine, row, worker="other", now=lapsed, lease_until=lapsed, since=lapsed
+        engine=engine, delivery=row, worker="other", now=lapsed, lease_until=lapsed, since=lapsed
     )
 
 
 def test_lost_lease_post_yields_to_a_post_already_recorded(engine: Engine) -> None:
     delivery = _claimed(engine, worker="slow")
     lapsed = NOW + LEASE + timedelta(seconds=1)
-    [theirs] = deliveries.claim_due(engine, now=lapsed, lease=LEASE, worker="other", limit=1)
-    assert deliveries.finish(engine, theirs, worker="other", now=lapsed, state="sent", message_ts="2.000100")
+    [theirs] = deliveries.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+    assert deliveries.mark_sent(engine=engine, delivery=theirs, worker="other", now=lapsed, ts="2.000100")
 
-    assert deliveries.record_lost_post(engine, delivery, ts="1.000100", now=lapsed) == "2.000100"
+    assert (
+        deliveries.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "2.000100"
+    )
     assert _row(engine, delivery).message_ts == "2.000100"
 
 
 def test_release_claims_gives_back_the_attempt_and_keeps_the_mark(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
-    deliveries.start_posting(engine, delivery, worker="w1", now=NOW, lease_until=NOW + LEASE, since=NOW)
+    deliveries.start_posting(
+        engine=engine, delivery=delivery, worker="w1", now=NOW, lease_until=NOW + LEASE, since=NOW
+    )
 
-    assert deliveries.release_claims(engine, worker="w1", now=NOW) == 1
+    assert deliveries.release_claims(engine=engine, worker="w1", now=NOW) == 1
     row = _row(engine, delivery)
     assert (row.state, row.attempts, row.lease_until) == ("pending", 0, None)
     assert deliveries.posting_since(row.last_error) == NOW
+
+
+@pytest.mark.parametrize(
+    ("transition", "state", "attempts", "last_error"),
+    [
+        (
+            lambda **claim: deliveries.retry_at(**claim, until=LATER, note="HTTP 500"),
+            "pending",
+            1,
+            "HTTP 500",
+        ),
+        (lambda **claim: deliveries.release(**claim, until=LATER, note="held"), "pending", 0, "held"),
+        (lambda **claim: deliveries.fail(**claim, reason="msg_too_long"), "failed", 1, "msg_too_long"),
+        (lambda **claim: deliveries.skip(**claim, reason="channel paused"), "skipped", 1, "channel paused"),
+        (lambda **claim: deliveries.mark_sent(**claim, ts="1.000100"), "sent", 1, None),
+    ],
+    ids=["retry_at", "release", "fail", "skip", "mark_sent"],
+)
+def test_a_transition_applies_only_while_its_worker_holds_the_claim(
+    engine: Engine, transition: Callable[..., bool], state: str, attempts: int, last_error: str | None
+) -> None:
+    delivery = _claimed(engine, worker="w1")
+
+    assert not transition(engine=engine, delivery=delivery, worker="w2", now=NOW)
+    assert _row(engine, delivery).state == "claimed"
+    assert transition(engine=engine, delivery=delivery, worker="w1", now=NOW)
+    row = _row(engine, delivery)
+    assert (row.state, row.attempts, row.last_error, row.lease_until) == (state, attempts, last_error, None)
+    if state == "pending":
+        assert row.not_before == LATER
+    assert not transition(engine=engine, delivery=delivery, worker="w1", now=NOW)  # done: no longer held

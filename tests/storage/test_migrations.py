@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Date, Engine, column, inspect, select, table
 from sqlmodel import SQLModel
 
 from storage.db import downgrade, make_engine, schema_is_current, upgrade
@@ -33,5 +35,54 @@ def test_migrations_go_down_and_up_again(empty_database_url: str) -> None:
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         upgrade(engine)
         assert _differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def _delivery_row(key: str, kind: str) -> dict[str, object]:
+    moment = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    return {
+        "key": key,
+        "kind": kind,
+        "enterprise_id": "",
+        "team_id": "T1",
+        "channel_id": "C1",
+        "payload": "{}",
+        "not_before": moment,
+        "state": "pending",
+        "attempts": 0,
+        "created_at": moment,
+        "updated_at": moment,
+    }
+
+
+def test_delivery_due_date_is_backfilled_from_reminder_keys_and_dropped_going_down(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        upgrade(engine, revision="0004")
+        columns = [name for name in _delivery_row("", "") if name not in ("key", "kind")]
+        delivery = table("delivery", column("key"), column("kind"), *(column(name) for name in columns))
+        rows = [
+            _delivery_row("reminder:7:2026-12-15:1d", "reminder"),
+            _delivery_row("reminder:8:2027-01-04:overdue", "reminder"),
+            _delivery_row("checkin::T1:C1:2026-W49", "checkin"),
+        ]
+        with engine.begin() as connection:
+            connection.execute(delivery.insert(), rows)
+
+        upgrade(engine, revision="0005")
+        dated = table("delivery", column("key"), column("due_date", Date()))
+        with engine.connect() as connection:
+            found = dict(connection.execute(select(dated.c.key, dated.c.due_date)).all())
+        assert found == {
+            "reminder:7:2026-12-15:1d": date(2026, 12, 15),
+            "reminder:8:2027-01-04:overdue": date(2027, 1, 4),
+            "checkin::T1:C1:2026-W49": None,
+        }
+
+        downgrade(engine, revision="0004")
+        assert "due_date" not in {c["name"] for c in inspect(engine).get_columns("delivery")}
     finally:
         engine.dispose()

@@ -1,0 +1,211 @@
+"""Post one claimed delivery to Slack and record what happened, through the outbox's named transitions."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
+
+from bot.outbox.holds import Holds, workspace_of
+from bot.outbox.lease import PassClock
+from bot.outbox.outcomes import Outcome
+from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
+from bot.outbox.retry import Action, Failure, RetryPolicy, classify, classify_lookup
+from storage import deliveries
+from storage.models import Delivery
+
+logger = logging.getLogger(__name__)
+
+POLICY = RetryPolicy()
+_SLACK_FAILURES = (SlackApiError, SlackClientError, OSError)
+
+
+@dataclass
+class Poster:
+    """One worker's poster: posts its claims, and records each outcome while it holds the claim."""
+
+    engine: Engine
+    worker: str
+    lease: timedelta
+    clock: PassClock
+    holds: Holds = field(default_factory=Holds)
+
+    def post(self, delivery: Delivery, *, client: WebClient) -> Outcome:
+        """Post a claimed delivery, unless an earlier claim's post is found in the channel first."""
+        since = deliveries.posting_since(delivery.last_error)
+        # A claim from before posting marks were written (an older release) may have posted: look anyway.
+        legacy = since is None and delivery.attempts > 1
+        if since is not None or legacy:
+            # An earlier claim began posting and never learnt the outcome: look before posting again.
+            try:
+                ts = find_post(client, delivery, since=since or delivery.created_at, bounded=not legacy)
+            except _SLACK_FAILURES as error:
+                return self._after_lookup_error(delivery, error=error, since=since)
+            if ts:
+                return self._record(delivery, client=client, ts=ts, outcome=Outcome.RECOVERED)
+        # Not posted before (or looked for and not found): the post to look for next time is this one.
+        since = self.clock()
+        if not deliveries.start_posting(
+            engine=self.engine,
+            delivery=delivery,
+            worker=self.worker,
+            now=since,
+            lease_until=since + self.lease,
+            since=since,
+        ):
+            return Outcome.HANDED_OVER  # our lease lapsed and another claim has it: posting could double it
+        payload = json.loads(delivery.payload)
+        try:
+            response = client.chat_postMessage(
+                channel=delivery.channel_id,
+                text=payload["text"],
+                blocks=payload.get("blocks"),
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": delivery.key}},
+                unfurl_links=False,
+            )
+        except SlackApiError as error:
+            return self._after_post_error(delivery, error=error, since=since)
+        except (SlackClientError, OSError) as error:
+            # A timeout may hide a post that reached Slack: the mark stays, so the next claim looks first.
+            problem = f"network: {type(error).__name__}"
+            return self._apply(delivery, failure=Failure.NETWORK, problem=problem, since=since)
+        return self._record(delivery, client=client, ts=response["ts"], outcome=Outcome.SENT)
+
+    def release(self, delivery: Delivery, *, until: datetime, note: str | None) -> None:
+        """Put the claim back until `until`, the attempt given back."""
+        deliveries.release(
+            engine=self.engine,
+            delivery=delivery,
+            worker=self.worker,
+            now=self.clock(),
+            until=until,
+            note=note,
+        )
+
+    def skip(self, delivery: Delivery, *, reason: str) -> Outcome:
+        """Leave the delivery unposted for good, saying why."""
+        deliveries.skip(
+            engine=self.engine, delivery=delivery, worker=self.worker, now=self.clock(), reason=reason
+        )
+        return Outcome.SKIPPED
+
+    def _after_post_error(self, delivery: Delivery, *, error: SlackApiError, since: datetime) -> Outcome:
+        status, code = _status_and_code(error)
+        failure = classify(status=status, error=code)
+        # Slack's answer says the message was not posted, except a 5xx, which may hide a post.
+        kept = since if failure is Failure.SERVER else None
+        problem = f"HTTP {status}" if failure is Failure.SERVER else code
+        retry_after = _header(error, "Retry-After")
+        return self._apply(delivery, failure=failure, problem=problem, since=kept, retry_after=retry_after)
+
+    def _after_lookup_error(self, delivery: Delivery, *, error: Exception, since: datetime | None) -> Outcome:
+        """A look-up that failed says nothing about the post, unless Slack refuses the token or channel."""
+        code, retry_after, answer = "", None, None
+        if isinstance(error, SlackApiError):
+            status, code = _status_and_code(error)
+            answer, retry_after = classify(status=status, error=code), _header(error, "Retry-After")
+        failure = classify_lookup(answer)
+        problems = {Failure.LOOKUP: "look-up failed", Failure.REFUSED: f"cannot look it up: {code}"}
+        problem = problems.get(failure, code)
+        return self._apply(delivery, failure=failure, problem=problem, since=since, retry_after=retry_after)
+
+    def _apply(
+        self,
+        delivery: Delivery,
+        *,
+        failure: Failure,
+        problem: str,
+        since: datetime | None,
+        retry_after: object = None,
+    ) -> Outcome:
+        """Do what the retry policy decides for `failure`, through the named transitions."""
+        now = self.clock()
+        decision = POLICY.decide(
+            failure=failure, attempts=delivery.attempts, now=now, retry_after=retry_after
+        )
+        note = deliveries.posting_note(since, problem[:150])
+        claim = {"engine": self.engine, "delivery": delivery, "worker": self.worker, "now": now}
+        match decision.action:
+            case Action.HOLD_CHANNEL | Action.HOLD_WORKSPACE | Action.WAIT:
+                until = decision.until or now
+                return self._wait(delivery, action=decision.action, until=until, note=note, problem=problem)
+            case Action.RETRY:
+                deliveries.retry_at(**claim, until=decision.until or now, note=note)
+                logger.warning(
+                    "delivery %s: %s; retrying (attempt %s)", delivery.key, problem, delivery.attempts
+                )
+                return Outcome.RETRYING
+            case Action.PAUSE_CHANNEL:
+                deliveries.pause_channel(
+                    engine=self.engine,
+                    workspace=workspace_of(delivery),
+                    channel_id=delivery.channel_id,
+                    reason=problem,
+                    now=now,
+                )
+                logger.error(
+                    "channel %s answered %s: its deliveries are paused", delivery.channel_id, problem
+                )
+            case _:
+                logger.error(
+                    "delivery %s failed after %s attempts: %s", delivery.key, delivery.attempts, problem
+                )
+        deliveries.fail(**claim, reason=problem)
+        return Outcome.FAILED
+
+    def _wait(
+        self, delivery: Delivery, *, action: Action, until: datetime, note: str | None, problem: str
+    ) -> Outcome:
+        """Release the claim until `until`; a held channel or workspace defers its pending deliveries too."""
+        self.release(delivery, until=until, note=note)
+        if action is Action.WAIT:
+            logger.warning("delivery %s: could not look for an earlier post; later", delivery.key)
+            return Outcome.RETRYING
+        workspace = workspace_of(delivery)
+        channel_id = delivery.channel_id if action is Action.HOLD_CHANNEL else None
+        deliveries.defer_pending(
+            engine=self.engine, workspace=workspace, channel_id=channel_id, until=until, now=self.clock()
+        )
+        if channel_id is not None:
+            self.holds.hold_channel(delivery, until=until)
+            wait = (until - self.clock()).total_seconds()
+            logger.warning("rate limited in %s: holding it for %.1f s", channel_id, wait)
+            return Outcome.RETRYING
+        self.holds.hold_workspace(delivery, until=until)
+        logger.warning("token of %s refused (%s): its deliveries wait until %s", workspace, problem, until)
+        return Outcome.HELD
+
+    def _record(self, delivery: Delivery, *, client: WebClient, ts: str, outcome: Outcome) -> Outcome:
+        """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel."""
+        now = self.clock()
+        if not deliveries.mark_sent(
+            engine=self.engine, delivery=delivery, worker=self.worker, now=now, ts=ts
+        ):
+            recorded = deliveries.record_lost_post(engine=self.engine, delivery=delivery, ts=ts, now=now)
+            if recorded not in (None, ts):
+                take_back(client, delivery, ts=ts)
+                logger.warning("delivery %s was posted by another claim too: our copy deleted", delivery.key)
+                return Outcome.DEDUPLICATED
+            logger.warning("delivery %s was posted after its lease ran out; recorded", delivery.key)
+        if delivery.checkin_id is not None:
+            deliveries.record_checkin_post(
+                engine=self.engine, checkin_id=delivery.checkin_id, ts=ts, posted_at=self.clock.start
+            )
+        return outcome
+
+
+def _status_and_code(error: SlackApiError) -> tuple[int, str]:
+    data = error.response.data
+    code = str(data.get("error", "unknown_error")) if isinstance(data, dict) else ""
+    return error.response.status_code, code
+
+
+def _header(error: SlackApiError, name: str) -> str | None:
+    headers = {key.lower(): value for key, value in (error.response.headers or {}).items()}
+    value = headers.get(name.lower())
+    return value[0] if isinstance(value, list) and value else value

@@ -1,0 +1,22 @@
+"""Settings read from the environment in one place: the pool size and the delivery lease among them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import DEFAULT_DELIVERY_LEASE, DEFAULT_LISTENER_THREADS, load_settings
+
+
+def test_listener_threads_and_delivery_lease_are_read_from_the_environment() -> None:
+    settings = load_settings({"LISTENER_THREADS": "8", "DELIVERY_LEASE_SECONDS": "2.5"})
+    assert settings.listener_threads == 8
+    assert settings.delivery_lease == timedelta(seconds=2.5)
+
+
+@pytest.mark.parametrize("value", ["", "0", "-3", "many"])
+def test_unusable_pool_size_and_lease_fall_back_to_the_defaults(value: str) -> None:
+    settings = load_settings({"LISTENER_THREADS": value, "DELIVERY_LEASE_SECONDS": value})
+    assert settings.listener_threads == DEFAULT_LISTENER_THREADS == 64
+    assert settings.delivery_lease == DEFAULT_DELIVERY_LEASE == timedelta(minutes=2)
