@@ -1,4 +1,4 @@
-"""Plan vs actual as pictures: timeline charts of report lines, as PNG bytes Slack can show."""
+"""Plan vs actual as pictures: the timelines drawn with matplotlib, as PNG bytes Slack can show."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache, wraps
 from itertools import groupby
 from typing import Any, ParamSpec, TypeVar
@@ -28,11 +27,11 @@ from matplotlib.transforms import Bbox, blended_transform_factory
 
 from bot.core.plan_vs_actual import ReportLine
 from bot.core.text import excerpt
+from bot.core.timeline import Bar, bar_dates, bar_of, chart_pages, page_title
 
 # Headless, whoever imports pyplot later: a GUI backend in a server thread would not draw, or would crash.
 matplotlib.use("agg")
 
-PAGE_SIZE = 25
 WIDTH_PX = 1000
 
 _DPI = 100
@@ -45,7 +44,6 @@ _LABELS_IN = 3.3
 _RIGHT_IN = 0.3
 _DEPARTMENTS_IN = 1.4
 _EMPTY_HEIGHT_IN = 1.2
-_DEFAULT_PLAN = timedelta(days=14)  # drawn when a milestone has no start
 _TITLE_CHARS = 36
 _DEPARTMENT_CHARS = 16
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -79,19 +77,6 @@ _POINT_STYLES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Bar:
-    """Where one milestone's shapes go, in dates; None where it has nothing of that kind to draw."""
-
-    plan_from: date | None
-    plan_to: date | None
-    outcome: date | None  # completed on (done) or the forecast (open)
-    overdue_from: date | None  # an overdue milestone is still open today, past its due date
-    overdue_to: date | None
-    done: bool
-    cancelled: bool
-
-
 def _drawn_alone(draw: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run `draw` while no other thread of this process draws."""
 
@@ -103,25 +88,14 @@ def _drawn_alone(draw: Callable[_P, _R]) -> Callable[_P, _R]:
     return alone
 
 
-def has_chart_dates(line: ReportLine) -> bool:
-    """True when a line has a planned, current or completion date, so it can be drawn."""
-    return any(d is not None for d in (line.planned, line.current, line.completed_on))
-
-
-def chart_pages(lines: list[ReportLine]) -> list[list[ReportLine]]:
-    """The dated lines grouped by department then planned date, PAGE_SIZE to a page."""
-    ordered = sorted(filter(has_chart_dates, lines), key=_chart_order)
-    return [ordered[i : i + PAGE_SIZE] for i in range(0, len(ordered), PAGE_SIZE)]
-
-
 def timeline_pngs(lines: list[ReportLine], *, today: date, title: str) -> list[bytes]:
     """Plan-vs-actual timelines as PNG images, one per page of at most PAGE_SIZE milestones."""
     pages = chart_pages(lines)
     if not pages:
         return [_empty_png(title=title)]
-    bars = [[_bar(line, today=today) for line in page] for page in pages]
+    bars = [[bar_of(line, today=today) for line in page] for page in pages]
     # One date range for every page, so a bar on page 1 and one on page 5 compare by eye.
-    days = [today, *(d for page in bars for bar in page for d in _dates(bar))]
+    days = [today, *(d for page in bars for bar in page for d in bar_dates(bar))]
     with_departments = any(line.department for page in pages for line in page)
     return [
         _page_png(
@@ -129,7 +103,7 @@ def timeline_pngs(lines: list[ReportLine], *, today: date, title: str) -> list[b
             page_bars,
             today=today,
             span=(min(days), max(days)),
-            title=_page_title(title, page, number=number, count=len(pages)),
+            title=page_title(title, page, number=number, count=len(pages)),
             with_departments=with_departments,
         )
         for number, (page, page_bars) in enumerate(zip(pages, bars, strict=True), start=1)
@@ -144,40 +118,10 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _chart_order(line: ReportLine) -> tuple[bool, str, date, int]:
-    first = line.planned or line.current or line.completed_on or date.min
-    return (line.department is None, (line.department or "").casefold(), first, line.number)
-
-
-def _bar(line: ReportLine, *, today: date) -> _Bar:
-    planned = line.planned
-    plan_from = None
-    if planned is not None:
-        plan_from = line.start if line.start and line.start < planned else planned - _DEFAULT_PLAN
-    if line.status == "cancelled":
-        return _Bar(plan_from, planned, None, None, None, done=False, cancelled=True)
-    done = line.status == "done"
-    outcome = (line.completed_on or line.current or planned) if done else line.current
-    overdue = line.overdue and line.current is not None and line.current < today
-    overdue_from, overdue_to = (line.current, today) if overdue else (None, None)
-    return _Bar(plan_from, planned, outcome, overdue_from, overdue_to, done=done, cancelled=False)
-
-
-def _dates(bar: _Bar) -> list[date]:
-    return [d for d in (bar.plan_from, bar.plan_to, bar.outcome, bar.overdue_to) if d is not None]
-
-
-def _page_title(title: str, page: list[ReportLine], *, number: int, count: int) -> str:
-    departments = [name for name, _ in groupby(line.department for line in page) if name]
-    named = ", ".join(departments[:3]) + (f" +{len(departments) - 3} more" if len(departments) > 3 else "")
-    parts = [title, excerpt(named, limit=60)] if named else [title]
-    return " — ".join(parts) + (f" ({number}/{count})" if count > 1 else "")
-
-
 @_drawn_alone
 def _page_png(
     page: list[ReportLine],
-    bars: list[_Bar],
+    bars: list[Bar],
     *,
     today: date,
     span: tuple[date, date],
@@ -227,7 +171,7 @@ def _page_png(
     return _png(fig)
 
 
-def _draw_bars(ax: Axes, bars: list[_Bar]) -> list[str]:
+def _draw_bars(ax: Axes, bars: list[Bar]) -> list[str]:
     """Draw plans, slips, overdue spans and outcome markers; return the kinds drawn, for the legend."""
     spans: dict[str, list[tuple[int, date, date]]] = defaultdict(list)
     points: dict[str, list[tuple[int, date]]] = defaultdict(list)

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.core.chart import PAGE_SIZE, WIDTH_PX, chart_pages, has_chart_dates, png_size, timeline_pngs
+from bot.core.chart import WIDTH_PX, png_size, timeline_pngs
 from bot.core.plan_vs_actual import ReportLine
+from bot.core.timeline import PAGE_SIZE, chart_pages, has_chart_dates
 
 TODAY = date(2025, 3, 10)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
