@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.core.dates import format_date
-from bot.core.text import TextError, clean_field
+from bot.core.text import TextError, clean_field, excerpt
 
 TITLE_CHARS = 150
 DEPARTMENT_CHARS = 80
@@ -62,7 +62,10 @@ def check_reminder_days(days: Iterable[int]) -> tuple[int, ...]:
     unique = set()
     for day in days:
         if not 0 <= day <= MAX_DAYS_BEFORE:
-            raise LimitError(f"{day} isn't a number of days from 0 to {MAX_DAYS_BEFORE}.")
+            # A day typed with hundreds of digits is still quoted short.
+            raise LimitError(
+                f"{excerpt(str(day), limit=20)} isn't a number of days from 0 to {MAX_DAYS_BEFORE}."
+            )
         unique.add(day)
     if len(unique) > MAX_REMINDERS:
         raise LimitError(f"That's {len(unique)} reminders; keep it to {MAX_REMINDERS}.")

@@ -68,6 +68,7 @@ def test_reminder_days_are_deduplicated_then_counted_and_listed_furthest_first()
     [
         ([61], "61 isn't a number of days from 0 to 60."),
         ([-1], "-1 isn't a number of days from 0 to 60."),
+        ([10**40], "1000000000000000000… isn't a number of days from 0 to 60."),
         ([30, 14, 7, 3, 2, 1, 0], "That's 7 reminders; keep it to 6."),
     ],
 )
