@@ -63,11 +63,8 @@ def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | N
 
 def _read_days(values: dict[str, Any], *, errors: dict[str, str]) -> tuple[int, ...] | None:
     """Days as typed (`7, 1, 0`, `14 3`), furthest first and each once; empty turns reminders off."""
-    parts = [
-        part
-        for part in _DAY_SEPARATORS.split(entry(values, SettingsBlock.REMINDER_DAYS).get("value") or "")
-        if part
-    ]
+    raw = entry(values, SettingsBlock.REMINDER_DAYS).get("value") or ""
+    parts = [part for part in _DAY_SEPARATORS.split(raw) if part]
     not_days = [part for part in parts if not _DAY_NUMBER.fullmatch(part)]
     if not_days:
         errors[SettingsBlock.REMINDER_DAYS] = (
