@@ -86,10 +86,12 @@ def reminder_days_of(stored: str) -> tuple[int, ...]:
 
 def check_timezone(name: str) -> str:
     """The canonical IANA name of a zone written in any case, with spaces for `_` (`america/new york`)."""
-    written = "_".join(name.split())
-    zone = known_timezones().get(written.lower())
+    zone = known_timezones().get("_".join(name.split()).lower())
     if zone is None:
-        raise LimitError(f"{written or 'That'} isn't a time zone I know; try one like Europe/Berlin.")
+        written = excerpt(" ".join(name.split()))
+        if not written:
+            raise LimitError("Give a time zone, like Europe/Berlin or America/New_York.")
+        raise LimitError(f"“{written}” isn't a time zone I know; try one like Europe/Berlin.")
     return zone
 
 

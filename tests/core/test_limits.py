@@ -102,7 +102,18 @@ def test_a_time_zone_reads_in_its_canonical_spelling(written: str, zone: str) ->
     assert check_timezone(written) == zone
 
 
-@pytest.mark.parametrize("written", ["localtime", "posixrules", "Factory", "factory", "Mars/Olympus", ""])
+@pytest.mark.parametrize("written", ["localtime", "posixrules", "Factory", "factory", "Mars/Olympus"])
 def test_a_time_zone_is_a_place(written: str) -> None:
     with pytest.raises(LimitError, match="isn't a time zone I know"):
         check_timezone(written)
+
+
+def test_a_time_zone_left_empty_is_asked_for() -> None:
+    with pytest.raises(LimitError, match="^Give a time zone"):
+        check_timezone("  ")
+
+
+def test_a_time_zone_not_known_is_quoted_short_as_written() -> None:
+    with pytest.raises(LimitError) as raised:
+        check_timezone(" Mars/" + "x" * 100)
+    assert str(raised.value) == f"“Mars/{'x' * 54}…” isn't a time zone I know; try one like Europe/Berlin."
