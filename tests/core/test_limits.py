@@ -109,7 +109,7 @@ def test_a_time_zone_is_a_place(written: str) -> None:
 
 
 def test_a_time_zone_left_empty_is_asked_for() -> None:
-    with pytest.raises(LimitError, match="^Give a time zone"):
+    with pytest.raises(LimitError, match=r"^Give a time zone"):
         check_timezone("  ")
 
 
