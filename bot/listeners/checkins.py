@@ -14,9 +14,8 @@ from bot.core.revisions import Value
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
-from bot.listeners.milestones import done_today
-from bot.listeners.replies import answer, post_to_channel
-from bot.render import milestones as render
+from bot.listeners.milestones import announce_change, done_today
+from bot.listeners.replies import answer
 from bot.render.checkins import checkin_message
 from bot.render.new_date import new_date_modal
 from bot.render.reminders import reminder_done_message
@@ -120,9 +119,7 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
         now=ctx.now,
     )
     ack()
-    channel_id = change.milestone.channel_id
-    message = render.updated_message(change.milestone, change.revisions, today=ctx.channel_today(channel_id))
-    post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
+    announce_change(ctx, client=client, change=change)
 
 
 def reminder_done(body: dict, respond: Respond, ctx: RequestContext) -> None:

@@ -79,9 +79,9 @@ class RequestContext:
 
     def channel_today(self, channel_id: str) -> date:
         """The channel's date, in its zone from its settings (a channel without any takes the asker's)."""
-        return self.at.astimezone(ZoneInfo(self.channel_timezone(channel_id))).date()
+        return self.at.astimezone(ZoneInfo(self._channel_timezone(channel_id))).date()
 
-    def channel_timezone(self, channel_id: str) -> str:
+    def _channel_timezone(self, channel_id: str) -> str:
         """The channel's zone: the one it was given, else the one its first milestone will give it."""
         # settings_for is the one rule: a channel's settings row, or the defaults with the given zone.
         with Session(self.engine) as session:

@@ -114,6 +114,11 @@ def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
         now=ctx.now,
     )
     ack()
+    announce_change(ctx, client=client, change=change)
+
+
+def announce_change(ctx: RequestContext, *, client: WebClient, change: milestones.Change) -> None:
+    """Tell the milestone's channel what a form changed (the person directly, if the bot is not in it)."""
     channel_id = change.milestone.channel_id
     message = render.updated_message(change.milestone, change.revisions, today=ctx.channel_today(channel_id))
     post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
