@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.core.forms.settings import PAUSED, SettingsBlock
+from bot.core.forms.settings import BOX_CHARS, PAUSED, SettingsBlock
 from bot.core.limits import reminder_days_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.inputs import text_input, time_input
@@ -82,7 +82,7 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             SettingsBlock.TIMEZONE,
             "Time zone",
             placeholder="Europe/Berlin",
-            max_length=64,
+            max_length=BOX_CHARS,
             initial=s.timezone,
             hint="Reminders and the weekly review follow this zone's clock.",
             optional=False,
@@ -91,7 +91,7 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             SettingsBlock.REMINDER_DAYS,
             "Reminder days",
             placeholder="7, 1, 0",
-            max_length=64,
+            max_length=BOX_CHARS,
             initial=", ".join(str(day) for day in reminder_days_of(s.reminder_days)),
             hint=_DAYS_HINT,
         ),

@@ -13,8 +13,10 @@ from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, ch
 from bot.core.text import excerpt
 
 PAUSED = "paused"  # the value of the pause checkbox's one option
+BOX_CHARS = 64  # what the time zone and reminder days boxes hold
 _DAY_SEPARATORS = re.compile(r"[,;\s]+")
-_DAY_NUMBER = re.compile(r"[0-9]+")
+# As many digits as the box holds; a longer run (never from Slack's form) is no number, not a huge one.
+_DAY_NUMBER = re.compile(f"[0-9]{{1,{BOX_CHARS}}}")
 
 
 class SettingsBlock(StrEnum):
@@ -50,12 +52,8 @@ def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
 
 
 def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
-    raw = (entry(values, SettingsBlock.TIMEZONE).get("value") or "").strip()
-    if not raw:
-        errors[SettingsBlock.TIMEZONE] = "Give a time zone, like Europe/Berlin or America/New_York."
-        return None
     try:
-        return check_timezone(raw)
+        return check_timezone(entry(values, SettingsBlock.TIMEZONE).get("value") or "")
     except LimitError as error:
         errors[SettingsBlock.TIMEZONE] = str(error)
         return None

@@ -114,3 +114,12 @@ def test_reminder_days_are_read_as_the_command_reads_them():
     view = settings_modal(s=make_settings(), failed=[], show_failed=False)
 
     assert read_settings_modal(submitted(view, reminder_days="007; 1,1  60")).reminder_days == (60, 7, 1)
+
+
+def test_a_forged_run_of_digits_is_no_number_of_days():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    with pytest.raises(ModalErrors) as caught:
+        read_settings_modal(submitted(view, reminder_days="9" * 5000))
+
+    assert "isn't a number of days" in caught.value.errors["reminder_days"]
