@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
+from storage.milestones import SOONEST_DUE_FIRST
 from storage.models import CheckIn, CheckInAnswer, Milestone, Revision
 from storage.workspace import Workspace
 
@@ -75,11 +76,7 @@ def milestones_of(*, session: Session, checkin: CheckIn) -> list[Milestone]:
     ids = json.loads(checkin.milestone_ids)
     if not ids:
         return []
-    statement = (
-        select(Milestone)
-        .where(col(Milestone.id).in_(ids))
-        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
-    )
+    statement = select(Milestone).where(col(Milestone.id).in_(ids)).order_by(*SOONEST_DUE_FIRST)
     return list(session.execute(statement).scalars())
 
 

@@ -13,6 +13,9 @@ from sqlmodel import Session, col, select
 from storage.models import OPEN_STATUSES, CheckInNote, Milestone, Revision
 from storage.workspace import Workspace
 
+# Every list of milestones reads this way: soonest due first, undated last, then by number.
+SOONEST_DUE_FIRST = (col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
+
 
 def get_milestone(*, session: Session, workspace: Workspace, number: int) -> Milestone | None:
     """The milestone `#number` of this workspace, or None.
@@ -246,12 +249,7 @@ def delete_milestone(*, session: Session, milestone: Milestone) -> None:
 
 def _page(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> tuple[list[Milestone], int]:
     total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
-    statement = (
-        select(Milestone)
-        .where(*where)
-        .order_by(col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
-        .limit(limit)
-    )
+    statement = select(Milestone).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
     return list(session.exec(statement).all()), total
 
 
