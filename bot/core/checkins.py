@@ -14,6 +14,7 @@ from sqlmodel import Session
 from bot.core import milestones
 from bot.core.access import Actor, MilestoneNotFound
 from bot.core.revisions import Value
+from bot.core.vocabulary import Field
 from storage import checkins as queries
 from storage import milestones as milestone_queries
 from storage.db import session_scope
@@ -149,7 +150,7 @@ def record_answer(
     number: int,
     actor: Actor,
     answer: str,
-    changes: dict[str, Value],
+    changes: dict[Field, Value],
     reason: str | None = None,
     now: datetime,
 ) -> None:

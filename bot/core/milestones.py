@@ -19,6 +19,7 @@ from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
 from bot.core.revisions import Value, apply_changes
+from bot.core.vocabulary import Field
 from storage import milestones as queries
 from storage.db import session_scope
 from storage.models import Milestone, Revision
@@ -42,7 +43,7 @@ class Edit:
     """A change someone asks for: new values by field, the action a refusal names, why, and from where."""
 
     actor: Actor
-    changes: dict[str, Value]
+    changes: dict[Field, Value]
     action: str = "update"
     reason: str | None = None
     source: str = "command"
@@ -120,23 +121,15 @@ def update_milestone(
     number: int,
     actor: Actor,
     fields: MilestoneFields,
-    cleared: frozenset[str] = frozenset(),
+    cleared: frozenset[Field] = frozenset(),
     status: str | None = None,
     reason: str | None = None,
     source: str = "command",
     now: datetime,
 ) -> Change:
     """Change the given fields, keep the first planned due date as the baseline, and write the history."""
-    changes: dict[str, Value] = {name: None for name in cleared}
-    given: dict[str, Value] = {
-        "title": fields.title,
-        "due": fields.due,
-        "start": fields.start,
-        "owner": fields.owner_id,
-        "budget": fields.budget,
-        "department": fields.department,
-        "status": status,
-    }
+    changes: dict[Field, Value] = {name: None for name in cleared}
+    given: dict[Field, Value] = {**fields.by_field(), Field.STATUS: status}
     changes.update({name: value for name, value in given.items() if value is not None})
     edit = Edit(actor=actor, changes=changes, reason=reason, source=source)
     with session_scope(engine) as session:
@@ -161,11 +154,11 @@ def complete_milestone(
         return change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
 
 
-def completion(*, completed_on: date, cost: Money | None) -> dict[str, Value]:
+def completion(*, completed_on: date, cost: Money | None) -> dict[Field, Value]:
     """The changes that mark a milestone done."""
-    changes: dict[str, Value] = {"status": "done", "completed_on": completed_on}
+    changes: dict[Field, Value] = {Field.STATUS: "done", Field.COMPLETED_ON: completed_on}
     if cost is not None:
-        changes["actual_cost"] = cost
+        changes[Field.ACTUAL_COST] = cost
     return changes
 
 
