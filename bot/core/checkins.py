@@ -129,11 +129,11 @@ def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | 
         session=session, workspace=workspace, channel_id=checkin.channel_id, since=previous.posted_at
     ):
         key = milestone.id or 0
-        if revision.field == "status" and revision.new == "done":
+        if revision.field == Field.STATUS and revision.new == "done":
             done[key] = milestone
-        elif revision.field == "status" and revision.new == "at_risk" and revision.old != "at_risk":
+        elif revision.field == Field.STATUS and revision.new == "at_risk" and revision.old != "at_risk":
             at_risk[key] = milestone
-        elif revision.field == "due" and revision.old and revision.new and revision.new > revision.old:
+        elif revision.field == Field.DUE and revision.old and revision.new and revision.new > revision.old:
             first_old = slipped[key][1] if key in slipped else date.fromisoformat(revision.old)
             slipped[key] = (milestone, first_old, date.fromisoformat(revision.new))
     at_risk = {k: m for k, m in at_risk.items() if m.status == "at_risk"}

@@ -179,7 +179,7 @@ def change_milestone(
     except LimitError as refused:
         example = f"/milestone update {number} start {milestone.due_date}"
         raise CommandError(str(refused), example=example) from None
-    if any(revision.field == "due" for revision in revisions):
+    if any(revision.field == Field.DUE for revision in revisions):
         milestone.due_changed_at = now
     if milestone.baseline_due_date is None:
         milestone.baseline_due_date = milestone.due_date
