@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
@@ -54,13 +53,18 @@ class RequestContext:
         self.workspace = workspace
         self.user_id = user_id
         self.at = at
+        self._person: Person | None = None
 
-    @cached_property
+    @property
     def person(self) -> Person:
         """The asker (zone and role), from the people cache: looked up when a listener first needs it."""
-        if not self.user_id:
-            raise LookupError("a request that names no user")
-        return self.people.lookup(self.client, workspace=self.workspace, user_id=self.user_id)
+        # Not functools.cached_property: before Python 3.12 it holds one lock for every instance, so one slow
+        # users.info would hold up every other request's listener.
+        if self._person is None:
+            if not self.user_id:
+                raise LookupError("a request that names no user")
+            self._person = self.people.lookup(self.client, workspace=self.workspace, user_id=self.user_id)
+        return self._person
 
     @property
     def actor(self) -> Actor:
