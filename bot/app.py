@@ -64,7 +64,7 @@ def build_app(
     )
     app.client.base_url = settings.slack_api_url
     # Listener calls (views.open, chat.update…) run after the ack: waiting out one rate limit is fine there.
-    # The scheduler's clients have no such handler: a 429 holds only that channel (bot/dispatch.py).
+    # The scheduler's clients have no such handler: a 429 holds only that channel (bot/outbox/retry.py).
     app.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
     app.use(with_request_context(services))
     install_request_log(app)

@@ -11,7 +11,8 @@ from sqlalchemy import ColumnElement, Engine, and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models import ChannelSettings, CheckIn, Delivery, DeliveryState
+from storage.channel_settings import get_channel_settings
+from storage.models import CheckIn, Delivery, DeliveryState
 from storage.workspace import Workspace
 
 # A claim that starts posting writes when into last_error, and keeps it until the outcome is known: a later
@@ -154,16 +155,7 @@ def mark_sent(*, engine: Engine, delivery: Delivery, worker: str, now: datetime,
 
     Index: the primary key.
     """
-    return _transition(
-        engine,
-        delivery,
-        worker,
-        state=DeliveryState.SENT,
-        message_ts=ts,
-        lease_until=None,
-        last_error=None,
-        now=now,
-    )
+    return _finish(engine, delivery, worker, now=now, state=DeliveryState.SENT, note=None, message_ts=ts)
 
 
 def retry_at(
@@ -173,15 +165,8 @@ def retry_at(
 
     Index: the primary key.
     """
-    return _transition(
-        engine,
-        delivery,
-        worker,
-        state=DeliveryState.PENDING,
-        not_before=until,
-        lease_until=None,
-        last_error=note,
-        now=now,
+    return _finish(
+        engine, delivery, worker, now=now, state=DeliveryState.PENDING, note=note, not_before=until
     )
 
 
@@ -192,17 +177,8 @@ def release(
 
     Index: the primary key.
     """
-    return _transition(
-        engine,
-        delivery,
-        worker,
-        state=DeliveryState.PENDING,
-        not_before=until,
-        lease_until=None,
-        attempts=_attempt_returned(),
-        last_error=note,
-        now=now,
-    )
+    returned = {"not_before": until, "attempts": _attempt_returned()}
+    return _finish(engine, delivery, worker, now=now, state=DeliveryState.PENDING, note=note, **returned)
 
 
 def fail(*, engine: Engine, delivery: Delivery, worker: str, now: datetime, reason: str) -> bool:
@@ -210,15 +186,7 @@ def fail(*, engine: Engine, delivery: Delivery, worker: str, now: datetime, reas
 
     Index: the primary key.
     """
-    return _transition(
-        engine,
-        delivery,
-        worker,
-        state=DeliveryState.FAILED,
-        lease_until=None,
-        last_error=reason[:200],
-        now=now,
-    )
+    return _finish(engine, delivery, worker, now=now, state=DeliveryState.FAILED, note=reason)
 
 
 def skip(*, engine: Engine, delivery: Delivery, worker: str, now: datetime, reason: str) -> bool:
@@ -226,15 +194,7 @@ def skip(*, engine: Engine, delivery: Delivery, worker: str, now: datetime, reas
 
     Index: the primary key.
     """
-    return _transition(
-        engine,
-        delivery,
-        worker,
-        state=DeliveryState.SKIPPED,
-        lease_until=None,
-        last_error=reason[:200],
-        now=now,
-    )
+    return _finish(engine, delivery, worker, now=now, state=DeliveryState.SKIPPED, note=reason)
 
 
 def posting_since(last_error: str | None) -> datetime | None:
@@ -347,16 +307,11 @@ def pause_channel(
     Index: uq_channel_settings_channel.
     """
     with Session(engine) as session:
-        session.execute(
-            update(ChannelSettings)
-            .where(
-                col(ChannelSettings.team_id) == workspace.team_id,
-                col(ChannelSettings.enterprise_id) == workspace.enterprise_id,
-                col(ChannelSettings.channel_id) == channel_id,
-            )
-            .values(paused=True, paused_reason=reason[:200], updated_at=now)
-        )
-        session.commit()
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=channel_id)
+        if settings is not None:
+            settings.paused, settings.paused_reason, settings.updated_at = True, reason[:200], now
+            session.add(settings)
+            session.commit()
 
 
 def failed_deliveries(
@@ -403,6 +358,23 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 def _attempt_returned() -> ColumnElement[int]:
     """The attempt count less the claim's own attempt: a claim given back costs the message nothing."""
     return case((col(Delivery.attempts) > 0, col(Delivery.attempts) - 1), else_=0)
+
+
+def _finish(
+    engine: Engine,
+    delivery: Delivery,
+    worker: str,
+    *,
+    now: datetime,
+    state: DeliveryState,
+    note: str | None,
+    **values: object,
+) -> bool:
+    """End a claim in `state`, its lease dropped and `note` kept as last_error; False when it was lost."""
+    last_error = note[:200] if note else note
+    return _transition(
+        engine, delivery, worker, now=now, state=state, lease_until=None, last_error=last_error, **values
+    )
 
 
 def _transition(engine: Engine, delivery: Delivery, worker: str, *, now: datetime, **values: object) -> bool:

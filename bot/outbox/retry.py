@@ -1,4 +1,4 @@
-"""The outbox's retry policy: what to do after Slack's answer, a pure function of the error and attempts."""
+"""The outbox's retry policy: retry or give up, and until when, a pure function of the failure and now."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""The schedule the planner reads from a channel's settings: its stored reminder days go through limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from bot.core.limits import reminder_days_of
+from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule
+from bot.outbox.planner import channel_schedule
+from storage.models import ChannelSettings
+
+MOMENT = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def settings(reminder_days: str) -> ChannelSettings:
+    return ChannelSettings(
+        team_id="T1",
+        channel_id="C1",
+        timezone="America/New_York",
+        reminder_days=reminder_days,
+        reminder_time="08:30",
+        review_weekday=4,
+        review_time="16:00",
+        created_at=MOMENT,
+        updated_at=MOMENT,
+    )
+
+
+def test_a_channel_without_settings_gets_the_defaults_in_the_default_zone() -> None:
+    assert channel_schedule(None, default_timezone="Europe/Berlin") == ChannelSchedule(
+        timezone="Europe/Berlin", reminder_days=DEFAULT_REMINDER_DAYS
+    )
+
+
+def test_stored_reminder_days_are_read_the_way_limits_reads_them() -> None:
+    # One reader of the stored "7,1,0" format: a stray or out-of-range part is skipped, not fatal.
+    schedule = channel_schedule(settings("1, 7,7,x,99"), default_timezone="UTC")
+    assert schedule.reminder_days == reminder_days_of("1, 7,7,x,99") == (7, 1)
+    assert (schedule.timezone, schedule.reminder_time) == ("America/New_York", time(8, 30))
+    assert (schedule.review_weekday, schedule.review_time) == (4, time(16, 0))
+
+
+def test_reminders_switched_off_are_no_days() -> None:
+    assert channel_schedule(settings(""), default_timezone="UTC").reminder_days == ()
