@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from storage.channel_settings import get_channel_settings
-from storage.models import CheckIn, Delivery, DeliveryState
+from storage.models import CheckIn, Delivery, DeliveryKind, DeliveryState
 from storage.workspace import Workspace
 
 # A claim that starts posting writes when into last_error, and keeps it until the outcome is known: a later
@@ -36,7 +36,7 @@ def plan_delivery(
     *,
     session: Session,
     key: str,
-    kind: str,
+    kind: DeliveryKind,
     workspace: Workspace,
     channel_id: str,
     payload: dict,
@@ -86,7 +86,7 @@ def supersede_reminders(*, session: Session, milestone_id: int, keep_key: str, n
         update(Delivery)
         .where(
             col(Delivery.milestone_id) == milestone_id,
-            col(Delivery.kind) == "reminder",
+            col(Delivery.kind) == DeliveryKind.REMINDER,
             col(Delivery.state) == DeliveryState.PENDING,
             col(Delivery.key) != keep_key,
         )

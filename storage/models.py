@@ -99,6 +99,13 @@ class ChannelSettings(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class DeliveryKind(StrEnum):
+    """What a delivery carries: a milestone's reminder or a channel's weekly check-in."""
+
+    REMINDER = "reminder"
+    CHECKIN = "checkin"
+
+
 class DeliveryState(StrEnum):
     """Where a delivery stands: waiting, held by a claim, or finished one of three ways."""
 
@@ -121,7 +128,7 @@ class Delivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200)
-    kind: str = Field(max_length=16)  # reminder | checkin
+    kind: str = Field(max_length=16)  # a DeliveryKind
     enterprise_id: str = Field(default="", max_length=32)
     team_id: str = Field(max_length=32)
     channel_id: str = Field(max_length=32)

@@ -27,7 +27,7 @@ from storage import deliveries
 from storage.channel_settings import all_channel_settings
 from storage.db import session_scope
 from storage.milestones import open_milestones_due_between
-from storage.models import ChannelSettings, Milestone
+from storage.models import ChannelSettings, DeliveryKind, Milestone
 from storage.workspace import Workspace
 
 
@@ -144,7 +144,7 @@ def _plan_reminders(
         inserted = deliveries.plan_delivery(
             session=session,
             key=key,
-            kind="reminder",
+            kind=DeliveryKind.REMINDER,
             workspace=Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id),
             channel_id=milestone.channel_id,
             payload={"text": message.text, "blocks": message.blocks},
@@ -184,7 +184,7 @@ def plan_checkin(engine: Engine, *, settings: ChannelSettings, week: str, now: d
             planned = deliveries.plan_delivery(
                 session=session,
                 key=key,
-                kind="checkin",
+                kind=DeliveryKind.CHECKIN,
                 workspace=workspace,
                 channel_id=settings.channel_id,
                 payload={"text": message.text, "blocks": message.blocks},

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.outbox.holds import workspace_of
 from storage.channel_settings import get_channel_settings
-from storage.models import CLOSED_STATUSES, ChannelSettings, Delivery, Milestone
+from storage.models import CLOSED_STATUSES, ChannelSettings, Delivery, DeliveryKind, Milestone
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def still_wanted(
     """A delivery stays wanted unless its channel is paused or its reminder's milestone moved on."""
     if settings is not None and settings.paused:
         return Verdict(wanted=False, reason="channel paused")
-    if delivery.kind != "reminder":
+    if delivery.kind != DeliveryKind.REMINDER:
         return WANTED
     if milestone is None:
         return Verdict(wanted=False, reason="milestone deleted")
