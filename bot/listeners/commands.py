@@ -213,21 +213,22 @@ def review(slash: Slash, parsed: ReviewCommand) -> None:
 
 def settings(slash: Slash, parsed: SettingsCommand) -> None:
     """`settings …`: change the channel's settings and tell it; with nothing after it, open the form."""
-    ctx = slash.ctx
-    where: dict[str, Any] = {
-        "engine": ctx.engine,
-        "workspace": ctx.workspace,
-        "channel_id": slash.channel_id,
-        "timezone": ctx.person.timezone,
-        "now": ctx.now,
-    }
+    ctx, channel_id, timezone = slash.ctx, slash.channel_id, slash.ctx.person.timezone
     if parsed.change.is_empty():
-        current, failed = read_settings(**where)
-        slash.open_form(
-            settings_modal(s=current, failed=failed, show_failed=ctx.person.is_admin), again="settings"
+        current, failed = read_settings(
+            engine=ctx.engine, workspace=ctx.workspace, channel_id=channel_id, timezone=timezone, now=ctx.now
         )
+        view = settings_modal(s=current, failed=failed, show_failed=ctx.person.is_admin)
+        slash.open_form(view, again="settings")
         return
-    changed = change_settings(**where, change=parsed.change)
+    changed = change_settings(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        channel_id=channel_id,
+        change=parsed.change,
+        timezone=timezone,
+        now=ctx.now,
+    )
     slash.reply(settings_message(changed, failed=[], show_failed=False), public=True)
 
 
