@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.clock import wall_clock
-from bot.logs import configure_logging
-from bot.redact import install_redaction
-from bot.shutdown import STOP_SECONDS, exit_now, stop_requested, wait_for
+from bot.observability.logs import configure_logging
+from bot.observability.redact import install_redaction
+from bot.serving.shutdown import STOP_SECONDS, exit_now, stop_requested, wait_for
 from storage.db import is_sqlite, make_engine, schema_is_current, upgrade
 
 logger = logging.getLogger("bot")
@@ -109,7 +109,7 @@ def _serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
         return _serve_socket_mode(settings, engine=engine, port=port, with_scheduler=with_scheduler)
     # Workers open their own connections after the fork: none of the master's may be shared with them.
     engine.dispose()
-    from bot.server import serve_http
+    from bot.serving.server import serve_http
 
     logger.info("serving on port %s: POST /slack/events, GET /healthz", port)
     serve_http(settings=settings, port=port, with_scheduler=with_scheduler)
@@ -118,7 +118,7 @@ def _serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
 
 def _serve_socket_mode(settings: Settings, *, engine: Engine, port: int, with_scheduler: bool) -> int:
     from bot.app import build_app
-    from bot.socket_mode import serve_socket_mode
+    from bot.serving.socket_mode import serve_socket_mode
 
     app = build_app(settings, engine=engine)
     scheduler = _start_scheduler(settings, engine=engine) if with_scheduler else None

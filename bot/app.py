@@ -13,7 +13,7 @@ from bot.core.clock import Clock, wall_clock
 from bot.inflight import InFlight
 from bot.listeners import register_listeners
 from bot.listeners.context import Services, with_request_context
-from bot.request_log import install_request_log
+from bot.observability.request_log import install_request_log
 from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
 from bot.slack.people import People
 

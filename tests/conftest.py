@@ -16,7 +16,7 @@ from waitress import wasyncore
 
 from bot.app import build_app, in_flight
 from bot.config import Settings
-from bot.web import WSGIApp, make_server, make_wsgi_app
+from bot.serving.web import WSGIApp, make_server, make_wsgi_app
 from storage.db import make_engine, upgrade
 from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.config import ConfigError, load_settings
+from bot.serving.web import make_wsgi_app
 from bot.slack.clients import clients_for
 from bot.slack.installations import (
     EncryptedInstallationStore,
@@ -21,7 +22,6 @@ from bot.slack.installations import (
     token_cipher,
 )
 from bot.slack.installations import main as installations_main
-from bot.web import make_wsgi_app
 from storage.workspace import Workspace
 from tests.conftest import FrozenClock, serving
 from tests.support.fake_slack import FakeSlack

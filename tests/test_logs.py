@@ -9,8 +9,8 @@ import sys
 import pytest
 from slack_bolt import BoltContext
 
-from bot.logs import JsonFormatter, configure_logging
-from bot.request_log import request_fields
+from bot.observability.logs import JsonFormatter, configure_logging
+from bot.observability.request_log import request_fields
 from tests.conftest import SlackApp
 
 

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings
-from bot.logs import JsonFormatter
+from bot.observability.logs import JsonFormatter
+from bot.observability.redact import MASK, Redactor, install_redaction
 from bot.outbox.tick import run_tick
-from bot.redact import MASK, Redactor, install_redaction
 from bot.slack.clients import clients_for
 from bot.slack.installations import installation_store_for
 from tests.conftest import FrozenClock

@@ -18,9 +18,9 @@ from slack_sdk.errors import SlackApiError
 from bot.listeners.context import request_context
 from bot.listeners.failures import ON_MESSAGE, REFUSALS, Refusals, answer_refusal
 from bot.listeners.replies import tell
+from bot.observability.request_log import OUTCOME_KEY
 from bot.render.errors import internal_error_message, too_slow_message
 from bot.render.message import Message
-from bot.request_log import OUTCOME_KEY
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Block Kit assertions: Slack's own validation (slack_sdk.models) and Slack's limits, and what a person reads."""
+"""Block Kit assertions: Slack's own validation (slack_sdk.models), its limits, and what a person reads."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from bot.app import build_app, in_flight
 from bot.config import Settings
-from bot.web import make_wsgi_app
+from bot.serving.web import make_wsgi_app
 from tests.conftest import SETTLE_SECONDS, FrozenClock, SlackApp, serving
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SlackRequests

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from waitress import create_server
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot.request_body import MalformedBody, read_body, signed_by_slack
+from bot.serving.request_body import MalformedBody, read_body, signed_by_slack
 from storage.db import database_answers
 
 logger = logging.getLogger(__name__)

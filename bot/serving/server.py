@@ -61,7 +61,7 @@ class ProductionServer(BaseApplication):
     def load(self) -> Any:
         """The WSGI app of this worker, built after the fork so no connection is shared between processes."""
         from bot.app import build_app
-        from bot.web import make_wsgi_app
+        from bot.serving.web import make_wsgi_app
         from storage.db import make_engine
 
         # The master migrated (SQLite) or checked (PostgreSQL) the schema before it forked.

@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from bot.app import in_flight
 from bot.outbox.tick import stop_scheduler
-from bot.shutdown import STOP_SECONDS, stop_requested, wait_for
-from bot.web import StartResponse
+from bot.serving.shutdown import STOP_SECONDS, stop_requested, wait_for
+from bot.serving.web import StartResponse
 from storage.db import database_answers
 
 logger = logging.getLogger(__name__)
