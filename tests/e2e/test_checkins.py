@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revision
 from tests.conftest import BOTH_MODES, SlackApp
-from tests.e2e.scheduler_support import buttons, ny, posts, tick
+from tests.support.scheduler import buttons, ny, posts, tick
 from tests.support.slack_requests import date_value, message_event, text_value
 
 MONDAY = "2026-11-30 09:00"

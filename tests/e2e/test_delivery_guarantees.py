@@ -26,8 +26,8 @@ from bot.outbox.retry import AUTH_HOLD, MAX_ATTEMPTS, backoff
 from storage.deliveries import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery, Milestone
 from tests.conftest import BOT_TOKEN, SlackApp
-from tests.e2e.scheduler_support import delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.fake_slack import FakeSlack
+from tests.support.scheduler import delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.slack_requests import message_event
 
 # A Thursday: the 7-day reminders of milestones due Dec 17 fall at 09:00, and no weekly check-in is due.

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot.core.chart import png_size
 from storage.models import Milestone
 from tests.conftest import SlackApp
-from tests.e2e.scheduler_support import ny, posts, tick
+from tests.support.scheduler import ny, posts, tick
 
 
 def build_plan(app: SlackApp) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from bot.outbox.outcomes import Outcome
 from storage.models import Milestone
 from tests.conftest import SlackApp
-from tests.e2e.scheduler_support import buttons, delivery_key, ny, posts, tick
+from tests.support.scheduler import buttons, delivery_key, ny, posts, tick
 
 
 def add(app: SlackApp, text: str, *, user: str = "U1", channel: str = "C1") -> None:

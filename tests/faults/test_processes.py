@@ -24,7 +24,6 @@ from storage import deliveries
 from storage.db import make_engine, session_scope
 from storage.models import Milestone
 from storage.workspace import Workspace
-from tests.e2e.scheduler_support import delivery_key, stamp_messages_from
 from tests.support.bot_process import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -37,6 +36,7 @@ from tests.support.bot_process import (
 from tests.support.databases import fresh_postgres_database
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
+from tests.support.scheduler import delivery_key, stamp_messages_from
 from tests.support.slack_requests import Reply, SlackRequests
 
 pytestmark = pytest.mark.slow

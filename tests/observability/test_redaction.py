@@ -20,9 +20,9 @@ from bot.outbox.tick import run_tick
 from bot.slack.clients import clients_for
 from bot.slack.installations import installation_store_for
 from tests.conftest import FrozenClock
-from tests.e2e.scheduler_support import ny
 from tests.support import installations
 from tests.support.fake_slack import FakeSlack
+from tests.support.scheduler import ny
 
 USER_TOKEN = "xoxp-installer-token-0123456789"
 # A Slack token whatever its kind, unless masked.
