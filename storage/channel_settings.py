@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from storage.models import ChannelSettings
@@ -29,3 +32,18 @@ def all_channel_settings(*, session: Session) -> list[ChannelSettings]:
     Index: none, a full read of a table with one row per channel in use.
     """
     return list(session.exec(select(ChannelSettings)).all())
+
+
+def pause_channel(
+    *, engine: Engine, workspace: Workspace, channel_id: str, reason: str, now: datetime
+) -> None:
+    """Stop a channel's deliveries until an admin resumes it: Slack says the bot cannot post there.
+
+    Index: uq_channel_settings_channel.
+    """
+    with Session(engine) as session:
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=channel_id)
+        if settings is not None:
+            settings.paused, settings.paused_reason, settings.updated_at = True, reason[:200], now
+            session.add(settings)
+            session.commit()

@@ -16,7 +16,7 @@ from bot.outbox.outcomes import Dispatched, Outcome
 from bot.outbox.posting import Poster
 from bot.outbox.wanted import still_wanted_now
 from bot.slack.clients import ClientFor
-from storage import deliveries
+from storage import claims
 from storage.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def dispatch(
         try:
             for _ in range(MAX_BATCHES):
                 # Small claims, so that several instances share a large backlog instead of one taking it all.
-                batch = deliveries.claim_due(
+                batch = claims.claim_due(
                     engine=engine, now=poster.clock(), lease=lease, worker=worker, limit=BATCH, keys=keys
                 )
                 if not batch:
@@ -62,7 +62,7 @@ def dispatch(
 def _give_back(poster: Poster) -> None:
     """A pass that breaks releases what it still holds, rather than leaving it for the lease to lapse."""
     try:
-        released = deliveries.release_claims(engine=poster.engine, worker=poster.worker, now=poster.clock())
+        released = claims.release_claims(engine=poster.engine, worker=poster.worker, now=poster.clock())
         logger.info("gave back %s claims of %s", released, poster.worker)
     except Exception:  # the database may be what broke; the leases then lapse on their own
         logger.warning("could not release the claims of %s", poster.worker, exc_info=True)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from storage import deliveries
+from storage import claims
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def heartbeat(
         # A third of the lease: two beats can fail (a database blip) before another instance may re-claim.
         while not stop.wait(lease.total_seconds() / 3):
             try:
-                deliveries.renew_claims(engine=engine, worker=worker, lease_until=clock() + lease)
+                claims.renew_claims(engine=engine, worker=worker, lease_until=clock() + lease)
             except Exception:  # the next beat may work; a lost lease is reconciled after the post
                 logger.warning("could not renew the claims of %s", worker, exc_info=True)
 

@@ -16,7 +16,7 @@ from bot.outbox.lease import PassClock
 from bot.outbox.outcomes import Outcome
 from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
 from bot.outbox.retry import Action, Failure, RetryPolicy, classify, classify_lookup
-from storage import deliveries
+from storage import channel_settings, claims, deliveries
 from storage.models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class Poster:
 
     def post(self, delivery: Delivery, *, client: WebClient) -> Outcome:
         """Post a claimed delivery, unless an earlier claim's post is found in the channel first."""
-        since = deliveries.posting_since(delivery.last_error)
+        since = claims.posting_since(delivery.last_error)
         # A claim from before posting marks were written (an older release) may have posted: look anyway.
         legacy = since is None and delivery.attempts > 1
         if since is not None or legacy:
@@ -50,7 +50,7 @@ class Poster:
                 return self._record(delivery, client=client, ts=ts, outcome=Outcome.RECOVERED)
         # Not posted before (or looked for and not found): the post to look for next time is this one.
         since = self.clock()
-        if not deliveries.start_posting(
+        if not claims.start_posting(
             engine=self.engine,
             delivery=delivery,
             worker=self.worker,
@@ -78,7 +78,7 @@ class Poster:
 
     def release(self, delivery: Delivery, *, until: datetime, note: str | None) -> None:
         """Put the claim back until `until`, the attempt given back."""
-        deliveries.release(
+        claims.release(
             engine=self.engine,
             delivery=delivery,
             worker=self.worker,
@@ -89,7 +89,7 @@ class Poster:
 
     def skip(self, delivery: Delivery, *, reason: str) -> Outcome:
         """Leave the delivery unposted for good, saying why."""
-        deliveries.skip(
+        claims.skip(
             engine=self.engine, delivery=delivery, worker=self.worker, now=self.clock(), reason=reason
         )
         return Outcome.SKIPPED
@@ -128,20 +128,20 @@ class Poster:
         decision = POLICY.decide(
             failure=failure, attempts=delivery.attempts, now=now, retry_after=retry_after
         )
-        note = deliveries.posting_note(since, problem[:150])
+        note = claims.posting_note(since, problem[:150])
         claim = {"engine": self.engine, "delivery": delivery, "worker": self.worker, "now": now}
         match decision.action:
             case Action.HOLD_CHANNEL | Action.HOLD_WORKSPACE | Action.WAIT:
                 until = decision.until or now
                 return self._wait(delivery, action=decision.action, until=until, note=note, problem=problem)
             case Action.RETRY:
-                deliveries.retry_at(**claim, until=decision.until or now, note=note)
+                claims.retry_at(**claim, until=decision.until or now, note=note)
                 logger.warning(
                     "delivery %s: %s; retrying (attempt %s)", delivery.key, problem, delivery.attempts
                 )
                 return Outcome.RETRYING
             case Action.PAUSE_CHANNEL:
-                deliveries.pause_channel(
+                channel_settings.pause_channel(
                     engine=self.engine,
                     workspace=workspace_of(delivery),
                     channel_id=delivery.channel_id,
@@ -155,7 +155,7 @@ class Poster:
                 logger.error(
                     "delivery %s failed after %s attempts: %s", delivery.key, delivery.attempts, problem
                 )
-        deliveries.fail(**claim, reason=problem)
+        claims.fail(**claim, reason=problem)
         return Outcome.FAILED
 
     def _wait(
@@ -183,17 +183,15 @@ class Poster:
     def _record(self, delivery: Delivery, *, client: WebClient, ts: str, outcome: Outcome) -> Outcome:
         """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel."""
         now = self.clock()
-        if not deliveries.mark_sent(
-            engine=self.engine, delivery=delivery, worker=self.worker, now=now, ts=ts
-        ):
-            recorded = deliveries.record_lost_post(engine=self.engine, delivery=delivery, ts=ts, now=now)
+        if not claims.mark_sent(engine=self.engine, delivery=delivery, worker=self.worker, now=now, ts=ts):
+            recorded = claims.record_lost_post(engine=self.engine, delivery=delivery, ts=ts, now=now)
             if recorded not in (None, ts):
                 take_back(client, delivery, ts=ts)
                 logger.warning("delivery %s was posted by another claim too: our copy deleted", delivery.key)
                 return Outcome.DEDUPLICATED
             logger.warning("delivery %s was posted after its lease ran out; recorded", delivery.key)
         if delivery.checkin_id is not None:
-            deliveries.record_checkin_post(
+            claims.record_checkin_post(
                 engine=self.engine, checkin_id=delivery.checkin_id, ts=ts, posted_at=self.clock.start
             )
         return outcome

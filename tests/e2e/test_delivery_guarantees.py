@@ -23,7 +23,7 @@ from bot.outbox.outcomes import Dispatched, Outcome
 from bot.outbox.planner import Plan, plan
 from bot.outbox.recovery import METADATA_EVENT, POST_WINDOW
 from bot.outbox.retry import AUTH_HOLD, MAX_ATTEMPTS, backoff
-from storage.deliveries import claim_due, start_posting
+from storage.claims import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery, Milestone
 from tests.conftest import BOT_TOKEN, SlackApp
 from tests.support.fake_slack import FakeSlack

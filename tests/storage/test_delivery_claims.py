@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storage import deliveries
+from storage import claims, deliveries
 from storage.models import Delivery
 from storage.workspace import Workspace
 
@@ -31,7 +31,7 @@ def _claimed(engine: Engine, *, worker: str) -> Delivery:
             now=NOW,
         )
         session.commit()
-    [delivery] = deliveries.claim_due(engine=engine, now=NOW, lease=LEASE, worker=worker, limit=1)
+    [delivery] = claims.claim_due(engine=engine, now=NOW, lease=LEASE, worker=worker, limit=1)
     return delivery
 
 
@@ -44,22 +44,22 @@ def _row(engine: Engine, delivery: Delivery) -> Delivery:
 
 def test_posting_mark_reads_back_and_survives_a_problem_noted_after_it() -> None:
     since = NOW + timedelta(seconds=1.25)
-    note = deliveries.posting_note(since, "network: ReadTimeout")
+    note = claims.posting_note(since, "network: ReadTimeout")
     assert note is not None and note.endswith("; network: ReadTimeout")
-    assert deliveries.posting_since(note) == since
-    assert deliveries.posting_since("HTTP 500") is None and deliveries.posting_note(None, "x") == "x"
+    assert claims.posting_since(note) == since
+    assert claims.posting_since("HTTP 500") is None and claims.posting_note(None, "x") == "x"
 
 
 def test_start_posting_renews_the_claim_and_marks_it(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
     later = NOW + timedelta(minutes=5)
 
-    assert deliveries.start_posting(
+    assert claims.start_posting(
         engine=engine, delivery=delivery, worker="w1", now=NOW, lease_until=later, since=NOW
     )
     row = _row(engine, delivery)
-    assert row.lease_until == later and deliveries.posting_since(row.last_error) == NOW
-    assert not deliveries.start_posting(
+    assert row.lease_until == later and claims.posting_since(row.last_error) == NOW
+    assert not claims.start_posting(
         engine=engine, delivery=delivery, worker="w2", now=NOW, lease_until=later, since=NOW
     )
 
@@ -68,23 +68,21 @@ def test_heartbeat_renews_only_its_own_claims(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
     later = NOW + timedelta(minutes=5)
 
-    assert deliveries.renew_claims(engine=engine, worker="w2", lease_until=later) == 0
-    assert deliveries.renew_claims(engine=engine, worker="w1", lease_until=later) == 1
+    assert claims.renew_claims(engine=engine, worker="w2", lease_until=later) == 0
+    assert claims.renew_claims(engine=engine, worker="w1", lease_until=later) == 1
     assert _row(engine, delivery).lease_until == later
 
 
 def test_lost_lease_post_is_recorded_when_the_new_claim_has_not_posted(engine: Engine) -> None:
     delivery = _claimed(engine, worker="slow")
     lapsed = NOW + LEASE + timedelta(seconds=1)
-    deliveries.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+    claims.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
 
-    assert (
-        deliveries.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "1.000100"
-    )
+    assert claims.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "1.000100"
     row = _row(engine, delivery)
     assert (row.state, row.message_ts) == ("sent", "1.000100")
     # The other claim, about to post, finds it no longer holds the delivery.
-    assert not deliveries.start_posting(
+    assert not claims.start_posting(
         engine=engine, delivery=row, worker="other", now=lapsed, lease_until=lapsed, since=lapsed
     )
 
@@ -92,40 +90,38 @@ def test_lost_lease_post_is_recorded_when_the_new_claim_has_not_posted(engine: E
 def test_lost_lease_post_yields_to_a_post_already_recorded(engine: Engine) -> None:
     delivery = _claimed(engine, worker="slow")
     lapsed = NOW + LEASE + timedelta(seconds=1)
-    [theirs] = deliveries.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
-    assert deliveries.mark_sent(engine=engine, delivery=theirs, worker="other", now=lapsed, ts="2.000100")
+    [theirs] = claims.claim_due(engine=engine, now=lapsed, lease=LEASE, worker="other", limit=1)
+    assert claims.mark_sent(engine=engine, delivery=theirs, worker="other", now=lapsed, ts="2.000100")
 
-    assert (
-        deliveries.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "2.000100"
-    )
+    assert claims.record_lost_post(engine=engine, delivery=delivery, ts="1.000100", now=lapsed) == "2.000100"
     assert _row(engine, delivery).message_ts == "2.000100"
 
 
 def test_release_claims_gives_back_the_attempt_and_keeps_the_mark(engine: Engine) -> None:
     delivery = _claimed(engine, worker="w1")
-    deliveries.start_posting(
+    claims.start_posting(
         engine=engine, delivery=delivery, worker="w1", now=NOW, lease_until=NOW + LEASE, since=NOW
     )
 
-    assert deliveries.release_claims(engine=engine, worker="w1", now=NOW) == 1
+    assert claims.release_claims(engine=engine, worker="w1", now=NOW) == 1
     row = _row(engine, delivery)
     assert (row.state, row.attempts, row.lease_until) == ("pending", 0, None)
-    assert deliveries.posting_since(row.last_error) == NOW
+    assert claims.posting_since(row.last_error) == NOW
 
 
 @pytest.mark.parametrize(
     ("transition", "state", "attempts", "last_error"),
     [
         (
-            lambda **claim: deliveries.retry_at(**claim, until=LATER, note="HTTP 500"),
+            lambda **claim: claims.retry_at(**claim, until=LATER, note="HTTP 500"),
             "pending",
             1,
             "HTTP 500",
         ),
-        (lambda **claim: deliveries.release(**claim, until=LATER, note="held"), "pending", 0, "held"),
-        (lambda **claim: deliveries.fail(**claim, reason="msg_too_long"), "failed", 1, "msg_too_long"),
-        (lambda **claim: deliveries.skip(**claim, reason="channel paused"), "skipped", 1, "channel paused"),
-        (lambda **claim: deliveries.mark_sent(**claim, ts="1.000100"), "sent", 1, None),
+        (lambda **claim: claims.release(**claim, until=LATER, note="held"), "pending", 0, "held"),
+        (lambda **claim: claims.fail(**claim, reason="msg_too_long"), "failed", 1, "msg_too_long"),
+        (lambda **claim: claims.skip(**claim, reason="channel paused"), "skipped", 1, "channel paused"),
+        (lambda **claim: claims.mark_sent(**claim, ts="1.000100"), "sent", 1, None),
     ],
     ids=["retry_at", "release", "fail", "skip", "mark_sent"],
 )
