@@ -12,7 +12,7 @@ from icalendar import Calendar
 from bot.core.exports import CSV_HEADER, milestones_csv, milestones_ics
 from bot.core.imports import read_plan_csv
 from bot.core.money import Money
-from tests.render import TODAY, make_milestone
+from tests.support.factories import TODAY, make_milestone
 
 BOM = b"\xef\xbb\xbf"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.core.imports import MAX_ROWS, ImportPreview, read_plan_csv
 from bot.core.money import Money
-from tests.render import TODAY
+from tests.support.factories import TODAY
 
 HEADER = "Milestone,Start Date,End Date,Budget,Manager,Department\n"
 SYNONYM_VALUES = {"title": "Launch", "start": "2026-11-01", "due": "2026-12-15", "budget": "$5",

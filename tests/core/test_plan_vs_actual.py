@@ -16,7 +16,7 @@ from bot.core.plan_vs_actual import (
     report_line,
 )
 from storage.models import Milestone
-from tests.render import make_milestone
+from tests.support.factories import make_milestone
 
 TODAY = date(2026, 11, 20)
 

@@ -7,7 +7,8 @@ import pytest
 from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
 from bot.render.checkins import checkin_message
 from storage.models import CheckInAnswer
-from tests.render import HOSTILE, TODAY, all_mrkdwn, assert_defused, assert_valid, make_milestone
+from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid
+from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 ACTION_IDS = ["checkin_on_track", "checkin_at_risk", "checkin_blocked", "checkin_done", "checkin_new_date"]
 

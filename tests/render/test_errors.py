@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from bot.render.errors import error_message, internal_error_message
-from tests.render import assert_valid
+from tests.support.blocks import assert_valid
 
 
 def test_error_says_what_was_wrong_and_an_example_to_copy():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.render.help import help_message
-from tests.render import all_mrkdwn, assert_valid
+from tests.support.blocks import all_mrkdwn, assert_valid
 
 VERBS = [
     "add",

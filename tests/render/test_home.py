@@ -6,12 +6,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 from bot.render.home import MAX_MILESTONE_SECTIONS, home_view
 from storage.models import Milestone
-from tests.render import HOSTILE, TODAY, assert_defused, make_milestone, mrkdwn_texts
+from tests.support.blocks import assert_defused, assert_valid_view, mrkdwn_texts, view_text
+from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 # TODAY is Friday, Nov 20, 2026: this ISO week ends on Sunday, Nov 22.
 SUNDAY = date(2026, 11, 22)
@@ -22,19 +21,8 @@ def view_of(
     mine: list[Milestone], *, channel_counts: list[tuple[str, int, int]] | None = None, today: date = TODAY
 ) -> dict:
     view = home_view(user_id=ME, mine=mine, channel_counts=channel_counts or [], today=today)
-    assert_valid_view(view)
+    assert_valid_view(view, kind="home")
     return view
-
-
-def assert_valid_view(view: dict) -> None:
-    """Slack's own validation of the view and every block, and its limits on blocks and section text."""
-    assert view["type"] == "home"
-    assert 0 < len(view["blocks"]) <= 100
-    View(**view).validate_json()
-    for block in view["blocks"]:
-        Block.parse(block).validate_json()
-        if block["type"] == "section" and "text" in block:
-            assert len(block["text"]["text"]) <= 3000
 
 
 def milestones(count: int, *, first_due: date, **overrides) -> list[Milestone]:
@@ -171,7 +159,7 @@ def test_home_escapes_hostile_titles_and_departments() -> None:
         [make_milestone(title=HOSTILE, department=HOSTILE, due_date=TODAY - timedelta(days=2))],
         channel_counts=[("C1", 1, 1)],
     )
-    assert_defused("\n".join(mrkdwn_texts(view["blocks"])))
+    assert_defused(view_text(view))
 
 
 @pytest.mark.parametrize("count", [0, 1, 10, 500])

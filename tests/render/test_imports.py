@@ -3,9 +3,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
-
 from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportPreview, ImportRow, RowError, read_plan_csv
 from bot.core.money import Money
@@ -14,16 +11,8 @@ from bot.render.imports import (
     import_modal,
     import_preview_view,
 )
-from tests.render import HOSTILE, TODAY, assert_defused, assert_valid, mrkdwn_texts
-
-
-def assert_valid_view(view: dict) -> None:
-    """Slack's own checks pass for the view and each of its blocks, within Slack's limits."""
-    View(**view).validate_json()
-    assert len(view["blocks"]) <= 100
-    assert len(view["private_metadata"]) <= 3000
-    for block in view["blocks"]:
-        Block.parse(block).validate_json()
+from tests.support.blocks import assert_defused, assert_valid, assert_valid_view, view_text
+from tests.support.factories import HOSTILE, TODAY
 
 
 def row(line: int = 2, **fields) -> ImportRow:
@@ -35,14 +24,10 @@ def preview_of(*rows: ImportRow, errors: list[RowError] | None = None) -> Import
     return ImportPreview(rows=list(rows), errors=errors or [])
 
 
-def text_of(view: dict) -> str:
-    return "\n".join(mrkdwn_texts(view["blocks"]))
-
-
 def test_import_modal_asks_for_one_csv_file_and_explains_the_columns():
     view = import_modal(channel_id="C1")
 
-    assert_valid_view(view)
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "import_upload"
     assert view["title"]["text"] == "Import milestones"
     assert json.loads(view["private_metadata"]) == {"channel_id": "C1"}
@@ -54,13 +39,13 @@ def test_import_modal_asks_for_one_csv_file_and_explains_the_columns():
         "filetypes": ["csv"],
         "max_files": 1,
     }
-    hint = text_of(view)
+    hint = view_text(view)
     for column in ("Milestone", "Start Date", "End Date", "Budget", "Manager", "Department"):
         assert column in hint
 
 
 def test_the_example_in_the_import_modal_imports_cleanly():
-    hint = text_of(import_modal(channel_id="C1"))
+    hint = view_text(import_modal(channel_id="C1"))
     example = "\n".join(line.strip("`") for line in hint.splitlines() if line.startswith("`"))
 
     preview = read_plan_csv(example.encode(), today=TODAY)
@@ -77,12 +62,12 @@ def test_preview_asks_to_confirm_with_the_count():
 
     view = import_preview_view(preview_of(*rows), channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "import_confirm"
     assert view["title"]["text"] == "Import 2 milestones?"
     assert view["submit"]["text"] == "Import 2"
     assert json.loads(view["private_metadata"]) == {"channel_id": "C1", "file_id": "F1"}
-    text = text_of(view)
+    text = view_text(view)
     assert "*Milestone 2* · due Dec 15 · starts Nov 1 · $5,000 · <@U1> · Marketing" in text
     assert "*Hire a CTO* · no due date" in text
 
@@ -98,9 +83,9 @@ def test_preview_shows_the_first_rows_and_how_many_more():
 
     view = import_preview_view(preview_of(*rows), channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
+    assert_valid_view(view, kind="modal")
     assert view["title"]["text"] == "Import 500 milestones?"
-    text = text_of(view)
+    text = view_text(view)
     assert "*Milestone 11*" in text and "*Milestone 12*" not in text
     assert "…and 490 more." in text
 
@@ -108,7 +93,7 @@ def test_preview_shows_the_first_rows_and_how_many_more():
 def test_preview_names_managers_that_are_not_slack_members():
     unmatched = ImportRow(line=2, fields=MilestoneFields(title="Launch"), owner_name="Alice Smith")
 
-    text = text_of(import_preview_view(preview_of(unmatched), channel_id="C1", file_id="F1", today=TODAY))
+    text = view_text(import_preview_view(preview_of(unmatched), channel_id="C1", file_id="F1", today=TODAY))
 
     assert "Alice Smith (no Slack member)" in text
     assert "No Slack member found for Alice Smith" in text
@@ -120,9 +105,9 @@ def test_preview_shows_status_and_defuses_hostile_text():
 
     view = import_preview_view(preview_of(hostile, done), channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
-    assert_defused(text_of(view))
-    assert "✅ Done" in text_of(view)
+    assert_valid_view(view, kind="modal")
+    assert_defused(view_text(view))
+    assert "✅ Done" in view_text(view)
 
 
 def test_preview_with_errors_lists_them_and_offers_no_import():
@@ -132,11 +117,11 @@ def test_preview_with_errors_lists_them_and_offers_no_import():
 
     view = import_preview_view(preview_of(row(), errors=errors), channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
+    assert_valid_view(view, kind="modal")
     assert "submit" not in view
     assert view["close"]["text"] == "Close"
     assert view["callback_id"] == "import_confirm"
-    text = text_of(view)
+    text = view_text(view)
     assert "*25 problems*" in text
     assert "*Line 2:* End Date: `2026-02-30` isn't a real date (2)." in text
     assert "(21)" in text and "(22)" not in text
@@ -149,10 +134,10 @@ def test_preview_shows_header_problems_without_an_import_button():
 
     view = import_preview_view(preview, channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
+    assert_valid_view(view, kind="modal")
     assert "submit" not in view
-    assert "No column holds the milestone names" in text_of(view)
-    assert "Fix the file and upload it again" in text_of(view)
+    assert "No column holds the milestone names" in view_text(view)
+    assert "Fix the file and upload it again" in view_text(view)
 
 
 def test_preview_error_messages_are_escaped():
@@ -160,8 +145,8 @@ def test_preview_error_messages_are_escaped():
 
     view = import_preview_view(preview_of(errors=errors), channel_id="C1", file_id="F1", today=TODAY)
 
-    assert_valid_view(view)
-    assert_defused(text_of(view))
+    assert_valid_view(view, kind="modal")
+    assert_defused(view_text(view))
 
 
 def test_preview_of_a_real_file_with_a_bad_row_stays_within_slack_limits():
@@ -170,8 +155,8 @@ def test_preview_of_a_real_file_with_a_bad_row_stays_within_slack_limits():
 
     view = import_preview_view(preview, channel_id="C1", file_id="F" + "1" * 20, today=TODAY)
 
-    assert_valid_view(view)
-    assert "…and 480 more problems." in text_of(view)
+    assert_valid_view(view, kind="modal")
+    assert "…and 480 more problems." in view_text(view)
 
 
 def test_done_message_names_who_and_the_numbers():

@@ -19,16 +19,8 @@ from bot.render.milestones import (
     status_label,
     updated_message,
 )
-from tests.render import (
-    HOSTILE,
-    TODAY,
-    all_mrkdwn,
-    assert_defused,
-    assert_valid,
-    make_milestone,
-    make_revision,
-    mrkdwn_texts,
-)
+from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, mrkdwn_texts
+from tests.support.factories import HOSTILE, TODAY, make_milestone, make_revision
 
 TZ = ZoneInfo("America/Los_Angeles")
 EMPTY_HINT = "No open milestones here yet. Add one: `/milestone add Launch beta due Dec 15`"

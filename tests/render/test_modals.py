@@ -3,9 +3,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from slack_sdk.models.views import View
-
 from bot.render.modals import milestone_modal
+from tests.support.blocks import assert_valid_view
 from tests.support.factories import TODAY, make_milestone
 
 ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept"]
@@ -15,7 +14,7 @@ UPDATE_BLOCKS = ["title", "status", "due", "start", "owner", "budget", "dept", "
 def test_add_modal_is_a_valid_empty_form():
     view = milestone_modal(mode="add", channel_id="C1", milestone=None, today=TODAY)
 
-    View(**view).validate_json()
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "milestone_add"
     assert view["title"]["text"] == "New milestone"
     assert view["submit"]["text"] == "Add"
@@ -40,7 +39,7 @@ def test_edit_modal_is_prefilled_with_current_values():
     )
     view = milestone_modal(mode="update", channel_id="C1", milestone=milestone, today=TODAY)
 
-    View(**view).validate_json()
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "milestone_update"
     assert (view["title"]["text"], view["submit"]["text"]) == ("Edit #12", "Save")
     assert json.loads(view["private_metadata"]) == {"channel_id": "C1", "number": 12}

@@ -4,11 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 from bot.render.new_date import new_date_modal
-from tests.render import HOSTILE, TODAY, assert_defused, make_milestone, mrkdwn_texts
+from tests.support.blocks import assert_defused, assert_valid_view, view_text
+from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 
 def modal(milestone=None, **overrides: Any) -> dict:
@@ -30,9 +29,7 @@ def inputs(view: dict) -> dict[str, dict]:
 def test_new_date_modal_asks_for_a_date_and_a_reason():
     view = modal()
 
-    View(**view).validate_json()
-    for block in view["blocks"]:
-        Block.parse(block).validate_json()
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "new_date"
     assert view["title"]["text"] == "New date for #12"
     fields = inputs(view)
@@ -50,11 +47,11 @@ def test_new_date_modal_asks_for_a_date_and_a_reason():
 def test_a_due_date_already_reached_is_not_offered_again(due):
     view = modal(make_milestone(due_date=due))
 
-    View(**view).validate_json()
+    assert_valid_view(view, kind="modal")
     assert "initial_date" not in inputs(view)["due"]["element"]
 
 
 def test_new_date_modal_escapes_the_title():
     view = modal(make_milestone(title=HOSTILE))
 
-    assert_defused("\n".join(mrkdwn_texts(view["blocks"])))
+    assert_defused(view_text(view))

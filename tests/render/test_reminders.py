@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.render.reminders import reminder_done_message, reminder_message
-from tests.render import HOSTILE, TODAY, all_mrkdwn, assert_defused, assert_valid, make_milestone
+from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid
+from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 DUE = date(2026, 12, 15)
 # Noon UTC on the due date, so the token shows Dec 15 to readers from UTC-12 to UTC+11.

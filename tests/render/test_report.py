@@ -4,21 +4,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
 
 from bot.core.plan_vs_actual import Report, build_report
 from bot.render.message import Message
 from bot.render.report import LINE_LIMIT, digest_section, report_message
 from storage.models import Milestone
-from tests.render import (
-    HOSTILE,
-    TODAY,
-    all_mrkdwn,
-    assert_defused,
-    assert_valid,
-    make_milestone,
-    mrkdwn_texts,
-)
+from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, assert_valid_blocks, mrkdwn_texts
+from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 HEADING = "Plan vs actual — #launch"
 
@@ -272,13 +264,6 @@ def digest(report: Report) -> list[dict]:
     return digest_section(report, month_label="November", today=TODAY)
 
 
-def assert_valid_digest(blocks: list[dict]) -> None:
-    assert 0 < len(blocks) <= 4
-    for block in blocks:
-        Block.parse(block).validate_json()
-    assert all(len(text) <= 3000 for text in mrkdwn_texts(blocks))
-
-
 def test_digest_is_one_screen_with_summary_biggest_slips_and_overdue():
     slipping = [
         make_milestone(
@@ -292,7 +277,7 @@ def test_digest_is_one_screen_with_summary_biggest_slips_and_overdue():
         )
     ]
     blocks = digest(report_of(late_beta(number=5), *slipping))
-    assert_valid_digest(blocks)
+    assert_valid_blocks(blocks, most=4)
     assert blocks[0]["text"]["text"].startswith("*📊 November in review*\n5 milestones · 1 done")
     assert blocks[1]["text"]["text"] == (
         "*Biggest slips:* *#2* Launch beta +30 d forecast · *#3* Launch beta +9 d forecast"
@@ -304,7 +289,7 @@ def test_digest_is_one_screen_with_summary_biggest_slips_and_overdue():
 
 def test_digest_without_slips_or_overdue_says_nothing_is_overdue():
     blocks = digest(report_of(make_milestone()))
-    assert_valid_digest(blocks)
+    assert_valid_blocks(blocks, most=4)
     assert len(blocks) == 2
     assert blocks[1]["elements"][0]["text"].startswith("✅ Nothing overdue")
 
@@ -312,7 +297,7 @@ def test_digest_without_slips_or_overdue_says_nothing_is_overdue():
 def test_digest_of_a_big_hostile_plan_stays_within_four_blocks():
     report = many(200, title=HOSTILE, due_date=TODAY - timedelta(days=1))
     blocks = digest(report)
-    assert_valid_digest(blocks)
+    assert_valid_blocks(blocks, most=4)
     assert "⚠️ 200 overdue: #200, #199" in blocks[-1]["elements"][0]["text"]
     assert "190 more" in blocks[-1]["elements"][0]["text"]
     assert_defused("\n".join(mrkdwn_texts(blocks)))

@@ -4,13 +4,12 @@ import json
 from typing import Any
 
 import pytest
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 
 from bot.render.settings import settings_message, settings_modal
 from storage.models import Delivery
-from tests.render import HOSTILE, all_mrkdwn, assert_defused, assert_valid
+from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, assert_valid_view
 from tests.support.channels import CREATED, make_settings
+from tests.support.factories import HOSTILE
 
 INPUTS = ["timezone", "reminder_days", "reminder_time", "review_weekday", "review_time", "paused"]
 
@@ -35,13 +34,6 @@ def make_failed(n: int, **overrides: Any) -> Delivery:
 
 def summary(message) -> str:
     return message.blocks[0]["text"]["text"]
-
-
-def validate_view(view: dict) -> None:
-    View(**view).validate_json()
-    assert len(view["blocks"]) <= 100
-    for block in view["blocks"]:
-        Block.parse(block).validate_json()
 
 
 def test_summary_reads_the_whole_schedule_on_one_line():
@@ -108,7 +100,7 @@ def test_failed_post_errors_are_escaped():
 def test_settings_modal_is_filled_with_the_channel_settings():
     view = settings_modal(s=make_settings(), failed=[], show_failed=True)
 
-    validate_view(view)
+    assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "channel_settings"
     assert json.loads(view["private_metadata"]) == {"channel_id": "C1"}
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
@@ -136,7 +128,7 @@ def test_settings_modal_shows_paused_and_failed_posts_to_admins():
     failed = [make_failed(n) for n in range(50)]
     view = settings_modal(s=make_settings(paused=True), failed=failed, show_failed=True)
 
-    validate_view(view)
+    assert_valid_view(view, kind="modal")
     assert view["blocks"][5]["element"]["initial_options"][0]["value"] == "paused"
     notes = [block["elements"][0]["text"] for block in view["blocks"] if block["type"] == "context"]
     assert notes[0] == "⚠️ 50 messages could not be posted:"

@@ -18,7 +18,7 @@ from storage.db import downgrade, make_engine, session_scope, upgrade
 from storage.models import WorkspaceCounter
 from storage.numbering import take_numbers
 from storage.workspace import Workspace
-from tests.render import make_milestone
+from tests.support.factories import make_milestone
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 ACME = Workspace(team_id="T1")

@@ -10,16 +10,20 @@ from slack_sdk.models.views import View
 
 from bot.render.message import Message
 
-SECTION_TEXT_LIMIT = 3000
+TEXT_LIMIT = 3000
+PRIVATE_METADATA_LIMIT = 3000
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
 
 
-def assert_valid_blocks(blocks: Sequence[dict], *, most: int = 50) -> None:
-    """Every block (nested elements too) passes slack_sdk's validation; section texts keep to Slack's cap."""
+def assert_valid_blocks(blocks: Sequence[dict], *, most: int = MESSAGE_BLOCK_LIMIT) -> None:
+    """Every block passes slack_sdk's validation; section and mrkdwn texts keep to Slack's cap on a text."""
     assert 0 < len(blocks) <= most
     for block in blocks:
         Block.parse(block).validate_json()
         if block["type"] == "section" and "text" in block:
-            assert len(block["text"]["text"]) <= SECTION_TEXT_LIMIT
+            assert len(block["text"]["text"]) <= TEXT_LIMIT
+    assert all(len(text) <= TEXT_LIMIT for text in mrkdwn_texts(blocks))
 
 
 def assert_valid(message: Message) -> None:
@@ -29,12 +33,16 @@ def assert_valid(message: Message) -> None:
 
 
 def assert_valid_view(view: dict, *, kind: str | None = None) -> None:
-    """A modal or Home tab that passes Slack's validation of the view and of every block."""
+    """A modal or Home tab that passes Slack's validation of the view and of every block.
+
+    A modal carries its context (channel, milestone) in private_metadata, within Slack's 3,000 characters.
+    """
     if kind is not None:
         assert view["type"] == kind
     View(**view).validate_json()
-    assert len(view.get("private_metadata", "")) <= 3000
-    assert_valid_blocks(view["blocks"], most=100)
+    if view["type"] == "modal":
+        assert len(view["private_metadata"]) <= PRIVATE_METADATA_LIMIT
+    assert_valid_blocks(view["blocks"], most=VIEW_BLOCK_LIMIT)
 
 
 def mrkdwn_texts(payload: Any) -> Iterator[str]:
