@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.core import access, milestones
 from bot.core.checkins import checkin_view, record_answer
 from bot.core.command_types import MilestoneFields
-from bot.core.forms.new_date import read_new_date_context, read_new_date_modal
+from bot.core.forms.new_date import CALLBACK, NewDateBlock, read_new_date_context, read_new_date_modal
 from bot.core.milestones import completion
 from bot.core.revisions import Value
 from bot.listeners.context import RequestContext
@@ -32,7 +32,7 @@ def register(app: GuardedApp) -> None:
     app.action("checkin_new_date")(open_new_date)
     app.action("open_new_date")(open_new_date)
     app.action("reminder_done")(reminder_done)
-    app.view("new_date", refusals=on_form("due"))(submit_new_date)
+    app.view(CALLBACK, refusals=on_form(NewDateBlock.DUE))(submit_new_date)
 
 
 def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:

@@ -6,7 +6,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
-from bot.core.forms.milestone import read_milestone_modal, read_modal_context
+from bot.core.forms.milestone import CALLBACKS, MilestoneBlock, read_milestone_modal, read_modal_context
 from bot.core.forms.values import GarbledMetadata
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE, on_form
@@ -22,8 +22,9 @@ def register(app: GuardedApp) -> None:
     app.action("delete_cancel", refusals=IN_PLACE)(cancel_delete)
     app.action("milestone_done")(mark_done)
     app.action("milestone_edit")(open_edit)
-    app.view("milestone_add", refusals=on_form("title"))(submit_add)
-    app.view("milestone_update", refusals=on_form("title", invalid_field="start"))(submit_update)
+    app.view(CALLBACKS["add"], refusals=on_form(MilestoneBlock.TITLE))(submit_add)
+    update_refusals = on_form(MilestoneBlock.TITLE, invalid_field=MilestoneBlock.START)
+    app.view(CALLBACKS["update"], refusals=update_refusals)(submit_update)
 
 
 def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:

@@ -6,8 +6,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.core.channel_settings import change_settings
-from bot.core.forms.milestone import read_modal_context
-from bot.core.forms.settings import read_settings_modal
+from bot.core.forms.settings import CALLBACK, SettingsBlock, read_settings_context, read_settings_modal
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
@@ -17,14 +16,14 @@ from bot.render.settings import settings_message
 
 def register(app: GuardedApp) -> None:
     """Register the settings form handler."""
-    app.view("channel_settings", refusals=on_form("timezone"))(submit_settings)
+    app.view(CALLBACK, refusals=on_form(SettingsBlock.TIMEZONE))(submit_settings)
 
 
 def submit_settings(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
     """Validate the form field by field, save it, and tell the channel what changed."""
     change = read_settings_modal(view["state"]["values"])
+    channel_id = read_settings_context(view["private_metadata"]).channel_id
     ack()
-    channel_id = read_modal_context(view["private_metadata"]).channel_id
     settings = change_settings(
         engine=ctx.engine,
         workspace=ctx.workspace,

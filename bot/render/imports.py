@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_sdk.models.blocks import Block, InputBlock, PlainTextObject
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from bot.core.dates import format_date
+from bot.core.forms.imports import CONFIRM_CALLBACK, UPLOAD_CALLBACK, ImportBlock, import_metadata
 from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
 from bot.core.money import format_money
 from bot.core.text import escape_mrkdwn
@@ -31,15 +31,15 @@ _COLUMNS_HINT = (
 def import_modal(*, channel_id: str) -> dict:
     """The form to upload a CSV of milestones, with the columns it reads."""
     return modal(
-        callback_id="import_upload",
+        callback_id=UPLOAD_CALLBACK,
         title="Import milestones",
         submit="Preview",
-        metadata=json.dumps({"channel_id": channel_id}),
+        metadata=import_metadata(channel_id=channel_id),
         blocks=[
             InputBlock(
-                block_id="file",
+                block_id=ImportBlock.FILE,
                 label=PlainTextObject(text="CSV file"),
-                element=FileInputElement(action_id="file", filetypes=["csv"], max_files=1),
+                element=FileInputElement(action_id=ImportBlock.FILE, filetypes=["csv"], max_files=1),
                 hint=PlainTextObject(text="Save the plan's milestone table from your spreadsheet as CSV."),
             ),
             context(_COLUMNS_HINT),
@@ -49,10 +49,10 @@ def import_modal(*, channel_id: str) -> dict:
 
 def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str, today: date) -> dict:
     """What the file would add, to confirm; or every problem in it, with no way to import until fixed."""
-    metadata = json.dumps({"channel_id": channel_id, "file_id": file_id})
+    metadata = import_metadata(channel_id=channel_id, file_id=file_id)
     if not preview.ok:
         return modal(
-            callback_id="import_confirm",
+            callback_id=CONFIRM_CALLBACK,
             title="Can't import this file",
             close="Close",
             metadata=metadata,
@@ -76,7 +76,7 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
         )
         blocks.append(context(f"No Slack member found for {names}: those milestones get no owner."))
     return modal(
-        callback_id="import_confirm",
+        callback_id=CONFIRM_CALLBACK,
         title=f"Import {_milestones(count)}?",
         submit=f"Import {count}",
         metadata=metadata,

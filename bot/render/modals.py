@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dates import format_date
-from bot.core.forms.milestone import STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
+from bot.core.forms.milestone import CALLBACKS, STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
 from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
 from bot.render.inputs import date_input, text_input
@@ -99,7 +99,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             )
         )
     return modal(
-        callback_id=f"milestone_{mode}",
+        callback_id=CALLBACKS[mode],
         title=f"Edit #{current.number}" if current else "New milestone",
         submit="Save" if current else "Add",
         metadata=milestone_metadata(channel_id=channel_id, number=current.number if current else None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.forms.new_date import NewDateBlock, NewDateContext
+from bot.core.forms.new_date import CALLBACK, NewDateBlock, NewDateContext
 from bot.core.limits import REASON_CHARS
 from bot.render.inputs import date_input, text_input
 from bot.render.labels import due_text
@@ -23,7 +23,7 @@ def new_date_modal(
     )
     due = f"due {due_text(m, today=today)}" if m.due_date else "no due date yet"
     return modal(
-        callback_id="new_date",
+        callback_id=CALLBACK,
         title=f"New date for #{m.number}",
         submit="Save",
         metadata=opened_for.to_metadata(),

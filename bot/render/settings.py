@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
@@ -14,7 +12,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.core.forms.settings import BOX_CHARS, PAUSED, SettingsBlock
+from bot.core.forms.settings import BOX_CHARS, CALLBACK, PAUSED, SettingsBlock, SettingsContext
 from bot.core.limits import reminder_days_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.inputs import text_input, time_input
@@ -124,10 +122,10 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
     if show_failed and failed:
         blocks += [DividerBlock(), *(context(line) for line in failed_lines(failed))]
     return modal(
-        callback_id="channel_settings",
+        callback_id=CALLBACK,
         title="Channel settings",
         submit="Save",
-        metadata=json.dumps({"channel_id": s.channel_id}),
+        metadata=SettingsContext(channel_id=s.channel_id).to_metadata(),
         blocks=blocks,
     )
 

@@ -25,6 +25,8 @@ from bot.core.vocabulary import Field
 from storage.models import Milestone
 
 Mode = Literal["add", "update"]
+# The form's callback_id says which of the two was submitted.
+CALLBACKS: dict[Mode, str] = {"add": "milestone_add", "update": "milestone_update"}
 
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
 STATUS_CHOICES: tuple[Status, ...] = ("open", "on_track", "at_risk", "blocked")

@@ -18,6 +18,7 @@ from bot.core.forms.values import (
 )
 from storage.models import Milestone
 
+CALLBACK = "new_date"
 _NO_DATE = "Pick the new due date."
 
 

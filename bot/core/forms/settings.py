@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 from typing import Any
 
 from bot.core.command_types import SettingsChange
-from bot.core.forms.values import ModalErrors, entry
+from bot.core.forms.values import ModalErrors, entry, metadata_field, read_metadata
 from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone
 from bot.core.text import excerpt
 
+CALLBACK = "channel_settings"
 PAUSED = "paused"  # the value of the pause checkbox's one option
 BOX_CHARS = 64  # what the time zone and reminder days boxes hold
 _DAY_SEPARATORS = re.compile(r"[,;\s]+")
@@ -28,6 +31,23 @@ class SettingsBlock(StrEnum):
     REVIEW_WEEKDAY = "review_weekday"
     REVIEW_TIME = "review_time"
     PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class SettingsContext:
+    """What the settings form carries in private_metadata: the channel whose settings it shows."""
+
+    channel_id: str
+
+    def to_metadata(self) -> str:
+        """The private_metadata the form carries; `read_settings_context` reads it back."""
+        return json.dumps({"channel_id": self.channel_id})
+
+
+def read_settings_context(private_metadata: str) -> SettingsContext:
+    """The channel a submitted settings form was opened for."""
+    data = read_metadata(private_metadata)
+    return SettingsContext(channel_id=metadata_field(data, "channel_id", str, required=True))
 
 
 def read_settings_modal(values: dict[str, Any]) -> SettingsChange:

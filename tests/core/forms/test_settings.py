@@ -7,8 +7,8 @@ from datetime import time
 import pytest
 
 from bot.core.command_types import SettingsChange
-from bot.core.forms.settings import read_settings_modal
-from bot.core.forms.values import ModalErrors
+from bot.core.forms.settings import read_settings_context, read_settings_modal
+from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.render.settings import settings_modal
 from tests.support.channels import make_settings
 from tests.support.view_state import submitted
@@ -25,6 +25,18 @@ def test_reading_the_untouched_form_gives_every_setting():
         review_time=time(16, 0),
         paused=False,
     )
+
+
+def test_the_form_carries_its_channel():
+    view = settings_modal(s=make_settings(channel_id="C7"), failed=[], show_failed=False)
+
+    assert read_settings_context(view["private_metadata"]).channel_id == "C7"
+
+
+@pytest.mark.parametrize("metadata", ["{}", '{"channel_id": 7}', '{"channel_id": null}', "[]"])
+def test_a_form_without_its_channel_is_garbled(metadata: str):
+    with pytest.raises(GarbledMetadata):
+        read_settings_context(metadata)
 
 
 def test_reading_a_changed_form():
