@@ -11,6 +11,7 @@ from bot.core.command_types import MilestoneFields
 from bot.core.forms.new_date import CALLBACK, NewDateBlock, read_new_date_context, read_new_date_modal
 from bot.core.milestones import completion
 from bot.core.revisions import Value
+from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
@@ -43,7 +44,7 @@ def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
         status, changes = "done", completion(completed_on=ctx.my_today, cost=None)
     else:
         status = STATUS_BUTTONS[action["action_id"]]
-        changes = {"status": status}
+        changes = {Field.STATUS: status}
     record_answer(
         engine=ctx.engine,
         workspace=ctx.workspace,
@@ -92,7 +93,7 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
     form = read_new_date_context(view["private_metadata"])
     current = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=form.number)
     due, reason = read_new_date_modal(view["state"]["values"], today=ctx.my_today, current=current)
-    changes: dict[str, Value] = {"due": due}
+    changes: dict[Field, Value] = {Field.DUE: due}
     if form.checkin_id is not None:
         record_answer(
             engine=ctx.engine,

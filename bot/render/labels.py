@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.core.dates import format_date
 from bot.core.money import Money, format_money
+from bot.core.revisions import budget_of, cost_of
 from bot.core.text import escape_mrkdwn
 from storage.models import CLOSED_STATUSES, Milestone
 
@@ -27,11 +28,6 @@ def status_label(status: str) -> str:
 def days(count: int) -> str:
     """`1 day`, `5 days`."""
     return f"{count} day" if count == 1 else f"{count} days"
-
-
-def money(minor: int | None, currency: str | None) -> Money | None:
-    """Money from a pair of columns, or None when either is missing."""
-    return None if minor is None or currency is None else Money(minor, currency)
 
 
 def days_overdue(m: Milestone, *, today: date) -> int:
@@ -67,10 +63,10 @@ def timeliness(m: Milestone) -> str | None:
 
 def cost_vs_budget(m: Milestone) -> str | None:
     """Actual cost against budget: `$5,500 — $500 over budget`; None when no cost is recorded."""
-    cost = money(m.actual_cost_minor, m.actual_cost_currency)
+    cost = cost_of(m)
     if cost is None:
         return None
-    budget = money(m.budget_minor, m.budget_currency)
+    budget = budget_of(m)
     text = format_money(cost)
     if budget is None:
         return text

@@ -20,7 +20,9 @@ from slack_sdk.models.blocks import (
 from bot.core.dates import format_date
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
+from bot.core.revisions import budget_of
 from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.vocabulary import Field
 from bot.render.history import (
     change_text,
     describe_value,
@@ -34,7 +36,6 @@ from bot.render.labels import (
     days,
     days_overdue,
     due_text,
-    money,
     status_label,
     timeliness,
 )
@@ -130,7 +131,7 @@ def added_message(m: Milestone, *, today: date) -> Message:
         f"due {format_date(m.due_date, today=today)}" if m.due_date else "no due date yet",
         f"owner {user_mention(m.owner_id)}" if m.owner_id else "no owner yet",
     ]
-    budget = money(m.budget_minor, m.budget_currency)
+    budget = budget_of(m)
     if budget:
         details.append(f"budget {format_money(budget)}")
     if m.department:
@@ -154,7 +155,7 @@ def updated_message(m: Milestone, changes: list[Revision], *, today: date) -> Me
         lines.append(f"• {field_label(change.field)}: {old} → {new}")
     blocks: list[Block] = [*packed_sections(lines)]
     notes = [reason for reason in (reason_text(c.reason) for c in changes) if reason]
-    if any(c.field in ("due_date", "due") for c in changes) and m.due_date:
+    if any(c.field == Field.DUE for c in changes) and m.due_date:
         notes.insert(0, f"Due {due_text(m, today=today)}")
     if notes:
         blocks.append(context(" · ".join(dict.fromkeys(notes))))
@@ -175,7 +176,7 @@ def done_message(m: Milestone, *, today: date) -> Message:
             text += f", {when} against the plan of {format_date(planned, today=today)}"
     lines = [f"{text}."]
     cost = cost_vs_budget(m)
-    budget = money(m.budget_minor, m.budget_currency)
+    budget = budget_of(m)
     if cost:
         lines.append(f"Cost {cost}.")
     elif budget:
@@ -244,7 +245,7 @@ def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
     overdue = days_overdue(m, today=today)
     if overdue:
         status += f" · ⚠️ {days(overdue)} overdue"
-    budget = money(m.budget_minor, m.budget_currency)
+    budget = budget_of(m)
     fields = [
         ("Status", status),
         ("Due", due_text(m, today=today)),

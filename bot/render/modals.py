@@ -19,8 +19,9 @@ from bot.core.dates import format_date
 from bot.core.forms.milestone import CALLBACKS, STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
 from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
+from bot.core.revisions import budget_of
 from bot.render.inputs import date_input, text_input
-from bot.render.labels import money, status_label
+from bot.render.labels import status_label
 from bot.render.message import modal
 from storage.models import Milestone
 
@@ -134,5 +135,5 @@ def _plan_hint(current: Milestone | None, *, today: date) -> str | None:
 
 
 def _budget_text(current: Milestone | None) -> str | None:
-    budget = money(current.budget_minor, current.budget_currency) if current else None
+    budget = budget_of(current) if current else None
     return format_money(budget) if budget else None
