@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cryptography.fernet import Fernet
 from dotenv import load_dotenv
+
+from bot.core.limits import LimitError, check_timezone
 
 DEFAULT_DATABASE_URL = "sqlite:///milestones.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -70,12 +71,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if environ is None:
         load_dotenv()
         environ = dict(os.environ)
-    zone = environ.get("DEFAULT_TIMEZONE") or "UTC"
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        message = f"DEFAULT_TIMEZONE={zone!r} is not an IANA time zone such as Europe/Berlin."
-        raise ConfigError(message) from error
+    zone = _default_timezone(environ.get("DEFAULT_TIMEZONE") or "UTC")
     port = environ.get("PORT") or "3000"
     if not port.isdigit():
         raise ConfigError(f"PORT={port!r} is not a port number.")
@@ -103,6 +99,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         listener_threads=_listener_threads(environ.get("LISTENER_THREADS") or ""),
         delivery_lease=_delivery_lease(environ.get("DELIVERY_LEASE_SECONDS") or ""),
     )
+
+
+def _default_timezone(name: str) -> str:
+    """DEFAULT_TIMEZONE as the one zone check reads it (the commands and forms alike), canonically spelt."""
+    try:
+        return check_timezone(name)
+    except LimitError as error:
+        message = f"DEFAULT_TIMEZONE={name!r} is not an IANA time zone such as Europe/Berlin."
+        raise ConfigError(message) from error
 
 
 def _listener_threads(value: str) -> int:

@@ -11,8 +11,11 @@ from sqlmodel import Session
 from storage.models import ProcessedEvent
 
 
-def first_sighting(engine: Engine, *, event_id: str, now: datetime) -> bool:
-    """Record the event id; True only for the first caller, on any instance."""
+def first_sighting(*, engine: Engine, event_id: str, now: datetime) -> bool:
+    """Record the event id; True only for the first caller, on any instance.
+
+    Index: the primary key of processed_event (the conflict target).
+    """
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(ProcessedEvent)

@@ -25,6 +25,14 @@ def get_milestone(*, session: Session, workspace: Workspace, number: int) -> Mil
     return session.exec(select(Milestone).where(_in_workspace(workspace), Milestone.number == number)).first()
 
 
+def milestone_by_id(*, session: Session, milestone_id: int) -> Milestone | None:
+    """The milestone a delivery or a check-in points at, or None once it was deleted.
+
+    Index: the primary key.
+    """
+    return session.get(Milestone, milestone_id)
+
+
 def channel_milestones(
     *,
     session: Session,

@@ -14,6 +14,8 @@ STATUSES = ("open", "on_track", "at_risk", "blocked", "done", "cancelled")
 CLOSED_STATUSES = ("done", "cancelled")
 # Listed rather than "not closed", so queries can range-scan the (status, due_date) index per status.
 OPEN_STATUSES = tuple(status for status in STATUSES if status not in CLOSED_STATUSES)
+# A new channel's reminder days, as channel settings store them (bot/core/limits reads the format).
+DEFAULT_REMINDER_DAYS = "7,1,0"
 
 
 class Milestone(SQLModel, table=True):
@@ -89,7 +91,7 @@ class ChannelSettings(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     channel_id: str = Field(max_length=32)
     timezone: str = Field(max_length=64)
-    reminder_days: str = Field(default="7,1,0", max_length=64)
+    reminder_days: str = Field(default=DEFAULT_REMINDER_DAYS, max_length=64)
     reminder_time: str = Field(default="09:00", max_length=5)
     review_weekday: int = Field(default=0)  # Monday, as date.weekday()
     review_time: str = Field(default="09:00", max_length=5)

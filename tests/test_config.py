@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import DEFAULT_DELIVERY_LEASE, DEFAULT_LISTENER_THREADS, load_settings
+from bot.config import DEFAULT_DELIVERY_LEASE, DEFAULT_LISTENER_THREADS, ConfigError, load_settings
 
 
 def test_listener_threads_and_delivery_lease_are_read_from_the_environment() -> None:
@@ -20,3 +20,15 @@ def test_unusable_pool_size_and_lease_fall_back_to_the_defaults(value: str) -> N
     settings = load_settings({"LISTENER_THREADS": value, "DELIVERY_LEASE_SECONDS": value})
     assert settings.listener_threads == DEFAULT_LISTENER_THREADS == 64
     assert settings.delivery_lease == DEFAULT_DELIVERY_LEASE == timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "posixrules", "Mars/Olympus"])
+def test_default_timezone_is_checked_as_every_other_zone_is(zone: str) -> None:
+    # One validator (bot/core/limits.check_timezone): zone files that name no place are refused.
+    with pytest.raises(ConfigError, match="DEFAULT_TIMEZONE"):
+        load_settings({"DEFAULT_TIMEZONE": zone})
+
+
+def test_default_timezone_is_kept_in_its_canonical_spelling() -> None:
+    assert load_settings({"DEFAULT_TIMEZONE": "america/new york"}).default_timezone == "America/New_York"
+    assert load_settings({}).default_timezone == "UTC"

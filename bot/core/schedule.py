@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.limits import reminder_days_of
+from storage import models
+
 OVERDUE = -1
-DEFAULT_REMINDER_DAYS = (7, 1, 0)
+# A channel without settings is reminded as a new channel's settings would have it.
+DEFAULT_REMINDER_DAYS = reminder_days_of(models.DEFAULT_REMINDER_DAYS)
 # An overdue nudge missed by downtime is still posted within this many days of the due date.
 OVERDUE_CATCH_UP_DAYS = 14
 # A weekly check-in missed by downtime is still posted this long after its time, not later.

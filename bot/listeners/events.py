@@ -31,7 +31,7 @@ def skip_repeated_events(body: dict, context: BoltContext, next: Callable[[], No
     """Answer 200 and stop when this event id was handled before (Slack's retries, or two instances)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     ctx = request_context(context)
-    if event_id and not first_sighting(ctx.engine, event_id=event_id, now=ctx.at):
+    if event_id and not first_sighting(engine=ctx.engine, event_id=event_id, now=ctx.at):
         logger.info("event %s seen before: skipped", event_id)
         return BoltResponse(status=200, body="")
     next()

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from bot.outbox.holds import workspace_of
 from storage.channel_settings import get_channel_settings
+from storage.milestones import milestone_by_id
 from storage.models import CLOSED_STATUSES, ChannelSettings, Delivery, DeliveryKind, Milestone
 
 
@@ -46,5 +47,9 @@ def still_wanted_now(*, engine: Engine, delivery: Delivery) -> Verdict:
         settings = get_channel_settings(
             session=session, workspace=workspace_of(delivery), channel_id=delivery.channel_id
         )
-        milestone = session.get(Milestone, delivery.milestone_id) if delivery.milestone_id else None
+        milestone = (
+            milestone_by_id(session=session, milestone_id=delivery.milestone_id)
+            if delivery.milestone_id
+            else None
+        )
         return still_wanted(delivery=delivery, milestone=milestone, settings=settings)

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.limits import reminder_days_of
 from bot.core.schedule import (
+    DEFAULT_REMINDER_DAYS,
     OVERDUE,
     ChannelSchedule,
     due_reminder,
@@ -15,6 +17,7 @@ from bot.core.schedule import (
     iso_week,
     wall_clock_moment,
 )
+from storage import models
 
 NY = ZoneInfo("America/New_York")
 NEW_YORK = ChannelSchedule(timezone="America/New_York")
@@ -152,3 +155,9 @@ def test_review_on_a_fall_back_night_fires_once() -> None:
     second = due_review(schedule=schedule, now=datetime(2026, 11, 1, 6, 30, tzinfo=UTC))
     assert first is not None and second is not None and first == second  # same week, same key: posted once
     assert first.week == iso_week(sunday)
+
+
+def test_a_channel_without_settings_is_reminded_as_a_new_channels_settings_say() -> None:
+    # One owner of the default days: storage's column default, which the schedule reads through limits.
+    assert ChannelSchedule(timezone="UTC").reminder_days == reminder_days_of(models.DEFAULT_REMINDER_DAYS)
+    assert DEFAULT_REMINDER_DAYS == (7, 1, 0)
