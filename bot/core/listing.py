@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.command_types import ListCommand
+from bot.core.command_types import ListCommand, ListScope
 from storage import milestones as queries
 from storage.models import Milestone
 from storage.workspace import Workspace
@@ -27,6 +27,8 @@ _HEADINGS = {
     "dept": "Open milestones in {department}",
 }
 _OPEN_HERE = "Open milestones in this channel"
+# Lists that span the workspace are read on the asker's date; the channel's own lists on the channel's.
+_WORKSPACE_WIDE: frozenset[ListScope] = frozenset({"mine", "owner", "dept"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Listing:
     milestones: list[Milestone]
     total: int
     heading: str
+
+
+def listing_today(scope: ListScope, *, asker_today: date, channel_today: date) -> date:
+    """The date a list is read on: the asker's for a person's or a department's list, else the channel's."""
+    return asker_today if scope in _WORKSPACE_WIDE else channel_today
 
 
 def list_milestones(

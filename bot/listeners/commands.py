@@ -25,7 +25,7 @@ from bot.core.command_types import (
     UpdateCommand,
 )
 from bot.core.grammar.command import parse_command
-from bot.core.listing import list_milestones
+from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
 from bot.listeners.context import RequestContext
 from bot.listeners.export import send_export
@@ -43,8 +43,6 @@ from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
 from bot.slack.people import name_of
 
-# Lists that span the workspace are read on the asker's date; the channel's own lists on the channel's.
-_WORKSPACE_WIDE_LISTS = frozenset({"mine", "owner", "dept"})
 _EMPTY_LIST_HINT = "Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`"
 
 
@@ -108,8 +106,9 @@ def add(slash: Slash, parsed: AddCommand) -> None:
 def list_(slash: Slash, parsed: ListCommand) -> None:
     """`list [scope]`: the channel's milestones, or the asker's, someone's or a department's."""
     ctx = slash.ctx
-    workspace_wide = parsed.scope in _WORKSPACE_WIDE_LISTS
-    today = ctx.my_today if workspace_wide else ctx.channel_today(slash.channel_id)
+    today = listing_today(
+        parsed.scope, asker_today=ctx.my_today, channel_today=ctx.channel_today(slash.channel_id)
+    )
     listing = list_milestones(
         engine=ctx.engine,
         workspace=ctx.workspace,
