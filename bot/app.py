@@ -35,7 +35,12 @@ def build_app(
     settings: Settings, *, engine: Engine, clock: Clock = wall_clock, process_before_response: bool = False
 ) -> App:
     """The Bolt app for these settings, with every listener registered."""
-    services = Services(engine=engine, people=People(default_timezone=settings.default_timezone), clock=clock)
+    services = Services(
+        engine=engine,
+        people=People(default_timezone=settings.default_timezone),
+        clock=clock,
+        delivery_lease=settings.delivery_lease,
+    )
     oauth_settings = None
     if settings.uses_oauth:
         oauth_settings = OAuthSettings(

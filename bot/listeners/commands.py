@@ -203,6 +203,7 @@ def review(slash: Slash, parsed: ReviewCommand) -> None:
         workspace=ctx.workspace,
         channel_id=slash.channel_id,
         now=ctx.now,
+        lease=ctx.delivery_lease,
     )
     message = review_outcome_message(
         outcome=outcome.outcome, channel_id=slash.channel_id, message_ts=outcome.message_ts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
@@ -23,11 +23,13 @@ _KEY = "request_context"
 
 @dataclass(frozen=True)
 class Services:
-    """What every request shares: the database, the people cache and the clock."""
+    """What every request shares: the database, the people cache, the clock and the outbox's lease."""
 
     engine: Engine
     people: People
     clock: Clock
+    # How long a post sent from a request (`/milestone review`) holds its delivery: DELIVERY_LEASE_SECONDS.
+    delivery_lease: timedelta
 
 
 class RequestContext:
@@ -49,6 +51,7 @@ class RequestContext:
     ) -> None:
         self.engine = services.engine
         self.people = services.people
+        self.delivery_lease = services.delivery_lease
         self.client = client
         self.workspace = workspace
         self.user_id = user_id

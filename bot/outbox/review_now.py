@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from slack_sdk import WebClient
@@ -31,7 +31,13 @@ class ReviewOutcome:
 
 
 def post_review_now(
-    *, engine: Engine, client: WebClient, workspace: Workspace, channel_id: str, now: datetime
+    *,
+    engine: Engine,
+    client: WebClient,
+    workspace: Workspace,
+    channel_id: str,
+    now: datetime,
+    lease: timedelta,
 ) -> ReviewOutcome:
     """Post this week's check-in for the channel unless it is already up; one per channel and ISO week."""
     with Session(engine) as session:
@@ -44,7 +50,7 @@ def post_review_now(
     key = plan_checkin(engine, settings=settings, week=week, now=now)
     if key is not None:
         dispatched = dispatch(
-            engine=engine, clients=lambda _: client, now=now, worker=worker_name(), keys=[key]
+            engine=engine, clients=lambda _: client, now=now, worker=worker_name(), lease=lease, keys=[key]
         )
         if not dispatched[Outcome.SENT]:
             return ReviewOutcome("not_posted")
