@@ -158,7 +158,7 @@ def _of_workspace(workspace: Workspace) -> list[ColumnElement[bool]]:
 def update_deliveries(*, engine: Engine, where: list[ColumnElement[bool]], **values: object) -> int:
     """One UPDATE of the deliveries matching `where`, committed; how many rows it changed.
 
-    Index: the one `where` selects by, named by each caller.
+    Index: none of its own; each caller names the index its `where` is served by.
     """
     with Session(engine) as session:
         # RETURNING, not rowcount: it counts the same on both databases.

@@ -11,7 +11,11 @@ from storage.workspace import Workspace
 
 
 def take_numbers(*, session: Session, workspace: Workspace, count: int = 1) -> int:
-    """Reserve `count` consecutive numbers in the caller's transaction and return the first of them."""
+    """Reserve `count` consecutive numbers in the caller's transaction and return the first of them.
+
+    Index: the primary key of workspace_counter (the conflict target); a workspace's first add seeds it
+    through uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
     if count < 1:
         raise ValueError("take at least one number")
     # A workspace's first add seeds its counter from the milestones already there, so none is numbered twice.

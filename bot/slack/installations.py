@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Sequence
@@ -13,10 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, Table, select, update
+from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import make_engine
+from storage.tokens import rewrite_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -150,28 +152,19 @@ def reencrypt_tokens(*, engine: Engine, client_id: str, keys: Sequence[str]) -> 
     cipher = token_cipher(keys)
     store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
     tables = (store.installations, store.bots)
-    return sum(_reencrypt_table(engine, table=table, cipher=cipher) for table in tables)
+    return sum(
+        rewrite_secrets(
+            engine=engine, table=table, columns=SECRET_FIELDS, rewrite=functools.partial(_reencrypted, cipher)
+        )
+        for table in tables
+    )
 
 
-def _reencrypt_table(engine: Engine, *, table: Table, cipher: MultiFernet) -> int:
-    names = [name for name in SECRET_FIELDS if name in table.c]
-    changed = 0
-    with engine.begin() as connection:
-        rows = connection.execute(select(table.c.id, *(table.c[name] for name in names))).mappings().all()
-        for row in rows:
-            values = {
-                name: (
-                    cipher.rotate(row[name].encode()).decode()
-                    if row[name].startswith(_FERNET_PREFIX)
-                    else cipher.encrypt(row[name].encode()).decode()
-                )
-                for name in names
-                if row[name]
-            }
-            if values:
-                connection.execute(update(table).where(table.c.id == row["id"]).values(**values))
-                changed += 1
-    return changed
+def _reencrypted(cipher: MultiFernet, value: str) -> str:
+    """A stored token under the cipher's first key: an encrypted one rotated, a clear one encrypted."""
+    if value.startswith(_FERNET_PREFIX):
+        return cipher.rotate(value.encode()).decode()
+    return cipher.encrypt(value.encode()).decode()
 
 
 def main() -> int:
