@@ -10,7 +10,6 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from storage.deliveries import plan_delivery
 from storage.models import Delivery
 from storage.workspace import Workspace
 from tests.support.bot_process import BOT_TOKEN, bot_env, bot_process, start_bot
-from tests.support.databases import fresh_postgres_database
+from tests.support.databases import postgres_url_fixture
 from tests.support.fake_slack import FakeSlack
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,13 +106,8 @@ def tick_to_the_end(*, env: dict[str, str], log: Path) -> None:
     assert process.wait(timeout=300) == 0, log.read_text(errors="replace")[-3000:]
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database, dropped afterwards."""
-    # The instances under test are what gets killed, not the server: its fsync only slows the run.
-    with fresh_postgres_database(prefix="outbox_faults", synchronous_commit=False) as url:
-        upgrade(make_engine(url))
-        yield url
+# The instances under test are what gets killed, not the server: its fsync only slows the run.
+postgres_url = postgres_url_fixture(prefix="outbox_faults", synchronous_commit=False, migrated=True)
 
 
 @pytest.mark.slow

@@ -33,7 +33,7 @@ from tests.support.bot_process import (
     run_bot,
     upgrade,
 )
-from tests.support.databases import fresh_postgres_database
+from tests.support.databases import postgres_url_fixture
 from tests.support.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import FakeSocketMode
 from tests.support.scheduler import delivery_key, stamp_messages_from
@@ -46,11 +46,8 @@ EXIT_SECONDS = 10.0
 ACK_SECONDS = 3.0
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh database on the machine's PostgreSQL (dropped after the test)."""
-    with fresh_postgres_database(prefix="milestone_proc") as url:
-        yield url
+# A fresh database a test; `python -m bot db upgrade` migrates it, as a deploy does.
+postgres_url = postgres_url_fixture(prefix="milestone_proc")
 
 
 def _milestone_titles(database_url: str) -> list[str]:

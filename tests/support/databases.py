@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+
+from storage.db import make_engine, upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "MILESTONE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -40,3 +42,24 @@ def fresh_postgres_database(*, prefix: str, synchronous_commit: bool = True) -> 
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def postgres_url_fixture(
+    *, prefix: str, synchronous_commit: bool = True, migrated: bool = False
+) -> Callable[[], Iterator[str]]:
+    """A `postgres_url` fixture: a fresh database for each test (dropped afterwards), migrated if asked.
+
+    Assign it in a test module (`postgres_url = postgres_url_fixture(prefix=...)`); `prefix` and
+    `synchronous_commit` are `fresh_postgres_database`'s.
+    """
+
+    @pytest.fixture
+    def postgres_url() -> Iterator[str]:
+        with fresh_postgres_database(prefix=prefix, synchronous_commit=synchronous_commit) as url:
+            if migrated:
+                engine = make_engine(url)
+                upgrade(engine)
+                engine.dispose()
+            yield url
+
+    return postgres_url

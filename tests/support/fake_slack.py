@@ -20,12 +20,11 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from tests.support.blocks import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT
 from tests.support.lifecycle import StartStop
 
 # Fields Slack accepts as JSON strings inside form-encoded bodies.
 JSON_STRING_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
 MAX_TEXT_LENGTH = 40_000
 FIRST_TS = "1700000000.000100"
 TS_STEP_MICROS = 100
@@ -103,7 +102,7 @@ def decode_body(body: bytes, content_type: str) -> Params:
     return params
 
 
-def block_errors(blocks: Any, *, limit: int = MAX_MESSAGE_BLOCKS, where: str = "blocks") -> list[str]:
+def block_errors(blocks: Any, *, limit: int = MESSAGE_BLOCK_LIMIT, where: str = "blocks") -> list[str]:
     """Why Slack would reject these blocks (empty when it would accept them)."""
     if not isinstance(blocks, list):
         return [f"{where}: must be an array"]
@@ -118,7 +117,7 @@ def view_errors(view: Any) -> list[str]:
     if not isinstance(view, dict):
         return ["view: must be an object"]
     # Blocks first, so each error names its block; View's own check would stop at the first one.
-    errors = block_errors(view.get("blocks"), limit=MAX_VIEW_BLOCKS, where="view.blocks")
+    errors = block_errors(view.get("blocks"), limit=VIEW_BLOCK_LIMIT, where="view.blocks")
     if errors:
         return errors
     try:
