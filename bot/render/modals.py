@@ -20,7 +20,7 @@ from bot.core.forms.milestone import CALLBACKS, STATUS_CHOICES, MilestoneBlock, 
 from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
 from bot.core.revisions import budget_of
-from bot.render.inputs import date_input, text_input
+from bot.render.inputs import date_input, input_block, text_input
 from bot.render.labels import status_label
 from bot.render.message import modal
 from storage.models import Milestone
@@ -44,18 +44,7 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
     if current:
         blocks.append(_status_input(current.status))
     if channel_id is None:
-        blocks.append(
-            InputBlock(
-                block_id=MilestoneBlock.CHANNEL,
-                label=PlainTextObject(text="Channel"),
-                element=ConversationSelectElement(
-                    action_id=MilestoneBlock.CHANNEL,
-                    placeholder=PlainTextObject(text="Where reminders and reviews go"),
-                    filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-                ),
-                hint=PlainTextObject(text="Invite Milestone Bot there too: /invite @Milestone Bot"),
-            )
-        )
+        blocks.append(_channel_input())
     blocks += [
         date_input(
             MilestoneBlock.DUE,
@@ -64,10 +53,10 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             hint=_plan_hint(current, today=today),
         ),
         date_input(MilestoneBlock.START, "Start date", initial=current.start_date if current else None),
-        InputBlock(
-            block_id=MilestoneBlock.OWNER,
-            label=PlainTextObject(text="Owner"),
-            element=UserSelectElement(
+        input_block(
+            MilestoneBlock.OWNER,
+            "Owner",
+            UserSelectElement(
                 action_id=MilestoneBlock.OWNER,
                 placeholder=PlainTextObject(text="Who makes it happen"),
                 initial_user=current.owner_id if current else None,
@@ -113,17 +102,24 @@ def _status_input(status: str) -> InputBlock:
         Option(value=choice, text=PlainTextObject(text=status_label(choice))) for choice in STATUS_CHOICES
     ]
     initial = next((option for option in options if option.value == status), None)
-    return InputBlock(
-        block_id=MilestoneBlock.STATUS,
-        label=PlainTextObject(text="Status"),
-        element=StaticSelectElement(
-            action_id=MilestoneBlock.STATUS,
-            placeholder=PlainTextObject(text=status_label(status)),
-            options=options,
-            initial_option=initial,
-        ),
-        optional=True,
+    element = StaticSelectElement(
+        action_id=MilestoneBlock.STATUS,
+        placeholder=PlainTextObject(text=status_label(status)),
+        options=options,
+        initial_option=initial,
     )
+    return input_block(MilestoneBlock.STATUS, "Status", element, optional=True)
+
+
+def _channel_input() -> InputBlock:
+    """Asked for when the form was opened outside a channel (from the Home tab)."""
+    element = ConversationSelectElement(
+        action_id=MilestoneBlock.CHANNEL,
+        placeholder=PlainTextObject(text="Where reminders and reviews go"),
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
+    hint = "Invite Milestone Bot there too: /invite @Milestone Bot"
+    return input_block(MilestoneBlock.CHANNEL, "Channel", element, hint=hint)
 
 
 def _plan_hint(current: Milestone | None, *, today: date) -> str | None:

@@ -6,7 +6,6 @@ from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
     DividerBlock,
-    InputBlock,
     Option,
     PlainTextObject,
     StaticSelectElement,
@@ -15,7 +14,7 @@ from slack_sdk.models.blocks import (
 from bot.core.forms.settings import BOX_CHARS, CALLBACK, PAUSED, SettingsBlock, SettingsContext
 from bot.core.limits import reminder_days_of
 from bot.core.text import escape_mrkdwn, excerpt
-from bot.render.inputs import text_input, time_input
+from bot.render.inputs import input_block, text_input, time_input
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from storage.models import ChannelSettings, Delivery
 
@@ -94,10 +93,10 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             hint=_DAYS_HINT,
         ),
         time_input(SettingsBlock.REMINDER_TIME, "Reminder time", initial=s.reminder_time),
-        InputBlock(
-            block_id=SettingsBlock.REVIEW_WEEKDAY,
-            label=PlainTextObject(text="Weekly review day"),
-            element=StaticSelectElement(
+        input_block(
+            SettingsBlock.REVIEW_WEEKDAY,
+            "Weekly review day",
+            StaticSelectElement(
                 action_id=SettingsBlock.REVIEW_WEEKDAY,
                 placeholder=PlainTextObject(text="Pick a day"),
                 options=weekday_options,
@@ -105,17 +104,15 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             ),
         ),
         time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
-        InputBlock(
-            block_id=SettingsBlock.PAUSED,
-            label=PlainTextObject(text="Pause"),
-            element=CheckboxesElement(
+        input_block(
+            SettingsBlock.PAUSED,
+            "Pause",
+            CheckboxesElement(
                 action_id=SettingsBlock.PAUSED,
                 options=[pause_option],
                 initial_options=[pause_option] if s.paused else None,
             ),
-            hint=PlainTextObject(text=f"Paused: {excerpt(s.paused_reason, limit=120)}")
-            if s.paused and s.paused_reason
-            else None,
+            hint=f"Paused: {excerpt(s.paused_reason, limit=120)}" if s.paused and s.paused_reason else None,
             optional=True,
         ),
     ]
