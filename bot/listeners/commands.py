@@ -30,6 +30,7 @@ from bot.core.milestone_history import milestone_history
 from bot.listeners.context import RequestContext
 from bot.listeners.export import send_export
 from bot.listeners.guard import GuardedApp
+from bot.listeners.milestones import edit_form
 from bot.listeners.replies import answer, open_modal
 from bot.listeners.report import send_report
 from bot.outbox.review_now import post_review_now
@@ -147,13 +148,7 @@ def update(slash: Slash, parsed: UpdateCommand) -> None:
     """`update <n> …`: change it and tell the channel; with nothing after the number, open the edit form."""
     ctx = slash.ctx
     if parsed.is_empty():
-        milestone = access.check_may_change(
-            engine=ctx.engine, workspace=ctx.workspace, number=parsed.number, actor=ctx.actor, action="update"
-        )
-        view = milestone_modal(
-            mode="update", channel_id=slash.channel_id, milestone=milestone, today=ctx.my_today
-        )
-        slash.open_form(view, again=f"update {parsed.number}")
+        slash.open_form(edit_form(ctx, number=parsed.number), again=f"update {parsed.number}")
         return
     change = milestones.update_milestone(
         engine=ctx.engine,

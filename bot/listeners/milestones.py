@@ -65,15 +65,19 @@ def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
     answer(respond, render.done_message(done, today=ctx.channel_today(done.channel_id)), public=True)
 
 
-def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Open the edit form, pre-filled, for someone who may change the milestone."""
+def edit_form(ctx: RequestContext, *, number: int) -> dict:
+    """The edit form, pre-filled, if the asker may change the milestone (NotAllowed if not)."""
     milestone = access.check_may_change(
-        engine=ctx.engine, workspace=ctx.workspace, number=_number(body), actor=ctx.actor, action="update"
+        engine=ctx.engine, workspace=ctx.workspace, number=number, actor=ctx.actor, action="update"
     )
-    view = milestone_modal(
+    return milestone_modal(
         mode="update", channel_id=milestone.channel_id, milestone=milestone, today=ctx.my_today
     )
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Open the edit form from the milestone's Edit button."""
+    client.views_open(trigger_id=body["trigger_id"], view=edit_form(ctx, number=_number(body)))
 
 
 def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:

@@ -40,12 +40,23 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             placeholder="Launch beta",
             optional=False,
         ),
+        *([_status_input(current.status)] if current else []),
+        *([_channel_input()] if channel_id is None else []),
+        *_plan_inputs(current, today=today),
+        *([_reason_input()] if current else []),
     ]
-    if current:
-        blocks.append(_status_input(current.status))
-    if channel_id is None:
-        blocks.append(_channel_input())
-    blocks += [
+    return modal(
+        callback_id=CALLBACKS[mode],
+        title=f"Edit #{current.number}" if current else "New milestone",
+        submit="Save" if current else "Add",
+        metadata=milestone_metadata(channel_id=channel_id, number=current.number if current else None),
+        blocks=blocks,
+    )
+
+
+def _plan_inputs(current: Milestone | None, *, today: date) -> list[Block]:
+    """Dates, owner, budget and department: empty on a new milestone, filled when editing one."""
+    return [
         date_input(
             MilestoneBlock.DUE,
             "Due date",
@@ -78,22 +89,16 @@ def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone 
             placeholder="Marketing",
         ),
     ]
-    if current:
-        blocks.append(
-            text_input(
-                MilestoneBlock.REASON,
-                "Reason",
-                max_length=REASON_CHARS,
-                placeholder="Why the change? Kept in the history",
-                multiline=True,
-            )
-        )
-    return modal(
-        callback_id=CALLBACKS[mode],
-        title=f"Edit #{current.number}" if current else "New milestone",
-        submit="Save" if current else "Add",
-        metadata=milestone_metadata(channel_id=channel_id, number=current.number if current else None),
-        blocks=blocks,
+
+
+def _reason_input() -> InputBlock:
+    """Asked on the edit form only: why it changed, kept in the history."""
+    return text_input(
+        MilestoneBlock.REASON,
+        "Reason",
+        max_length=REASON_CHARS,
+        placeholder="Why the change? Kept in the history",
+        multiline=True,
     )
 
 
