@@ -12,7 +12,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.serving.web import make_wsgi_app
 from storage.models import Milestone, Revision
-from tests.conftest import BOTH_MODES, SlackApp, serving
+from tests.support.app import BOTH_MODES, SlackApp, serving
 from tests.support.slack_requests import date_value, text_value, user_value
 
 

@@ -7,7 +7,7 @@ import json
 from sqlmodel import Session, select
 
 from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revision
-from tests.conftest import BOTH_MODES, SlackApp
+from tests.support.app import BOTH_MODES, SlackApp
 from tests.support.scheduler import buttons, ny, posts, tick
 from tests.support.slack_requests import date_value, message_event, text_value
 

@@ -8,8 +8,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from storage.models import Milestone, Revision
-from tests.conftest import BOTH_MODES, SlackApp
-from tests.support.slack_requests import answer_text
+from tests.support.app import BOTH_MODES, SIGNING_SECRET, SlackApp
+from tests.support.slack_requests import SlackRequests, answer_text
 
 
 def milestones(app: SlackApp) -> list[Milestone]:
@@ -226,9 +226,6 @@ def test_an_unexpected_failure_gets_an_apology_not_a_traceback(slack_app: SlackA
 
 
 def test_enterprise_workspaces_are_kept_apart(slack_app: SlackApp) -> None:
-    from tests.conftest import SIGNING_SECRET
-    from tests.support.slack_requests import SlackRequests
-
     grid = SlackRequests(
         slack_app.base_url,
         signing_secret=SIGNING_SECRET,

@@ -25,7 +25,7 @@ from bot.outbox.recovery import METADATA_EVENT, POST_WINDOW
 from bot.outbox.retry import AUTH_HOLD, MAX_ATTEMPTS, backoff
 from storage.claims import claim_due, start_posting
 from storage.models import ChannelSettings, CheckIn, CheckInNote, Delivery, Milestone
-from tests.conftest import BOT_TOKEN, SlackApp
+from tests.support.app import BOT_TOKEN, SlackApp
 from tests.support.fake_slack import FakeSlack
 from tests.support.scheduler import delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.slack_requests import message_event

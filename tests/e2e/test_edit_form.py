@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 
 
 def _opened_for(app: SlackApp) -> dict:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from storage.models import Milestone
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from bot.core.chart import png_size
 from storage.models import Milestone
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 from tests.support.scheduler import ny, posts, tick
 
 

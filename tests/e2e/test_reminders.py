@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from bot.outbox.outcomes import Outcome
 from storage.models import Milestone
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 from tests.support.scheduler import buttons, delivery_key, ny, posts, tick
 
 

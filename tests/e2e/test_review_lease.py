@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.app import build_app, in_flight
 from bot.config import Settings
 from bot.outbox import review_now
-from bot.serving.web import make_wsgi_app
-from tests.conftest import BOT_TOKEN, SETTLE_SECONDS, SIGNING_SECRET, FrozenClock, serving
+from tests.support.app import BOT_TOKEN, SIGNING_SECRET, FrozenClock, served_app
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SlackRequests
 
 
 def test_review_now_claims_its_post_for_the_configured_lease(
@@ -35,18 +32,9 @@ def test_review_now_claims_its_post_for_the_configured_lease(
         database_url=str(engine.url),
         delivery_lease=timedelta(seconds=45),
     )
-    app = build_app(settings, engine=engine, clock=clock)
-    pool = in_flight(app)
-    with serving(make_wsgi_app(app, engine=engine)) as base_url:
-        requests = SlackRequests(
-            base_url,
-            signing_secret=SIGNING_SECRET,
-            fake=fake_slack,
-            settle=lambda: pool.idle(SETTLE_SECONDS),
-        )
-        requests.command("add Launch beta due Dec 15")
-        requests.command("review")
-    pool.idle(SETTLE_SECONDS)
+    with served_app(settings, fake=fake_slack, engine=engine, clock=clock) as app:
+        app.requests.command("add Launch beta due Dec 15")
+        app.requests.command("review")
 
     assert leases == [timedelta(seconds=45)]
     assert "Posted" in fake_slack.last("response_url").params["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 from tests.support.slack_requests import answer_text
 
 # 22:30 on Nov 25 in New York (the channel's zone: alice added its first milestone); Nov 26 in Tokyo (carol).

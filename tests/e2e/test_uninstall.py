@@ -16,7 +16,7 @@ from bot.slack.installations import installation_store_for
 from storage.deliveries import plan_delivery
 from storage.models import Delivery
 from storage.workspace import Workspace
-from tests.conftest import FrozenClock, SlackApp
+from tests.support.app import FrozenClock, SlackApp
 from tests.support.fake_slack import FakeSlack
 from tests.support.installations import (
     forget_installations,

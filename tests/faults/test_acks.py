@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from storage.models import Milestone, Revision
-from tests.conftest import BOTH_MODES, SIGNING_SECRET, SlackApp
+from tests.support.app import BOTH_MODES, SIGNING_SECRET, SlackApp
 from tests.support.fake_slack import Call
 from tests.support.slack_requests import SlackRequests
 

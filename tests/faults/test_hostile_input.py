@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from bot.core.command_types import CommandError
 from bot.core.grammar.command import VERBS, parse_command
 from storage.models import Milestone, Revision
-from tests.conftest import SIGNING_SECRET, SlackApp
+from tests.support.app import SIGNING_SECRET, SlackApp
 from tests.support.slack_requests import FORM, JSON, Reply, SlackRequests, message_event, text_value
 
 EXAMPLES = {"grammar": 5000, "command": 800, "action": 1600, "view": 1200, "event": 400, "encoding": 1000}

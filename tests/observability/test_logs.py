@@ -11,7 +11,7 @@ from slack_bolt import BoltContext
 
 from bot.observability.logs import JsonFormatter, configure_logging
 from bot.observability.request_log import request_fields
-from tests.conftest import SlackApp
+from tests.support.app import SlackApp
 
 
 def _record(message: str, *args: object, **extra: object) -> logging.LogRecord:

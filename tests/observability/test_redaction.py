@@ -19,8 +19,8 @@ from bot.observability.redact import MASK, Redactor, install_redaction
 from bot.outbox.tick import run_tick
 from bot.slack.clients import clients_for
 from bot.slack.installations import installation_store_for
-from tests.conftest import FrozenClock
 from tests.support import installations
+from tests.support.app import FrozenClock
 from tests.support.fake_slack import FakeSlack
 from tests.support.scheduler import ny
 

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from bot.outbox.tick import TICK_SECONDS, start_scheduler
 from bot.slack.clients import single_workspace_clients
-from tests.conftest import BOT_TOKEN, FrozenClock
+from tests.support.app import BOT_TOKEN, FrozenClock
 from tests.support.fake_slack import FakeSlack
 
 

@@ -11,9 +11,7 @@ import pytest
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Engine
 
-from bot.app import build_app
 from bot.config import ConfigError, load_settings
-from bot.serving.web import make_wsgi_app
 from bot.slack.clients import clients_for
 from bot.slack.installations import (
     EncryptedInstallationStore,
@@ -23,21 +21,19 @@ from bot.slack.installations import (
 )
 from bot.slack.installations import main as installations_main
 from storage.workspace import Workspace
-from tests.conftest import FrozenClock, serving
+from tests.support.app import FrozenClock, served_app
 from tests.support.fake_slack import FakeSlack
 from tests.support.installations import (
     CLIENT_ID,
     CLIENT_SECRET,
     ROTATING_BOT_TOKEN,
     ROTATING_REFRESH_TOKEN,
-    SIGNING_SECRET,
     forget_installations,
     install,
     new_key,
     oauth_settings,
     stored_tokens,
 )
-from tests.support.slack_requests import SlackRequests
 
 T1 = Workspace(team_id="T1")
 
@@ -211,10 +207,10 @@ def test_bolt_refreshes_an_expiring_token_before_answering(
 ) -> None:
     settings = oauth_settings(fake_slack, engine=engine, keys=(new_key(),))
     install(installation_store_for(settings, engine=engine), expires_in=60)
-    app = build_app(settings, engine=engine, clock=clock, process_before_response=True)
-
-    with serving(make_wsgi_app(app, engine=engine)) as base_url:
-        reply = SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake_slack).command("help")
+    with served_app(
+        settings, fake=fake_slack, engine=engine, clock=clock, process_before_response=True
+    ) as app:
+        reply = app.requests.command("help")
 
     assert reply.status == 200
     assert len(fake_slack.calls_to("oauth.v2.access")) == 1

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -42,6 +43,16 @@ def fresh_postgres_database(*, prefix: str, synchronous_commit: bool = True) -> 
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def empty_database(kind: str, *, folder: Path) -> Iterator[str]:
+    """The URL of a database with no tables: a SQLite file in `folder`, or a fresh PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'milestones.db'}"
+    else:
+        with fresh_postgres_database(prefix="milestone_test") as url:
+            yield url
 
 
 def postgres_url_fixture(

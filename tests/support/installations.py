@@ -10,16 +10,12 @@ from cryptography.fernet import Fernet
 from slack_sdk.oauth.installation_store import Installation, InstallationStore
 from sqlalchemy import Engine, text
 
-from bot.app import build_app, in_flight
 from bot.config import Settings
-from bot.serving.web import make_wsgi_app
-from tests.conftest import SETTLE_SECONDS, FrozenClock, SlackApp, serving
+from tests.support.app import SIGNING_SECRET, FrozenClock, SlackApp, served_app
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SlackRequests
 
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "client-secret-0123456789abcdef"
-SIGNING_SECRET = "test-signing-secret"
 # Shaped like Slack's rotating tokens: long enough that encrypted they outgrow slack_sdk's VARCHAR(200).
 ROTATING_BOT_TOKEN = "xoxe.xoxb-1-" + "MS0yLTExMTExMTExMTExMS0yMjIyMjIyMjIyMjItMzMzMzMzMzMzMzMz" * 2
 ROTATING_REFRESH_TOKEN = "xoxe-1-" + "My0xLTExMTExMTExMTExMS0yMjIyMjIyMjIyMjItNDQ0NDQ0NDQ0NDQ0" * 2
@@ -96,13 +92,5 @@ def serving_oauth_app(
     settings: Settings, *, fake: FakeSlack, engine: Engine, clock: FrozenClock
 ) -> Iterator[SlackApp]:
     """The many-workspace app over HTTP as production runs it; each request waits for its after-ack work."""
-    app = build_app(settings, engine=engine, clock=clock, process_before_response=False)
-    pool = in_flight(app)
-
-    def settle() -> None:
-        assert pool.idle(SETTLE_SECONDS), f"listener work still running after {SETTLE_SECONDS} s"
-
-    with serving(make_wsgi_app(app, engine=engine)) as base_url:
-        requests = SlackRequests(base_url, signing_secret=SIGNING_SECRET, fake=fake, settle=settle)
-        yield SlackApp(fake=fake, requests=requests, clock=clock, engine=engine, base_url=base_url)
-    pool.idle(SETTLE_SECONDS)
+    with served_app(settings, fake=fake, engine=engine, clock=clock) as served:
+        yield served

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.outbox.tick import Tick, run_tick
 from bot.slack.clients import single_workspace_clients
-from tests.conftest import BOT_TOKEN, SlackApp
+from tests.support.app import BOT_TOKEN, SlackApp
 from tests.support.fake_slack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
