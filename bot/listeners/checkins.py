@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.core import access, milestones
 from bot.core.checkins import checkin_view, record_answer
 from bot.core.command_types import MilestoneFields
+from bot.core.forms.buttons import CHECKIN_STATUSES, Action, read_checkin_value, read_new_date_value
 from bot.core.forms.new_date import CALLBACK, NewDateBlock, read_new_date_context, read_new_date_modal
 from bot.core.milestones import completion
 from bot.core.revisions import Value
@@ -23,27 +24,25 @@ from bot.render.reminders import reminder_done_message
 from storage.checkins import get_checkin
 from storage.db import session_scope
 
-STATUS_BUTTONS = {"checkin_on_track": "on_track", "checkin_at_risk": "at_risk", "checkin_blocked": "blocked"}
-
 
 def register(app: GuardedApp) -> None:
     """Register the check-in and reminder buttons and the new-date form."""
-    for action_id in (*STATUS_BUTTONS, "checkin_done"):
+    for action_id in (*CHECKIN_STATUSES, Action.CHECKIN_DONE):
         app.action(action_id)(answer_checkin)
-    app.action("checkin_new_date")(open_new_date)
-    app.action("open_new_date")(open_new_date)
-    app.action("reminder_done")(reminder_done)
+    app.action(Action.CHECKIN_NEW_DATE)(open_new_date)
+    app.action(Action.REMINDER_NEW_DATE)(open_new_date)
+    app.action(Action.REMINDER_DONE)(reminder_done)
     app.view(CALLBACK, refusals=on_form(NewDateBlock.DUE))(submit_new_date)
 
 
 def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """Record On track / At risk / Blocked / Done on the milestone and show it on the check-in."""
     action = body["actions"][0]
-    checkin_id, number = (int(part) for part in action["value"].split(":"))
-    if action["action_id"] == "checkin_done":
+    checkin_id, number = read_checkin_value(action["value"])
+    if action["action_id"] == Action.CHECKIN_DONE:
         status, changes = "done", completion(completed_on=ctx.my_today, cost=None)
     else:
-        status = STATUS_BUTTONS[action["action_id"]]
+        status = CHECKIN_STATUSES[action["action_id"]]
         changes = {Field.STATUS: status}
     record_answer(
         engine=ctx.engine,
@@ -71,18 +70,35 @@ def refresh_checkin(ctx: RequestContext, *, client: WebClient, checkin_id: int) 
     )
 
 
-def open_new_date(body: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Open the new-date form for someone who may change the milestone."""
-    value = body["actions"][0]["value"]
-    checkin_id, number = (int(v) for v in value.split(":")) if ":" in value else (None, int(value))
+def new_date_form(
+    ctx: RequestContext,
+    *,
+    number: int,
+    checkin_id: int | None = None,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
+) -> dict:
+    """The new-date form, if the asker may change the milestone, for `channel_id` (else the milestone's)."""
     milestone = access.check_may_change(
         engine=ctx.engine, workspace=ctx.workspace, number=number, actor=ctx.actor, action="update"
     )
-    view = new_date_modal(
+    return new_date_modal(
         m=milestone,
         today=ctx.my_today,
         checkin_id=checkin_id,
-        channel_id=body.get("channel", {}).get("id", milestone.channel_id),
+        channel_id=channel_id or milestone.channel_id,
+        message_ts=message_ts,
+    )
+
+
+def open_new_date(body: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Open the new-date form from a check-in or an overdue nudge."""
+    checkin_id, number = read_new_date_value(body["actions"][0]["value"])
+    view = new_date_form(
+        ctx,
+        number=number,
+        checkin_id=checkin_id,
+        channel_id=body.get("channel", {}).get("id"),
         message_ts=body.get("message", {}).get("ts"),
     )
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
-from bot.core import access
+from bot.core.forms.buttons import HOME_DONE, Action, read_home_value
 from bot.core.listing import home_milestones
+from bot.listeners.checkins import new_date_form
 from bot.listeners.context import RequestContext
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import done_today
 from bot.render.home import home_view
 from bot.render.modals import milestone_modal
-from bot.render.new_date import new_date_modal
 
 
 def register(app: GuardedApp) -> None:
     """Register the Home tab and its buttons."""
     app.event("app_home_opened")(publish_home)
-    app.action("home_add")(open_add_from_home)
+    app.action(Action.HOME_ADD)(open_add_from_home)
     # Home has no response URL: a refusal is said in the person's DM with the bot (the Messages tab).
-    app.action("home_milestone")(act_from_home)
+    app.action(Action.HOME_MILESTONE)(act_from_home)
 
 
 def publish_home(event: dict, client: WebClient, ctx: RequestContext) -> None:
@@ -49,16 +49,9 @@ def open_add_from_home(body: dict, client: WebClient, ctx: RequestContext) -> No
 
 def act_from_home(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """Mark done or open the new-date form from the Home tab's menu, then redraw the tab."""
-    action, _, number_text = body["actions"][0]["selected_option"]["value"].partition(":")
-    number = int(number_text)
-    if action == "done":
+    choice, number = read_home_value(body["actions"][0]["selected_option"]["value"])
+    if choice == HOME_DONE:
         done_today(ctx, number=number)
     else:
-        milestone = access.check_may_change(
-            engine=ctx.engine, workspace=ctx.workspace, number=number, actor=ctx.actor, action="update"
-        )
-        view = new_date_modal(
-            m=milestone, today=ctx.my_today, checkin_id=None, channel_id=milestone.channel_id, message_ts=None
-        )
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=new_date_form(ctx, number=number))
     refresh_home(ctx, client=client)

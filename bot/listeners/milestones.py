@@ -6,6 +6,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
+from bot.core.forms.buttons import Action
 from bot.core.forms.milestone import CALLBACKS, MilestoneBlock, read_milestone_modal, read_modal_context
 from bot.core.forms.values import GarbledMetadata
 from bot.listeners.context import RequestContext
@@ -18,10 +19,10 @@ from bot.render.modals import milestone_modal
 
 def register(app: GuardedApp) -> None:
     """Register the milestone buttons and forms."""
-    app.action("delete_confirm", refusals=IN_PLACE)(confirm_delete)
-    app.action("delete_cancel", refusals=IN_PLACE)(cancel_delete)
-    app.action("milestone_done")(mark_done)
-    app.action("milestone_edit")(open_edit)
+    app.action(Action.DELETE_CONFIRM, refusals=IN_PLACE)(confirm_delete)
+    app.action(Action.DELETE_CANCEL, refusals=IN_PLACE)(cancel_delete)
+    app.action(Action.MILESTONE_DONE)(mark_done)
+    app.action(Action.MILESTONE_EDIT)(open_edit)
     app.view(CALLBACKS["add"], refusals=on_form(MilestoneBlock.TITLE))(submit_add)
     update_refusals = on_form(MilestoneBlock.TITLE, invalid_field=MilestoneBlock.START)
     app.view(CALLBACKS["update"], refusals=update_refusals)(submit_update)

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.chart import timeline_pngs
 from bot.core.command_types import ReportCommand
+from bot.core.forms.buttons import Action
 from bot.core.report import ScopedReport, load_report, request_from_share, share_value
 from bot.listeners.context import RequestContext
 from bot.listeners.guard import GuardedApp
@@ -27,7 +28,7 @@ MAX_CHART_LINES = 200
 
 def register(app: GuardedApp) -> None:
     """Register the share button."""
-    app.action("report_share")(share_report)
+    app.action(Action.REPORT_SHARE)(share_report)
 
 
 def send_report(ctx: RequestContext, *, channel_id: str, request: ReportCommand, respond: Respond) -> None:

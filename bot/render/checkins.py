@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
 from bot.core.dates import format_date
+from bot.core.forms.buttons import Action, checkin_value
 from bot.render.history import user_mention
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, header, section
@@ -27,12 +28,12 @@ BUTTON_LIMIT = 20
 ANSWER_LIMIT = 40
 WAITING_LIMIT = 40
 SLIPPED_LIMIT = 5
-ANSWERS: tuple[tuple[str, str], ...] = (
-    ("checkin_on_track", "On track"),
-    ("checkin_at_risk", "At risk"),
-    ("checkin_blocked", "Blocked"),
-    ("checkin_done", "Done"),
-    ("checkin_new_date", "New date…"),
+ANSWERS: tuple[tuple[Action, str], ...] = (
+    (Action.CHECKIN_ON_TRACK, "On track"),
+    (Action.CHECKIN_AT_RISK, "At risk"),
+    (Action.CHECKIN_BLOCKED, "Blocked"),
+    (Action.CHECKIN_DONE, "Done"),
+    (Action.CHECKIN_NEW_DATE, "New date…"),
 )
 _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Launch beta due Dec 15`"
 
@@ -94,7 +95,7 @@ def _item_text(item: CheckInItem, *, today: date) -> str:
 
 
 def _buttons(checkin_id: int, m: Milestone) -> ActionsBlock:
-    value = f"{checkin_id}:{m.number}"
+    value = checkin_value(checkin_id=checkin_id, number=m.number)
     return ActionsBlock(
         block_id=f"checkin:{m.number}",
         elements=[

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core.forms.buttons import HOME_DONE, HOME_NEW_DATE, Action, home_value
 from bot.render.message import SECTION_CHARS, context, header, section
 from bot.render.milestones import milestone_line
 from storage.models import CLOSED_STATUSES, Milestone
@@ -57,7 +58,7 @@ def home_view(
         ActionsBlock(
             elements=[
                 ButtonElement(
-                    text=PlainTextObject(text="Add a milestone"), action_id="home_add", style="primary"
+                    text=PlainTextObject(text="Add a milestone"), action_id=Action.HOME_ADD, style="primary"
                 )
             ]
         ),
@@ -114,10 +115,10 @@ def _line(m: Milestone, *, today: date) -> str:
 def _milestone_section(m: Milestone, *, today: date) -> SectionBlock:
     """One milestone with a small menu: Mark done, or New date…."""
     menu = OverflowMenuElement(
-        action_id="home_milestone",
+        action_id=Action.HOME_MILESTONE,
         options=[
-            Option(text="Mark done", value=f"done:{m.number}"),
-            Option(text="New date…", value=f"new_date:{m.number}"),
+            Option(text="Mark done", value=home_value(choice=HOME_DONE, number=m.number)),
+            Option(text="New date…", value=home_value(choice=HOME_NEW_DATE, number=m.number)),
         ],
     )
     return SectionBlock(text=MarkdownTextObject(text=_line(m, today=today)), accessory=menu)

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dates import format_date
+from bot.core.forms.buttons import Action
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
 from bot.core.revisions import budget_of
@@ -200,12 +201,14 @@ def delete_confirm_message(m: Milestone, *, today: date) -> Message:
     buttons = [
         ButtonElement(
             text=PlainTextObject(text=f"Delete #{m.number}"),
-            action_id="delete_confirm",
+            action_id=Action.DELETE_CONFIRM,
             value=str(m.number),
             style="danger",
             confirm=confirm,
         ),
-        ButtonElement(text=PlainTextObject(text="Cancel"), action_id="delete_cancel", value=str(m.number)),
+        ButtonElement(
+            text=PlainTextObject(text="Cancel"), action_id=Action.DELETE_CANCEL, value=str(m.number)
+        ),
     ]
     return build_message(text=f"Delete #{m.number}?", blocks=[section(text), ActionsBlock(elements=buttons)])
 
@@ -280,12 +283,14 @@ def _history_blocks(revisions: list[Revision], *, total: int, today: date, tz: Z
 
 def _buttons(m: Milestone) -> list[ButtonElement]:
     """Edit always; Mark done only while the milestone is still open."""
-    edit = ButtonElement(text=PlainTextObject(text="Edit"), action_id="milestone_edit", value=str(m.number))
+    edit = ButtonElement(
+        text=PlainTextObject(text="Edit"), action_id=Action.MILESTONE_EDIT, value=str(m.number)
+    )
     if m.status in CLOSED_STATUSES:
         return [edit]
     done = ButtonElement(
         text=PlainTextObject(text="Mark done"),
-        action_id="milestone_done",
+        action_id=Action.MILESTONE_DONE,
         value=str(m.number),
         style="primary",
     )

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from bot.core.dates import format_date
+from bot.core.forms.buttons import Action
 from bot.core.limits import MAX_DAYS_BEFORE
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
@@ -79,9 +80,11 @@ def _overdue_buttons(m: Milestone) -> list[ButtonElement]:
     return [
         ButtonElement(
             text=PlainTextObject(text="Done"),
-            action_id="reminder_done",
+            action_id=Action.REMINDER_DONE,
             value=str(m.number),
             style="primary",
         ),
-        ButtonElement(text=PlainTextObject(text="New date…"), action_id="open_new_date", value=str(m.number)),
+        ButtonElement(
+            text=PlainTextObject(text="New date…"), action_id=Action.REMINDER_NEW_DATE, value=str(m.number)
+        ),
     ]

@@ -8,6 +8,7 @@ from datetime import date
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from bot.core.dates import format_date
+from bot.core.forms.buttons import Action
 from bot.core.money import Money, format_money
 from bot.core.plan_vs_actual import (
     NO_DEPARTMENT,
@@ -30,7 +31,6 @@ CURRENCY_LIMIT = 6
 SLIP_LIMIT = 3
 OVERDUE_LIMIT = 10
 TITLE_CHARS = 80
-SHARE_ACTION = "report_share"
 _EMPTY = (
     "No milestones to report yet. Add the first one and the plan starts here: "
     "`/milestone add Launch beta due Dec 15 budget $5,000`"
@@ -71,7 +71,9 @@ def report_message(
         blocks.append(context(f"Shared by {user_mention(shared_by)}"))
     else:
         share = ButtonElement(
-            text=PlainTextObject(text="Share to channel"), action_id=SHARE_ACTION, value=share_value or None
+            text=PlainTextObject(text="Share to channel"),
+            action_id=Action.REPORT_SHARE,
+            value=share_value or None,
         )
         blocks.append(ActionsBlock(elements=[share]))
     return build_message(text=f"{escape_mrkdwn(heading)}: {summary}", blocks=blocks)
