@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.serving.web import make_wsgi_app
 from storage.models import Milestone, Revision
 from tests.support.app import BOTH_MODES, SlackApp, serving
+from tests.support.blocks import action_elements
 from tests.support.slack_requests import date_value, text_value, user_value
 
 
@@ -84,12 +85,8 @@ def test_update_modal_is_refused_to_others(slack_app: SlackApp) -> None:
 def test_show_buttons_mark_done_and_open_the_editor(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta due Dec 15")
     slack_app.requests.command("show 1")
-    buttons = [
-        element["action_id"]
-        for block in slack_app.fake.last("response_url").params["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-    ]
+    shown = slack_app.fake.last("response_url").params["blocks"]
+    buttons = [element["action_id"] for element in action_elements(shown)]
     assert buttons == ["milestone_done", "milestone_edit"]
     slack_app.requests.block_action(action_id="milestone_edit", value="1")
     assert slack_app.fake.last("views.open").params["view"]["callback_id"] == "milestone_update"

@@ -19,17 +19,11 @@ from bot.render.milestones import (
     status_label,
     updated_message,
 )
-from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, mrkdwn_texts
+from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid, mrkdwn_texts
 from tests.support.factories import HOSTILE, TODAY, make_milestone, make_revision
 
 TZ = ZoneInfo("America/Los_Angeles")
 EMPTY_HINT = "No open milestones here yet. Add one: `/milestone add Launch beta due Dec 15`"
-
-
-def actions_of(message) -> list[dict]:
-    return [
-        element for block in message.blocks if block["type"] == "actions" for element in block["elements"]
-    ]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +171,7 @@ def test_show_done_milestone_has_actual_cost_variance_and_no_done_button():
     text = all_mrkdwn(message)
     assert "*Actual cost*\n$5,500 — $500 over budget" in text
     assert "*Completed on*\nDec 18 (3 days late)" in text
-    assert [button["action_id"] for button in actions_of(message)] == ["milestone_edit"]
+    assert [button["action_id"] for button in action_elements(message.blocks)] == ["milestone_edit"]
 
 
 def test_show_lists_last_ten_changes_newest_first_in_the_channel_time_zone():
@@ -253,7 +247,7 @@ def test_show_escapes_every_user_typed_value():
 def test_show_buttons_carry_the_milestone_number():
     message = show_message(make_milestone(), [], today=TODAY, tz=TZ)
 
-    buttons = actions_of(message)
+    buttons = action_elements(message.blocks)
     assert [(b["action_id"], b["value"], b["text"]["text"]) for b in buttons] == [
         ("milestone_done", "12", "Mark done"),
         ("milestone_edit", "12", "Edit"),
@@ -350,7 +344,7 @@ def test_delete_confirm_asks_with_a_danger_button_and_a_cancel():
 
     assert_valid(message)
     assert_defused(all_mrkdwn(message))
-    delete, cancel = actions_of(message)
+    delete, cancel = action_elements(message.blocks)
     assert (delete["action_id"], delete["value"], delete["style"]) == ("delete_confirm", "12", "danger")
     assert delete["text"]["text"] == "Delete #12"
     assert delete["confirm"]["title"]["text"] == "Delete #12?"

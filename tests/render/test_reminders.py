@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.render.reminders import reminder_done_message, reminder_message
-from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid
+from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid
 from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 DUE = date(2026, 12, 15)
@@ -16,12 +16,6 @@ TOKEN = f"<!date^{DUE_UNIX}^{{date_short}}|Dec 15>"
 
 def body(message) -> str:
     return message.blocks[0]["text"]["text"]
-
-
-def buttons(message) -> list[dict]:
-    return [
-        element for block in message.blocks if block["type"] == "actions" for element in block["elements"]
-    ]
 
 
 @pytest.mark.parametrize(
@@ -39,7 +33,7 @@ def test_reminder_says_how_many_days_are_left(offset, when):
     assert_valid(message)
     assert body(message) == f"⏰ *#12* Launch beta {when} ({TOKEN}) — <@U1>"
     assert message.text == f"⏰ #12 Launch beta {when} (Dec 15) — <@U1>"
-    assert buttons(message) == []
+    assert action_elements(message.blocks) == []
 
 
 def test_reminder_posted_late_counts_from_the_day_it_is_posted():
@@ -53,7 +47,7 @@ def test_on_the_day_reminder_posted_the_next_day_reads_as_overdue():
     message = reminder_message(make_milestone(), offset=0, today=DUE + timedelta(days=1))
 
     assert body(message).startswith("⚠️ *#12* Launch beta was due yesterday (")
-    assert [button["action_id"] for button in buttons(message)] == ["reminder_done", "open_new_date"]
+    assert [b["action_id"] for b in action_elements(message.blocks)] == ["reminder_done", "open_new_date"]
 
 
 def test_overdue_nudge_has_done_and_new_date_buttons():
@@ -62,7 +56,7 @@ def test_overdue_nudge_has_done_and_new_date_buttons():
     assert_valid(message)
     assert body(message) == f"⚠️ *#12* Launch beta was due yesterday ({TOKEN}) and isn't marked done — <@U1>"
     assert message.text == "⚠️ #12 Launch beta was due yesterday (Dec 15) and isn't marked done — <@U1>"
-    done, new_date = buttons(message)
+    done, new_date = action_elements(message.blocks)
     assert (done["action_id"], done["value"], done["style"]) == ("reminder_done", "12", "primary")
     assert done["text"]["text"] == "Done"
     assert (new_date["action_id"], new_date["value"]) == ("open_new_date", "12")
@@ -116,7 +110,7 @@ def test_done_replaces_the_overdue_nudge():
 
     assert_valid(message)
     assert body(message) == "✅ *#12* Launch beta marked done by <@U2> (Nov 25)."
-    assert buttons(message) == []
+    assert action_elements(message.blocks) == []
 
 
 def test_done_message_escapes_the_title():

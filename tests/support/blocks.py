@@ -67,6 +67,11 @@ def view_text(view: dict) -> str:
     return "\n".join(mrkdwn_texts(view["blocks"]))
 
 
+def action_elements(blocks: Sequence[dict]) -> list[dict]:
+    """Every element of every actions block (the buttons a person can press), in order."""
+    return [element for block in blocks if block["type"] == "actions" for element in block["elements"]]
+
+
 def assert_defused(text: str) -> None:
     """No broadcast, no stray mention: the hostile title shows as typed and pings no one."""
     assert "<!channel>" not in text

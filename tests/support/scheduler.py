@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.outbox.tick import Tick, run_tick
 from bot.slack.clients import single_workspace_clients
 from tests.support.app import BOT_TOKEN, SlackApp
+from tests.support.blocks import action_elements
 from tests.support.fake_slack import FakeSlack
 
 NY = ZoneInfo("America/New_York")
@@ -47,9 +48,4 @@ def delivery_key(post: dict) -> str:
 
 def buttons(blocks: list[dict]) -> list[tuple[str, str]]:
     """(action_id, value) of every button in some blocks."""
-    return [
-        (element["action_id"], element.get("value", ""))
-        for block in blocks
-        if block["type"] == "actions"
-        for element in block["elements"]
-    ]
+    return [(element["action_id"], element.get("value", "")) for element in action_elements(blocks)]
