@@ -21,13 +21,8 @@ from tests.support.factories import make_milestone
 TODAY = date(2026, 11, 20)
 
 
-def milestone(**overrides: Any) -> Milestone:
-    """A milestone with no money, department or completion unless given."""
-    return make_milestone(**overrides)
-
-
 def done(number: int, *, planned: date | None, completed: date, **overrides: Any) -> Milestone:
-    return milestone(
+    return make_milestone(
         number=number,
         status="done",
         baseline_due_date=planned,
@@ -66,7 +61,7 @@ def plan() -> list[tuple[Milestone, int]]:
             0,
         ),
         (
-            milestone(
+            make_milestone(
                 number=2,
                 status="done",
                 baseline_due_date=date(2026, 10, 10),
@@ -95,7 +90,7 @@ def plan() -> list[tuple[Milestone, int]]:
             0,
         ),
         (
-            milestone(
+            make_milestone(
                 number=4,
                 baseline_due_date=date(2026, 11, 10),
                 due_date=date(2026, 12, 1),
@@ -106,7 +101,7 @@ def plan() -> list[tuple[Milestone, int]]:
             1,
         ),
         (
-            milestone(
+            make_milestone(
                 number=5,
                 status="at_risk",
                 baseline_due_date=date(2026, 11, 5),
@@ -119,7 +114,7 @@ def plan() -> list[tuple[Milestone, int]]:
             3,
         ),
         (
-            milestone(
+            make_milestone(
                 number=6,
                 status="cancelled",
                 baseline_due_date=date(2026, 10, 20),
@@ -131,7 +126,7 @@ def plan() -> list[tuple[Milestone, int]]:
             0,
         ),
         (
-            milestone(
+            make_milestone(
                 number=7,
                 status="open",
                 baseline_due_date=None,
@@ -176,7 +171,7 @@ def test_done_early_slips_negative_and_is_on_time():
 
 
 def test_done_late_slips_from_the_first_plan_not_the_revised_date():
-    m = milestone(
+    m = make_milestone(
         status="done",
         baseline_due_date=date(2026, 10, 10),
         due_date=date(2026, 10, 15),
@@ -201,7 +196,7 @@ def test_done_on_the_planned_day_is_on_time():
 
 
 def test_open_milestone_slip_is_the_forecast_and_on_time_is_unknown():
-    m = milestone(baseline_due_date=date(2026, 12, 15), due_date=date(2026, 12, 22))
+    m = make_milestone(baseline_due_date=date(2026, 12, 15), due_date=date(2026, 12, 22))
     line = report_line(m, revisions=1, today=TODAY)
     assert line.slip_days == 7
     assert line.on_time is None
@@ -209,7 +204,7 @@ def test_open_milestone_slip_is_the_forecast_and_on_time_is_unknown():
 
 
 def test_undated_milestone_has_no_slip():
-    line = report_line(milestone(baseline_due_date=None, due_date=None), revisions=0, today=TODAY)
+    line = report_line(make_milestone(baseline_due_date=None, due_date=None), revisions=0, today=TODAY)
     assert line.planned is None
     assert line.slip_days is None
     assert line.on_time is None
@@ -223,7 +218,7 @@ def test_done_without_a_plan_has_no_slip_and_no_on_time():
 
 
 def test_done_without_a_completion_date_has_no_slip():
-    m = milestone(status="done", due_date=date(2026, 11, 1), baseline_due_date=date(2026, 11, 1))
+    m = make_milestone(status="done", due_date=date(2026, 11, 1), baseline_due_date=date(2026, 11, 1))
     line = report_line(m, revisions=0, today=TODAY)
     assert line.slip_days is None
     assert line.on_time is None
@@ -231,7 +226,7 @@ def test_done_without_a_completion_date_has_no_slip():
 
 
 def test_milestone_without_a_baseline_is_planned_for_its_due_date():
-    m = milestone(baseline_due_date=None, due_date=date(2026, 12, 15))
+    m = make_milestone(baseline_due_date=None, due_date=date(2026, 12, 15))
     line = report_line(m, revisions=0, today=TODAY)
     assert line.planned == date(2026, 12, 15)
     assert line.slip_days == 0
@@ -248,12 +243,14 @@ def test_milestone_without_a_baseline_is_planned_for_its_due_date():
     ],
 )
 def test_overdue_only_while_unfinished_and_past_due(status, due, overdue):
-    m = milestone(status=status, due_date=due, baseline_due_date=due, completed_on=None)
+    m = make_milestone(status=status, due_date=due, baseline_due_date=due, completed_on=None)
     assert report_line(m, revisions=0, today=TODAY).overdue is overdue
 
 
 def test_revision_count_and_fields_are_passed_through():
-    m = milestone(number=31, title="Open Berlin office", department="Sales", owner_id="U7", start_date=TODAY)
+    m = make_milestone(
+        number=31, title="Open Berlin office", department="Sales", owner_id="U7", start_date=TODAY
+    )
     line = report_line(m, revisions=4, today=TODAY)
     assert (line.number, line.title, line.department, line.owner_id, line.status, line.start) == (
         31,
@@ -267,7 +264,7 @@ def test_revision_count_and_fields_are_passed_through():
 
 
 def test_variance_is_cost_minus_budget_in_one_currency():
-    m = milestone(**usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD")
+    m = make_milestone(**usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD")
     line = report_line(m, revisions=0, today=TODAY)
     assert line.budget == Money(500_000, "USD")
     assert line.actual_cost == Money(540_000, "USD")
@@ -275,20 +272,20 @@ def test_variance_is_cost_minus_budget_in_one_currency():
 
 
 def test_variance_under_budget_is_negative():
-    m = milestone(**usd(1_000), actual_cost_minor=90_000, actual_cost_currency="USD")
+    m = make_milestone(**usd(1_000), actual_cost_minor=90_000, actual_cost_currency="USD")
     assert report_line(m, revisions=0, today=TODAY).variance == Money(-10_000, "USD")
 
 
 def test_no_variance_across_currencies():
-    m = milestone(**usd(5_000), actual_cost_minor=500_000, actual_cost_currency="EUR")
+    m = make_milestone(**usd(5_000), actual_cost_minor=500_000, actual_cost_currency="EUR")
     line = report_line(m, revisions=0, today=TODAY)
     assert line.actual_cost == Money(500_000, "EUR")
     assert line.variance is None
 
 
 def test_no_variance_without_a_cost_or_a_budget():
-    assert report_line(milestone(**usd(5_000)), revisions=0, today=TODAY).variance is None
-    costed = milestone(actual_cost_minor=500, actual_cost_currency="USD")
+    assert report_line(make_milestone(**usd(5_000)), revisions=0, today=TODAY).variance is None
+    costed = make_milestone(actual_cost_minor=500, actual_cost_currency="USD")
     line = report_line(costed, revisions=0, today=TODAY)
     assert line.budget is None
     assert line.variance is None
@@ -304,7 +301,7 @@ def test_lines_are_sorted_by_planned_date_then_number_undated_last():
 
 def test_lines_with_the_same_plan_are_sorted_by_number():
     same = date(2026, 12, 1)
-    items = [(milestone(number=n, baseline_due_date=same, due_date=same), 0) for n in (9, 3, 5)]
+    items = [(make_milestone(number=n, baseline_due_date=same, due_date=same), 0) for n in (9, 3, 5)]
     assert [line.number for line in build_report(items, today=TODAY).lines] == [3, 5, 9]
 
 
@@ -348,8 +345,8 @@ def test_money_totals_are_per_currency_and_never_summed_across():
 
 def test_usd_and_eur_budgets_stay_apart():
     items = [
-        (milestone(number=1, **usd(100)), 0),
-        (milestone(number=2, budget_minor=100, budget_currency="EUR"), 0),
+        (make_milestone(number=1, **usd(100)), 0),
+        (make_milestone(number=2, budget_minor=100, budget_currency="EUR"), 0),
     ]
     assert build_report(items, today=TODAY).total.budget == {"EUR": 100, "USD": 10_000}
 
@@ -391,7 +388,7 @@ def test_by_owner_on_time_rates_and_averages():
 
 
 def test_cancelled_milestones_count_but_stay_out_of_rates_and_totals():
-    late_then_cancelled = milestone(
+    late_then_cancelled = make_milestone(
         number=2,
         status="cancelled",
         baseline_due_date=date(2026, 10, 1),
@@ -413,10 +410,10 @@ def test_cancelled_milestones_count_but_stay_out_of_rates_and_totals():
 
 def test_departments_differing_only_in_case_are_one_group():
     items = [
-        (milestone(number=1, department="Marketing"), 0),
-        (milestone(number=2, department="marketing"), 0),
-        (milestone(number=3, department="Design"), 0),
-        (milestone(number=4, department=""), 0),
+        (make_milestone(number=1, department="Marketing"), 0),
+        (make_milestone(number=2, department="marketing"), 0),
+        (make_milestone(number=3, department="Design"), 0),
+        (make_milestone(number=4, department=""), 0),
     ]
     groups = build_report(items, today=TODAY).by_department
     assert [(g.name, g.count) for g in groups] == [("Design", 1), ("Marketing", 2), (NO_DEPARTMENT, 1)]
@@ -444,8 +441,8 @@ def test_cost_variance_sums_like_for_like_and_says_how_much_is_costed():
 
 def test_cost_variance_is_complete_when_every_budget_is_costed():
     items = [
-        (milestone(number=1, **usd(1_000), actual_cost_minor=90_000, actual_cost_currency="USD"), 0),
-        (milestone(number=2, **usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD"), 0),
+        (make_milestone(number=1, **usd(1_000), actual_cost_minor=90_000, actual_cost_currency="USD"), 0),
+        (make_milestone(number=2, **usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD"), 0),
     ]
     variance = cost_variance(build_report(items, today=TODAY).lines)["USD"]
     assert variance == CostVariance(minor=30_000, costed=2, budgeted=2)

@@ -7,8 +7,6 @@ Run with `-s` to see the figures.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import time
@@ -28,7 +26,15 @@ from bot.core.command_types import CommandError
 from bot.core.grammar.command import VERBS, parse_command
 from storage.models import Milestone, Revision
 from tests.support.app import SIGNING_SECRET, SlackApp
-from tests.support.slack_requests import FORM, JSON, Reply, SlackRequests, message_event, text_value
+from tests.support.slack_requests import (
+    FORM,
+    JSON,
+    Reply,
+    SlackRequests,
+    message_event,
+    slack_signature,
+    text_value,
+)
 
 EXAMPLES = {"grammar": 5000, "command": 800, "action": 1600, "view": 1200, "event": 400, "encoding": 1000}
 FIGURES: Counter[str] = Counter()
@@ -438,11 +444,6 @@ def test_hostile_events_are_acknowledged_and_never_ping(
     hostile.check("event", reply, before=before, may_change=False)
 
 
-def _signature(timestamp: str, body: bytes, secret: str = SIGNING_SECRET) -> str:
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-
-
 payload_shapes = st.fixed_dictionaries(
     {"type": st.sampled_from(["block_actions", "view_submission", "event_callback", "shortcut", "x"])},
     optional={
@@ -486,10 +487,10 @@ def test_any_body_gets_401_unsigned_400_malformed_and_never_500(
     hostile.app.fake.clear()
     stamp = str(int(time.time()) - (600 if signing == "stale" else 0))
     signature = {
-        "good": _signature(stamp, body),
-        "stale": _signature(stamp, body),
+        "good": slack_signature(stamp, body, secret=SIGNING_SECRET),
+        "stale": slack_signature(stamp, body, secret=SIGNING_SECRET),
         "wrong": "v0=" + "0" * 64,
-        "other-secret": _signature(stamp, body, secret="not-ours"),
+        "other-secret": slack_signature(stamp, body, secret="not-ours"),
         "none": None,
     }[signing]
     reply = hostile.home.post_raw(

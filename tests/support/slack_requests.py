@@ -79,6 +79,13 @@ def message_event(
     return {**event, "event_ts": ts, "channel_type": "group" if channel.startswith("G") else "channel"}
 
 
+def slack_signature(timestamp: str, body: bytes, *, secret: str) -> str:
+    """The X-Slack-Signature Slack sends with `body` at `timestamp`, signed with `secret`."""
+    # Slack signs the bytes it sends, whatever their encoding (slack_sdk's helper wants UTF-8 text).
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
 class SlackRequests:
     """Sends signed slash commands, interactions and events to a running app, as Slack would."""
 
@@ -101,7 +108,7 @@ class SlackRequests:
         self.settle = settle
         self.team_id = team_id
         self.enterprise_id = enterprise_id
-        self._secret = signing_secret.encode()
+        self._secret = signing_secret
         self._ids = itertools.count(1)
 
     # ---- what Slack sends ----
@@ -284,7 +291,7 @@ class SlackRequests:
         if sign:
             stamp = str(timestamp if timestamp is not None else int(time.time()))
             sent["X-Slack-Request-Timestamp"] = stamp
-            sent["X-Slack-Signature"] = signature or self._signature(stamp, body)
+            sent["X-Slack-Signature"] = signature or slack_signature(stamp, body, secret=self._secret)
         reply = self._call_wsgi(body, sent) if self.wsgi_app is not None else self._post(body, sent)
         if self.settle is not None:
             self.settle()
@@ -323,11 +330,6 @@ class SlackRequests:
         return Reply(int(status.split()[0]), content.decode(errors="replace"), dict(response_headers))
 
     # ---- shapes ----
-
-    def _signature(self, timestamp: str, body: bytes) -> str:
-        # Slack signs the bytes it sends, whatever their encoding (slack_sdk's helper wants UTF-8 text).
-        base = b"v0:" + timestamp.encode() + b":" + body
-        return "v0=" + hmac.new(self._secret, base, hashlib.sha256).hexdigest()
 
     def _post_payload(self, payload: dict[str, Any]) -> Reply:
         # Interactivity arrives form-encoded, with the JSON in a single `payload` field.
