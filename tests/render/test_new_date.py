@@ -1,25 +1,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from bot.render.new_date import new_date_modal
 from tests.support.blocks import assert_defused, assert_valid_view, view_text
 from tests.support.factories import HOSTILE, TODAY, make_milestone
-
-
-def modal(milestone=None, **overrides: Any) -> dict:
-    values: dict[str, Any] = {
-        "m": milestone or make_milestone(),
-        "today": TODAY,
-        "checkin_id": 7,
-        "channel_id": "C1",
-        "message_ts": "1700000000.000100",
-    }
-    values.update(overrides)
-    return new_date_modal(**values)
+from tests.support.modals import new_date_view
 
 
 def inputs(view: dict) -> dict[str, dict]:
@@ -27,7 +14,7 @@ def inputs(view: dict) -> dict[str, dict]:
 
 
 def test_new_date_modal_asks_for_a_date_and_a_reason():
-    view = modal()
+    view = new_date_view()
 
     assert_valid_view(view, kind="modal")
     assert view["callback_id"] == "new_date"
@@ -45,13 +32,13 @@ def test_new_date_modal_asks_for_a_date_and_a_reason():
 
 @pytest.mark.parametrize("due", [TODAY - timedelta(days=3), TODAY, None])
 def test_a_due_date_already_reached_is_not_offered_again(due):
-    view = modal(make_milestone(due_date=due))
+    view = new_date_view(m=make_milestone(due_date=due))
 
     assert_valid_view(view, kind="modal")
     assert "initial_date" not in inputs(view)["due"]["element"]
 
 
 def test_new_date_modal_escapes_the_title():
-    view = modal(make_milestone(title=HOSTILE))
+    view = new_date_view(m=make_milestone(title=HOSTILE))
 
     assert_defused(view_text(view))

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 import pytest
 
 from bot.core.forms.new_date import read_new_date_context, read_new_date_modal
 from bot.core.forms.values import ModalErrors
-from bot.render.new_date import new_date_modal
 from tests.support.factories import TODAY, make_milestone
-
-
-def modal(**overrides: Any) -> dict:
-    """The modal for #12 as a check-in's "New date…" button opens it."""
-    values: dict[str, Any] = {
-        "m": make_milestone(),
-        "today": TODAY,
-        "checkin_id": 7,
-        "channel_id": "C1",
-        "message_ts": "1700000000.000100",
-    }
-    return new_date_modal(**(values | overrides))
+from tests.support.modals import new_date_view
 
 
 def submitted(*, due: str | None, reason: str | None = None) -> dict:
@@ -34,7 +21,7 @@ def submitted(*, due: str | None, reason: str | None = None) -> dict:
 
 
 def test_new_date_modal_remembers_where_it_was_opened():
-    view = modal()
+    view = new_date_view()
 
     assert json.loads(view["private_metadata"]) == {
         "number": 12,
@@ -48,7 +35,7 @@ def test_new_date_modal_remembers_where_it_was_opened():
 
 
 def test_from_an_overdue_reminder_there_is_no_checkin():
-    view = modal(checkin_id=None, message_ts=None)
+    view = new_date_view(checkin_id=None, message_ts=None)
 
     context = read_new_date_context(view["private_metadata"])
     assert (context.checkin_id, context.message_ts) == (None, None)
