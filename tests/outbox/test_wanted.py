@@ -2,85 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date
 
 import pytest
 
 from bot.outbox.wanted import WANTED, Verdict, still_wanted
-from storage.models import ChannelSettings, Delivery
-from tests.support.factories import NOW, make_milestone
+from tests.support.channels import make_settings
+from tests.support.factories import make_delivery, make_milestone
 
 DUE = date(2026, 12, 15)
 
 
-def reminder(**overrides: Any) -> Delivery:
-    """The 1-day reminder planned for milestone 1 due Dec 15; override any field."""
-    values: dict[str, Any] = {
-        "key": f"reminder:1:{DUE}:1d",
-        "kind": "reminder",
-        "team_id": "T1",
-        "channel_id": "C1",
-        "milestone_id": 1,
-        "due_date": DUE,
-        "payload": "{}",
-        "not_before": NOW,
-        "created_at": NOW,
-        "updated_at": NOW,
-    }
-    values.update(overrides)
-    return Delivery(**values)
-
-
-def channel(*, paused: bool) -> ChannelSettings:
-    moment = datetime(2026, 11, 1, tzinfo=UTC)
-    return ChannelSettings(
-        team_id="T1", channel_id="C1", timezone="UTC", paused=paused, created_at=moment, updated_at=moment
-    )
-
-
 def test_a_reminder_for_an_open_milestone_on_its_planned_date_is_wanted() -> None:
-    verdict = still_wanted(delivery=reminder(), milestone=make_milestone(due_date=DUE), settings=None)
+    verdict = still_wanted(delivery=make_delivery(), milestone=make_milestone(due_date=DUE), settings=None)
     assert verdict == WANTED and verdict.wanted
 
 
 def test_a_re_dated_milestone_no_longer_wants_the_old_dates_reminder() -> None:
     milestone = make_milestone(due_date=date(2026, 12, 20))
-    assert still_wanted(delivery=reminder(), milestone=milestone, settings=None) == Verdict(
+    assert still_wanted(delivery=make_delivery(), milestone=milestone, settings=None) == Verdict(
         wanted=False, reason="due date changed"
     )
 
 
 def test_the_key_text_is_not_what_is_compared() -> None:
     # A key naming another date (say, planned by an older release) does not decide: the column does.
-    delivery = reminder(key="reminder:1:2026-12-20:1d")
+    delivery = make_delivery(key="reminder:1:2026-12-20:1d")
     assert still_wanted(delivery=delivery, milestone=make_milestone(due_date=DUE), settings=None) == WANTED
 
 
 @pytest.mark.parametrize("status", ["done", "cancelled"])
 def test_a_closed_milestone_wants_no_reminder(status: str) -> None:
     milestone = make_milestone(due_date=DUE, status=status)
-    assert still_wanted(delivery=reminder(), milestone=milestone, settings=None) == Verdict(
+    assert still_wanted(delivery=make_delivery(), milestone=milestone, settings=None) == Verdict(
         wanted=False, reason=f"milestone {status}"
     )
 
 
 def test_a_deleted_milestone_wants_no_reminder() -> None:
-    assert still_wanted(delivery=reminder(), milestone=None, settings=None) == Verdict(
+    assert still_wanted(delivery=make_delivery(), milestone=None, settings=None) == Verdict(
         wanted=False, reason="milestone deleted"
     )
 
 
 @pytest.mark.parametrize("kind", ["reminder", "checkin"])
 def test_a_paused_channel_wants_nothing(kind: str) -> None:
-    delivery = reminder(kind=kind)
+    delivery = make_delivery(kind=kind)
     milestone = make_milestone(due_date=DUE)
-    assert still_wanted(delivery=delivery, milestone=milestone, settings=channel(paused=True)) == Verdict(
-        wanted=False, reason="channel paused"
+    assert still_wanted(
+        delivery=delivery, milestone=milestone, settings=make_settings(paused=True)
+    ) == Verdict(wanted=False, reason="channel paused")
+    assert (
+        still_wanted(delivery=delivery, milestone=milestone, settings=make_settings(paused=False)) == WANTED
     )
-    assert still_wanted(delivery=delivery, milestone=milestone, settings=channel(paused=False)) == WANTED
 
 
 def test_a_checkin_is_wanted_whatever_becomes_of_milestones() -> None:
-    checkin = reminder(kind="checkin", key="checkin::T1:C1:2026-W50", milestone_id=None, due_date=None)
+    checkin = make_delivery(kind="checkin", key="checkin::T1:C1:2026-W50", milestone_id=None, due_date=None)
     assert still_wanted(delivery=checkin, milestone=None, settings=None) == WANTED

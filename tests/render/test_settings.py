@@ -8,28 +8,16 @@ import pytest
 from bot.render.settings import settings_message, settings_modal
 from storage.models import Delivery
 from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, assert_valid_view
-from tests.support.channels import CREATED, make_settings
-from tests.support.factories import HOSTILE
+from tests.support.channels import make_settings
+from tests.support.factories import HOSTILE, make_delivery
 
 INPUTS = ["timezone", "reminder_days", "reminder_time", "review_weekday", "review_time", "paused"]
 
 
 def make_failed(n: int, **overrides: Any) -> Delivery:
-    values: dict[str, Any] = {
-        "key": f"reminder:{n}:2026-12-15:7",
-        "kind": "reminder",
-        "team_id": "T1",
-        "channel_id": "C1",
-        "payload": "{}",
-        "not_before": CREATED,
-        "state": "failed",
-        "attempts": 5,
-        "last_error": "channel_not_found",
-        "created_at": CREATED,
-        "updated_at": CREATED,
-    }
-    values.update(overrides)
-    return Delivery(**values)
+    """Milestone n's 7-day reminder, failed after five attempts."""
+    failed: dict[str, Any] = {"state": "failed", "attempts": 5, "last_error": "channel_not_found"}
+    return make_delivery(key=f"reminder:{n}:2026-12-15:7", milestone_id=n, **(failed | overrides))
 
 
 def summary(message) -> str:

@@ -1,11 +1,11 @@
-"""Rows built in memory for tests that need a milestone or a revision without a database."""
+"""Rows built in memory for tests that need a milestone, a revision or a delivery without a database."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storage.models import Milestone, Revision
+from storage.models import Delivery, Milestone, Revision
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -47,3 +47,21 @@ def make_revision(**overrides: Any) -> Revision:
     }
     values.update(overrides)
     return Revision(**values)
+
+
+def make_delivery(**overrides: Any) -> Delivery:
+    """The 1-day reminder planned for milestone 1 due Dec 15 in C1, not yet sent; override any field."""
+    values: dict[str, Any] = {
+        "key": "reminder:1:2026-12-15:1d",
+        "kind": "reminder",
+        "team_id": "T1",
+        "channel_id": "C1",
+        "milestone_id": 1,
+        "due_date": date(2026, 12, 15),
+        "payload": "{}",
+        "not_before": NOW,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    values.update(overrides)
+    return Delivery(**values)
