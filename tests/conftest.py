@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.config import Settings
 from storage.db import make_engine, upgrade
-from tests.support.app import BOT_TOKEN, SIGNING_SECRET, FrozenClock, SlackApp, served_app
+from tests.support.app import FrozenClock, SlackApp, app_settings, served_app
 from tests.support.databases import empty_database
 from tests.support.fake_slack import FakeSlack
 
@@ -73,12 +72,7 @@ def slack_app(
     fake_slack: FakeSlack, engine: Engine, clock: FrozenClock, process_before_response: bool
 ) -> Iterator[SlackApp]:
     """The app over HTTP on 127.0.0.1, as production runs it; each request waits for its after-ack work."""
-    settings = Settings(
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        database_url=str(engine.url),
-    )
+    settings = app_settings(fake=fake_slack, engine=engine)
     with served_app(
         settings, fake=fake_slack, engine=engine, clock=clock, process_before_response=process_before_response
     ) as served:

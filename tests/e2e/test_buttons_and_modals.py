@@ -14,32 +14,13 @@ from bot.serving.web import make_wsgi_app
 from storage.models import Milestone, Revision
 from tests.support.app import BOTH_MODES, SlackApp, serving
 from tests.support.blocks import action_elements
-from tests.support.slack_requests import date_value, text_value, user_value
+from tests.support.slack_requests import date_value, text_value
+from tests.support.view_state import submitted
 
 
 def only_milestone(app: SlackApp) -> Milestone:
     with Session(app.engine) as session:
         return session.exec(select(Milestone)).one()
-
-
-def state_values(view: dict) -> dict:
-    """The modal's state as Slack would send it back untouched: every input's initial value."""
-    values: dict = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        kind = element["type"]
-        if kind == "datepicker":
-            value = date_value(element.get("initial_date"))
-        elif kind == "users_select":
-            value = user_value(element.get("initial_user"))
-        elif kind == "static_select":
-            value = {"type": kind, "selected_option": element.get("initial_option")}
-        else:
-            value = text_value(element.get("initial_value"))
-        values[block["block_id"]] = {element["action_id"]: value}
-    return values
 
 
 @BOTH_MODES
@@ -48,7 +29,7 @@ def test_edit_modal_saves_a_new_date_with_the_reason(slack_app: SlackApp) -> Non
     slack_app.requests.command("update 1")
     view = slack_app.fake.last("views.open").params["view"]
     assert view["callback_id"] == "milestone_update"
-    values = state_values(view)
+    values = submitted(view)
     values["due"]["due"] = date_value("2026-12-22")
     values["reason"]["reason"] = text_value("Vendor slipped")
     reply = slack_app.requests.view_submission(
@@ -68,7 +49,7 @@ def test_unchanged_edit_form_changes_nothing(slack_app: SlackApp) -> None:
     slack_app.requests.command("update 1")
     view = slack_app.fake.last("views.open").params["view"]
     slack_app.requests.view_submission(
-        callback_id="milestone_update", values=state_values(view), private_metadata=view["private_metadata"]
+        callback_id="milestone_update", values=submitted(view), private_metadata=view["private_metadata"]
     )
     with Session(slack_app.engine) as session:
         assert session.exec(select(Revision)).all() == []

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.config import Settings
 from bot.outbox import review_now
-from tests.support.app import BOT_TOKEN, SIGNING_SECRET, FrozenClock, served_app
+from tests.support.app import FrozenClock, app_settings, served_app
 from tests.support.fake_slack import FakeSlack
 
 
@@ -25,13 +24,7 @@ def test_review_now_claims_its_post_for_the_configured_lease(
         return dispatch(**kwargs)
 
     monkeypatch.setattr(review_now, "dispatch", recording)
-    settings = Settings(
-        bot_token=BOT_TOKEN,
-        signing_secret=SIGNING_SECRET,
-        slack_api_url=fake_slack.api_url,
-        database_url=str(engine.url),
-        delivery_lease=timedelta(seconds=45),
-    )
+    settings = app_settings(fake=fake_slack, engine=engine, delivery_lease=timedelta(seconds=45))
     with served_app(settings, fake=fake_slack, engine=engine, clock=clock) as app:
         app.requests.command("add Launch beta due Dec 15")
         app.requests.command("review")

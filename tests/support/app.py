@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -52,6 +53,17 @@ class SlackApp:
     base_url: str
     # The same app in-process, for fuzzing without a socket per request (None where a test builds its own).
     wsgi: WSGIApp | None = None
+
+
+def app_settings(*, fake: FakeSlack, engine: Engine, **changes: Any) -> Settings:
+    """One workspace's settings, talking to the fake Slack and the test database; `changes` set any other."""
+    return Settings(
+        bot_token=BOT_TOKEN,
+        signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+        database_url=str(engine.url),
+        **changes,
+    )
 
 
 @contextmanager
