@@ -20,11 +20,12 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from tests.support.blocks import MESSAGE_BLOCK_LIMIT, VIEW_BLOCK_LIMIT
 from tests.support.lifecycle import StartStop
 
 # Fields Slack accepts as JSON strings inside form-encoded bodies.
 JSON_STRING_FIELDS = ("blocks", "view", "metadata", "attachments", "files")
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
 MAX_TEXT_LENGTH = 40_000
 FIRST_TS = "1700000000.000100"
 TS_STEP_MICROS = 100
