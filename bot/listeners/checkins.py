@@ -16,7 +16,7 @@ from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
-from bot.listeners.milestones import announce_change, done_today
+from bot.listeners.milestones import announce_change, done_today, pressed_number
 from bot.listeners.replies import answer
 from bot.render.checkins import checkin_message
 from bot.render.new_date import new_date_modal
@@ -141,6 +141,6 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
 
 def reminder_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Mark done from the overdue nudge, and replace the nudge with who did it."""
-    done = done_today(ctx, number=int(body["actions"][0]["value"])).milestone
+    done = done_today(ctx, number=pressed_number(body)).milestone
     message = reminder_done_message(done, by=ctx.person.user_id, today=ctx.channel_today(done.channel_id))
     answer(respond, message, public=True, replace=True)

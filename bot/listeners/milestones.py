@@ -42,27 +42,28 @@ def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
     )
 
 
-def _number(body: dict) -> int:
+def pressed_number(body: dict) -> int:
+    """The milestone number the pressed button carries (a milestone's and a reminder's buttons)."""
     return int(body["actions"][0]["value"])
 
 
 def confirm_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Delete after the person confirmed, checking again that they may."""
     milestone = milestones.delete_milestone(
-        engine=ctx.engine, workspace=ctx.workspace, number=_number(body), actor=ctx.actor
+        engine=ctx.engine, workspace=ctx.workspace, number=pressed_number(body), actor=ctx.actor
     )
     answer(respond, render.deleted_message(milestone), replace=True)
 
 
 def cancel_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Keep the milestone and say so in place of the question."""
-    milestone = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=_number(body))
+    milestone = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=pressed_number(body))
     answer(respond, render.delete_cancelled_message(milestone), replace=True)
 
 
 def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Mark the milestone done today and tell the channel."""
-    done = done_today(ctx, number=_number(body)).milestone
+    done = done_today(ctx, number=pressed_number(body)).milestone
     answer(respond, render.done_message(done, today=ctx.channel_today(done.channel_id)), public=True)
 
 
@@ -78,7 +79,7 @@ def edit_form(ctx: RequestContext, *, number: int) -> dict:
 
 def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """Open the edit form from the milestone's Edit button."""
-    client.views_open(trigger_id=body["trigger_id"], view=edit_form(ctx, number=_number(body)))
+    client.views_open(trigger_id=body["trigger_id"], view=edit_form(ctx, number=pressed_number(body)))
 
 
 def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
