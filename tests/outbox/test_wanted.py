@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from bot.outbox.wanted import WANTED, Verdict, still_wanted
-from tests.support.channels import make_settings
-from tests.support.factories import make_delivery, make_milestone
+from tests.support.factories import make_delivery, make_milestone, make_settings
 
 DUE = date(2026, 12, 15)
 

@@ -8,8 +8,7 @@ import pytest
 from bot.render.settings import settings_message, settings_modal
 from storage.models import Delivery
 from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, assert_valid_view
-from tests.support.channels import make_settings
-from tests.support.factories import HOSTILE, make_delivery
+from tests.support.factories import HOSTILE, make_delivery, make_settings
 
 INPUTS = ["timezone", "reminder_days", "reminder_time", "review_weekday", "review_time", "paused"]
 

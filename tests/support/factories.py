@@ -1,16 +1,18 @@
-"""Rows built in memory for tests that need a milestone, a revision or a delivery without a database."""
+"""Rows built in memory for tests that need a milestone, a revision, a delivery or channel settings."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storage.models import Delivery, Milestone, Revision
+from storage.models import ChannelSettings, Delivery, Milestone, Revision
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 # A title a hostile or careless person might type: it must show as typed and ping no one.
 HOSTILE = "<!channel> & <@U999> @here"
+# When the milestone (and the channel's settings) were made.
+CREATED = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
 def make_milestone(**overrides: Any) -> Milestone:
@@ -23,8 +25,8 @@ def make_milestone(**overrides: Any) -> Milestone:
         "title": "Launch beta",
         "owner_id": "U1",
         "created_by": "U1",
-        "created_at": datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
-        "updated_at": datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
+        "created_at": CREATED,
+        "updated_at": CREATED,
         "due_date": date(2026, 12, 15),
         "baseline_due_date": date(2026, 12, 15),
         "status": "on_track",
@@ -65,3 +67,19 @@ def make_delivery(**overrides: Any) -> Delivery:
     }
     values.update(overrides)
     return Delivery(**values)
+
+
+def make_settings(**overrides: Any) -> ChannelSettings:
+    """Berlin time, reminders 7, 1 and 0 days before at 09:30, review Fridays at 16:00; override any field."""
+    values: dict[str, Any] = {
+        "team_id": "T1",
+        "channel_id": "C1",
+        "timezone": "Europe/Berlin",
+        "reminder_days": "7,1,0",
+        "reminder_time": "09:30",
+        "review_weekday": 4,
+        "review_time": "16:00",
+        "created_at": CREATED,
+        "updated_at": CREATED,
+    }
+    return ChannelSettings(**(values | overrides))

@@ -10,7 +10,7 @@ from bot.core.command_types import SettingsChange
 from bot.core.forms.settings import read_settings_context, read_settings_modal
 from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.render.settings import settings_modal
-from tests.support.channels import make_settings
+from tests.support.factories import make_settings
 from tests.support.view_state import submitted
 
 
