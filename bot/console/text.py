@@ -1,0 +1,403 @@
+"""What the app showed, as terminal text: Block Kit made readable, buttons and menus as numbered choices."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.console.outputs import Choice, Output
+from bot.core.dates import DateError, parse_date
+
+BOT = "Milestone Bot"
+DIVIDER = "─" * 40
+INDENT = "  "
+_BOLD, _DIM, _ITALIC, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[3m", "\x1b[0m"
+# Slack's markup in mrkdwn: <@U1>, <#C1|general>, <!date^…|fallback>, <https://…|label>.
+_ANGLE = re.compile(r"<([^<>\n]*)>")
+# A code span keeps its text as typed; bold and italic apply only outside one.
+_CODE = re.compile(r"(`[^`\n]+`)")
+_EMPHASIS = {
+    "*": re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"),
+    "_": re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"),
+    "~": re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"),
+}
+_STYLE = {"*": _BOLD, "_": _ITALIC, "~": _DIM}
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class Names(Protocol):
+    """Who and where an id is, as people read it (ConsoleSession answers both)."""
+
+    def user_name(self, user_id: str) -> str:
+        """The person's name, e.g. `alice`."""
+        ...
+
+    def channel_name(self, channel_id: str) -> str:
+        """The channel's name, e.g. `general`."""
+        ...
+
+
+def at(name: str) -> str:
+    """`@alice`, whether the name came with its @ or not."""
+    return "@" + name.removeprefix("@")
+
+
+def hashed(name: str) -> str:
+    """`#general`, whether the name came with its # or not."""
+    return "#" + name.removeprefix("#")
+
+
+def readable(mrkdwn: str, *, names: Names, ansi: bool = False) -> str:
+    """Slack mrkdwn as a person reads it: mentions by name, dates by their fallback, links by label."""
+    text = _ANGLE.sub(lambda match: _markup(match.group(1), names=names), mrkdwn)
+    parts = _CODE.split(text)
+    text = "".join(part if part.startswith("`") else _emphasis(part, ansi=ansi) for part in parts)
+    return html.unescape(text) if "&" in text else text
+
+
+def _markup(inner: str, *, names: Names) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return at(names.user_name(target[1:]))
+    if target.startswith("#"):
+        return hashed(label or names.channel_name(target[1:]))
+    if target.startswith("!"):
+        # <!date^…|fallback>, <!subteam^…|@team>; <!here> and friends read as the word.
+        return label or "@" + target[1:].split("^")[0]
+    return label or target.removeprefix("mailto:")
+
+
+def _emphasis(text: str, *, ansi: bool) -> str:
+    for mark, pattern in _EMPHASIS.items():
+        text = pattern.sub(f"{_STYLE[mark]}\\1{_RESET}" if ansi else r"\1", text)
+    return text
+
+
+def _styled(text: str, style: str, *, ansi: bool) -> str:
+    return f"{style}{text}{_RESET}" if ansi and text else text
+
+
+def where(output: Output, *, names: Names) -> str:
+    """The first line of an output: where it appeared and who sees it."""
+    channel = output.channel or "DM"
+    thread = " · in the thread" if output.thread_ts else ""
+    if output.kind == "ephemeral":
+        return f"{channel} · only you see this"
+    if output.kind == "update":
+        return f"{channel}{thread} · {BOT} (edited)"
+    if output.kind == "delete":
+        return f"{channel} · {BOT} deleted a message"
+    if output.kind == "home":
+        who = at(names.user_name(output.user)) if output.user else "you"
+        return f"Home tab · {who}"
+    if output.kind == "modal":
+        return f"form · {_plain((output.view or {}).get('title')) or 'untitled'}"
+    if output.kind == "form_errors":
+        return "the form was not saved"
+    return f"{channel}{thread} · {BOT}"
+
+
+def render(output: Output, *, names: Names, first: int = 1, ansi: bool = False) -> tuple[str, list[Choice]]:
+    """One output as terminal text, and the choices in it, numbered from `first`."""
+    if output.kind == "file":
+        what = output.text or "a file"
+        return f"📎 saved {what} to {output.path}", []
+    if output.kind == "form_errors":
+        lines = [f"{INDENT}⚠️ {message}" for message in (output.errors or {}).values()]
+        return "\n".join([where(output, names=names), *lines]), []
+    blocks = output.blocks or tuple((output.view or {}).get("blocks", ()))
+    writer = _Writer(output=output, names=names, first=first, ansi=ansi)
+    for block in blocks:
+        writer.block(block)
+    if not blocks and output.text and output.kind != "delete":
+        writer.lines.append(readable(output.text, names=names, ansi=ansi))
+    body = [INDENT + line if line else "" for text in writer.lines for line in text.split("\n")]
+    return "\n".join([_styled(where(output, names=names), _DIM, ansi=ansi), *body]), writer.choices
+
+
+def render_screen(outputs: Iterable[Output], *, names: Names, ansi: bool = False) -> tuple[str, list[Choice]]:
+    """Several outputs, one after the other, with the choices numbered across all of them from 1."""
+    texts: list[str] = []
+    choices: list[Choice] = []
+    for output in outputs:
+        text, more = render(output, names=names, first=len(choices) + 1, ansi=ansi)
+        texts.append(text)
+        choices += more
+    return "\n\n".join(texts), choices
+
+
+class _Writer:
+    """Walks one output's blocks, writing lines and numbering the choices it meets."""
+
+    def __init__(self, *, output: Output, names: Names, first: int, ansi: bool) -> None:
+        self.output, self.names, self.first, self.ansi = output, names, first, ansi
+        self.lines: list[str] = []
+        self.choices: list[Choice] = []
+
+    def text(self, obj: dict | None) -> str:
+        if not obj:
+            return ""
+        if obj.get("type") == "plain_text":
+            return obj.get("text", "")
+        return readable(obj.get("text", ""), names=self.names, ansi=self.ansi)
+
+    def block(self, block: dict) -> None:
+        kind = block.get("type")
+        if kind == "header":
+            self.lines.append(_styled(self.text(block.get("text")), _BOLD, ansi=self.ansi))
+        elif kind == "section":
+            self.section(block)
+        elif kind == "context":
+            line = "  ·  ".join(self.context_part(element) for element in block.get("elements", ()))
+            self.lines.append(_styled(line, _DIM, ansi=self.ansi))
+        elif kind == "divider":
+            self.lines.append(DIVIDER)
+        elif kind == "image":
+            self.lines.append(f"[image: {block.get('alt_text', '')}]")
+        elif kind == "actions":
+            self.lines.append(self.elements(block, block.get("elements", ())))
+        elif kind != "input":
+            # Questions are asked one by one (questions()); anything else shows what text it has.
+            self.lines.append(self.text(block.get("text")))
+
+    def section(self, block: dict) -> None:
+        if block.get("text"):
+            self.lines.append(self.text(block["text"]))
+        for field in block.get("fields", ()):
+            name, _, value = self.text(field).partition("\n")
+            self.lines.append(f"{name}: {value}" if value else name)
+        accessory = block.get("accessory")
+        if accessory and accessory.get("type") == "image":
+            self.lines.append(f"[image: {accessory.get('alt_text', '')}]")
+        elif accessory:
+            self.lines.append(INDENT + self.elements(block, [accessory]))
+
+    def context_part(self, element: dict) -> str:
+        if element.get("type") == "image":
+            return f"[image: {element.get('alt_text', '')}]"
+        return self.text(element)
+
+    def elements(self, block: dict, elements: Sequence[dict]) -> str:
+        return "  ".join(self.element(block, element) for element in elements)
+
+    def element(self, block: dict, element: dict) -> str:
+        kind = element.get("type", "")
+        if kind == "button":
+            return self.choice(block, element, label=self.text(element.get("text")), option=None)
+        if kind in ("overflow", "static_select"):
+            shown = [
+                self.choice(block, element, label=self.text(option.get("text")), option=option)
+                for option in options_of(element)
+            ]
+            placeholder = self.text(element.get("placeholder"))
+            return (f"{placeholder}: " if placeholder else "") + "  ".join(shown)
+        placeholder = self.text(element.get("placeholder")) or kind
+        return f"({placeholder}: not in the console)"
+
+    def choice(self, block: dict, element: dict, *, label: str, option: dict | None) -> str:
+        number = self.first + len(self.choices)
+        self.choices.append(
+            Choice(
+                label=label,
+                action_id=element.get("action_id", ""),
+                block_id=block.get("block_id", ""),
+                value=option.get("value") if option else element.get("value"),
+                source=self.output,
+                element_type=element.get("type", ""),
+                option=option,
+            )
+        )
+        return f"[{number}] {label}"
+
+
+def options_of(element: dict) -> list[dict]:
+    """A menu's options, its option groups flattened."""
+    grouped = [option for group in element.get("option_groups", ()) for option in group.get("options", ())]
+    return [*element.get("options", ()), *grouped]
+
+
+def confirmation(choice: Choice) -> str | None:
+    """The question Slack asks before a press goes through (a button's `confirm`), or None."""
+    for block in choice.source.blocks or (choice.source.view or {}).get("blocks", ()):
+        elements = [*block.get("elements", ()), *([block["accessory"]] if block.get("accessory") else [])]
+        for element in elements:
+            confirm = element.get("confirm")
+            if element.get("action_id") == choice.action_id and confirm:
+                return f"{_plain(confirm.get('title'))}: {_plain(confirm.get('text'))}"
+    return None
+
+
+def _plain(obj: dict | None) -> str:
+    return html.unescape(obj.get("text", "")) if obj else ""
+
+
+class Directory(Protocol):
+    """Ids of the people and channels a form's answers name (ConsoleSession's pretend workspace)."""
+
+    def user_id(self, name: str) -> str:
+        """The id of `alice` or `@alice`; ValueError when there is no such person."""
+        ...
+
+    def channel_id(self, name: str) -> str:
+        """The id of `ops` or `#ops`; ValueError when there is no such channel."""
+        ...
+
+
+class AnswerError(ValueError):
+    """Raised when a typed answer does not fit its question; the message says what would."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One input of a form, asked in the terminal; `initial` is what Enter keeps, as a person types it."""
+
+    label: str
+    block_id: str
+    action_id: str
+    kind: (
+        str  # the element's type: plain_text_input, datepicker, timepicker, static_select, users_select, ...
+    )
+    optional: bool
+    initial: str | None = None
+    options: tuple[dict, ...] = ()  # static_select and checkboxes: the options, numbered from 1
+    hint: str | None = None
+
+
+def questions(view: dict, *, names: Names) -> list[Question]:
+    """A modal's inputs, in order, with their current values written as a person would type them."""
+    asked = []
+    for block in view.get("blocks", ()):
+        if block.get("type") != "input":
+            continue
+        element = block.get("element", {})
+        asked.append(
+            Question(
+                label=_plain(block.get("label")),
+                block_id=block.get("block_id", ""),
+                action_id=element.get("action_id", ""),
+                kind=element.get("type", ""),
+                optional=bool(block.get("optional")),
+                initial=_initial(element, names=names),
+                options=tuple(options_of(element)),
+                hint=_plain(block.get("hint")) or None,
+            )
+        )
+    return asked
+
+
+def _initial(element: dict, *, names: Names) -> str | None:
+    kind = element.get("type")
+    if kind == "users_select" and element.get("initial_user"):
+        return at(names.user_name(element["initial_user"]))
+    if kind in ("conversations_select", "channels_select"):
+        channel = element.get("initial_conversation") or element.get("initial_channel")
+        return hashed(names.channel_name(channel)) if channel else None
+    if kind == "static_select" and element.get("initial_option"):
+        return _plain(element["initial_option"].get("text"))
+    if kind == "checkboxes" and element.get("initial_options"):
+        return ", ".join(_plain(option.get("text")) for option in element["initial_options"])
+    return element.get("initial_value") or element.get("initial_date") or element.get("initial_time")
+
+
+def ask_line(question: Question) -> str:
+    """How a question reads before the answer: hint and numbered options above, then label and default."""
+    takes = _TAKES.get(question.kind)
+    above = [f"{INDENT}{question.hint}"] if question.hint else []
+    if question.options:
+        numbered = (f"[{n}] {_plain(option.get('text'))}" for n, option in enumerate(question.options, 1))
+        above.append(INDENT + "  ".join(numbered))
+    label = question.label + (f" ({takes})" if takes else "")
+    if question.optional:
+        label += ", optional"
+    default = f" [{question.initial}]" if question.initial else ""
+    return "\n".join([*above, f"{label}{default}: "])
+
+
+_TAKES = {
+    "datepicker": "a date like 2026-12-15 or next friday",
+    "timepicker": "a time like 09:30",
+    "users_select": "a person like @alice",
+    "conversations_select": "a channel like #ops",
+    "channels_select": "a channel like #ops",
+    "checkboxes": "numbers like 1,2",
+    "static_select": "a number",
+}
+
+
+def state_values(
+    asked: Sequence[Question], answers: Mapping[str, str], *, ids: Directory, now: datetime
+) -> dict[str, dict[str, dict]]:
+    """The form's state as Slack submits it, from the text typed per block_id (missing: left empty)."""
+    return {
+        question.block_id: {
+            question.action_id: state_of(question, answers.get(question.block_id, ""), ids=ids, now=now)
+        }
+        for question in asked
+    }
+
+
+def state_of(question: Question, typed: str, *, ids: Directory, now: datetime) -> dict:
+    """One input's state as Slack sends it; AnswerError when the typed text does not fit the question."""
+    typed = typed.strip()
+    if not typed and not question.optional:
+        raise AnswerError(f"{question.label} is required.")
+    kind = question.kind
+    try:
+        if kind == "plain_text_input":
+            return {"type": kind, "value": typed or None}
+        if kind == "datepicker":
+            return {"type": kind, "selected_date": _date(typed, now=now) if typed else None}
+        if kind == "timepicker":
+            return {"type": kind, "selected_time": _time(typed) if typed else None}
+        if kind == "static_select":
+            return {"type": kind, "selected_option": _picked(question, typed)[0] if typed else None}
+        if kind == "checkboxes":
+            return {"type": kind, "selected_options": _picked(question, typed) if typed else []}
+        if kind == "users_select":
+            return {"type": kind, "selected_user": ids.user_id(typed) if typed else None}
+        if kind == "conversations_select":
+            return {"type": kind, "selected_conversation": ids.channel_id(typed) if typed else None}
+        if kind == "channels_select":
+            return {"type": kind, "selected_channel": ids.channel_id(typed) if typed else None}
+    except AnswerError:
+        raise
+    except ValueError as error:
+        raise AnswerError(f"{question.label}: {error}") from error
+    raise AnswerError(f"{question.label}: the console can't fill in a {kind}.")
+
+
+def _date(typed: str, *, now: datetime) -> str:
+    """YYYY-MM-DD as a date picker gives it; other dates are read as `/milestone` reads them."""
+    try:
+        return date.fromisoformat(typed).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parse_date(typed, now=now).isoformat()
+    except DateError as error:
+        raise AnswerError(f"{error} A date picker takes 2026-12-15.") from error
+
+
+def _time(typed: str) -> str:
+    match = _CLOCK.fullmatch(typed)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise AnswerError(f"{typed!r} is not a time; type it like 09:30.")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _picked(question: Question, typed: str) -> list[dict]:
+    """The options named by number (`2`, `1,3`) or by their label."""
+    picked = []
+    for part in (piece.strip() for piece in typed.split(",")):
+        labels = [_plain(option.get("text")).lower() for option in question.options]
+        if part.isdigit() and 1 <= int(part) <= len(question.options):
+            picked.append(question.options[int(part) - 1])
+        elif part.lower() in labels:
+            picked.append(question.options[labels.index(part.lower())])
+        else:
+            raise AnswerError(f"{question.label}: pick one of 1 to {len(question.options)}, not {part!r}.")
+    return picked

@@ -1,0 +1,305 @@
+"""The console's text: real messages and forms from the app's renderers, read as a person reads them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.console.outputs import Output
+from bot.console.text import (
+    AnswerError,
+    ask_line,
+    confirmation,
+    questions,
+    readable,
+    render,
+    render_screen,
+    state_of,
+    state_values,
+)
+from bot.core.checkins import CheckInItem, CheckInView
+from bot.core.forms.milestone import read_milestone_modal
+from bot.core.forms.settings import read_settings_modal
+from bot.render.checkins import checkin_message
+from bot.render.home import home_view
+from bot.render.message import Message
+from bot.render.milestones import delete_confirm_message, show_message
+from bot.render.modals import milestone_modal
+from bot.render.reminders import OVERDUE, reminder_message
+from bot.render.settings import settings_modal
+from tests.support.factories import HOSTILE, make_milestone, make_settings
+from tests.support.view_state import submitted
+
+PEOPLE = {"U0YOU": "you", "U0ALICE": "alice", "U0BOB": "bob"}
+CHANNELS = {"C0GENERAL": "general", "C0OPS": "ops"}
+NOW = datetime(2026, 12, 8, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+class Workspace:
+    """The console's pretend people and channels, both ways."""
+
+    def user_name(self, user_id: str) -> str:
+        return PEOPLE.get(user_id, user_id)
+
+    def channel_name(self, channel_id: str) -> str:
+        return CHANNELS.get(channel_id, channel_id)
+
+    def user_id(self, name: str) -> str:
+        wanted = name.removeprefix("@")
+        for user_id, known in PEOPLE.items():
+            if known == wanted:
+                return user_id
+        raise ValueError(f"no one is called @{wanted}")
+
+    def channel_id(self, name: str) -> str:
+        return {known: channel_id for channel_id, known in CHANNELS.items()}[name.removeprefix("#")]
+
+
+NAMES = Workspace()
+
+
+def posted(message: Message, *, kind: str = "message", channel: str = "#general") -> Output:
+    return Output(kind=kind, text=message.text, blocks=tuple(message.blocks), channel=channel, ts="1.000100")
+
+
+def alice_milestone(**overrides):
+    return make_milestone(owner_id="U0ALICE", created_by="U0YOU", channel_id="C0GENERAL", **overrides)
+
+
+def test_a_reminder_reads_as_a_sentence_with_the_date_and_the_owner_by_name() -> None:
+    message = reminder_message(alice_milestone(), offset=7, today=date(2026, 12, 8))
+
+    text, choices = render(posted(message), names=NAMES)
+
+    assert text == "#general · Milestone Bot\n  ⏰ #12 Launch beta is due in 7 days (Dec 15) — @alice"
+    assert choices == []
+
+
+def test_the_overdue_nudge_numbers_its_buttons_and_pressing_one_carries_what_slack_would_send() -> None:
+    message = reminder_message(alice_milestone(), offset=OVERDUE, today=date(2026, 12, 16))
+
+    text, choices = render(posted(message), names=NAMES)
+
+    assert "⚠️ #12 Launch beta was due yesterday (Dec 15) and isn't marked done — @alice" in text
+    assert text.endswith("[1] Done  [2] New date…")
+    done = choices[0]
+    assert (done.label, done.action_id, done.value, done.element_type) == (
+        "Done",
+        "reminder_done",
+        "12",
+        "button",
+    )
+    assert done.block_id == "reminder:12"
+    assert done.source.ts == "1.000100"
+
+
+def test_the_weekly_review_numbers_every_button_across_its_milestones() -> None:
+    items = [
+        CheckInItem(milestone=alice_milestone(), answers=[]),
+        CheckInItem(milestone=alice_milestone(id=2, number=13, title="Pricing page"), answers=[]),
+    ]
+    view = CheckInView(
+        checkin_id=7,
+        week="2026-W50",
+        channel_id="C0GENERAL",
+        items=items,
+        waiting_on=["U0ALICE"],
+        today=NOW.date(),
+    )
+
+    text, choices = render(posted(checkin_message(view)), names=NAMES)
+
+    assert "Weekly review: 2 milestones in flight" in text
+    assert "[1] On track  [2] At risk  [3] Blocked  [4] Done  [5] New date…" in text
+    assert "[6] On track  [7] At risk  [8] Blocked  [9] Done  [10] New date…" in text
+    assert "Waiting on @alice" in text
+    assert "Reply in the thread to add notes — mention #12 to attach a note to a milestone." in text
+    assert [c.label for c in choices[5:7]] == ["On track", "At risk"]
+    assert choices[5].value == "7:13" and choices[5].block_id == "checkin:13"
+
+
+def test_numbers_continue_across_one_screen() -> None:
+    nudge = posted(reminder_message(alice_milestone(), offset=OVERDUE, today=date(2026, 12, 16)))
+
+    text, choices = render_screen([nudge, nudge], names=NAMES)
+
+    assert "[3] Done  [4] New date…" in text
+    assert len(choices) == 4 and text.count("#general · Milestone Bot") == 2
+
+
+def test_show_lays_its_fields_out_as_name_and_value() -> None:
+    message = show_message(alice_milestone(), [], today=NOW.date(), tz=ZoneInfo("America/New_York"))
+
+    text, choices = render(posted(message, kind="ephemeral"), names=NAMES)
+
+    lines = text.split("\n")
+    assert lines[0] == "#general · only you see this"
+    assert lines[1] == "  #12 Launch beta"
+    assert "  Owner: @alice" in lines
+    assert any(line.startswith("  Due: Dec 15") for line in lines)
+    assert "Added by @you on Nov 3" in text
+    assert "*" not in text
+    assert [choice.label for choice in choices] == ["Mark done", "Edit"]
+
+
+def test_a_title_people_typed_shows_as_typed() -> None:
+    message = reminder_message(alice_milestone(title=HOSTILE), offset=1, today=date(2026, 12, 14))
+
+    text, _ = render(posted(message), names=NAMES)
+
+    assert "#12 <!channel> & <@U999> @\u2060here is due tomorrow (Dec 15)" in text
+
+
+def test_home_shows_channels_by_name_and_each_menu_option_as_a_choice() -> None:
+    view = home_view(
+        user_id="U0YOU", mine=[alice_milestone()], channel_counts=[("C0GENERAL", 1, 0)], today=NOW.date()
+    )
+
+    text, choices = render(Output(kind="home", view=view, user="U0YOU"), names=NAMES)
+
+    assert text.startswith("Home tab · @you\n  Your milestones\n  @you · open milestones you own or added")
+    assert "[1] Add a milestone" in text
+    assert "#12 Launch beta" in text and "· #general" in text
+    assert "[2] Mark done  [3] New date…" in text
+    assert "#general — 1 open" in text
+    assert choices[1].element_type == "overflow"
+    assert choices[1].option is not None and choices[1].option["value"] == "done:12"
+    assert choices[1].value == "done:12"
+
+
+def test_a_button_that_asks_first_says_what_slack_would_ask() -> None:
+    message = delete_confirm_message(alice_milestone(), today=NOW.date())
+
+    text, choices = render(posted(message, kind="ephemeral"), names=NAMES)
+
+    assert "[1] Delete #12  [2] Cancel" in text
+    assert (
+        confirmation(choices[0])
+        == "Delete #12?: #12 and its history will be gone for everyone in this workspace."
+    )
+    assert confirmation(choices[1]) is None
+
+
+@pytest.mark.parametrize(
+    ("mrkdwn", "read"),
+    [
+        ("*#12* Launch beta", "#12 Launch beta"),
+        ("_soon_ and ~gone~", "soon and gone"),
+        ("<@U0BOB> in <#C0OPS|ops> and <#C0GENERAL>", "@bob in #ops and #general"),
+        ("<!date^1765800000^{date_short}|Dec 15>", "Dec 15"),
+        ("<https://slack.com/archives/C1/p1|answer there>", "answer there"),
+        ("`reminder_done` stays *as typed*", "`reminder_done` stays as typed"),
+        ("&lt;b&gt; &amp; 5 * 3 * 2", "<b> & 5 * 3 * 2"),
+    ],
+)
+def test_mrkdwn_reads_plainly_on_a_pipe(mrkdwn: str, read: str) -> None:
+    assert readable(mrkdwn, names=NAMES) == read
+
+
+def test_a_terminal_gets_bold_and_dim_text_and_a_pipe_none() -> None:
+    message = posted(
+        checkin_message(
+            CheckInView(
+                checkin_id=7,
+                week="2026-W50",
+                channel_id="C0GENERAL",
+                items=[CheckInItem(milestone=alice_milestone(), answers=[])],
+                waiting_on=[],
+                today=NOW.date(),
+            )
+        )
+    )
+
+    assert "\x1b[" not in render(message, names=NAMES)[0]
+    assert "\x1b[1mWeekly review: 1 milestone in flight\x1b[0m" in render(message, names=NAMES, ansi=True)[0]
+
+
+def test_a_file_and_form_errors_read_as_one_line_each() -> None:
+    chart = Output(kind="file", text="chart", path="milestone-console-files/report.png")
+    errors = Output(kind="form_errors", errors={"due": "Pick a due date after the start date."})
+
+    assert render(chart, names=NAMES)[0] == "📎 saved chart to milestone-console-files/report.png"
+    assert (
+        render(errors, names=NAMES)[0] == "the form was not saved\n  ⚠️ Pick a due date after the start date."
+    )
+
+
+def test_the_add_form_becomes_questions_and_typed_answers_become_what_slack_submits() -> None:
+    view = milestone_modal(mode="add", channel_id="C0GENERAL", milestone=None, today=NOW.date())
+    asked = questions(view, names=NAMES)
+    answers = {"title": "Launch beta", "due": "2026-12-15", "owner": "@alice", "budget": "$5,000"}
+
+    values = state_values(asked, answers, ids=NAMES, now=NOW)
+
+    assert [(q.label, q.kind, q.optional) for q in asked] == [
+        ("Title", "plain_text_input", False),
+        ("Due date", "datepicker", True),
+        ("Start date", "datepicker", True),
+        ("Owner", "users_select", True),
+        ("Budget", "plain_text_input", True),
+        ("Department", "plain_text_input", True),
+    ]
+    assert values == submitted(view, title="Launch beta", due="2026-12-15", owner="U0ALICE", budget="$5,000")
+    read = read_milestone_modal(values, now=NOW, mode="add")
+    assert (read.fields.title, read.fields.owner_id, read.fields.due) == (
+        "Launch beta",
+        "U0ALICE",
+        date(2026, 12, 15),
+    )
+
+
+def test_the_edit_form_offers_what_the_milestone_holds_and_enter_keeps_it() -> None:
+    m = alice_milestone(department="Marketing")
+    view = milestone_modal(mode="update", channel_id="C0GENERAL", milestone=m, today=NOW.date())
+    asked = questions(view, names=NAMES)
+    kept = {q.block_id: q.initial or "" for q in asked}
+
+    assert {q.block_id: q.initial for q in asked if q.initial} == {
+        "title": "Launch beta",
+        "status": "🟢 On track",
+        "due": "2026-12-15",
+        "owner": "@alice",
+        "dept": "Marketing",
+    }
+    assert state_values(asked, kept, ids=NAMES, now=NOW) == submitted(view)
+    status = next(q for q in asked if q.block_id == "status")
+    assert ask_line(status).endswith("Status (a number), optional [🟢 On track]: ")
+    assert "  [1] ⚪ Open  [2] 🟢 On track  [3] 🟡 At risk  [4] 🔴 Blocked\n" in ask_line(status)
+
+
+def test_the_settings_form_takes_times_days_and_boxes() -> None:
+    view = settings_modal(s=make_settings(channel_id="C0GENERAL"), failed=[], show_failed=False)
+    asked = {q.block_id: q for q in questions(view, names=NAMES)}
+    answers = {q.block_id: q.initial or "" for q in asked.values()}
+    answers |= {"reminder_time": "8:15", "review_weekday": "1", "paused": "1"}
+
+    values = state_values(list(asked.values()), answers, ids=NAMES, now=NOW)
+
+    change = read_settings_modal(values)
+    assert (change.reminder_time.isoformat(), change.review_weekday, change.paused) == ("08:15:00", 0, True)
+
+
+@pytest.mark.parametrize(
+    ("block_id", "typed", "message"),
+    [
+        ("title", "", "Title is required."),
+        ("due", "someday maybe", "A date picker takes 2026-12-15."),
+        ("owner", "@carol", "no one is called @carol"),
+    ],
+)
+def test_an_answer_that_does_not_fit_says_why(block_id: str, typed: str, message: str) -> None:
+    view = milestone_modal(mode="add", channel_id="C0GENERAL", milestone=None, today=NOW.date())
+    question = next(q for q in questions(view, names=NAMES) if q.block_id == block_id)
+
+    with pytest.raises(AnswerError, match=message):
+        state_of(question, typed, ids=NAMES, now=NOW)
+
+
+def test_a_date_may_be_typed_as_people_say_it() -> None:
+    view = milestone_modal(mode="add", channel_id="C0GENERAL", milestone=None, today=NOW.date())
+    due = next(q for q in questions(view, names=NAMES) if q.block_id == "due")
+
+    assert state_of(due, "next friday", ids=NAMES, now=NOW)["selected_date"] == "2026-12-18"
+    assert UTC  # the console clock is aware; forms read dates in the person's own zone
