@@ -1,4 +1,5 @@
-"""`python -m bot` / `milestone-bot`: serve the app, run the scheduler (or one pass), upgrade the database."""
+"""`python -m bot` / `milestone-bot`: serve the app, run the scheduler (or one pass), upgrade the database,
+or try it all in the terminal (`console`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Engine
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, normalise_database_url
 from bot.core.clock import wall_clock
 from bot.observability.logs import configure_logging
 from bot.observability.redact import install_redaction
@@ -20,11 +21,16 @@ from storage.db import is_sqlite, make_engine, schema_is_current, upgrade
 
 logger = logging.getLogger("bot")
 
+CONSOLE_HINT = "To try the bot without Slack first: `milestone-bot console` works now, with no set-up."
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run it; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "console":
+        # Before the environment is read: the console needs none of it, and a stray PORT must not stop it.
+        return _console(database_url=args.db)
     try:
         settings = load_settings()
         configure_logging(level=logging.INFO, fmt=settings.log_format)
@@ -60,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     scheduler = commands.add_parser("scheduler", help="the scheduler alone until SIGTERM (a worker: line)")
     # Set by `serve`, which runs the scheduler beside its web workers: stop if that server is gone.
     scheduler.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
+    console = commands.add_parser("console", help="try the bot in this terminal, without Slack or any set-up")
+    console.add_argument(
+        "--db", default=None, help="database URL (default: sqlite:///milestone-console.db, a file of its own)"
+    )
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
     return parser
@@ -102,8 +112,20 @@ def prepare_database(settings: Settings) -> Engine:
     return engine
 
 
+def _console(*, database_url: str | None) -> int:
+    from bot.console.repl import main as console_main
+    from bot.console.session import DEFAULT_DATABASE_URL
+
+    # The app's own INFO lines (each request) would bury the conversation; warnings still show.
+    configure_logging(level=logging.WARNING, fmt="text")
+    return console_main(database_url=normalise_database_url(database_url or DEFAULT_DATABASE_URL))
+
+
 def _serve(settings: Settings, *, port: int, with_scheduler: bool) -> int:
-    settings.check()
+    try:
+        settings.check()
+    except ConfigError as missing:
+        raise ConfigError(f"{missing}\n{CONSOLE_HINT}") from missing
     engine = prepare_database(settings)
     if settings.app_token:
         return _serve_socket_mode(settings, engine=engine, port=port, with_scheduler=with_scheduler)
