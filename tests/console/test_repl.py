@@ -1,0 +1,110 @@
+"""`python -m bot console` fed through a pipe: the transcript reads as the channel would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[2]
+ZONE = ZoneInfo("America/New_York")  # the console's own people live here
+
+
+def console(tmp_path: Path, *lines: str) -> subprocess.CompletedProcess[str]:
+    """Run the console with `lines` piped in, no Slack variables at all, in its own folder."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--db", f"sqlite:///{tmp_path / 'c.db'}"],
+        input="".join(line + "\n" for line in lines),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def after(transcript: str, typed: str) -> str:
+    """What the console printed after the prompt where `typed` was typed, up to the next prompt."""
+    _, found, rest = transcript.partition(f"you in #general> {typed}\n")
+    assert found, f"{typed!r} was never typed:\n{transcript}"
+    return rest.split("\nyou in #general> ")[0]
+
+
+def next_monday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_path: Path) -> None:
+    # The console starts at the wall clock: every date is chosen from today, in the console's zone.
+    today = datetime.now(ZONE).date()
+    due = today + timedelta(days=10)
+    reminded = due - timedelta(days=7)
+    monday = next_monday(reminded)
+
+    ran = console(
+        tmp_path,
+        f"/milestone add Launch beta due {due.isoformat()} owner @alice",
+        "list",
+        f":time {reminded.isoformat()} 09:30",
+        f":time {monday.isoformat()} 09:30",
+        "2",
+        ":quit",
+    )
+
+    transcript = ran.stdout
+    assert ran.returncode == 0, ran.stderr
+    assert "Traceback" not in transcript + ran.stderr
+    assert "\x1b[" not in transcript  # a pipe gets plain text
+    assert transcript.startswith("Milestone Bot console")
+    added = after(transcript, f"/milestone add Launch beta due {due.isoformat()} owner @alice")
+    assert added.startswith("#general · Milestone Bot\n  Added #1 Launch beta — due ")
+    assert "owner @alice" in added
+    assert "#1 Launch beta · due " in after(transcript, "list")
+    reminder = after(transcript, f":time {reminded.isoformat()} 09:30")
+    assert reminder.startswith(f"🕘 {reminded.strftime('%a %b %d %Y')}, 09:30 ")
+    assert "  ⏰ #1 Launch beta is due in 7 days (" in reminder
+    assert ") — @alice" in reminder
+    review = after(transcript, f":time {monday.isoformat()} 09:30")
+    assert "  Weekly review: 1 milestone in flight" in review
+    assert "  [1] On track  [2] At risk  [3] Blocked  [4] Done  [5] New date…" in review
+    assert "  Waiting on @alice" in review
+    answered = after(transcript, "2")
+    assert answered.startswith("#general · Milestone Bot (edited)\n  Weekly review: 1 milestone in flight")
+    assert "@you 🟡 At risk" in answered
+    assert "#1 Launch beta · due " in answered and "· 🟡 At risk" in answered
+
+
+def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> None:
+    ran = console(
+        tmp_path,
+        ":as carol",
+        ":time yesterday",
+        "7",
+        ":nope",
+        "add",
+        "",
+        "Pricing page",
+        "",
+        "",
+        "",
+        "",
+        "",
+        ":help",
+    )
+
+    transcript = ran.stdout
+    assert ran.returncode == 0, ran.stderr
+    assert "Traceback" not in transcript + ran.stderr
+    assert "⚠️ no one called @carol here" in after(transcript, ":as carol")
+    assert after(transcript, ":time yesterday") == "⚠️ 'yesterday' is not a time; try 2026-12-14 09:00 or +3d"
+    assert after(transcript, "7") == "There is no [7]: choices are none on the screen yet."
+    assert after(transcript, ":nope") == "There is no :nope; :help lists what there is."
+    form = after(transcript, "add")
+    assert form.startswith("form · New milestone\nTitle: \n⚠️ Title is required.\nTitle: Pricing page\n")
+    assert "Added #1 Pricing page" in form
+    assert ":time 2026-12-14 09:00" in after(transcript, ":help")
