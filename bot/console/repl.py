@@ -136,7 +136,8 @@ class Console:
         if not outputs:
             self.write("The scheduler had nothing to post.")
             return
-        self.show(outputs)
+        # Several posts may come from one move: say when each was posted.
+        self.show(outputs, zone=self.zone())
 
     def moment(self, when: str) -> datetime:
         """When `:time` was told to go: a shift like +3d, or a date and time in the person's zone."""
@@ -189,12 +190,12 @@ class Console:
             return
         self.show(self.session.press(choice))
 
-    def show(self, outputs: Sequence[Output]) -> None:
+    def show(self, outputs: Sequence[Output], *, zone: ZoneInfo | None = None) -> None:
         """Print what the app showed; a form among it is asked question by question, then submitted."""
         if not outputs:
             self.write("(the bot showed nothing)")
         while outputs:
-            text, choices = render_screen(outputs, names=self.session, ansi=self.ansi)
+            text, choices = render_screen(outputs, names=self.session, ansi=self.ansi, zone=zone)
             self.write(text)
             if choices:
                 self.choices = choices

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Protocol
 
 from bot.console.outputs import Choice, Output
@@ -81,8 +81,8 @@ def _styled(text: str, style: str, *, ansi: bool) -> str:
     return f"{style}{text}{_RESET}" if ansi and text else text
 
 
-def where(output: Output, *, names: Names) -> str:
-    """The first line of an output: where it appeared and who sees it."""
+def where(output: Output, *, names: Names, zone: tzinfo | None = None) -> str:
+    """The first line of an output: where it appeared and who sees it (and when, given a zone)."""
     channel = output.channel or "DM"
     thread = " · in the thread" if output.thread_ts else ""
     if output.kind == "ephemeral":
@@ -98,11 +98,16 @@ def where(output: Output, *, names: Names) -> str:
         return f"form · {_plain((output.view or {}).get('title')) or 'untitled'}"
     if output.kind == "form_errors":
         return "the form was not saved"
+    if zone and output.ts:
+        posted = datetime.fromtimestamp(float(output.ts), zone)
+        return f"{channel}{thread} · {BOT} · {posted:%a %b %d, %H:%M}"
     return f"{channel}{thread} · {BOT}"
 
 
-def render(output: Output, *, names: Names, first: int = 1, ansi: bool = False) -> tuple[str, list[Choice]]:
-    """One output as terminal text, and the choices in it, numbered from `first`."""
+def render(
+    output: Output, *, names: Names, first: int = 1, ansi: bool = False, zone: tzinfo | None = None
+) -> tuple[str, list[Choice]]:
+    """One output as terminal text, and the choices in it, numbered from `first`; `zone` dates posts."""
     if output.kind == "file":
         what = output.text or "a file"
         return f"📎 saved {what} to {output.path}", []
@@ -116,15 +121,18 @@ def render(output: Output, *, names: Names, first: int = 1, ansi: bool = False) 
     if not blocks and output.text and output.kind != "delete":
         writer.lines.append(readable(output.text, names=names, ansi=ansi))
     body = [INDENT + line if line else "" for text in writer.lines for line in text.split("\n")]
-    return "\n".join([_styled(where(output, names=names), _DIM, ansi=ansi), *body]), writer.choices
+    heading = _styled(where(output, names=names, zone=zone), _DIM, ansi=ansi)
+    return "\n".join([heading, *body]), writer.choices
 
 
-def render_screen(outputs: Iterable[Output], *, names: Names, ansi: bool = False) -> tuple[str, list[Choice]]:
+def render_screen(
+    outputs: Iterable[Output], *, names: Names, ansi: bool = False, zone: tzinfo | None = None
+) -> tuple[str, list[Choice]]:
     """Several outputs, one after the other, with the choices numbered across all of them from 1."""
     texts: list[str] = []
     choices: list[Choice] = []
     for output in outputs:
-        text, more = render(output, names=names, first=len(choices) + 1, ansi=ansi)
+        text, more = render(output, names=names, first=len(choices) + 1, ansi=ansi, zone=zone)
         texts.append(text)
         choices += more
     return "\n\n".join(texts), choices

@@ -70,7 +70,10 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
     assert "  ⏰ #1 Launch beta is due in 7 days (" in reminder
     assert ") — @alice" in reminder
     review = after(transcript, f":time {monday.isoformat()} 09:30")
-    assert "  Weekly review: 1 milestone in flight" in review
+    assert (
+        f"#general · Milestone Bot · {monday:%a %b %d}, 09:00\n  Weekly review: 1 milestone in flight"
+        in review
+    )
     assert "  [1] On track  [2] At risk  [3] Blocked  [4] Done  [5] New date…" in review
     assert "  Waiting on @alice" in review
     answered = after(transcript, "2")

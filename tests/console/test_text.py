@@ -303,3 +303,18 @@ def test_a_date_may_be_typed_as_people_say_it() -> None:
 
     assert state_of(due, "next friday", ids=NAMES, now=NOW)["selected_date"] == "2026-12-18"
     assert UTC  # the console clock is aware; forms read dates in the person's own zone
+
+
+def test_after_a_clock_move_each_post_says_when_it_was_posted() -> None:
+    message = reminder_message(alice_milestone(), offset=7, today=date(2026, 12, 8))
+    at_nine = Output(
+        kind="message",
+        text=message.text,
+        blocks=tuple(message.blocks),
+        channel="#general",
+        ts="1796738400.000100",
+    )
+
+    text, _ = render(at_nine, names=NAMES, zone=ZoneInfo("America/New_York"))
+
+    assert text.startswith("#general · Milestone Bot · Tue Dec 08, 09:00\n")
