@@ -155,7 +155,7 @@ def view_submission(
     )
 
 
-def event(workspace: Workspace, *, event: dict[str, Any], event_id: str, event_time: int) -> Body:
+def event_callback(workspace: Workspace, *, event: dict[str, Any], event_id: str, event_time: int) -> Body:
     """An Events API delivery of `event`."""
     envelope = {
         "token": VERIFICATION_TOKEN,

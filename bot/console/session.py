@@ -213,7 +213,7 @@ class ConsoleSession:
 
     def _event(self, event: dict[str, Any]) -> list[Output]:
         # Event ids must differ across runs too: the app remembers the ones it handled in the database.
-        body = requests.event(
+        body = requests.event_callback(
             self._workspace,
             event=event,
             event_id=f"Ev{uuid.uuid4().hex[:12].upper()}",
