@@ -275,6 +275,8 @@ class SlackStandIn:
             text=text,
             blocks=blocks,
             channel=self.where(channel),
+            # A direct message has one reader: the person whose DM it is.
+            user=channel[1:] if channel.startswith("D") else None,
             ts=message["ts"],
             thread_ts=params.get("thread_ts"),
         )

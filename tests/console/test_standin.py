@@ -85,9 +85,12 @@ def test_history_holds_the_metadata_the_outbox_looks_for(client: WebClient) -> N
     assert [(m["ts"], m["metadata"]) for m in history["messages"]] == [(ts, metadata)]
 
 
-def test_people_have_their_zone_and_a_dm(client: WebClient) -> None:
+def test_people_have_their_zone_and_a_dm(stand_in: SlackStandIn, client: WebClient) -> None:
     assert client.users_info(user="U0YOU")["user"]["tz"] == "America/New_York"
     assert client.conversations_open(users="U0YOU")["channel"]["id"] == "DU0YOU"
+    client.chat_postMessage(channel="U0YOU", text="only for you")
+    [direct] = stand_in.take_outputs()
+    assert (direct.kind, direct.channel, direct.user) == ("message", "DM", "U0YOU")
     with pytest.raises(SlackApiError, match="user_not_found"):
         client.users_info(user="U0NOBODY")
 
