@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.console.outputs import Choice, Output
 from bot.console.session import ZONE, ConsoleSession
 from bot.console.text import (
+    FILLABLE,
     AnswerError,
     Question,
     ask_line,
@@ -208,6 +209,12 @@ class Console:
     def fill(self, form: Output) -> list[Output]:
         """Ask the form's questions, submit it, and ask again the ones the app refused."""
         asked = questions(form.view or {}, names=self.session)
+        unfillable = [q.label for q in asked if q.kind not in FILLABLE and not q.optional]
+        if unfillable:
+            self.write(
+                f"The console can't fill in {', '.join(unfillable)} (a file upload); the form is closed."
+            )
+            return []
         states: dict[str, dict] = {}
         typed: dict[str, str] = {}
         pending = asked
@@ -232,8 +239,11 @@ class Console:
                 line = self.read(ask_line(question)).strip()
             except (EOFError, KeyboardInterrupt):
                 raise FormCancelled from None
-            if line == ":cancel":
+            if line in (":cancel", *_QUIT):
                 raise FormCancelled
+            if line.startswith(":"):
+                self.write("Answer the question first, or :cancel to close the form.")
+                continue
             typed = "" if line == "-" else (line or question.initial or "")
             try:
                 return typed, state_of(question, typed, ids=Directory(self.session), now=self.local_now())

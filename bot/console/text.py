@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Protocol
@@ -348,34 +348,38 @@ def state_values(
     }
 
 
+# Each input the console can fill in (a file upload it cannot): the key Slack sends its answer under, and the
+# reader of what was typed (typed, question, ids, now).
+_Reader = Callable[[str, Question, Directory, datetime], object]
+_STATES: dict[str, tuple[str, _Reader]] = {
+    "plain_text_input": ("value", lambda typed, q, ids, now: typed),
+    "datepicker": ("selected_date", lambda typed, q, ids, now: _date(typed, now=now)),
+    "timepicker": ("selected_time", lambda typed, q, ids, now: _time(typed)),
+    "static_select": ("selected_option", lambda typed, q, ids, now: _picked(q, typed)[0]),
+    "checkboxes": ("selected_options", lambda typed, q, ids, now: _picked(q, typed)),
+    "users_select": ("selected_user", lambda typed, q, ids, now: ids.user_id(typed)),
+    "conversations_select": ("selected_conversation", lambda typed, q, ids, now: ids.channel_id(typed)),
+    "channels_select": ("selected_channel", lambda typed, q, ids, now: ids.channel_id(typed)),
+}
+FILLABLE = frozenset(_STATES)
+
+
 def state_of(question: Question, typed: str, *, ids: Directory, now: datetime) -> dict:
     """One input's state as Slack sends it; AnswerError when the typed text does not fit the question."""
     typed = typed.strip()
     if not typed and not question.optional:
         raise AnswerError(f"{question.label} is required.")
-    kind = question.kind
+    if question.kind not in _STATES:
+        raise AnswerError(f"{question.label}: the console can't fill in a {question.kind}.")
+    key, reader = _STATES[question.kind]
+    if not typed:
+        return {"type": question.kind, key: [] if question.kind == "checkboxes" else None}
     try:
-        if kind == "plain_text_input":
-            return {"type": kind, "value": typed or None}
-        if kind == "datepicker":
-            return {"type": kind, "selected_date": _date(typed, now=now) if typed else None}
-        if kind == "timepicker":
-            return {"type": kind, "selected_time": _time(typed) if typed else None}
-        if kind == "static_select":
-            return {"type": kind, "selected_option": _picked(question, typed)[0] if typed else None}
-        if kind == "checkboxes":
-            return {"type": kind, "selected_options": _picked(question, typed) if typed else []}
-        if kind == "users_select":
-            return {"type": kind, "selected_user": ids.user_id(typed) if typed else None}
-        if kind == "conversations_select":
-            return {"type": kind, "selected_conversation": ids.channel_id(typed) if typed else None}
-        if kind == "channels_select":
-            return {"type": kind, "selected_channel": ids.channel_id(typed) if typed else None}
+        return {"type": question.kind, key: reader(typed, question, ids, now)}
     except AnswerError:
         raise
     except ValueError as error:
         raise AnswerError(f"{question.label}: {error}") from error
-    raise AnswerError(f"{question.label}: the console can't fill in a {kind}.")
 
 
 def _date(typed: str, *, now: datetime) -> str:

@@ -97,6 +97,11 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
         "",
         "",
         "",
+        "update 1",
+        "Pricing page v2",
+        ":as bob",
+        ":cancel",
+        "import",
         ":help",
     )
 
@@ -110,4 +115,10 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
     form = after(transcript, "add")
     assert form.startswith("form · New milestone\nTitle: \n⚠️ Title is required.\nTitle: Pricing page\n")
     assert "Added #1 Pricing page" in form
+    edit = after(transcript, "update 1")
+    assert "Answer the question first, or :cancel to close the form." in edit
+    assert edit.endswith("Form closed; nothing was saved.")
+    assert after(transcript, "import").endswith(
+        "The console can't fill in CSV file (a file upload); the form is closed."
+    )
     assert ":time 2026-12-14 09:00" in after(transcript, ":help")
