@@ -33,7 +33,7 @@ CHANNELS = {"general": "C0GENERAL", "ops": "C0OPS"}
 STEP = timedelta(minutes=30)
 # How long a request's after-ack work may take before the console calls the app stuck.
 SETTLE_SECONDS = 30.0
-_MENTION = re.compile(r"(?<![\w<@])@([a-z][\w.-]*)", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w<@])@([a-z][\w-]*)", re.IGNORECASE)
 _CHANNEL = re.compile(r"(?<![\w<#])#([a-z][\w-]*)", re.IGNORECASE)
 
 

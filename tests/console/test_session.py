@@ -177,9 +177,9 @@ def test_switching_who_types_and_where(session: ConsoleSession) -> None:
 
 
 def test_mentions_are_escaped_as_slack_sends_them(session: ConsoleSession) -> None:
-    escaped = session.escape("owner @alice in #ops, not @carol or a@b.c")
+    escaped = session.escape("owner @alice in #ops, not @carol or a@b.c; ask @bob.")
 
-    assert escaped == "owner <@U0ALICE> in <#C0OPS|ops>, not @carol or a@b.c"
+    assert escaped == "owner <@U0ALICE> in <#C0OPS|ops>, not @carol or a@b.c; ask <@U0BOB>."
     assert (session.user_name("U0BOB"), session.channel_name("C0GENERAL")) == ("bob", "general")
 
 
