@@ -11,7 +11,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.console.outputs import Choice, Output
-from bot.console.session import ZONE, ConsoleSession
+from bot.console.session import CHANNELS, ZONE, ConsoleSession
 from bot.console.text import (
     FILLABLE,
     AnswerError,
@@ -31,12 +31,12 @@ Type a /milestone command (the /milestone may be left out):  add Launch beta due
 A number presses that choice on the last screen: [1] Done → type 1.
   :time 2026-12-14 09:00   move the clock (your time zone) and run the scheduler: reminders, the weekly review
   :time +3d                move it by minutes, hours, days or weeks (+30m, +2h, +3d, +1w)
-  :as alice                type as someone else (@you, @alice, @bob)
-  :in #ops                 type in another channel (#general, #ops)
+  :as alice                type as someone else ({people})
+  :in #ops                 type in another channel ({channels})
   :home                    open your Home tab
   :reply [ts] <text>       reply in the thread of the last message posted (check-in notes)
   :help                    this list
-  :quit                    leave (Ctrl-D too)
+  :quit                    leave (Ctrl-D too; Ctrl-C drops the line being typed)
 In a form, Enter keeps the value in [brackets], - empties an optional field, :cancel closes the form."""
 _SHIFT = re.compile(r"\+(\d+)\s*([mhdw])")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -64,7 +64,9 @@ class Console:
         while True:
             try:
                 line = self.read(self.prompt()).strip()
-            except (EOFError, KeyboardInterrupt):
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
                 return 0
             if line in _QUIT:
                 return 0
@@ -72,6 +74,8 @@ class Console:
                 self.handle(line)
             except FormCancelled:
                 self.write("Form closed; nothing was saved.")
+            except KeyboardInterrupt:
+                self.write("Interrupted.")
             except ValueError as error:
                 self.write(f"⚠️ {error}")
             except Exception as error:
@@ -82,10 +86,17 @@ class Console:
         """What the console is, what to type first, and where :help is."""
         return (
             "Milestone Bot console: the real app against a pretend Slack workspace, no token needed.\n"
-            "People @you, @alice, @bob; channels #general, #ops. "
-            f"The clock says {self.clock()}.\n"
+            f"People {self.people()}; channels {self.channels()}. The clock says {self.clock()}.\n"
             "Try: add Launch beta due next friday owner @alice  ·  then list  ·  :help for more  ·  :quit"
         )
+
+    def people(self) -> str:
+        """`@you, @alice, @bob`: who is in the pretend workspace."""
+        return ", ".join(at(person.name) for person in self.session.stand_in.people.values())
+
+    def channels(self) -> str:
+        """`#general, #ops`."""
+        return ", ".join(f"#{name}" for name in CHANNELS)
 
     def prompt(self) -> str:
         """`you in #general> `."""
@@ -107,7 +118,7 @@ class Console:
         word, _, rest = line.partition(" ")
         rest = rest.strip()
         commands: dict[str, Callable[[str], None]] = {
-            ":help": lambda _: self.write(HELP),
+            ":help": lambda _: self.write(HELP.format(people=self.people(), channels=self.channels())),
             ":time": self.move_clock,
             ":as": self.switch_user,
             ":in": self.switch_channel,
