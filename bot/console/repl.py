@@ -34,7 +34,7 @@ A number presses that choice on the last screen: [1] Done → type 1.
   :as alice                type as someone else ({people})
   :in #ops                 type in another channel ({channels})
   :home                    open your Home tab
-  :reply [ts] <text>       reply in the thread of the last message posted (check-in notes)
+  :reply [n] <text>        reply in the thread of the message holding [n], or of the bot's last post (notes)
   :help                    this list
   :quit                    leave (Ctrl-D too; Ctrl-C drops the line being typed)
 In a form, Enter keeps the value in [brackets], - empties an optional field, :cancel closes the form."""
@@ -173,21 +173,30 @@ class Console:
         self.write(f"You are now in {self.session.channel}.")
 
     def reply(self, rest: str) -> None:
-        """`:reply [ts] text`: a reply in a thread, by default the bot's last message in this channel."""
-        first, _, text = rest.partition(" ")
-        if re.fullmatch(r"\d+\.\d+", first) and text:
-            thread_ts = first
-        elif self.session.channel in self.last_posted:
-            thread_ts, text = self.last_posted[self.session.channel], rest
-        else:
+        """`:reply [n|ts] text`: a reply in a thread, as the app's check-in notes are written."""
+        thread_ts, text = self.thread(rest)
+        if thread_ts is None:
             self.write(f"Nothing to reply to yet: the bot has posted nothing in {self.session.channel}.")
             return
         if not text:
             self.write("What is the reply? :reply Vendor is late again, #12 slips")
             return
         outputs = self.session.reply_in_thread(text, thread_ts=thread_ts)
-        self.write(f"💬 you replied in the thread of {thread_ts}.")
-        self.show(outputs)
+        posted = datetime.fromtimestamp(float(thread_ts), self.zone())
+        self.write(
+            f"💬 you replied in the thread of the message posted {posted:%a %b %d, %H:%M} ({thread_ts})."
+        )
+        if outputs:
+            self.show(outputs)
+
+    def thread(self, rest: str) -> tuple[str | None, str]:
+        """The thread and the text: of the message holding choice [n], of `ts`, or of the bot's last post."""
+        first, _, text = rest.partition(" ")
+        if first.isdigit() and 0 < int(first) <= len(self.choices) and text:
+            return self.choices[int(first) - 1].source.ts, text
+        if re.fullmatch(r"\d+\.\d+", first) and text:
+            return first, text
+        return self.last_posted.get(self.session.channel), rest
 
     def press(self, number: int) -> None:
         """Press the numbered choice of the last screen, asking first when Slack would."""

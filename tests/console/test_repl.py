@@ -53,6 +53,8 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
         f":time {reminded.isoformat()} 09:30",
         f":time {monday.isoformat()} 09:30",
         "2",
+        ":reply 1 the vendor is late, #1 may slip",
+        "show 1",
         ":quit",
     )
 
@@ -80,6 +82,10 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
     assert answered.startswith("#general · Milestone Bot (edited)\n  Weekly review: 1 milestone in flight")
     assert "@you 🟡 At risk" in answered
     assert "#1 Launch beta · due " in answered and "· 🟡 At risk" in answered
+    replied = after(transcript, ":reply 1 the vendor is late, #1 may slip")
+    assert replied.startswith(f"💬 you replied in the thread of the message posted {monday:%a %b %d}, 09:00")
+    assert "  Owner: @alice" in after(transcript, "show 1")
+    assert "@you: the vendor is late, #1 may slip" in after(transcript, "show 1")
 
 
 def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> None:
