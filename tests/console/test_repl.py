@@ -89,6 +89,7 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
 
 
 def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> None:
+    later = datetime.now(ZONE).date() + timedelta(days=30)
     ran = console(
         tmp_path,
         ":as carol",
@@ -103,6 +104,9 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
         "",
         "",
         "",
+        "update 1",
+        *["", "", "2000-01-01", "", "", "", "", "the launch moved"],
+        later.isoformat(),
         "update 1",
         "Pricing page v2",
         ":as bob",
@@ -121,7 +125,17 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
     form = after(transcript, "add")
     assert form.startswith("form · New milestone\nTitle: \n⚠️ Title is required.\nTitle: Pricing page\n")
     assert "Added #1 Pricing page" in form
-    edit = after(transcript, "update 1")
+    refused, edit = (
+        part.split("\nyou in #general> ")[0] for part in transcript.split("you in #general> update 1\n")[1:3]
+    )
+    assert "the form was not saved\n  ⚠️ That date has passed; pick today or later.\n" in refused
+    # Only the refused field is asked again, with what was typed; the rest is kept.
+    assert refused.count("Title [Pricing page]: ") == 1
+    assert (
+        f"Due date (a date like 2026-12-15 or next friday), optional [2000-01-01]: {later.isoformat()}"
+        in refused
+    )
+    assert "✏️ Updated #1 Pricing page" in refused
     assert "Answer the question first, or :cancel to close the form." in edit
     assert edit.endswith("Form closed; nothing was saved.")
     assert after(transcript, "import").endswith(
