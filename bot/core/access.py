@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -18,6 +19,15 @@ class Actor:
 
     user_id: str
     is_admin: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Asker:
+    """Who asks, in which workspace, and when (in their zone): what every change to a milestone is made by."""
+
+    workspace: Workspace
+    actor: Actor
+    now: datetime
 
 
 class MilestoneNotFound(LookupError):
@@ -48,12 +58,10 @@ def get_milestone(*, engine: Engine, workspace: Workspace, number: int) -> Miles
         return require(session, workspace=workspace, number=number)
 
 
-def check_may_change(
-    *, engine: Engine, workspace: Workspace, number: int, actor: Actor, action: str
-) -> Milestone:
-    """The milestone, if the actor may `action` it; else NotAllowed (or MilestoneNotFound)."""
-    milestone = get_milestone(engine=engine, workspace=workspace, number=number)
-    if not may_change(milestone, actor):
+def check_may_change(*, engine: Engine, asker: Asker, number: int, action: str) -> Milestone:
+    """The milestone, if the asker may `action` it; else NotAllowed (or MilestoneNotFound)."""
+    milestone = get_milestone(engine=engine, workspace=asker.workspace, number=number)
+    if not may_change(milestone, asker.actor):
         raise NotAllowed(milestone, action)
     return milestone
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core import milestones
-from bot.core.access import Actor, MilestoneNotFound
+from bot.core.access import Asker, MilestoneNotFound
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
 from storage import checkins as queries
@@ -145,18 +145,17 @@ def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | 
 def record_answer(
     *,
     engine: Engine,
-    workspace: Workspace,
+    asker: Asker,
     checkin_id: int,
     number: int,
-    actor: Actor,
     answer: str,
     changes: dict[Field, Value],
     reason: str | None = None,
-    now: datetime,
 ) -> None:
     """Apply a check-in answer to its milestone and keep the answer, in one transaction."""
     if answer not in ANSWERS:
         raise ValueError(f"unknown answer {answer!r}")
+    workspace, actor, now = asker.workspace, asker.actor, asker.now
     with session_scope(engine) as session:
         checkin = queries.get_checkin(session=session, workspace=workspace, checkin_id=checkin_id)
         if checkin is None:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.core.access import Actor, require_allowed
+from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
 from bot.core.command_types import CommandError, MilestoneFields
 from bot.core.imports import ImportRow
@@ -58,39 +58,19 @@ class Change:
 
 
 def add_milestone(
-    *,
-    engine: Engine,
-    workspace: Workspace,
-    channel_id: str,
-    actor: Actor,
-    fields: MilestoneFields,
-    timezone: str,
-    now: datetime,
+    *, engine: Engine, asker: Asker, channel_id: str, fields: MilestoneFields, timezone: str
 ) -> Milestone:
     """Add a milestone with the next `#N`; the channel's first one also fixes the channel's time zone."""
     if not fields.title:
         raise ValueError("a milestone needs a title")
     [milestone] = _add_all(
-        engine=engine,
-        workspace=workspace,
-        channel_id=channel_id,
-        actor=actor,
-        drafts=[_Draft(fields)],
-        timezone=timezone,
-        now=now,
+        engine=engine, asker=asker, channel_id=channel_id, drafts=[_Draft(fields)], timezone=timezone
     )
     return milestone
 
 
 def import_milestones(
-    *,
-    engine: Engine,
-    workspace: Workspace,
-    channel_id: str,
-    actor: Actor,
-    rows: list[ImportRow],
-    timezone: str,
-    now: datetime,
+    *, engine: Engine, asker: Asker, channel_id: str, rows: list[ImportRow], timezone: str
 ) -> list[Milestone]:
     """Add every imported row in one transaction, numbered in order: all of them, or none."""
     drafts = [
@@ -103,55 +83,43 @@ def import_milestones(
         )
         for row in rows
     ]
-    return _add_all(
-        engine=engine,
-        workspace=workspace,
-        channel_id=channel_id,
-        actor=actor,
-        drafts=drafts,
-        timezone=timezone,
-        now=now,
-    )
+    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts, timezone=timezone)
 
 
 def update_milestone(
     *,
     engine: Engine,
-    workspace: Workspace,
+    asker: Asker,
     number: int,
-    actor: Actor,
     fields: MilestoneFields,
     cleared: frozenset[Field] = frozenset(),
     status: str | None = None,
     reason: str | None = None,
     source: str = "command",
-    now: datetime,
 ) -> Change:
     """Change the given fields, keep the first planned due date as the baseline, and write the history."""
     changes: dict[Field, Value] = {name: None for name in cleared}
     given: dict[Field, Value] = {**fields.by_field(), Field.STATUS: status}
     changes.update({name: value for name, value in given.items() if value is not None})
-    edit = Edit(actor=actor, changes=changes, reason=reason, source=source)
+    edit = Edit(actor=asker.actor, changes=changes, reason=reason, source=source)
     with session_scope(engine) as session:
-        return change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
+        return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
 
 
 def complete_milestone(
     *,
     engine: Engine,
-    workspace: Workspace,
+    asker: Asker,
     number: int,
-    actor: Actor,
     completed_on: date,
     cost: Money | None,
     source: str = "command",
-    now: datetime,
 ) -> Change:
     """Mark a milestone done on a date, with its actual cost when given."""
     changes = completion(completed_on=completed_on, cost=cost)
-    edit = Edit(actor=actor, changes=changes, action="mark done", source=source)
+    edit = Edit(actor=asker.actor, changes=changes, action="mark done", source=source)
     with session_scope(engine) as session:
-        return change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
+        return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
 
 
 def completion(*, completed_on: date, cost: Money | None) -> dict[Field, Value]:
@@ -189,10 +157,12 @@ def change_milestone(
     return Change(milestone, revisions)
 
 
-def delete_milestone(*, engine: Engine, workspace: Workspace, number: int, actor: Actor) -> Milestone:
-    """Delete a milestone and its history, if the actor may."""
+def delete_milestone(*, engine: Engine, asker: Asker, number: int) -> Milestone:
+    """Delete a milestone and its history, if the asker may."""
     with session_scope(engine) as session:
-        milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action="delete")
+        milestone = require_allowed(
+            session, workspace=asker.workspace, number=number, actor=asker.actor, action="delete"
+        )
         queries.delete_milestone(session=session, milestone=milestone)
         return milestone
 
@@ -209,14 +179,13 @@ class _Draft:
 def _add_all(
     *,
     engine: Engine,
-    workspace: Workspace,
+    asker: Asker,
     channel_id: str,
-    actor: Actor,
     drafts: list[_Draft],
     timezone: str,
-    now: datetime,
 ) -> list[Milestone]:
     """Add milestones numbered in order, in one transaction: all of them, or none."""
+    workspace, now = asker.workspace, asker.now
     for attempt in range(_SETTINGS_ATTEMPTS):
         try:
             with session_scope(engine) as session:
@@ -226,14 +195,7 @@ def _add_all(
                 # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
                 first = take_numbers(session=session, workspace=workspace, count=len(drafts))
                 added = [
-                    _new_milestone(
-                        draft,
-                        number=first + n,
-                        workspace=workspace,
-                        channel_id=channel_id,
-                        actor=actor,
-                        now=now,
-                    )
+                    _new_milestone(draft, number=first + n, asker=asker, channel_id=channel_id)
                     for n, draft in enumerate(drafts)
                 ]
                 session.add_all(added)
@@ -246,10 +208,8 @@ def _add_all(
     raise AssertionError("unreachable")
 
 
-def _new_milestone(
-    draft: _Draft, *, number: int, workspace: Workspace, channel_id: str, actor: Actor, now: datetime
-) -> Milestone:
-    fields = draft.fields
+def _new_milestone(draft: _Draft, *, number: int, asker: Asker, channel_id: str) -> Milestone:
+    fields, workspace, now = draft.fields, asker.workspace, asker.now
     return Milestone(
         team_id=workspace.team_id,
         enterprise_id=workspace.enterprise_id,
@@ -268,7 +228,7 @@ def _new_milestone(
         actual_cost_currency=draft.actual_cost.currency if draft.actual_cost else None,
         status=draft.status or ("done" if draft.completed_on else "open"),
         completed_on=draft.completed_on,
-        created_by=actor.user_id,
+        created_by=asker.actor.user_id,
         created_at=now,
         updated_at=now,
     )

@@ -46,13 +46,11 @@ def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
         changes = {Field.STATUS: status}
     record_answer(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         checkin_id=checkin_id,
         number=number,
-        actor=ctx.actor,
         answer=status,
         changes=changes,
-        now=ctx.now,
     )
     refresh_checkin(ctx, client=client, checkin_id=checkin_id)
 
@@ -79,9 +77,7 @@ def new_date_form(
     message_ts: str | None = None,
 ) -> dict:
     """The new-date form, if the asker may change the milestone, for `channel_id` (else the milestone's)."""
-    milestone = access.check_may_change(
-        engine=ctx.engine, workspace=ctx.workspace, number=number, actor=ctx.actor, action="update"
-    )
+    milestone = access.check_may_change(engine=ctx.engine, asker=ctx.asker, number=number, action="update")
     return new_date_modal(
         m=milestone,
         today=ctx.my_today,
@@ -113,27 +109,23 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
     if form.checkin_id is not None:
         record_answer(
             engine=ctx.engine,
-            workspace=ctx.workspace,
+            asker=ctx.asker,
             checkin_id=form.checkin_id,
             number=form.number,
-            actor=ctx.actor,
             answer="new_date",
             changes=changes,
             reason=reason,
-            now=ctx.now,
         )
         ack()
         refresh_checkin(ctx, client=client, checkin_id=form.checkin_id)
         return
     change = milestones.update_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         number=form.number,
-        actor=ctx.actor,
         fields=MilestoneFields(due=due),
         reason=reason,
         source="button",
-        now=ctx.now,
     )
     ack()
     announce_change(ctx, client=client, change=change)

@@ -94,12 +94,10 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         return
     milestone = milestones.add_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         channel_id=slash.channel_id,
-        actor=ctx.actor,
         fields=parsed.fields,
         timezone=ctx.person.timezone,
-        now=ctx.now,
     )
     slash.reply(render.added_message(milestone, today=ctx.channel_today(slash.channel_id)), public=True)
 
@@ -152,13 +150,11 @@ def update(slash: Slash, parsed: UpdateCommand) -> None:
         return
     change = milestones.update_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         number=parsed.number,
-        actor=ctx.actor,
         fields=parsed.fields,
         status=parsed.status,
         reason=parsed.reason,
-        now=ctx.now,
     )
     today = ctx.channel_today(change.milestone.channel_id)
     slash.reply(render.updated_message(change.milestone, change.revisions, today=today), public=True)
@@ -169,12 +165,10 @@ def done(slash: Slash, parsed: DoneCommand) -> None:
     ctx = slash.ctx
     change = milestones.complete_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         number=parsed.number,
-        actor=ctx.actor,
         completed_on=parsed.completed_on or ctx.my_today,
         cost=parsed.cost,
-        now=ctx.now,
     )
     today = ctx.channel_today(change.milestone.channel_id)
     slash.reply(render.done_message(change.milestone, today=today), public=True)
@@ -184,7 +178,7 @@ def ask_delete(slash: Slash, parsed: DeleteCommand) -> None:
     """`delete <n>`: ask to confirm, if the asker may delete it."""
     ctx = slash.ctx
     milestone = access.check_may_change(
-        engine=ctx.engine, workspace=ctx.workspace, number=parsed.number, actor=ctx.actor, action="delete"
+        engine=ctx.engine, asker=ctx.asker, number=parsed.number, action="delete"
     )
     slash.reply(render.delete_confirm_message(milestone, today=ctx.channel_today(milestone.channel_id)))
 

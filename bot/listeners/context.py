@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.access import Actor
+from bot.core.access import Actor, Asker
 from bot.core.channel_settings import settings_for
 from bot.core.clock import Clock
 from bot.slack.people import People, Person
@@ -78,6 +78,11 @@ class RequestContext:
     def now(self) -> datetime:
         """The moment of the request in the asker's zone: how the dates they type are read."""
         return self.at.astimezone(self.person.zone)
+
+    @property
+    def asker(self) -> Asker:
+        """Who asks, in which workspace, and when: what the milestone use cases are called with."""
+        return Asker(workspace=self.workspace, actor=self.actor, now=self.now)
 
     @property
     def my_today(self) -> date:

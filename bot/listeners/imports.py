@@ -63,12 +63,10 @@ def confirm_import(ack: Ack, view: dict, client: WebClient, ctx: RequestContext)
     ack()
     added = milestones.import_milestones(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         channel_id=channel_id,
-        actor=ctx.actor,
         rows=preview.rows,
         timezone=ctx.person.timezone,
-        now=ctx.now,
     )
     user_id = ctx.person.user_id
     message = import_done_message(len(added), numbers=[m.number for m in added], by=user_id)

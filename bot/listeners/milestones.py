@@ -32,13 +32,11 @@ def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
     """Mark a milestone done from a button (on it, its nudge, the Home tab): today, by the presser's date."""
     return milestones.complete_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         number=number,
-        actor=ctx.actor,
         completed_on=ctx.my_today,
         cost=None,
         source="button",
-        now=ctx.now,
     )
 
 
@@ -49,9 +47,7 @@ def pressed_number(body: dict) -> int:
 
 def confirm_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Delete after the person confirmed, checking again that they may."""
-    milestone = milestones.delete_milestone(
-        engine=ctx.engine, workspace=ctx.workspace, number=pressed_number(body), actor=ctx.actor
-    )
+    milestone = milestones.delete_milestone(engine=ctx.engine, asker=ctx.asker, number=pressed_number(body))
     answer(respond, render.deleted_message(milestone), replace=True)
 
 
@@ -69,9 +65,7 @@ def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
 
 def edit_form(ctx: RequestContext, *, number: int) -> dict:
     """The edit form, pre-filled, if the asker may change the milestone (NotAllowed if not)."""
-    milestone = access.check_may_change(
-        engine=ctx.engine, workspace=ctx.workspace, number=number, actor=ctx.actor, action="update"
-    )
+    milestone = access.check_may_change(engine=ctx.engine, asker=ctx.asker, number=number, action="update")
     return milestone_modal(
         mode="update", channel_id=milestone.channel_id, milestone=milestone, today=ctx.my_today
     )
@@ -92,12 +86,10 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     ack()
     milestone = milestones.add_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         channel_id=channel_id,
-        actor=ctx.actor,
         fields=form.fields,
         timezone=ctx.person.timezone,
-        now=ctx.now,
     )
     message = render.added_message(milestone, today=ctx.channel_today(channel_id))
     post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
@@ -110,15 +102,13 @@ def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="update", current=current)
     change = milestones.update_milestone(
         engine=ctx.engine,
-        workspace=ctx.workspace,
+        asker=ctx.asker,
         number=number,
-        actor=ctx.actor,
         fields=form.fields,
         cleared=form.cleared,
         status=form.status,
         reason=form.reason,
         source="modal",
-        now=ctx.now,
     )
     ack()
     announce_change(ctx, client=client, change=change)

@@ -16,6 +16,7 @@ from bot.core.money import Money
 from storage import channel_settings
 from storage.db import session_scope
 from storage.workspace import Workspace
+from tests.support.factories import make_asker
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 ACME = Workspace(team_id="T1")
@@ -28,12 +29,10 @@ ADMIN = access.Actor(user_id="UADMIN", is_admin=True)
 def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
     return milestones.add_milestone(
         engine=engine,
-        workspace=workspace,
+        asker=make_asker(workspace=workspace, actor=actor, now=NOW),
         channel_id=fields.pop("channel_id", "C1"),
-        actor=actor,
         fields=MilestoneFields(title=title, **fields),
         timezone="America/New_York",
-        now=NOW,
     )
 
 
@@ -46,12 +45,10 @@ def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
     add(engine)
     milestones.add_milestone(
         engine=engine,
-        workspace=ACME,
+        asker=make_asker(actor=BOB, now=NOW),
         channel_id="C1",
-        actor=BOB,
         fields=MilestoneFields(title="Second"),
         timezone="Europe/Berlin",
-        now=NOW,
     )
     with session_scope(engine) as session:
         settings = channel_settings.get_channel_settings(session=session, workspace=ACME, channel_id="C1")
@@ -62,12 +59,10 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
     add(engine, due=date(2026, 12, 15))
     change = milestones.update_milestone(
         engine=engine,
-        workspace=ACME,
+        asker=make_asker(now=NOW),
         number=1,
-        actor=ALICE,
         fields=MilestoneFields(due=date(2026, 12, 20)),
         reason="vendor late",
-        now=NOW,
     )
     assert change.milestone.due_date == date(2026, 12, 20)
     assert change.milestone.baseline_due_date == date(2026, 12, 15)
@@ -80,12 +75,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
         "vendor late",
     )
     milestones.update_milestone(
-        engine=engine,
-        workspace=ACME,
-        number=1,
-        actor=ALICE,
-        fields=MilestoneFields(due=date(2027, 1, 5)),
-        now=NOW,
+        engine=engine, asker=make_asker(now=NOW), number=1, fields=MilestoneFields(due=date(2027, 1, 5))
     )
     history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions, total = history.milestone, history.revisions, history.total
@@ -96,12 +86,7 @@ def test_due_date_revision_keeps_baseline_and_records_reason(engine: Engine) -> 
 def test_first_due_date_given_later_becomes_the_baseline(engine: Engine) -> None:
     add(engine)
     change = milestones.update_milestone(
-        engine=engine,
-        workspace=ACME,
-        number=1,
-        actor=ALICE,
-        fields=MilestoneFields(due=date(2026, 12, 1)),
-        now=NOW,
+        engine=engine, asker=make_asker(now=NOW), number=1, fields=MilestoneFields(due=date(2026, 12, 1))
     )
     assert change.milestone.baseline_due_date == date(2026, 12, 1)
 
@@ -111,26 +96,24 @@ def test_only_owner_creator_or_admin_may_change(engine: Engine) -> None:
     change = MilestoneFields(title="Renamed")
     with pytest.raises(access.NotAllowed):
         milestones.update_milestone(
-            engine=engine, workspace=ACME, number=1, actor=BOB, fields=change, now=NOW
+            engine=engine, asker=make_asker(actor=BOB, now=NOW), number=1, fields=change
         )
     for actor in (ALICE, access.Actor(user_id="U3"), ADMIN):
         milestones.update_milestone(
             engine=engine,
-            workspace=ACME,
+            asker=make_asker(actor=actor, now=NOW),
             number=1,
-            actor=actor,
             fields=MilestoneFields(title=f"By {actor.user_id}"),
-            now=NOW,
         )
     with pytest.raises(access.NotAllowed):
-        milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=BOB)
+        milestones.delete_milestone(engine=engine, asker=make_asker(actor=BOB), number=1)
 
 
 def test_refused_change_writes_nothing(engine: Engine) -> None:
     add(engine)
     with pytest.raises(access.NotAllowed):
         milestones.complete_milestone(
-            engine=engine, workspace=ACME, number=1, actor=BOB, completed_on=NOW.date(), cost=None, now=NOW
+            engine=engine, asker=make_asker(actor=BOB, now=NOW), number=1, completed_on=NOW.date(), cost=None
         )
     history = milestone_history(engine=engine, workspace=ACME, number=1)
     milestone, revisions = history.milestone, history.revisions
@@ -141,12 +124,10 @@ def test_done_records_actual_date_and_cost(engine: Engine) -> None:
     add(engine, budget=Money(500000, "USD"), due=date(2026, 12, 15))
     change = milestones.complete_milestone(
         engine=engine,
-        workspace=ACME,
+        asker=make_asker(now=NOW),
         number=1,
-        actor=ALICE,
         completed_on=date(2026, 11, 20),
         cost=Money(420000, "USD"),
-        now=NOW,
     )
     milestone = change.milestone
     assert (milestone.status, milestone.completed_on) == ("done", date(2026, 11, 20))
@@ -154,13 +135,7 @@ def test_done_records_actual_date_and_cost(engine: Engine) -> None:
     assert {r.field for r in change.revisions} == {"status", "completed_on", "actual_cost"}
     with pytest.raises(milestones.NothingChanged):
         milestones.complete_milestone(
-            engine=engine,
-            workspace=ACME,
-            number=1,
-            actor=ALICE,
-            completed_on=date(2026, 11, 20),
-            cost=None,
-            now=NOW,
+            engine=engine, asker=make_asker(now=NOW), number=1, completed_on=date(2026, 11, 20), cost=None
         )
 
 
@@ -169,7 +144,7 @@ def test_one_workspace_never_sees_another(engine: Engine) -> None:
     with pytest.raises(access.MilestoneNotFound):
         access.get_milestone(engine=engine, workspace=OTHER, number=1)
     with pytest.raises(access.MilestoneNotFound):
-        milestones.delete_milestone(engine=engine, workspace=OTHER, number=1, actor=ADMIN)
+        milestones.delete_milestone(engine=engine, asker=make_asker(workspace=OTHER, actor=ADMIN), number=1)
     listing = list_milestones(
         engine=engine, workspace=OTHER, channel_id="C1", user_id="U1", request=ListCommand(), today=NOW.date()
     )
@@ -182,9 +157,9 @@ def test_one_workspace_never_sees_another(engine: Engine) -> None:
 def test_delete_removes_milestone_and_history(engine: Engine) -> None:
     add(engine)
     milestones.update_milestone(
-        engine=engine, workspace=ACME, number=1, actor=ALICE, fields=MilestoneFields(title="New"), now=NOW
+        engine=engine, asker=make_asker(now=NOW), number=1, fields=MilestoneFields(title="New")
     )
-    milestones.delete_milestone(engine=engine, workspace=ACME, number=1, actor=ALICE)
+    milestones.delete_milestone(engine=engine, asker=make_asker(), number=1)
     with pytest.raises(access.MilestoneNotFound):
         access.get_milestone(engine=engine, workspace=ACME, number=1)
 
@@ -196,7 +171,7 @@ def test_list_scopes(engine: Engine) -> None:
     add(engine, "Later", due=today + timedelta(days=60))
     add(engine, "Elsewhere", channel_id="C2", owner_id="U2")
     milestones.complete_milestone(
-        engine=engine, workspace=ACME, number=3, actor=ALICE, completed_on=today, cost=None, now=NOW
+        engine=engine, asker=make_asker(now=NOW), number=3, completed_on=today, cost=None
     )
 
     def titles(request: ListCommand, user_id: str = "U1") -> list[str]:
@@ -224,12 +199,7 @@ def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: 
     refusal = r"^The start \(Jan 1, 2027\) is after the due date \(Dec 15\)\.$"
     with pytest.raises(CommandError, match=refusal) as refused:
         milestones.update_milestone(
-            engine=engine,
-            workspace=ACME,
-            number=1,
-            actor=ALICE,
-            fields=MilestoneFields(start=date(2027, 1, 1)),
-            now=NOW,
+            engine=engine, asker=make_asker(now=NOW), number=1, fields=MilestoneFields(start=date(2027, 1, 1))
         )
     assert refused.value.example == "/milestone update 1 start 2026-12-15"
     history = milestone_history(engine=engine, workspace=ACME, number=1)

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.core import milestones
-from bot.core.access import Actor
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.imports import ImportRow
 from bot.core.money import Money
 from storage.db import make_engine
-from storage.workspace import Workspace
 from tests.support.bot_process import SIGNING_SECRET, BotProcess, bot_env, serving_process, upgrade
+from tests.support.factories import make_asker
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import SlackRequests
 
@@ -62,12 +61,10 @@ def _seed(database_url: str) -> None:
     try:
         milestones.import_milestones(
             engine=engine,
-            workspace=Workspace(team_id="T1"),
+            asker=make_asker(now=NOW),
             channel_id="C1",
-            actor=Actor(user_id="U1"),
             rows=_plan(),
             timezone="America/New_York",
-            now=NOW,
         )
     finally:
         engine.dispose()

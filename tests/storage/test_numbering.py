@@ -10,7 +10,6 @@ from sqlalchemy import Engine, text
 from sqlmodel import select
 
 from bot.core import milestones
-from bot.core.access import Actor
 from bot.core.command_types import MilestoneFields
 from bot.core.imports import ImportRow
 from storage import milestones as queries
@@ -18,13 +17,12 @@ from storage.db import downgrade, make_engine, session_scope, upgrade
 from storage.models import WorkspaceCounter
 from storage.numbering import take_numbers
 from storage.workspace import Workspace
-from tests.support.factories import make_milestone
+from tests.support.factories import make_asker, make_milestone
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 ACME = Workspace(team_id="T1")
 OTHER = Workspace(team_id="T2")
 ACME_IN_GRID = Workspace(team_id="T1", enterprise_id="E1")
-ALICE = Actor(user_id="U1")
 
 
 def _take(engine: Engine, workspace: Workspace, count: int = 1) -> int:
@@ -35,12 +33,10 @@ def _take(engine: Engine, workspace: Workspace, count: int = 1) -> int:
 def _add(engine: Engine, title: str, *, workspace: Workspace = ACME) -> int:
     milestone = milestones.add_milestone(
         engine=engine,
-        workspace=workspace,
+        asker=make_asker(workspace=workspace, now=NOW),
         channel_id="C1",
-        actor=ALICE,
         fields=MilestoneFields(title=title),
         timezone="UTC",
-        now=NOW,
     )
     return milestone.number
 
@@ -80,7 +76,7 @@ def test_taking_no_number_is_refused(engine: Engine) -> None:
 def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
     rows = [ImportRow(line=n + 2, fields=MilestoneFields(title=f"Imported {n}")) for n in range(5)]
     imported = milestones.import_milestones(
-        engine=engine, workspace=ACME, channel_id="C1", actor=ALICE, rows=rows, timezone="UTC", now=NOW
+        engine=engine, asker=make_asker(now=NOW), channel_id="C1", rows=rows, timezone="UTC"
     )
     assert [milestone.number for milestone in imported] == [1, 2, 3, 4, 5]
     assert _add(engine, "Launch beta") == 6

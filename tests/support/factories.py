@@ -1,11 +1,13 @@
-"""Rows built in memory for tests that need a milestone, a revision, a delivery or channel settings."""
+"""Rows built in memory for tests: a milestone, a revision, a delivery, channel settings, and an asker."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.core.access import Actor, Asker
 from storage.models import ChannelSettings, Delivery, Milestone, Revision
+from storage.workspace import Workspace
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -13,6 +15,13 @@ NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 HOSTILE = "<!channel> & <@U999> @here"
 # When the milestone (and the channel's settings) were made.
 CREATED = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+
+
+def make_asker(
+    *, workspace: Workspace | None = None, actor: Actor | None = None, now: datetime = NOW
+) -> Asker:
+    """U1 asking in workspace T1 at NOW; override any of them."""
+    return Asker(workspace=workspace or Workspace(team_id="T1"), actor=actor or Actor(user_id="U1"), now=now)
 
 
 def make_milestone(**overrides: Any) -> Milestone:
