@@ -10,23 +10,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.command_types import ListCommand, ListScope
+from bot.core.headings import list_heading
 from storage import milestones as queries
 from storage.models import Milestone
 from storage.workspace import Workspace
 
 UPCOMING_DAYS = 28
 LIST_LIMIT = 100
-# Plain text: headings are header blocks, where Slack shows <#C…> or <@U…> markup as typed.
-_HEADINGS = {
-    "all": "All milestones in this channel",
-    "done": "Done in this channel",
-    "overdue": "Overdue in this channel",
-    "upcoming": "Due in the next 4 weeks in this channel",
-    "mine": "Your open milestones",
-    "owner": "Open milestones of {owner}",
-    "dept": "Open milestones in {department}",
-}
-_OPEN_HERE = "Open milestones in this channel"
 # Lists that span the workspace are read on the asker's date; the channel's own lists on the channel's.
 _WORKSPACE_WIDE: frozenset[ListScope] = frozenset({"mine", "owner", "dept"})
 
@@ -56,9 +46,7 @@ def list_milestones(
     owner_name: str = "",
 ) -> Listing:
     """Milestones for a list: channel views stay in the channel; people and departments span the workspace."""
-    heading = _HEADINGS.get(request.scope, _OPEN_HERE).format(
-        owner=owner_name or "one owner", department=request.department
-    )
+    heading = list_heading(request, owner_name=owner_name)
     with Session(engine) as session:
         found, total = _find(
             session, request, workspace=workspace, channel_id=channel_id, user_id=user_id, today=today

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
-from bot.core.dates import format_date
+from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import Report, build_report
 from storage import milestones as queries
 from storage.models import Milestone
@@ -19,13 +19,6 @@ from storage.workspace import Workspace
 
 REPORT_LIMIT = 1000
 EXPORT_LIMIT = 5000
-# Plain text: the heading is a header block, where Slack shows <#C…> markup as typed.
-_HEADINGS = {
-    "all": "Plan vs actual — the whole workspace",
-    "dept": "Plan vs actual — {department}",
-    "owner": "Plan vs actual — {owner}",
-}
-_CHANNEL = "Plan vs actual — this channel"
 
 
 @dataclass(frozen=True)
@@ -47,11 +40,7 @@ def load_report(
     owner_name: str = "",
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
-    heading = _HEADINGS.get(request.scope, _CHANNEL).format(
-        owner=owner_name or "one owner", department=request.department
-    )
-    if request.since is not None:
-        heading += f" since {format_date(request.since, today=today)}"
+    heading = report_heading(request, owner_name=owner_name, today=today)
     with Session(engine) as session:
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
         report = build_report(_with_revision_counts(session, found), today=today)
