@@ -23,11 +23,12 @@ class Actor:
 
 @dataclass(frozen=True, kw_only=True)
 class Asker:
-    """Who asks, in which workspace, and when (in their zone): what every change to a milestone is made by."""
+    """Who asks, in which workspace, and when: what every change to a milestone is made by."""
 
     workspace: Workspace
     actor: Actor
-    now: datetime
+    now: datetime  # in the asker's zone: how the dates they type are read
+    timezone: str  # the asker's zone: a channel's first milestone gives the channel this one
 
 
 class MilestoneNotFound(LookupError):

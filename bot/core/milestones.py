@@ -57,20 +57,16 @@ class Change:
     revisions: list[Revision] = field(default_factory=list)
 
 
-def add_milestone(
-    *, engine: Engine, asker: Asker, channel_id: str, fields: MilestoneFields, timezone: str
-) -> Milestone:
+def add_milestone(*, engine: Engine, asker: Asker, channel_id: str, fields: MilestoneFields) -> Milestone:
     """Add a milestone with the next `#N`; the channel's first one also fixes the channel's time zone."""
     if not fields.title:
         raise ValueError("a milestone needs a title")
-    [milestone] = _add_all(
-        engine=engine, asker=asker, channel_id=channel_id, drafts=[_Draft(fields)], timezone=timezone
-    )
+    [milestone] = _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=[_Draft(fields)])
     return milestone
 
 
 def import_milestones(
-    *, engine: Engine, asker: Asker, channel_id: str, rows: list[ImportRow], timezone: str
+    *, engine: Engine, asker: Asker, channel_id: str, rows: list[ImportRow]
 ) -> list[Milestone]:
     """Add every imported row in one transaction, numbered in order: all of them, or none."""
     drafts = [
@@ -83,7 +79,7 @@ def import_milestones(
         )
         for row in rows
     ]
-    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts, timezone=timezone)
+    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
 
 
 def update_milestone(
@@ -182,7 +178,6 @@ def _add_all(
     asker: Asker,
     channel_id: str,
     drafts: list[_Draft],
-    timezone: str,
 ) -> list[Milestone]:
     """Add milestones numbered in order, in one transaction: all of them, or none."""
     workspace, now = asker.workspace, asker.now
@@ -190,7 +185,7 @@ def _add_all(
         try:
             with session_scope(engine) as session:
                 _ensure_channel_settings(
-                    session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+                    session, workspace=workspace, channel_id=channel_id, timezone=asker.timezone, now=now
                 )
                 # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
                 first = take_numbers(session=session, workspace=workspace, count=len(drafts))

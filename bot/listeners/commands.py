@@ -93,11 +93,7 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         slash.open_form(view, again="add")
         return
     milestone = milestones.add_milestone(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        channel_id=slash.channel_id,
-        fields=parsed.fields,
-        timezone=ctx.person.timezone,
+        engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=parsed.fields
     )
     slash.reply(render.added_message(milestone, today=ctx.channel_today(slash.channel_id)), public=True)
 

@@ -81,8 +81,8 @@ class RequestContext:
 
     @property
     def asker(self) -> Asker:
-        """Who asks, in which workspace, and when: what the milestone use cases are called with."""
-        return Asker(workspace=self.workspace, actor=self.actor, now=self.now)
+        """Who asks, in which workspace, when and from which zone: what the milestone use cases take."""
+        return Asker(workspace=self.workspace, actor=self.actor, now=self.now, timezone=self.person.timezone)
 
     @property
     def my_today(self) -> date:

@@ -62,11 +62,7 @@ def confirm_import(ack: Ack, view: dict, client: WebClient, ctx: RequestContext)
         return
     ack()
     added = milestones.import_milestones(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        channel_id=channel_id,
-        rows=preview.rows,
-        timezone=ctx.person.timezone,
+        engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, rows=preview.rows
     )
     user_id = ctx.person.user_id
     message = import_done_message(len(added), numbers=[m.number for m in added], by=user_id)

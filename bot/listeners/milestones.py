@@ -85,11 +85,7 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
     ack()
     milestone = milestones.add_milestone(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        channel_id=channel_id,
-        fields=form.fields,
-        timezone=ctx.person.timezone,
+        engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=form.fields
     )
     message = render.added_message(milestone, today=ctx.channel_today(channel_id))
     post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)

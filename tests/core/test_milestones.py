@@ -29,10 +29,9 @@ ADMIN = access.Actor(user_id="UADMIN", is_admin=True)
 def add(engine: Engine, title: str = "Launch beta", *, workspace: Workspace = ACME, actor=ALICE, **fields):
     return milestones.add_milestone(
         engine=engine,
-        asker=make_asker(workspace=workspace, actor=actor, now=NOW),
+        asker=make_asker(workspace=workspace, actor=actor, now=NOW, timezone="America/New_York"),
         channel_id=fields.pop("channel_id", "C1"),
         fields=MilestoneFields(title=title, **fields),
-        timezone="America/New_York",
     )
 
 
@@ -45,10 +44,9 @@ def test_first_milestone_sets_the_channel_time_zone(engine: Engine) -> None:
     add(engine)
     milestones.add_milestone(
         engine=engine,
-        asker=make_asker(actor=BOB, now=NOW),
+        asker=make_asker(actor=BOB, now=NOW, timezone="Europe/Berlin"),
         channel_id="C1",
         fields=MilestoneFields(title="Second"),
-        timezone="Europe/Berlin",
     )
     with session_scope(engine) as session:
         settings = channel_settings.get_channel_settings(session=session, workspace=ACME, channel_id="C1")

@@ -61,10 +61,9 @@ def _seed(database_url: str) -> None:
     try:
         milestones.import_milestones(
             engine=engine,
-            asker=make_asker(now=NOW),
+            asker=make_asker(now=NOW, timezone="America/New_York"),
             channel_id="C1",
             rows=_plan(),
-            timezone="America/New_York",
         )
     finally:
         engine.dispose()

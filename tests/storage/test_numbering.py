@@ -36,7 +36,6 @@ def _add(engine: Engine, title: str, *, workspace: Workspace = ACME) -> int:
         asker=make_asker(workspace=workspace, now=NOW),
         channel_id="C1",
         fields=MilestoneFields(title=title),
-        timezone="UTC",
     )
     return milestone.number
 
@@ -76,7 +75,7 @@ def test_taking_no_number_is_refused(engine: Engine) -> None:
 def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
     rows = [ImportRow(line=n + 2, fields=MilestoneFields(title=f"Imported {n}")) for n in range(5)]
     imported = milestones.import_milestones(
-        engine=engine, asker=make_asker(now=NOW), channel_id="C1", rows=rows, timezone="UTC"
+        engine=engine, asker=make_asker(now=NOW), channel_id="C1", rows=rows
     )
     assert [milestone.number for milestone in imported] == [1, 2, 3, 4, 5]
     assert _add(engine, "Launch beta") == 6

@@ -18,10 +18,15 @@ CREATED = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
 def make_asker(
-    *, workspace: Workspace | None = None, actor: Actor | None = None, now: datetime = NOW
+    *,
+    workspace: Workspace | None = None,
+    actor: Actor | None = None,
+    now: datetime = NOW,
+    timezone: str = "UTC",
 ) -> Asker:
-    """U1 asking in workspace T1 at NOW; override any of them."""
-    return Asker(workspace=workspace or Workspace(team_id="T1"), actor=actor or Actor(user_id="U1"), now=now)
+    """U1 asking in workspace T1 at NOW, from UTC; override any of them."""
+    workspace, actor = workspace or Workspace(team_id="T1"), actor or Actor(user_id="U1")
+    return Asker(workspace=workspace, actor=actor, now=now, timezone=timezone)
 
 
 def make_milestone(**overrides: Any) -> Milestone:
