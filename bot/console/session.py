@@ -62,9 +62,8 @@ class ConsoleSession:
         )
         self.engine = make_engine(database_url)
         upgrade(self.engine)
-        self.app = build_app(
-            self.settings, engine=self.engine, clock=lambda: self.now, process_before_response=True
-        )
+        # Production's configuration: ack first, work after it; _send waits for that work to finish.
+        self.app = build_app(self.settings, engine=self.engine, clock=lambda: self.now)
         self._wsgi = make_wsgi_app(self.app, engine=self.engine)
         self._workspace = requests.Workspace(team_id=TEAM_ID, bot_user_id=BOT_USER_ID)
         self._scheduler_clients = clients_for(self.settings, engine=self.engine)

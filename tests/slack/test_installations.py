@@ -207,9 +207,7 @@ def test_bolt_refreshes_an_expiring_token_before_answering(
 ) -> None:
     settings = oauth_settings(fake_slack, engine=engine, keys=(new_key(),))
     install(installation_store_for(settings, engine=engine), expires_in=60)
-    with served_app(
-        settings, fake=fake_slack, engine=engine, clock=clock, process_before_response=True
-    ) as app:
+    with served_app(settings, fake=fake_slack, engine=engine, clock=clock) as app:
         reply = app.requests.command("help")
 
     assert reply.status == 200
