@@ -61,10 +61,10 @@ def get_milestone(*, engine: Engine, workspace: Workspace, number: int) -> Miles
 
 def check_may_change(*, engine: Engine, asker: Asker, number: int, action: str) -> Milestone:
     """The milestone, if the asker may `action` it; else NotAllowed (or MilestoneNotFound)."""
-    milestone = get_milestone(engine=engine, workspace=asker.workspace, number=number)
-    if not may_change(milestone, asker.actor):
-        raise NotAllowed(milestone, action)
-    return milestone
+    with Session(engine) as session:
+        return require_allowed(
+            session, workspace=asker.workspace, number=number, actor=asker.actor, action=action
+        )
 
 
 def require(session: Session, *, workspace: Workspace, number: int) -> Milestone:
