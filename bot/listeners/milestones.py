@@ -7,8 +7,13 @@ from slack_sdk import WebClient
 
 from bot.core import access, milestones
 from bot.core.forms.buttons import Action
-from bot.core.forms.milestone import CALLBACKS, MilestoneBlock, read_milestone_modal, read_modal_context
-from bot.core.forms.values import GarbledMetadata
+from bot.core.forms.milestone import (
+    CALLBACKS,
+    MilestoneBlock,
+    read_add_channel,
+    read_milestone_modal,
+    read_modal_context,
+)
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE, on_form
 from bot.listeners.guard import GuardedApp
@@ -78,10 +83,7 @@ def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
 
 def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
     """Validate the form field by field; add the milestone and announce it in its channel."""
-    channel_id = read_modal_context(view["private_metadata"], values=view["state"]["values"]).channel_id
-    if not channel_id:
-        # The form always carries or asks for a channel: without one it was not ours, and nothing is stored.
-        raise GarbledMetadata("an add form with no channel")
+    channel_id = read_add_channel(view["private_metadata"], values=view["state"]["values"])
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
     ack()
     milestone = milestones.add_milestone(

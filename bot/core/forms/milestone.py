@@ -10,6 +10,7 @@ from typing import Any, Literal, cast
 
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.forms.values import (
+    GarbledMetadata,
     ModalErrors,
     entry,
     metadata_field,
@@ -77,6 +78,15 @@ def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None =
         picked = entry(values, MilestoneBlock.CHANNEL).get("selected_conversation")
         channel_id = picked if isinstance(picked, str) else None
     return ModalContext(channel_id=channel_id or "", number=metadata_field(data, "number", int))
+
+
+def read_add_channel(private_metadata: str, *, values: dict[str, Any]) -> str:
+    """The channel a submitted add form is for: the one it was opened in, or the one picked (from Home)."""
+    channel_id = read_modal_context(private_metadata, values=values).channel_id
+    if not channel_id:
+        # The form always carries or asks for a channel: without one it was not ours, and nothing is stored.
+        raise GarbledMetadata("an add form with no channel")
+    return channel_id
 
 
 def read_milestone_modal(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.core.command_types import MilestoneFields
-from bot.core.forms.milestone import read_milestone_modal, read_modal_context
-from bot.core.forms.values import ModalErrors
+from bot.core.forms.milestone import read_add_channel, read_milestone_modal, read_modal_context
+from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.core.money import Money
 from bot.render.modals import milestone_modal
 from tests.support.factories import NOW, TODAY, make_milestone
@@ -37,6 +37,17 @@ def test_modal_context_reads_back_private_metadata():
     context = read_modal_context(view["private_metadata"])
 
     assert (context.channel_id, context.number) == ("C1", 12)
+
+
+def test_add_form_channel_is_the_one_it_carries_or_the_one_picked():
+    in_channel = milestone_modal(mode="add", channel_id="C1", milestone=None, today=TODAY)
+    from_home = milestone_modal(mode="add", channel_id=None, milestone=None, today=TODAY)
+
+    assert read_add_channel(in_channel["private_metadata"], values={}) == "C1"
+    picked = {"channel": {"channel": {"selected_conversation": "C2"}}}
+    assert read_add_channel(from_home["private_metadata"], values=picked) == "C2"
+    with pytest.raises(GarbledMetadata):
+        read_add_channel(from_home["private_metadata"], values={})
 
 
 def test_read_add_form_with_every_field():
