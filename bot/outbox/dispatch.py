@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -38,6 +39,9 @@ def dispatch(
     """Claim due deliveries and post each until `stopping`; a rate-limited channel waits, others go on."""
     poster = Poster(engine=engine, worker=worker, lease=lease, clock=PassClock(now))
     report = Dispatched()
+    # One token look-up per workspace a pass: an OAuth install reads (and may refresh) it from the database,
+    # and a refreshed token stays good far longer than a pass lasts.
+    client_for: ClientFor = functools.cache(clients)
     with heartbeat(engine=engine, worker=worker, lease=lease, clock=poster.clock):
         try:
             for _ in range(MAX_BATCHES):
@@ -52,7 +56,7 @@ def dispatch(
                         # A deploy's SIGTERM: the post in flight has finished; the rest go back at once.
                         _give_back(poster)
                         return report
-                    _dispatch_one(poster, delivery, clients=clients, report=report)
+                    _dispatch_one(poster, delivery, clients=client_for, report=report)
         except Exception:
             _give_back(poster)
             raise
