@@ -1,6 +1,7 @@
 """Named queries on milestones and their revisions: each says what it finds and which index serves it.
 
-Lists come soonest due first (undated last) with how many matched in all, so a capped list can say "of N".
+Lists come soonest due first (undated last); those a person reads capped also say how many matched in all
+("of N"), the others run no count.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def month_in_review(
     end: date,
     today: date,
     limit: int,
-) -> tuple[list[Milestone], int]:
+) -> list[Milestone]:
     """The channel's milestones due or finished from `start` to before `end`, and any still overdue.
 
     Index: ix_milestone_workspace_channel.
@@ -102,7 +103,7 @@ def month_in_review(
         and_(col(Milestone.completed_on) >= start, col(Milestone.completed_on) < end),
         _overdue(today),
     )
-    return _page(session, where=[_in_channel(workspace, channel_id), in_month], limit=limit)
+    return _first(session, where=[_in_channel(workspace, channel_id), in_month], limit=limit)
 
 
 def workspace_milestones(
@@ -167,13 +168,13 @@ def open_milestones_involving(
 
 def open_milestones_owned_or_created(
     *, session: Session, workspace: Workspace, user_id: str, limit: int
-) -> tuple[list[Milestone], int]:
+) -> list[Milestone]:
     """Open milestones the user owns or added.
 
     Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
     """
     where = [_in_workspace(workspace), _owned_or_created(user_id), _open()]
-    return _page(session, where=where, limit=limit)
+    return _first(session, where=where, limit=limit)
 
 
 def open_counts_by_channel(
@@ -257,8 +258,12 @@ def delete_milestone(*, session: Session, milestone: Milestone) -> None:
 
 def _page(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> tuple[list[Milestone], int]:
     total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
+    return _first(session, where=where, limit=limit), total
+
+
+def _first(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> list[Milestone]:
     statement = select(Milestone).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
-    return list(session.exec(statement).all()), total
+    return list(session.exec(statement).all())
 
 
 def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:

@@ -88,7 +88,7 @@ def home_milestones(
 ) -> tuple[list[Milestone], list[tuple[str, int, int]]]:
     """The person's open milestones, owned or created (up to 500), and per-channel open and overdue counts."""
     with Session(engine) as session:
-        mine, _ = queries.open_milestones_owned_or_created(
+        mine = queries.open_milestones_owned_or_created(
             session=session, workspace=workspace, user_id=user_id, limit=LIST_LIMIT * 5
         )
         counts = queries.open_counts_by_channel(

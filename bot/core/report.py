@@ -51,7 +51,7 @@ def month_in_review(
     session: Session, *, workspace: Workspace, channel_id: str, start: date, end: date, today: date
 ) -> Report:
     """The channel's milestones due or finished from `start` to before `end`, and those still overdue."""
-    found, _ = queries.month_in_review(
+    found = queries.month_in_review(
         session=session,
         workspace=workspace,
         channel_id=channel_id,
