@@ -364,14 +364,11 @@ class SlackStandIn:
 
     def store_view(self, view: Params, view_id: str) -> Params:
         """Keep a view as Slack does (id, hash, empty state); also for a response_action's update or push."""
-        with self._lock:
-            return self._keep_view(view, view_id)
-
-    def _keep_view(self, view: Params, view_id: str) -> Params:
         stored = {"private_metadata": "", "callback_id": "", "external_id": "", **view, "id": view_id}
         stored |= {"team_id": TEAM_ID, "hash": f"{next(self._ids)}.console", "state": {"values": {}}}
         stored.setdefault("root_view_id", view_id)
-        self._views[view_id] = stored
+        with self._lock:
+            self._views[view_id] = stored
         return stored
 
     def _open_view(self, params: Params) -> Params:
