@@ -9,7 +9,7 @@ from typing import Any
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is rendered as a field.
-_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -24,7 +24,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for name, value in vars(record).items():
-            if name not in _RECORD_ATTRIBUTES and not name.startswith("_"):
+            if name not in RECORD_ATTRIBUTES and not name.startswith("_"):
                 line[name] = value
         # exc_text first, as logging.Formatter does: bot/redact.py leaves it there with secrets masked.
         if record.exc_info and not record.exc_text:

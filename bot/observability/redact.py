@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.config import Settings
+from bot.observability.logs import RECORD_ATTRIBUTES
 
 MASK = "[redacted]"
 # Bot, user, app-config, refresh (xoxe-…, xoxe.xoxb-…) and app-level tokens; the prefix is kept for debugging.
@@ -20,8 +21,6 @@ SLACK_TOKEN = re.compile(r"\b(xox[abepors]|xapp)([.-])[A-Za-z0-9][\w.-]*")
 WSS_TICKET = re.compile(r"\b(ticket=)[^&\s'\"]+")
 # Shorter literals would mask ordinary words.
 MIN_SECRET_LENGTH = 8
-# What every record has; other attributes came from `extra=` and are printed by structured formatters.
-_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
 RecordFactory = Callable[..., logging.LogRecord]
 
@@ -77,7 +76,7 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     if record.stack_info:
         record.stack_info = redactor(record.stack_info)
     for name, value in vars(record).items():
-        if isinstance(value, str) and name not in _STANDARD_ATTRIBUTES:
+        if isinstance(value, str) and name not in RECORD_ATTRIBUTES:
             setattr(record, name, redactor(value))
 
 
