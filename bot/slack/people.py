@@ -6,12 +6,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.access import Actor
+from bot.core.limits import LimitError, check_timezone
 from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -74,13 +75,11 @@ class People:
 
 
 def _known_zone(name: str | None, *, default: str) -> str:
-    if not name:
-        return default
+    """Slack's zone for the person when `limits.check_timezone` takes it (it may become a channel's zone)."""
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return check_timezone(name or "")
+    except LimitError:
         return default
-    return name
 
 
 def name_of(people: People, client: WebClient, *, workspace: Workspace, user_id: str | None) -> str:
