@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.console.outputs import Choice, Output
 from bot.core.dates import DateError, parse_date
+from bot.core.grammar.settings import parse_time
 
 BOT = "Milestone Bot"
 DIVIDER = "─" * 40
@@ -26,7 +27,6 @@ _EMPHASIS = {
     "~": re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"),
 }
 _STYLE = {"*": _BOLD, "_": _ITALIC, "~": _DIM}
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 class Names(Protocol):
@@ -395,10 +395,8 @@ def _date(typed: str, *, now: datetime) -> str:
 
 
 def _time(typed: str) -> str:
-    match = _CLOCK.fullmatch(typed)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise AnswerError(f"{typed!r} is not a time; type it like 09:30.")
-    return f"{int(match[1]):02d}:{match[2]}"
+    """HH:MM as a time picker gives it, from a time read as `/milestone settings` reads one (9am, 16:00)."""
+    return parse_time(typed).strftime("%H:%M")
 
 
 def _picked(question: Question, typed: str) -> list[dict]:
