@@ -14,7 +14,7 @@ from storage.models import CheckIn, Delivery, DeliveryState
 # A claim that starts posting writes when into last_error, and keeps it until the outcome is known: a later
 # claim then looks the message up in the channel from that moment on (the post may have reached Slack).
 POSTING_SINCE = "posting since "
-_POSTING_SINCE = re.compile(r"^posting since (\d+(?:\.\d+)?)")
+_POSTING_SINCE = re.compile(rf"^{re.escape(POSTING_SINCE)}(\d+(?:\.\d+)?)")
 
 
 def claim_due(
