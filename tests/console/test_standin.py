@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.console.standin import Person, SlackStandIn
 
@@ -38,11 +37,8 @@ def client(stand_in: SlackStandIn) -> WebClient:
 
 
 def post_json(url: str, body: dict) -> int:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=5) as answer:
-        return answer.status
+    """Answer through a response URL with slack_sdk's WebhookClient, as Bolt's respond() does."""
+    return WebhookClient(url, timeout=5).send_dict(body).status_code
 
 
 def test_a_posted_message_is_kept_stamped_no_earlier_than_the_clock_and_shown(
