@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextObject
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from bot.core.dates import format_date
@@ -13,6 +13,7 @@ from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
 from bot.core.money import format_money
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
+from bot.render.inputs import input_block
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 
@@ -36,11 +37,11 @@ def import_modal(*, channel_id: str) -> dict:
         submit="Preview",
         metadata=import_metadata(channel_id=channel_id),
         blocks=[
-            InputBlock(
-                block_id=ImportBlock.FILE,
-                label=PlainTextObject(text="CSV file"),
-                element=FileInputElement(action_id=ImportBlock.FILE, filetypes=["csv"], max_files=1),
-                hint=PlainTextObject(text="Save the plan's milestone table from your spreadsheet as CSV."),
+            input_block(
+                ImportBlock.FILE,
+                "CSV file",
+                FileInputElement(action_id=ImportBlock.FILE, filetypes=["csv"], max_files=1),
+                hint="Save the plan's milestone table from your spreadsheet as CSV.",
             ),
             context(_COLUMNS_HINT),
         ],
