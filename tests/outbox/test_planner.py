@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import time
 
 from bot.core.limits import reminder_days_of
 from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule
 from bot.outbox.planner import channel_schedule
 from storage.models import ChannelSettings
-
-MOMENT = datetime(2026, 11, 1, tzinfo=UTC)
+from tests.support.factories import make_settings
 
 
 def settings(reminder_days: str) -> ChannelSettings:
-    return ChannelSettings(
-        team_id="T1",
-        channel_id="C1",
-        timezone="America/New_York",
-        reminder_days=reminder_days,
-        reminder_time="08:30",
-        review_weekday=4,
-        review_time="16:00",
-        created_at=MOMENT,
-        updated_at=MOMENT,
-    )
+    return make_settings(timezone="America/New_York", reminder_days=reminder_days, reminder_time="08:30")
 
 
 def test_a_channel_without_settings_gets_the_defaults_in_the_default_zone() -> None:
