@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bot.core.dates import format_date
-from bot.core.text import TextError, clean_field, excerpt
+from bot.core.text import excerpt, has_control_characters
 
 TITLE_CHARS = 150
 DEPARTMENT_CHARS = 80
@@ -38,10 +38,14 @@ def check_text(raw: str, *, field: str) -> str:
     """A title, department, budget, reason or manager name: one line, spaces collapsed, within its length."""
     # The reason box is multiline for comfort; history shows a reason on one line.
     written = " ".join(raw.split()) if field == "reason" else raw
-    try:
-        return clean_field(written, label=field, max_length=_CHARS[field])
-    except TextError as error:
-        raise LimitError(str(error)) from None
+    if has_control_characters(written):
+        raise LimitError(f"The {field} has a line break or control character; keep it on one line.")
+    text = " ".join(written.split())
+    if not text:
+        raise LimitError(f"The {field} is empty.")
+    if len(text) > _CHARS[field]:
+        raise LimitError(f"The {field} is {len(text)} characters; keep it to {_CHARS[field]}.")
+    return text
 
 
 def check_plan_dates(*, start: date | None, due: date | None, today: date) -> None:

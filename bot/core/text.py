@@ -5,31 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 # Words Slack turns into a broadcast when a message is posted with link_names; never let user text do it.
 _BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 
 
-class TextError(ValueError):
-    """Raised when user text is empty, too long or has control characters."""
-
-
 def has_control_characters(text: str) -> bool:
     """True when text holds characters no title should (newlines, NUL, escape codes, bidi overrides)."""
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200d\t" for ch in text)
-
-
-def clean_field(raw: str, *, label: str, max_length: int) -> str:
-    """Trim and collapse spaces; refuse empty, too long, or control-character text, naming the field."""
-    if has_control_characters(raw):
-        raise TextError(f"The {label} has a line break or control character; keep it on one line.")
-    text = _SPACES.sub(" ", raw).strip()
-    if not text:
-        raise TextError(f"The {label} is empty.")
-    if len(text) > max_length:
-        raise TextError(f"The {label} is {len(text)} characters; keep it to {max_length}.")
-    return text
 
 
 def escape_mrkdwn(text: str) -> str:
