@@ -13,6 +13,7 @@ from itertools import islice
 
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.dates import DateError, parse_date
+from bot.core.grammar.tokens import mention_id
 from bot.core.import_columns import PLANNED_DUE, Column, no_title_message, read_header
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
@@ -32,7 +33,6 @@ _STATUSES: dict[str, Status] = {
     **dict.fromkeys(("cancelled", "canceled", "dropped"), "cancelled"),
 }
 _USER_ID = re.compile(r"[UW][A-Z0-9]*[0-9][A-Z0-9]*")
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 # The export writes `'` before cells a spreadsheet would run as formulas; reading, it comes off again.
 _DEFUSED = re.compile(r"'(?=[=+\-@\t\r])")
 
@@ -273,8 +273,8 @@ def _owner(raw: str, *, column: Column | None, problems: list[str]) -> tuple[str
         return None, None
     if _USER_ID.fullmatch(raw) and len(raw) <= 32:
         return raw, None
-    if (match := _MENTION.fullmatch(raw)) and len(match[1]) <= 32:
-        return match[1], None
+    if (user := mention_id(raw)) and len(user) <= 32:
+        return user, None
     name = " ".join(raw.removeprefix("@").split())
     try:
         return None, check_text(name, field="manager")
