@@ -12,6 +12,7 @@ from bot.core.money import CURRENCIES, format_money
 from bot.core.revisions import budget_of, cost_of
 from bot.core.vocabulary import Field
 from storage.models import Milestone
+from storage.workspace import Workspace
 
 PRODID = "-//Milestone Bot//EN"
 # Each field's column; the importer (bot.core.imports) reads these names back, so an export re-imports.
@@ -43,6 +44,16 @@ STATUS_WORDS = {
 }
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_file(
+    items: list[tuple[Milestone, int]], *, file_format: str, workspace: Workspace
+) -> tuple[str, bytes]:
+    """The file `/milestone export` sends: its name and bytes, as CSV or a calendar with the workspace's ids."""
+    if file_format == "csv":
+        return "milestones.csv", milestones_csv(items)
+    key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
+    return "milestones.ics", milestones_ics(items, workspace_key=key, calendar_name="Milestones")
 
 
 def milestones_csv(items: list[tuple[Milestone, int]]) -> bytes:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from types import MappingProxyType
 
+from bot.core.limits import BUDGET_CHARS
 from bot.core.text import quoted
 
 # The currencies people are likely to plan in, with ISO 4217's count of minor-unit digits.
@@ -30,7 +31,7 @@ _ALSO_WRITTEN_WITH = {
 }
 _SCALES = {"": 1, "k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "bn": 1_000_000_000}
 _MAX_MAJOR_UNITS = 10**13
-_MAX_TEXT = 40
+_MAX_TEXT = BUDGET_CHARS  # one cap on an amount as typed, in a command or the form
 
 # Each part is optional and simple, and input is capped at _MAX_TEXT characters, so matching stays linear.
 _AMOUNT = re.compile(

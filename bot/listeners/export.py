@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackClientError
 
 from bot.core.command_types import ExportCommand
-from bot.core.exports import milestones_csv, milestones_ics
+from bot.core.exports import export_file
 from bot.core.report import channel_milestones
 from bot.listeners.context import RequestContext
 from bot.render.message import Message, build_message, section
@@ -20,14 +20,7 @@ def send_export(ctx: RequestContext, *, channel_id: str, request: ExportCommand)
     """Send the file to the asker's DM with the bot; the answer says it came, or that it did not."""
     workspace, client = ctx.workspace, ctx.client
     items = channel_milestones(engine=ctx.engine, workspace=workspace, channel_id=channel_id)
-    if request.format == "csv":
-        filename, content = "milestones.csv", milestones_csv(items)
-    else:
-        key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
-        filename, content = (
-            "milestones.ics",
-            milestones_ics(items, workspace_key=key, calendar_name="Milestones"),
-        )
+    filename, content = export_file(items, file_format=request.format, workspace=workspace)
     try:
         send_files(
             client,
