@@ -49,7 +49,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def export_file(
     items: list[tuple[Milestone, int]], *, file_format: str, workspace: Workspace
 ) -> tuple[str, bytes]:
-    """The file `/milestone export` sends: its name and bytes, as CSV or a calendar with the workspace's ids."""
+    """What `/milestone export` sends: the file name and bytes, CSV or a calendar with the workspace's ids."""
     if file_format == "csv":
         return "milestones.csv", milestones_csv(items)
     key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
