@@ -16,6 +16,10 @@ CLOSED_STATUSES = ("done", "cancelled")
 OPEN_STATUSES = tuple(status for status in STATUSES if status not in CLOSED_STATUSES)
 # A new channel's reminder days, as channel settings store them (bot/core/limits reads the format).
 DEFAULT_REMINDER_DAYS = "7,1,0"
+# A new channel's working days, as channel settings store them (bot/core/limits reads the format).
+DEFAULT_WORKDAYS = "mon,tue,wed,thu,fri"
+# Where a channel's due-date reminders go: the channel, the owner's DM, or both.
+REMINDERS_TO = ("channel", "owner", "both")
 
 
 class Milestone(SQLModel, table=True):
@@ -97,15 +101,36 @@ class ChannelSettings(SQLModel, table=True):
     review_time: str = Field(default="09:00", max_length=5)
     paused: bool = Field(default=False)
     paused_reason: str | None = Field(default=None, max_length=200)
+    workdays: str = Field(default=DEFAULT_WORKDAYS, max_length=32)
+    holidays: str | None = Field(default=None, max_length=8)  # ISO country code, e.g. US; None: no holidays
+    review_dm: bool = Field(default=True)  # owners get the weekly review by DM too
+    chase: bool = Field(default=True)  # owners who have not answered get one DM the next working day
+    reminders_to: str = Field(default="channel", max_length=8)  # one of REMINDERS_TO
+    # The channel's date when its first milestone was added: its first review comes after that day.
+    started_on: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class Away(SQLModel, table=True):
+    """A person away up to and including `until`: not pinged, not waited on, not chased."""
+
+    __tablename__ = "away"
+
+    enterprise_id: str = Field(default="", primary_key=True, max_length=32)
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    until: date
+    set_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
 class DeliveryKind(StrEnum):
-    """What a delivery carries: a milestone's reminder or a channel's weekly check-in."""
+    """What a delivery carries: a milestone's reminder, a channel's weekly check-in, or a DM about it."""
 
     REMINDER = "reminder"
     CHECKIN = "checkin"
+    REVIEW_DM = "review_dm"  # an owner's private prompt to answer the week's review
+    CHASE = "chase"  # one reminder, the next working day, to an owner who has not answered
 
 
 class DeliveryState(StrEnum):

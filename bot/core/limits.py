@@ -8,8 +8,11 @@ import zoneinfo
 from collections.abc import Iterable
 from datetime import date
 
+import holidays as public_holidays
+
 from bot.core.dates import format_date
 from bot.core.text import excerpt, has_control_characters
+from bot.core.workdays import MONDAY_TO_FRIDAY, WEEKDAYS
 
 TITLE_CHARS = 150
 DEPARTMENT_CHARS = 80
@@ -104,3 +107,36 @@ def known_timezones() -> dict[str, str]:
     """Every zone a channel may use, by its lower-case spelling, to the canonical spelling."""
     names = zoneinfo.available_timezones() | {"UTC"}
     return {name.lower(): name for name in names if name.lower() not in _NOT_ZONES}
+
+
+def check_workdays(days: Iterable[int]) -> tuple[int, ...]:
+    """Working weekdays (0 is Monday): at least one; each once, Monday first."""
+    unique = sorted(set(days))
+    if not unique:
+        raise LimitError("A week needs at least one working day.")
+    if any(not 0 <= day <= 6 for day in unique):
+        raise LimitError("A weekday is one of mon, tue, wed, thu, fri, sat, sun.")
+    return tuple(unique)
+
+
+def stored_workdays(days: Iterable[int]) -> str:
+    """Working weekdays as channel settings store them: `mon,tue,wed,thu,fri`."""
+    return ",".join(WEEKDAYS[day] for day in check_workdays(days))
+
+
+def workdays_of(stored: str) -> tuple[int, ...]:
+    """The working weekdays a settings row stores; an unreadable value reads as Monday to Friday."""
+    try:
+        return check_workdays(WEEKDAYS.index(name.strip()) for name in stored.split(",") if name.strip())
+    except (LimitError, ValueError):
+        return MONDAY_TO_FRIDAY
+
+
+def check_country(code: str) -> str:
+    """An ISO 3166 country code the holidays package knows (`US`, `GB`, `DE`), upper-cased."""
+    country = code.strip().upper()
+    if country not in public_holidays.list_supported_countries():
+        raise LimitError(
+            f"I don't know the public holidays of {excerpt(code, limit=20)!r}; try a code like US, GB or DE."
+        )
+    return country

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -233,5 +234,7 @@ def _ensure_channel_settings(
     session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
 ) -> None:
     settings = settings_for(session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now)
-    if settings.id is None:
+    if settings.started_on is None:
+        # The channel's first milestone: its first weekly review comes after this day (its own date).
+        settings.started_on = now.astimezone(ZoneInfo(settings.timezone)).date()
         session.add(settings)

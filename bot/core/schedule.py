@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.limits import reminder_days_of
+from bot.core.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 from storage import models
 
 OVERDUE = -1
@@ -27,11 +28,24 @@ class ChannelSchedule:
     reminder_time: time = time(9, 0)
     review_weekday: int = 0
     review_time: time = time(9, 0)
+    workdays: tuple[int, ...] = MONDAY_TO_FRIDAY
+    holidays: str | None = None
+    # The channel's date when its first milestone was added; None for channels older than the rule.
+    started_on: date | None = None
 
     @property
     def zone(self) -> ZoneInfo:
         """The channel's time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The channel's working days."""
+        return WorkCalendar(workdays=self.workdays, country=self.holidays)
+
+    def local_date(self, moment: datetime) -> date:
+        """The channel's date at a moment."""
+        return moment.astimezone(self.zone).date()
 
 
 @dataclass(frozen=True)
@@ -62,13 +76,22 @@ def wall_clock_moment(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
+def reminder_day(*, due: date, offset: int, calendar: WorkCalendar) -> date:
+    """The working day a reminder is posted: one falling on a day off moves earlier, the nudge later."""
+    if offset == OVERDUE:
+        return calendar.next_after(due)
+    return calendar.on_or_before(due - timedelta(days=offset))
+
+
 def due_reminder(
     *, due: date, schedule: ChannelSchedule, due_set_at: datetime, now: datetime
 ) -> DueReminder | None:
     """The latest reminder for a due date whose time has come, unless that was before the date was set."""
     latest: DueReminder | None = None
+    calendar = schedule.calendar
     for offset in (*sorted(set(schedule.reminder_days), reverse=True), OVERDUE):
-        fire_at = wall_clock_moment(due - timedelta(days=offset), schedule.reminder_time, schedule.zone)
+        day = reminder_day(due=due, offset=offset, calendar=calendar)
+        fire_at = wall_clock_moment(day, schedule.reminder_time, schedule.zone)
         if fire_at <= now:
             latest = DueReminder(offset=offset, fire_at=fire_at)
     if latest is None or latest.fire_at < due_set_at:
@@ -82,19 +105,60 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def review_day(*, week: str, schedule: ChannelSchedule) -> date:
+    """The day a week's review is posted: its review weekday, or the next working day after a day off."""
+    year, number = week.split("-W")
+    nominal = date.fromisocalendar(int(year), int(number), schedule.review_weekday + 1)
+    return schedule.calendar.on_or_after(nominal)
+
+
+def review_slot(*, week: str, schedule: ChannelSchedule) -> datetime:
+    """When a week's review is posted, in UTC."""
+    return wall_clock_moment(review_day(week=week, schedule=schedule), schedule.review_time, schedule.zone)
+
+
+def chase_slot(*, week: str, schedule: ChannelSchedule) -> datetime:
+    """When owners who have not answered a week's review hear once more: the next working day, same time."""
+    day = schedule.calendar.next_after(review_day(week=week, schedule=schedule))
+    return wall_clock_moment(day, schedule.review_time, schedule.zone)
+
+
+def _review_week_of(day: date, *, schedule: ChannelSchedule) -> str:
+    """The ISO week whose nominal review day is on or before `day` (the review week `day` falls in)."""
+    nominal = day - timedelta(days=(day.weekday() - schedule.review_weekday) % 7)
+    return iso_week(nominal)
+
+
+def _opens_after_start(week: str, *, schedule: ChannelSchedule) -> bool:
+    """A channel's first review comes after the day its first milestone was added, never on it."""
+    return schedule.started_on is None or review_day(week=week, schedule=schedule) > schedule.started_on
+
+
 def due_review(*, schedule: ChannelSchedule, now: datetime) -> DueReview | None:
     """The latest weekly check-in whose time has come, if that was at most REVIEW_CATCH_UP ago."""
-    local_today = now.astimezone(schedule.zone).date()
-    this_week = local_today - timedelta(days=local_today.weekday() - schedule.review_weekday)
-    for review_day in (this_week, this_week - timedelta(days=7)):
-        fire_at = wall_clock_moment(review_day, schedule.review_time, schedule.zone)
+    local_today = schedule.local_date(now)
+    this_week = _review_week_of(local_today, schedule=schedule)
+    last_week = _review_week_of(local_today - timedelta(days=7), schedule=schedule)
+    # A review moved past a day off can fall in the next week: look at this week's and last week's.
+    for week in (this_week, last_week):
+        fire_at = review_slot(week=week, schedule=schedule)
         if fire_at <= now:
-            return (
-                DueReview(week=iso_week(review_day), fire_at=fire_at)
-                if now - fire_at <= REVIEW_CATCH_UP
-                else None
-            )
+            if now - fire_at > REVIEW_CATCH_UP or not _opens_after_start(week, schedule=schedule):
+                return None
+            return DueReview(week=week, fire_at=fire_at)
     return None
+
+
+def first_review_at(*, schedule: ChannelSchedule, started_on: date) -> datetime:
+    """When a channel whose first milestone was added on `started_on` (its date) has its first review."""
+    started = replace(schedule, started_on=started_on)
+    week = _review_week_of(started_on, schedule=schedule)
+    for _ in range(4):
+        if _opens_after_start(week, schedule=started):
+            return review_slot(week=week, schedule=schedule)
+        monday = date.fromisocalendar(*map(int, week.split("-W")), 1)
+        week = iso_week(monday + timedelta(days=7))
+    return review_slot(week=week, schedule=schedule)
 
 
 def reminder_window(*, today: date, horizon_days: int) -> tuple[date, date]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import checkins, commands, errors, events, home, imports, milestones, report, settings
+from bot.listeners import (
+    checkins,
+    commands,
+    done,
+    errors,
+    events,
+    home,
+    imports,
+    milestones,
+    report,
+    settings,
+)
 from bot.listeners.guard import GuardedApp
 
 
@@ -15,6 +26,7 @@ def register_listeners(bolt_app: App) -> None:
     app = GuardedApp(bolt_app)
     commands.register(app)
     milestones.register(app)
+    done.register(app)
     checkins.register(app)
     settings.register(app)
     report.register(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
@@ -16,11 +16,9 @@ from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
-from bot.listeners.milestones import announce_change, done_today, pressed_number
-from bot.listeners.replies import answer
+from bot.listeners.milestones import announce_change
 from bot.render.checkins import checkin_message
 from bot.render.new_date import new_date_modal
-from bot.render.reminders import reminder_done_message
 from storage.checkins import get_checkin
 from storage.db import session_scope
 
@@ -31,7 +29,6 @@ def register(app: GuardedApp) -> None:
         app.action(action_id)(answer_checkin)
     app.action(Action.CHECKIN_NEW_DATE)(open_new_date)
     app.action(Action.REMINDER_NEW_DATE)(open_new_date)
-    app.action(Action.REMINDER_DONE)(reminder_done)
     app.view(CALLBACK, refusals=on_form(NewDateBlock.DUE))(submit_new_date)
 
 
@@ -129,10 +126,3 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
     )
     ack()
     announce_change(ctx, client=client, change=change)
-
-
-def reminder_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
-    """Mark done from the overdue nudge, and replace the nudge with who did it."""
-    done = done_today(ctx, number=pressed_number(body)).milestone
-    message = reminder_done_message(done, by=ctx.person.user_id, today=ctx.channel_today(done.channel_id))
-    answer(respond, message, public=True, replace=True)

@@ -8,8 +8,8 @@ from bot.core.forms.buttons import HOME_DONE, Action, read_home_value
 from bot.core.listing import home_milestones
 from bot.listeners.checkins import new_date_form
 from bot.listeners.context import RequestContext
+from bot.listeners.done import done_today
 from bot.listeners.guard import GuardedApp
-from bot.listeners.milestones import done_today
 from bot.render.home import home_view
 from bot.render.modals import milestone_modal
 

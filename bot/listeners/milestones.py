@@ -26,23 +26,10 @@ def register(app: GuardedApp) -> None:
     """Register the milestone buttons and forms."""
     app.action(Action.DELETE_CONFIRM, refusals=IN_PLACE)(confirm_delete)
     app.action(Action.DELETE_CANCEL, refusals=IN_PLACE)(cancel_delete)
-    app.action(Action.MILESTONE_DONE)(mark_done)
     app.action(Action.MILESTONE_EDIT)(open_edit)
     app.view(CALLBACKS["add"], refusals=on_form(MilestoneBlock.TITLE))(submit_add)
     update_refusals = on_form(MilestoneBlock.TITLE, invalid_field=MilestoneBlock.START)
     app.view(CALLBACKS["update"], refusals=update_refusals)(submit_update)
-
-
-def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
-    """Mark a milestone done from a button (on it, its nudge, the Home tab): today, by the presser's date."""
-    return milestones.complete_milestone(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        number=number,
-        completed_on=ctx.my_today,
-        cost=None,
-        source="button",
-    )
 
 
 def pressed_number(body: dict) -> int:
@@ -60,12 +47,6 @@ def cancel_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Keep the milestone and say so in place of the question."""
     milestone = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=pressed_number(body))
     answer(respond, render.delete_cancelled_message(milestone), replace=True)
-
-
-def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
-    """Mark the milestone done today and tell the channel."""
-    done = done_today(ctx, number=pressed_number(body)).milestone
-    answer(respond, render.done_message(done, today=ctx.channel_today(done.channel_id)), public=True)
 
 
 def edit_form(ctx: RequestContext, *, number: int) -> dict:

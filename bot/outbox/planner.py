@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.checkins import checkin_view, open_checkin
-from bot.core.limits import reminder_days_of
+from bot.core.limits import reminder_days_of, workdays_of
 from bot.core.report import month_in_review
 from bot.core.schedule import (
     DEFAULT_REMINDER_DAYS,
@@ -49,6 +49,9 @@ def channel_schedule(settings: ChannelSettings | None, *, default_timezone: str)
         reminder_time=time.fromisoformat(settings.reminder_time),
         review_weekday=settings.review_weekday,
         review_time=time.fromisoformat(settings.review_time),
+        workdays=workdays_of(settings.workdays),
+        holidays=settings.holidays,
+        started_on=settings.started_on,
     )
 
 

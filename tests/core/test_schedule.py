@@ -17,11 +17,13 @@ from bot.core.schedule import (
     iso_week,
     wall_clock_moment,
 )
+from bot.core.workdays import EVERY_DAY as EVERY_DAY_CALENDAR
 from storage import models
 
 NY = ZoneInfo("America/New_York")
 NEW_YORK = ChannelSchedule(timezone="America/New_York")
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
+EVERY_DAY = EVERY_DAY_CALENDAR.workdays
 
 
 def at(day: date, hour: int, minute: int = 0, zone: ZoneInfo = NY) -> datetime:
@@ -75,7 +77,9 @@ def test_a_revised_date_gets_its_own_reminders() -> None:
 
 
 def test_custom_reminder_days_and_time() -> None:
-    schedule = ChannelSchedule(timezone="Europe/Berlin", reminder_days=(3,), reminder_time=time(16, 30))
+    schedule = ChannelSchedule(
+        timezone="Europe/Berlin", reminder_days=(3,), reminder_time=time(16, 30), workdays=EVERY_DAY
+    )
     berlin = ZoneInfo("Europe/Berlin")
     assert (
         due_reminder(
@@ -113,8 +117,10 @@ def test_reminder_across_dst_change_stays_at_nine_local() -> None:
 
 
 def test_dst_gap_time_reminder_fires_after_the_gap() -> None:
-    schedule = ChannelSchedule(timezone="America/New_York", reminder_days=(0,), reminder_time=time(2, 30))
-    due = date(2026, 3, 8)
+    schedule = ChannelSchedule(
+        timezone="America/New_York", reminder_days=(0,), reminder_time=time(2, 30), workdays=EVERY_DAY
+    )
+    due = date(2026, 3, 8)  # a Sunday: this channel works every day
     assert due_reminder(due=due, schedule=schedule, due_set_at=LONG_AGO, now=at(due, 1, 59)) is None
     reminder = due_reminder(
         due=due, schedule=schedule, due_set_at=LONG_AGO, now=datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
@@ -142,14 +148,18 @@ def test_friday_review() -> None:
 
 
 def test_sunday_night_review_caught_up_on_monday() -> None:
-    schedule = ChannelSchedule(timezone="America/New_York", review_weekday=6, review_time=time(23, 0))
+    schedule = ChannelSchedule(
+        timezone="America/New_York", review_weekday=6, review_time=time(23, 0), workdays=EVERY_DAY
+    )
     sunday = date(2026, 11, 29)
     review = due_review(schedule=schedule, now=at(sunday + timedelta(days=1), 1))
     assert review is not None and review.week == iso_week(sunday)
 
 
 def test_review_on_a_fall_back_night_fires_once() -> None:
-    schedule = ChannelSchedule(timezone="America/New_York", review_weekday=6, review_time=time(1, 30))
+    schedule = ChannelSchedule(
+        timezone="America/New_York", review_weekday=6, review_time=time(1, 30), workdays=EVERY_DAY
+    )
     sunday = date(2026, 11, 1)
     first = due_review(schedule=schedule, now=datetime(2026, 11, 1, 5, 30, tzinfo=UTC))
     second = due_review(schedule=schedule, now=datetime(2026, 11, 1, 6, 30, tzinfo=UTC))

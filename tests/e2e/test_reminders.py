@@ -99,9 +99,9 @@ def test_new_date_from_the_overdue_nudge(slack_app: SlackApp) -> None:
 
 def test_reminder_time_follows_dst_in_the_channel_zone(slack_app: SlackApp) -> None:
     slack_app.clock.now = ny("2027-03-01 10:00")
-    add(slack_app, "add Spring launch due Mar 15")  # New York moves to EDT on Mar 14, 2027
+    add(slack_app, "add Spring launch due Mar 16")  # New York moves to EDT on Sunday Mar 14, 2027
     counts = []
-    for moment in ("2027-03-08 09:00", "2027-03-14 08:59", "2027-03-14 09:00"):  # EST, then EDT
+    for moment in ("2027-03-09 09:00", "2027-03-15 08:59", "2027-03-15 09:00"):  # EST, then EDT
         tick(slack_app, ny(moment))
         counts.append(len(posts(slack_app)))
     assert counts == [1, 1, 2]

@@ -224,6 +224,7 @@ class FakeSlack(StartStop):
             "files.completeUploadExternal": self._files_complete_upload,
             "files.info": self._files_info,
             "conversations.open": self._conversations_open,
+            "reactions.add": self._reactions_add,
             "oauth.v2.access": self._oauth_v2_access,
         }
         self.add_user(bot_user_id, name="milestonebot", team_id=team_id)
@@ -746,6 +747,18 @@ class FakeSlack(StartStop):
         if not users or users not in self.users:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "channel": {"id": f"D{users}"}}
+
+    def _reactions_add(self, params: Params) -> Params:
+        message = self._find_message(params.get("channel", ""), params.get("timestamp", ""))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if not params.get("name"):
+            return {"ok": False, "error": "invalid_name"}
+        reactions = message.setdefault("reactions", [])
+        if params["name"] in reactions:
+            return {"ok": False, "error": "already_reacted"}
+        reactions.append(params["name"])
+        return {"ok": True}
 
     def _oauth_v2_access(self, params: Params) -> Params:
         # Token rotation only: a fresh bot token for 12 hours and a new refresh token, as Slack gives them.
