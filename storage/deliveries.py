@@ -90,6 +90,24 @@ def supersede_reminders(*, session: Session, milestone_id: int, keep_key: str, n
     )
 
 
+def sent_reminders_of(*, session: Session, milestone_id: int) -> list[Delivery]:
+    """A milestone's reminders and nudges that were posted (channel or DM), oldest first: to redraw them.
+
+    Index: none of its own; a milestone has a handful of reminders, found through the foreign key.
+    """
+    statement = (
+        select(Delivery)
+        .where(
+            col(Delivery.milestone_id) == milestone_id,
+            col(Delivery.kind) == DeliveryKind.REMINDER,
+            col(Delivery.state) == DeliveryState.SENT,
+            col(Delivery.message_ts).is_not(None),
+        )
+        .order_by(col(Delivery.id))
+    )
+    return list(session.execute(statement).scalars())
+
+
 def defer_pending(
     *, engine: Engine, workspace: Workspace, channel_id: str | None = None, until: datetime, now: datetime
 ) -> int:

@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 from bot.core import milestones
 from bot.core.access import Asker, MilestoneNotFound
+from bot.core.away import away_people
+from bot.core.review_counts import ReviewCount, count_answers
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
 from storage import checkins as queries
@@ -115,6 +117,18 @@ def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInV
         changes=_changes_since_last(session, checkin=checkin),
         today=today,
     )
+
+
+def review_count(session: Session, *, checkin: CheckIn, today: date) -> ReviewCount:
+    """Where the check-in stands on the channel's `today`: answered, waited on, away, ownerless."""
+    milestones = queries.milestones_of(session=session, checkin=checkin)
+    answered = {
+        answer.milestone_id for answer in queries.answers_to(session=session, checkin_id=checkin.id or 0)
+    }
+    workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+    owners = {m.owner_id for m in milestones if m.owner_id}
+    away = away_people(session, workspace=workspace, user_ids=owners, day=today)
+    return count_answers(milestones, answered_ids=answered, away=away)
 
 
 def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | None:

@@ -153,6 +153,13 @@ class ImportCommand:
     """Open the import form (a CSV shaped like a business plan's milestone table)."""
 
 
+@dataclass(frozen=True)
+class AwayCommand:
+    """`away until <date>`: away up to and including that date; `away off` (until None): back."""
+
+    until: date | None = None
+
+
 Command = (
     HelpCommand
     | AddCommand
@@ -166,4 +173,5 @@ Command = (
     | ReportCommand
     | ExportCommand
     | ImportCommand
+    | AwayCommand
 )

@@ -12,6 +12,7 @@ from bot.core import access, milestones
 from bot.core.channel_settings import change_settings, read_settings
 from bot.core.command_types import (
     AddCommand,
+    AwayCommand,
     DeleteCommand,
     DoneCommand,
     ExportCommand,
@@ -27,6 +28,7 @@ from bot.core.command_types import (
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
+from bot.listeners.away import away
 from bot.listeners.context import RequestContext
 from bot.listeners.export import send_export
 from bot.listeners.guard import GuardedApp
@@ -246,4 +248,5 @@ HANDLERS: dict[type, Callable[[Slash, Any], None]] = {
     ReportCommand: report,
     ExportCommand: export,
     ImportCommand: import_,
+    AwayCommand: away,
 }

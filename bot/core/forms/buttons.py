@@ -24,6 +24,8 @@ class Action(StrEnum):
     HOME_ADD = "home_add"
     HOME_MILESTONE = "home_milestone"
     REPORT_SHARE = "report_share"
+    REVIEW_MINE = "review_mine"  # the weekly review's one button, in the channel and in the owners' DMs
+    UNDO_DONE = "undo_done"
 
 
 # The check-in buttons that set a status; Done and New date… have their own paths.
@@ -46,6 +48,16 @@ def read_checkin_value(value: str) -> tuple[int, int]:
     """The check-in id and the milestone number a check-in's button carries; ValueError when garbled."""
     checkin_id, number = value.split(":")
     return int(checkin_id), int(number)
+
+
+def review_value(*, checkin_id: int) -> str:
+    """What Review my milestones carries: the check-in's id (an answer belongs to its review)."""
+    return str(checkin_id)
+
+
+def read_review_value(value: str) -> int:
+    """The check-in id Review my milestones carries; ValueError when garbled."""
+    return int(value)
 
 
 def read_new_date_value(value: str) -> tuple[int | None, int]:
