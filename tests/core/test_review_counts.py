@@ -27,6 +27,9 @@ def test_counts_per_owned_milestone_not_per_person() -> None:
 
 
 def test_complete_when_every_present_owner_answered() -> None:
-    milestones = [make_milestone(id=1, number=1, owner_id="UA"), make_milestone(id=2, number=2, owner_id=None)]
+    milestones = [
+        make_milestone(id=1, number=1, owner_id="UA"),
+        make_milestone(id=2, number=2, owner_id=None),
+    ]
     count = count_answers(milestones, answered_ids={1}, away={})
     assert count.complete and (count.answered, count.expected) == (1, 1)
