@@ -86,3 +86,48 @@ def test_delivery_due_date_is_backfilled_from_reminder_keys_and_dropped_going_do
         assert "due_date" not in {c["name"] for c in inspect(engine).get_columns("delivery")}
     finally:
         engine.dispose()
+
+
+def test_existing_channels_get_the_new_settings_defaults_and_no_start_day(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    moment = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    try:
+        upgrade(engine, revision="0005")
+        settings = table(
+            "channel_settings",
+            *(
+                column(name)
+                for name in ("enterprise_id", "team_id", "channel_id", "timezone", "reminder_days")
+            ),
+            *(column(name) for name in ("reminder_time", "review_weekday", "review_time", "paused")),
+            column("created_at"),
+            column("updated_at"),
+        )
+        row = {"enterprise_id": "", "team_id": "T1", "channel_id": "C1", "timezone": "America/New_York"}
+        row |= {
+            "reminder_days": "7,1,0",
+            "reminder_time": "09:00",
+            "review_weekday": 0,
+            "review_time": "09:00",
+        }
+        with engine.begin() as connection:
+            connection.execute(
+                settings.insert(), [{**row, "paused": False, "created_at": moment, "updated_at": moment}]
+            )
+
+        upgrade(engine, revision="0006")
+        names = ("workdays", "holidays", "review_dm", "chase", "reminders_to", "started_on")
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(*(column(name) for name in names)).select_from(table("channel_settings"))
+            ).one()
+        # An existing channel keeps Monday to Friday, no holidays, DMs and chases on, reminders in the
+        # channel; no start day, so its reviews go on as before.
+        assert tuple(found) == ("mon,tue,wed,thu,fri", None, True, True, "channel", None)
+        assert "away" in inspect(engine).get_table_names()
+
+        downgrade(engine, revision="0005")
+        assert "away" not in inspect(engine).get_table_names()
+        assert "workdays" not in {c["name"] for c in inspect(engine).get_columns("channel_settings")}
+    finally:
+        engine.dispose()
