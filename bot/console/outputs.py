@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-OutputKind = Literal["message", "ephemeral", "update", "delete", "modal", "home", "file", "form_errors"]
+OutputKind = Literal[
+    "message", "ephemeral", "update", "delete", "modal", "home", "file", "form_errors", "reaction"
+]
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ class SlackStandIn:
             "conversations.history": self._history_page,
             "conversations.info": self._conversation_info,
             "conversations.open": self._open_dm,
+            "reactions.add": self._react,
             "users.info": self._user_info,
             "views.open": self._open_view,
             "views.push": self._open_view,
@@ -336,6 +337,14 @@ class SlackStandIn:
         channel = str(params.get("channel") or "")
         info = {"id": channel, "name": self.channel_name(channel), "is_channel": True, "is_member": True}
         return {"ok": True, "channel": {**info, "is_private": False, "is_archived": False}}
+
+    def _react(self, params: Params) -> Params:
+        channel, name = str(params.get("channel") or ""), str(params.get("name") or "")
+        if not name:
+            return {"ok": False, "error": "invalid_name"}
+        emoji = {"white_check_mark": "✅"}.get(name, f":{name}:")
+        self._record(Output(kind="reaction", text=f"{emoji} on a message", channel=self.where(channel)))
+        return {"ok": True}
 
     def _open_dm(self, params: Params) -> Params:
         user = str(params.get("users") or "")

@@ -98,6 +98,8 @@ def where(output: Output, *, names: Names, zone: tzinfo | None = None) -> str:
         return f"form · {_plain((output.view or {}).get('title')) or 'untitled'}"
     if output.kind == "form_errors":
         return "the form was not saved"
+    if output.kind == "reaction":
+        return f"{channel} · {BOT} reacted"
     if zone and output.ts:
         posted = datetime.fromtimestamp(float(output.ts), zone)
         return f"{channel}{thread} · {BOT} · {posted:%a %b %d, %H:%M}"
@@ -304,7 +306,7 @@ def _initial(element: dict, *, names: Names) -> str | None:
     if kind in ("conversations_select", "channels_select"):
         channel = element.get("initial_conversation") or element.get("initial_channel")
         return hashed(names.channel_name(channel)) if channel else None
-    if kind == "static_select" and element.get("initial_option"):
+    if kind in ("static_select", "radio_buttons") and element.get("initial_option"):
         return _plain(element["initial_option"].get("text"))
     if kind == "checkboxes" and element.get("initial_options"):
         return ", ".join(_plain(option.get("text")) for option in element["initial_options"])
@@ -333,6 +335,7 @@ _TAKES = {
     "channels_select": "a channel like #ops",
     "checkboxes": "numbers like 1,2",
     "static_select": "a number",
+    "radio_buttons": "a number",
 }
 
 
@@ -356,6 +359,7 @@ _STATES: dict[str, tuple[str, _Reader]] = {
     "datepicker": ("selected_date", lambda typed, q, ids, now: _date(typed, now=now)),
     "timepicker": ("selected_time", lambda typed, q, ids, now: _time(typed)),
     "static_select": ("selected_option", lambda typed, q, ids, now: _picked(q, typed)[0]),
+    "radio_buttons": ("selected_option", lambda typed, q, ids, now: _picked(q, typed)[0]),
     "checkboxes": ("selected_options", lambda typed, q, ids, now: _picked(q, typed)),
     "users_select": ("selected_user", lambda typed, q, ids, now: ids.user_id(typed)),
     "conversations_select": ("selected_conversation", lambda typed, q, ids, now: ids.channel_id(typed)),

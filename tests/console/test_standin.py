@@ -160,3 +160,11 @@ def test_files_upload_v2_saves_the_file_under_files_dir(
     assert Path(file.path or "") == tmp_path / "files" / "plan.csv"
     assert (tmp_path / "files" / "plan.csv").read_bytes() == b"number,title\n1,Launch\n"
     assert (comment.kind, comment.text) == ("message", "Here is the plan")
+
+
+def test_a_reaction_shows_on_the_screen(stand_in: SlackStandIn, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C0GENERAL", text="note", thread_ts="1.000001")
+    stand_in.take_outputs()
+    assert client.reactions_add(channel="C0GENERAL", timestamp=posted["ts"], name="white_check_mark")["ok"]
+    [shown] = stand_in.take_outputs()
+    assert (shown.kind, shown.text, shown.channel) == ("reaction", "✅ on a message", "#general")

@@ -318,3 +318,33 @@ def test_after_a_clock_move_each_post_says_when_it_was_posted() -> None:
     text, _ = render(at_nine, names=NAMES, zone=ZoneInfo("America/New_York"))
 
     assert text.startswith("#general · Milestone Bot · Tue Dec 08, 09:00\n")
+
+
+def test_radio_buttons_are_asked_by_number_and_submitted_as_slack_does() -> None:
+    options = [
+        {"text": {"type": "plain_text", "text": "On track"}, "value": "on_track"},
+        {"text": {"type": "plain_text", "text": "At risk"}, "value": "at_risk"},
+    ]
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Review"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "status:4",
+                "label": {"type": "plain_text", "text": "#4 Launch beta"},
+                "element": {
+                    "type": "radio_buttons",
+                    "action_id": "status",
+                    "options": options,
+                    "initial_option": options[0],
+                },
+            }
+        ],
+    }
+    [asked] = questions(view, names=NAMES)
+    assert ask_line(asked).endswith("#4 Launch beta (a number) [On track]: ")
+    values = state_values([asked], {"status:4": "2"}, ids=NAMES, now=NOW)
+    assert values == {"status:4": {"status": {"type": "radio_buttons", "selected_option": options[1]}}}
+    shown, _ = render(Output(kind="reaction", text="✅ on a message", channel="#general"), names=NAMES)
+    assert shown.splitlines() == ["#general · Milestone Bot reacted", "  ✅ on a message"]
