@@ -1,12 +1,13 @@
-"""Milestone use cases: add (by command, form or import), update, complete and delete, each with its history.
+"""Milestone use cases: add (by command, form or import), update, complete, undo and delete, with history.
 
 New milestones are numbered `#N` per workspace, all or none; changes write one Revision per changed field.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -15,20 +16,29 @@ from sqlmodel import Session
 
 from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
-from bot.core.command_types import CommandError, MilestoneFields
+from bot.core.command_types import AddCommand, CommandError, MilestoneFields
+from bot.core.grammar.command import parse_command
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
-from bot.core.revisions import Value, apply_changes
+from bot.core.revisions import Value, apply_changes, stored_money
+from bot.core.schedule import first_review_at, schedule_of
 from bot.core.vocabulary import Field
 from storage import milestones as queries
 from storage.db import session_scope
-from storage.models import Milestone, Revision
+from storage.deliveries import sent_reminders_of
+from storage.models import ChannelSettings, Milestone, Revision
 from storage.numbering import take_numbers
 from storage.workspace import Workspace
 
 # Only a channel's first adds can race (to create its settings); numbers come from a counter that cannot.
 _SETTINGS_ATTEMPTS = 3
+# How long after Done its Undo button reopens the milestone; later, `update <n> status` does.
+UNDO_WINDOW = timedelta(minutes=10)
+# How many milestones one `add` may list, one a line.
+MAX_BULK_LINES = 50
+# Enough history to find the last Done's rows (a Done writes at most three).
+_UNDO_LOOKBACK = 10
 
 
 class NothingChanged(ValueError):
@@ -50,6 +60,14 @@ class Edit:
     source: str = "command"
 
 
+class UndoTooLate(ValueError):
+    """Undo pressed more than UNDO_WINDOW after the Done it would undo."""
+
+    def __init__(self, milestone: Milestone) -> None:
+        super().__init__(f"#{milestone.number} was marked done more than {UNDO_WINDOW} ago")
+        self.milestone = milestone
+
+
 @dataclass(frozen=True)
 class Change:
     """A milestone after a change, and the history rows the change wrote."""
@@ -58,12 +76,71 @@ class Change:
     revisions: list[Revision] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Added:
+    """Milestones just added, numbered in order; when the add was the channel's first, its first review."""
+
+    milestones: list[Milestone]
+    # In the channel's time zone; None unless these are the channel's first milestones.
+    first_review: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PostedReminder:
+    """A reminder or nudge the bot posted: where (a channel, or a person for a DM), its ts and its blocks."""
+
+    target: str
+    ts: str
+    text: str
+    blocks: list[dict]
+
+
 def add_milestone(*, engine: Engine, asker: Asker, channel_id: str, fields: MilestoneFields) -> Milestone:
     """Add a milestone with the next `#N`; the channel's first one also fixes the channel's time zone."""
-    if not fields.title:
+    added = add_milestones(engine=engine, asker=asker, channel_id=channel_id, fields=[fields])
+    return added.milestones[0]
+
+
+def add_milestones(*, engine: Engine, asker: Asker, channel_id: str, fields: list[MilestoneFields]) -> Added:
+    """Add milestones numbered in order, all or none; when they start the channel, say its first review."""
+    if not fields or not all(one.title for one in fields):
         raise ValueError("a milestone needs a title")
-    [milestone] = _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=[_Draft(fields)])
-    return milestone
+    drafts = [_Draft(one) for one in fields]
+    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
+
+
+def read_add_lines(text: str, *, now: datetime, user_id: str) -> list[MilestoneFields] | None:
+    """`add` with a milestone on each line: every line's fields, or a CommandError naming the wrong line.
+
+    None when the text is not an `add` of several lines (the usual grammar reads it).
+    """
+    words = text.split(maxsplit=1)
+    if not words or words[0].lower() != "add":
+        return None
+    lines = [line.strip() for line in text.strip()[len(words[0]) :].splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) < 2:
+        return None
+    if len(lines) > MAX_BULK_LINES:
+        raise CommandError(
+            f"That's {len(lines)} lines; add at most {MAX_BULK_LINES} at once.",
+            example="/milestone add Launch beta due Dec 15 owner @alice",
+        )
+    return [_read_line(line, number=n, now=now, user_id=user_id) for n, line in enumerate(lines, start=1)]
+
+
+def _read_line(line: str, *, number: int, now: datetime, user_id: str) -> MilestoneFields:
+    try:
+        parsed = parse_command(f"add {line}", now=now, user_id=user_id)
+    except CommandError as error:
+        message = f"Line {number}: {error.message} Nothing was added."
+        raise CommandError(message, example=error.example) from None
+    if not isinstance(parsed, AddCommand) or not parsed.fields.title:
+        raise CommandError(
+            f"Line {number} has no title. Nothing was added.",
+            example="/milestone add Launch beta due Dec 15 owner @alice",
+        )
+    return parsed.fields
 
 
 def import_milestones(
@@ -80,7 +157,7 @@ def import_milestones(
         )
         for row in rows
     ]
-    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
+    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts).milestones
 
 
 def update_milestone(
@@ -117,6 +194,68 @@ def complete_milestone(
     edit = Edit(actor=asker.actor, changes=changes, action="mark done", source=source)
     with session_scope(engine) as session:
         return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
+
+
+def undo_done(*, engine: Engine, asker: Asker, number: int) -> Change:
+    """Reopen a milestone marked done at most UNDO_WINDOW ago: status, date and cost back as they were.
+
+    Raises UndoTooLate after the window, and NothingChanged when it is no longer done.
+    """
+    with session_scope(engine) as session:
+        milestone = require_allowed(
+            session, workspace=asker.workspace, number=number, actor=asker.actor, action="reopen"
+        )
+        done = _last_done(session, milestone=milestone)
+        if milestone.status != "done" or not done:
+            session.expunge(milestone)
+            raise NothingChanged(milestone)
+        if asker.now - done[0].at > UNDO_WINDOW:
+            session.expunge(milestone)
+            raise UndoTooLate(milestone)
+        changes = {Field(revision.field): _stored_value(revision) for revision in done}
+        edit = Edit(actor=asker.actor, changes=changes, action="reopen", source="undo")
+        return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
+
+
+def _last_done(session: Session, *, milestone: Milestone) -> list[Revision]:
+    """The history rows of the change that last marked the milestone done (none if it was reopened since)."""
+    latest, _ = queries.revisions_of(session=session, milestone_id=milestone.id or 0, limit=_UNDO_LOOKBACK)
+    status = next((revision for revision in latest if revision.field == Field.STATUS), None)
+    if status is None or status.new != "done":
+        return []
+    undoable = (Field.STATUS, Field.COMPLETED_ON, Field.ACTUAL_COST)
+    return [
+        revision
+        for revision in latest
+        if revision.at == status.at and revision.by == status.by and revision.field in undoable
+    ]
+
+
+def _stored_value(revision: Revision) -> Value:
+    """A Done row's old value back as the field's value."""
+    if revision.old is None:
+        return None
+    if revision.field == Field.COMPLETED_ON:
+        return date.fromisoformat(revision.old)
+    if revision.field == Field.ACTUAL_COST:
+        return stored_money(revision.old)
+    return revision.old
+
+
+def posted_reminders(*, engine: Engine, milestone_id: int) -> list[PostedReminder]:
+    """The reminders and nudges posted about a milestone, to redraw once it is done."""
+    with session_scope(engine) as session:
+        sent = sent_reminders_of(session=session, milestone_id=milestone_id)
+        payloads = [(delivery, json.loads(delivery.payload)) for delivery in sent]
+        return [
+            PostedReminder(
+                target=delivery.channel_id,
+                ts=delivery.message_ts or "",
+                text=payload.get("text") or "",
+                blocks=payload.get("blocks") or [],
+            )
+            for delivery, payload in payloads
+        ]
 
 
 def completion(*, completed_on: date, cost: Money | None) -> dict[Field, Value]:
@@ -179,13 +318,13 @@ def _add_all(
     asker: Asker,
     channel_id: str,
     drafts: list[_Draft],
-) -> list[Milestone]:
+) -> Added:
     """Add milestones numbered in order, in one transaction: all of them, or none."""
     workspace, now = asker.workspace, asker.now
     for attempt in range(_SETTINGS_ATTEMPTS):
         try:
             with session_scope(engine) as session:
-                _ensure_channel_settings(
+                started = _ensure_channel_settings(
                     session, workspace=workspace, channel_id=channel_id, timezone=asker.timezone, now=now
                 )
                 # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
@@ -196,7 +335,7 @@ def _add_all(
                 ]
                 session.add_all(added)
                 session.flush()
-                return added
+                return Added(added, first_review=_first_review(started))
         except IntegrityError:
             # Another add created the channel's settings a moment ago: read them and try again.
             if attempt == _SETTINGS_ATTEMPTS - 1:
@@ -232,9 +371,20 @@ def _new_milestone(draft: _Draft, *, number: int, asker: Asker, channel_id: str)
 
 def _ensure_channel_settings(
     session: Session, *, workspace: Workspace, channel_id: str, timezone: str, now: datetime
-) -> None:
+) -> ChannelSettings | None:
+    """Make the channel's settings if it has none; its settings when this add is its first, else None."""
     settings = settings_for(session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now)
-    if settings.started_on is None:
-        # The channel's first milestone: its first weekly review comes after this day (its own date).
-        settings.started_on = now.astimezone(ZoneInfo(settings.timezone)).date()
-        session.add(settings)
+    if settings.started_on is not None:
+        return None
+    # The channel's first milestone: its first weekly review comes after this day (its own date).
+    settings.started_on = now.astimezone(ZoneInfo(settings.timezone)).date()
+    session.add(settings)
+    return settings
+
+
+def _first_review(started: ChannelSettings | None) -> datetime | None:
+    """When a channel that starts now has its first weekly review, in its own time zone."""
+    if started is None or started.started_on is None:
+        return None
+    schedule = schedule_of(started)
+    return first_review_at(schedule=schedule, started_on=started.started_on).astimezone(schedule.zone)

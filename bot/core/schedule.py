@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.limits import reminder_days_of
+from bot.core.limits import reminder_days_of, workdays_of
 from bot.core.workdays import MONDAY_TO_FRIDAY, WorkCalendar
 from storage import models
 
@@ -46,6 +46,20 @@ class ChannelSchedule:
     def local_date(self, moment: datetime) -> date:
         """The channel's date at a moment."""
         return moment.astimezone(self.zone).date()
+
+
+def schedule_of(settings: models.ChannelSettings) -> ChannelSchedule:
+    """The schedule a channel's settings row describes."""
+    return ChannelSchedule(
+        timezone=settings.timezone,
+        reminder_days=reminder_days_of(settings.reminder_days),
+        reminder_time=time.fromisoformat(settings.reminder_time),
+        review_weekday=settings.review_weekday,
+        review_time=time.fromisoformat(settings.review_time),
+        workdays=workdays_of(settings.workdays),
+        holidays=settings.holidays,
+        started_on=settings.started_on,
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.core.command_types import (
     HelpCommand,
     ImportCommand,
     ListCommand,
+    MilestoneFields,
     ReportCommand,
     ReviewCommand,
     SettingsCommand,
@@ -30,6 +31,7 @@ from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
 from bot.listeners.away import away
 from bot.listeners.context import RequestContext
+from bot.listeners.done import announce_done
 from bot.listeners.export import send_export
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import edit_form
@@ -75,10 +77,16 @@ class Slash:
 
 def milestone_command(command: dict, respond: Respond, ctx: RequestContext) -> None:
     """Handle `/milestone …`: parse it and hand it to its verb's handler; every outcome is a short answer."""
-    parsed = parse_command(command.get("text") or "", now=ctx.now, user_id=ctx.person.user_id)
+    text = command.get("text") or ""
     slash = Slash(
         ctx=ctx, respond=respond, channel_id=command["channel_id"], trigger_id=command["trigger_id"]
     )
+    # `add` with a milestone on each line: every line is read before anything is added.
+    lines = milestones.read_add_lines(text, now=ctx.now, user_id=ctx.person.user_id)
+    if lines is not None:
+        add_lines(slash, lines)
+        return
+    parsed = parse_command(text, now=ctx.now, user_id=ctx.person.user_id)
     HANDLERS[type(parsed)](slash, parsed)
 
 
@@ -94,10 +102,31 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         view = milestone_modal(mode="add", channel_id=slash.channel_id, milestone=None, today=ctx.my_today)
         slash.open_form(view, again="add")
         return
-    milestone = milestones.add_milestone(
-        engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=parsed.fields
+    added = milestones.add_milestones(
+        engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=[parsed.fields]
     )
-    slash.reply(render.added_message(milestone, today=ctx.channel_today(slash.channel_id)), public=True)
+    message = render.added_message(
+        added.milestones[0],
+        by=ctx.person.user_id,
+        today=ctx.channel_today(slash.channel_id),
+        first_review=added.first_review,
+    )
+    slash.reply(message, public=True)
+
+
+def add_lines(slash: Slash, lines: list[MilestoneFields]) -> None:
+    """`add` with one milestone a line: add them all (or none) and tell the channel in one summary."""
+    ctx = slash.ctx
+    added = milestones.add_milestones(
+        engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=lines
+    )
+    message = render.bulk_added_message(
+        added.milestones,
+        by=ctx.person.user_id,
+        today=ctx.channel_today(slash.channel_id),
+        first_review=added.first_review,
+    )
+    slash.reply(message, public=True)
 
 
 def list_(slash: Slash, parsed: ListCommand) -> None:
@@ -155,11 +184,12 @@ def update(slash: Slash, parsed: UpdateCommand) -> None:
         reason=parsed.reason,
     )
     today = ctx.channel_today(change.milestone.channel_id)
-    slash.reply(render.updated_message(change.milestone, change.revisions, today=today), public=True)
+    message = render.updated_message(change.milestone, change.revisions, by=ctx.person.user_id, today=today)
+    slash.reply(message, public=True)
 
 
 def done(slash: Slash, parsed: DoneCommand) -> None:
-    """`done <n> [on <date>] [cost <amount>]`: by default done today, by the asker's date."""
+    """`done <n> [on <date>] [cost <amount>]`: by default today, by the asker's date; one channel line."""
     ctx = slash.ctx
     change = milestones.complete_milestone(
         engine=ctx.engine,
@@ -168,8 +198,7 @@ def done(slash: Slash, parsed: DoneCommand) -> None:
         completed_on=parsed.completed_on or ctx.my_today,
         cost=parsed.cost,
     )
-    today = ctx.channel_today(change.milestone.channel_id)
-    slash.reply(render.done_message(change.milestone, today=today), public=True)
+    announce_done(ctx, client=ctx.client, change=change)
 
 
 def ask_delete(slash: Slash, parsed: DeleteCommand) -> None:

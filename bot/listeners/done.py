@@ -1,24 +1,36 @@
-"""Done, wherever it is pressed or typed: a milestone's button, the overdue nudge, Home, the review."""
+"""Done, wherever it is typed or pressed: the command, a milestone's button, the nudge, Home, the review.
+
+Every path ends in `announce_done`: one line in the milestone's channel with Undo, and the reminders and
+nudges already posted about it redrawn without their buttons.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.core import milestones
 from bot.core.forms.buttons import Action
 from bot.listeners.context import RequestContext
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import pressed_number
-from bot.listeners.replies import answer
-from bot.render import milestones as render
-from bot.render.reminders import reminder_done_message
+from bot.listeners.replies import answer, post_to_channel
+from bot.render.done import done_line, redrawn_reminder, reopened_line, undo_too_late_message
+from bot.slack.conversations import conversation_id
+from storage.models import Milestone
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: GuardedApp) -> None:
-    """Register the Done buttons."""
+    """Register the Done buttons and Undo."""
     app.action(Action.MILESTONE_DONE)(mark_done)
-    app.action(Action.REMINDER_DONE)(reminder_done)
+    # The overdue nudge's Done is the same Done: the channel's line says it, the nudge loses its buttons.
+    app.action(Action.REMINDER_DONE)(mark_done)
+    app.action(Action.UNDO_DONE)(undo_done)
 
 
 def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
@@ -35,19 +47,36 @@ def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
 
 def announce_done(ctx: RequestContext, *, client: WebClient, change: milestones.Change) -> None:
     """Tell the milestone's channel it is done (the one Done announcement, whichever path made it)."""
-    done = change.milestone
-    message = render.done_message(done, today=ctx.channel_today(done.channel_id))
-    client.chat_postMessage(channel=done.channel_id, text=message.text, blocks=message.blocks)
+    done, by = change.milestone, ctx.person.user_id
+    post_to_channel(client, channel_id=done.channel_id, user_id=by, message=done_line(done, by=by))
+    redraw_reminders(ctx, client=client, done=done)
 
 
-def mark_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
+def redraw_reminders(ctx: RequestContext, *, client: WebClient, done: Milestone) -> None:
+    """Take the buttons off the reminders and nudges posted about a done milestone; say who did it, when."""
+    today = ctx.channel_today(done.channel_id)
+    day = done.completed_on or today
+    for posted in milestones.posted_reminders(engine=ctx.engine, milestone_id=done.id or 0):
+        blocks = redrawn_reminder(posted.blocks, by=ctx.person.user_id, day=day, today=today)
+        try:
+            channel = conversation_id(client, posted.target)
+            client.chat_update(channel=channel, ts=posted.ts, text=posted.text, blocks=blocks)
+        except (SlackClientError, OSError) as error:
+            # The Done itself stands; an old reminder keeping its buttons is no reason to fail it.
+            logger.warning("could not redraw reminder %s in %s: %s", posted.ts, posted.target, error)
+
+
+def mark_done(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """Mark the milestone done today and tell the channel."""
-    done = done_today(ctx, number=pressed_number(body)).milestone
-    answer(respond, render.done_message(done, today=ctx.channel_today(done.channel_id)), public=True)
+    announce_done(ctx, client=client, change=done_today(ctx, number=pressed_number(body)))
 
 
-def reminder_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
-    """Mark done from the overdue nudge, and replace the nudge with who did it."""
-    done = done_today(ctx, number=pressed_number(body)).milestone
-    message = reminder_done_message(done, by=ctx.person.user_id, today=ctx.channel_today(done.channel_id))
+def undo_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Reopen a milestone marked done minutes ago, in place of the done line; later, say how to reopen it."""
+    try:
+        change = milestones.undo_done(engine=ctx.engine, asker=ctx.asker, number=pressed_number(body))
+    except milestones.UndoTooLate as late:
+        answer(respond, undo_too_late_message(late.milestone, undo_for=milestones.UNDO_WINDOW))
+        return
+    message = reopened_line(change.milestone, by=ctx.person.user_id)
     answer(respond, message, public=True, replace=True)

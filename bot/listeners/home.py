@@ -8,7 +8,7 @@ from bot.core.forms.buttons import HOME_DONE, Action, read_home_value
 from bot.core.listing import home_milestones
 from bot.listeners.checkins import new_date_form
 from bot.listeners.context import RequestContext
-from bot.listeners.done import done_today
+from bot.listeners.done import announce_done, done_today
 from bot.listeners.guard import GuardedApp
 from bot.render.home import home_view
 from bot.render.modals import milestone_modal
@@ -48,10 +48,10 @@ def open_add_from_home(body: dict, client: WebClient, ctx: RequestContext) -> No
 
 
 def act_from_home(body: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Mark done or open the new-date form from the Home tab's menu, then redraw the tab."""
+    """Mark done (and tell its channel) or open the new-date form from the Home tab's menu; redraw the tab."""
     choice, number = read_home_value(body["actions"][0]["selected_option"]["value"])
     if choice == HOME_DONE:
-        done_today(ctx, number=number)
+        announce_done(ctx, client=client, change=done_today(ctx, number=number))
     else:
         client.views_open(trigger_id=body["trigger_id"], view=new_date_form(ctx, number=number))
     refresh_home(ctx, client=client)

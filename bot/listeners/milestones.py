@@ -67,11 +67,12 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     channel_id = read_add_channel(view["private_metadata"], values=view["state"]["values"])
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
     ack()
-    milestone = milestones.add_milestone(
-        engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=form.fields
+    added = milestones.add_milestones(
+        engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields]
     )
-    message = render.added_message(milestone, today=ctx.channel_today(channel_id))
-    post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
+    by, today = ctx.person.user_id, ctx.channel_today(channel_id)
+    message = render.added_message(added.milestones[0], by=by, today=today, first_review=added.first_review)
+    post_to_channel(client, channel_id=channel_id, user_id=by, message=message)
 
 
 def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
@@ -95,6 +96,7 @@ def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
 
 def announce_change(ctx: RequestContext, *, client: WebClient, change: milestones.Change) -> None:
     """Tell the milestone's channel what a form changed (the person directly, if the bot is not in it)."""
-    channel_id = change.milestone.channel_id
-    message = render.updated_message(change.milestone, change.revisions, today=ctx.channel_today(channel_id))
-    post_to_channel(client, channel_id=channel_id, user_id=ctx.person.user_id, message=message)
+    channel_id, by = change.milestone.channel_id, ctx.person.user_id
+    today = ctx.channel_today(channel_id)
+    message = render.updated_message(change.milestone, change.revisions, by=by, today=today)
+    post_to_channel(client, channel_id=channel_id, user_id=by, message=message)

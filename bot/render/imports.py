@@ -86,10 +86,10 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
 
 
 def import_done_message(count: int, *, numbers: list[int], by: str) -> Message:
-    """Tells the channel who imported how many milestones, and their numbers: `(#13–#24)`."""
-    shown = f" ({_number_ranges(numbers)})" if numbers else ""
-    text = f"📥 {user_mention(by)} imported {_milestones(count)}{shown}."
-    return build_message(text=text, blocks=[section(text), context("See them with `/milestone list`.")])
+    """One line for the channel: `📥 12 milestones imported by @alice: #13–#24`."""
+    shown = f": {_number_ranges(numbers)}" if numbers else ""
+    text = f"📥 {_milestones(count)} imported by {user_mention(by)}{shown}"
+    return build_message(text=text, blocks=[section(text)])
 
 
 def _problem_blocks(preview: ImportPreview) -> list[Block]:

@@ -1,9 +1,9 @@
-"""Messages about milestones: list lines, list, details with history, and add / update / done answers."""
+"""Messages about milestones: list lines, list, details with history, and the add and update lines."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -23,11 +23,8 @@ from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
 from bot.core.revisions import budget_of
 from bot.core.text import escape_mrkdwn, excerpt
-from bot.core.vocabulary import Field
 from bot.render.history import (
     change_text,
-    describe_value,
-    field_label,
     reason_text,
     revision_line,
     user_mention,
@@ -40,10 +37,21 @@ from bot.render.labels import (
     status_label,
     timeliness,
 )
-from bot.render.message import Message, build_message, context, header, packed_sections, section
+from bot.render.message import (
+    SECTION_CHARS,
+    Message,
+    build_message,
+    context,
+    header,
+    packed_sections,
+    section,
+)
 from storage.models import CLOSED_STATUSES, CheckInNote, Milestone, Revision
 
 NOTE_LENGTH = 300
+# How many milestones a bulk add's summary names; the rest are counted.
+BULK_SHOWN = 10
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 LIST_LIMIT = 100
 HISTORY_LIMIT = 10
@@ -126,63 +134,63 @@ def _notes_blocks(notes: Sequence[CheckInNote], *, today: date, tz: ZoneInfo) ->
     return [section("*Latest check-in notes*\n" + "\n".join(lines))]
 
 
-def added_message(m: Milestone, *, today: date) -> Message:
-    """Confirms a new milestone and shows how to revise and finish it."""
-    details = [
-        f"due {format_date(m.due_date, today=today)}" if m.due_date else "no due date yet",
-        f"owner {user_mention(m.owner_id)}" if m.owner_id else "no owner yet",
-    ]
+def weekday_date(day: date, *, today: date) -> str:
+    """A date with its weekday, as people plan by: `Fri Dec 11`."""
+    return f"{_WEEKDAYS[day.weekday()]} {format_date(day, today=today)}"
+
+
+def added_message(m: Milestone, *, by: str, today: date, first_review: datetime | None = None) -> Message:
+    """One line for the channel: `➕ #12 Launch beta · due Fri Dec 11 · @bob — added by @alice`."""
+    parts = [title_ref(m), f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"]
+    if m.owner_id:
+        parts.append(user_mention(m.owner_id))
     budget = budget_of(m)
     if budget:
-        details.append(f"budget {format_money(budget)}")
+        parts.append(format_money(budget))
     if m.department:
-        details.append(f"dept {escape_mrkdwn(m.department)}")
-    text = f"Added {title_ref(m)} — {', '.join(details)}."
-    hint = (
-        f"Revise: `/milestone update {m.number} due &lt;date&gt; because &lt;reason&gt;`"
-        f" · Finish: `/milestone done {m.number}` · Details: `/milestone show {m.number}`"
-    )
-    return build_message(text=text, blocks=[section(text), context(hint)])
+        parts.append(escape_mrkdwn(m.department))
+    line = f"➕ {' · '.join(parts)} — added by {user_mention(by)}"
+    text = f"➕ #{m.number} {escape_mrkdwn(m.title)} — added by {user_mention(by)}"
+    return build_message(text=text, blocks=[section(line), *_first_review_blocks(first_review, today=today)])
 
 
-def updated_message(m: Milestone, changes: list[Revision], *, today: date) -> Message:
-    """Lists what an update changed, old → new, with the reason given."""
+def bulk_added_message(
+    added: Sequence[Milestone], *, by: str, today: date, first_review: datetime | None = None
+) -> Message:
+    """One summary for several added at once: `➕ 3 milestones added by @alice: #12 Launch beta, …`."""
+    shown = [_short_ref(m, today=today) for m in added[:BULK_SHOWN]]
+    more = len(added) - len(shown)
+    listed = ", ".join(shown) + (f", …and {more} more" if more else "")
+    head = f"➕ {len(added)} milestones added by {user_mention(by)}"
+    blocks = [section(excerpt(f"{head}: {listed}", limit=SECTION_CHARS))]
+    return build_message(text=head, blocks=[*blocks, *_first_review_blocks(first_review, today=today)])
+
+
+def _short_ref(m: Milestone, *, today: date) -> str:
+    due = f" ({weekday_date(m.due_date, today=today)})" if m.due_date else ""
+    return f"{title_ref(m)}{due}"
+
+
+def _first_review_blocks(first_review: datetime | None, *, today: date) -> list[Block]:
+    """The channel's first milestones say when the channel's first weekly review is."""
+    if first_review is None:
+        return []
+    when = f"{weekday_date(first_review.date(), today=today)}, {first_review:%H:%M}"
+    return [context(f"🗓️ First weekly review: {when}")]
+
+
+def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: date) -> Message:
+    """One line for the channel: what an update changed, old → new, why, and who."""
     if not changes:
         return _plain(f"Nothing to change on {title_ref(m)}: it already says that.")
-    lines = [f"✏️ Updated {title_ref(m)}"]
-    for change in changes:
-        old = describe_value(change.field, change.old, today=today)
-        new = describe_value(change.field, change.new, today=today)
-        lines.append(f"• {field_label(change.field)}: {old} → {new}")
-    blocks: list[Block] = [*packed_sections(lines)]
-    notes = [reason for reason in (reason_text(c.reason) for c in changes) if reason]
-    if any(c.field == Field.DUE for c in changes) and m.due_date:
-        notes.insert(0, f"Due {due_text(m, today=today)}")
-    if notes:
-        blocks.append(context(" · ".join(dict.fromkeys(notes))))
     summary = ", ".join(change_text(c, today=today) for c in changes)
-    return build_message(text=f"Updated #{m.number} {escape_mrkdwn(m.title)}: {summary}", blocks=blocks)
-
-
-def done_message(m: Milestone, *, today: date) -> Message:
-    """Celebrates a finished milestone: when, against the plan, and cost against budget."""
-    text = f"✅ {title_ref(m)} is done"
-    if m.completed_on:
-        text += f" — completed {format_date(m.completed_on, today=today)}"
-        when = timeliness(m)
-        planned = m.baseline_due_date or m.due_date
-        if when == "on time":
-            text += ", on time"
-        elif when and planned:
-            text += f", {when} against the plan of {format_date(planned, today=today)}"
-    lines = [f"{text}."]
-    cost = cost_vs_budget(m)
-    budget = budget_of(m)
-    if cost:
-        lines.append(f"Cost {cost}.")
-    elif budget:
-        lines.append(f"Budget was {format_money(budget)}; no actual cost recorded.")
-    return build_message(text=lines[0], blocks=[section("\n".join(lines))])
+    reasons = [reason for reason in dict.fromkeys(reason_text(c.reason) for c in changes) if reason]
+    why = f" {reasons[0]}" if reasons else ""
+    line = f"✏️ {title_ref(m)}: {summary}{why} — by {user_mention(by)}"
+    text = f"✏️ #{m.number} {escape_mrkdwn(m.title)}: {summary} — by {user_mention(by)}"
+    return build_message(
+        text=excerpt(text, limit=SECTION_CHARS), blocks=[section(excerpt(line, limit=SECTION_CHARS))]
+    )
 
 
 def delete_confirm_message(m: Milestone, *, today: date) -> Message:
