@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, select
 from sqlmodel import Session, col
 
-from storage.milestones import SOONEST_DUE_FIRST
 from storage.models import CheckIn, CheckInAnswer, Milestone, Revision
 from storage.workspace import Workspace
 
@@ -69,15 +68,16 @@ def previous_checkin(*, session: Session, checkin: CheckIn) -> CheckIn | None:
 
 
 def milestones_of(*, session: Session, checkin: CheckIn) -> list[Milestone]:
-    """The milestones a check-in asks about, soonest due first (deleted ones drop out).
+    """The milestones a check-in asks about, in the order frozen when it opened (deleted ones drop out).
 
+    Rows never move while people answer: a new due date or status leaves each milestone where it was.
     Index: the primary key.
     """
     ids = json.loads(checkin.milestone_ids)
     if not ids:
         return []
-    statement = select(Milestone).where(col(Milestone.id).in_(ids)).order_by(*SOONEST_DUE_FIRST)
-    return list(session.execute(statement).scalars())
+    found = {m.id: m for m in session.execute(select(Milestone).where(col(Milestone.id).in_(ids))).scalars()}
+    return [found[milestone_id] for milestone_id in ids if milestone_id in found]
 
 
 def answers_to(*, session: Session, checkin_id: int) -> list[CheckInAnswer]:

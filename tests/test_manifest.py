@@ -40,6 +40,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # A DM with the bot: im:write to open it (the bot's own DMs need no history scope).
     "conversations_open": frozenset({"im:write"}),
     "auth_test": frozenset(),
+    "reactions_add": frozenset({"reactions:write"}),
 }
 # Event a listener names → the bot events the manifest subscribes to for it.
 LISTENER_EVENTS: dict[str, tuple[str, ...]] = {

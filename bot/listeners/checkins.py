@@ -1,30 +1,66 @@
-"""Answers to the weekly check-in and to overdue nudges: status buttons, Done, and the new-date form."""
+"""Answers to the weekly review and to overdue nudges: Review my milestones and its forms, the new-date form.
+
+Reviews posted before Review my milestones carried five buttons per milestone; those still answer.
+"""
 
 from __future__ import annotations
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
-from bot.core.checkins import checkin_view, record_answer
+from bot.core.checkins import (
+    answer_review,
+    checkin_view,
+    keep_form_note,
+    record_answer,
+    review_form,
+    shown_milestones,
+)
 from bot.core.command_types import MilestoneFields
-from bot.core.forms.buttons import CHECKIN_STATUSES, Action, read_checkin_value, read_new_date_value
+from bot.core.forms.buttons import (
+    CHECKIN_STATUSES,
+    Action,
+    read_checkin_value,
+    read_new_date_value,
+    read_review_value,
+)
 from bot.core.forms.new_date import CALLBACK, NewDateBlock, read_new_date_context, read_new_date_modal
+from bot.core.forms.review import (
+    NOTE_CALLBACK,
+    OWNER_CALLBACK,
+    ReviewBlock,
+    read_note_form,
+    read_owner_form,
+    read_review_context,
+)
 from bot.core.milestones import completion
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
+from bot.listeners.done import announce_done
 from bot.listeners.failures import on_form
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import announce_change
-from bot.render.checkins import checkin_message
+from bot.listeners.replies import answer, open_modal
+from bot.render.checkins import (
+    checkin_message,
+    review_gone_message,
+    review_note_message,
+    review_refusal_message,
+)
+from bot.render.errors import too_slow_message
 from bot.render.new_date import new_date_modal
+from bot.render.review_form import review_modal
 from storage.checkins import get_checkin
 from storage.db import session_scope
 
 
 def register(app: GuardedApp) -> None:
-    """Register the check-in and reminder buttons and the new-date form."""
+    """Register Review my milestones and its forms, the older reviews' buttons and the new-date form."""
+    app.action(Action.REVIEW_MINE)(open_review)
+    app.view(OWNER_CALLBACK, refusals=on_form(ReviewBlock.NOTE))(submit_review)
+    app.view(NOTE_CALLBACK, refusals=on_form(ReviewBlock.TEXT))(submit_note)
     for action_id in (*CHECKIN_STATUSES, Action.CHECKIN_DONE):
         app.action(action_id)(answer_checkin)
     app.action(Action.CHECKIN_NEW_DATE)(open_new_date)
@@ -32,8 +68,109 @@ def register(app: GuardedApp) -> None:
     app.view(CALLBACK, refusals=on_form(NewDateBlock.DUE))(submit_new_date)
 
 
-def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Record On track / At risk / Blocked / Done on the milestone and show it on the check-in."""
+def open_review(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
+    """Open the presser's review form: found by the review's id, so a DM and the channel answer alike."""
+    checkin_id = read_review_value(body["actions"][0]["value"])
+    form = review_form(
+        engine=ctx.engine, workspace=ctx.workspace, checkin_id=checkin_id, user_id=ctx.person.user_id
+    )
+    if form is None:
+        answer(respond, review_gone_message())
+        return
+    view = review_modal(form, today=ctx.my_today)
+    if not open_modal(client, trigger_id=body["trigger_id"], view=view):
+        answer(respond, too_slow_message(again=None))
+
+
+def submit_review(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Record an owner's answers on the review the form was opened from, post the note, redraw the review."""
+    opened_for = read_review_context(view["private_metadata"])
+    shown = shown_milestones(
+        engine=ctx.engine,
+        workspace=ctx.workspace,
+        checkin_id=opened_for.checkin_id,
+        numbers=opened_for.numbers,
+    )
+    given = read_owner_form(view["state"]["values"], shown=shown, today=ctx.my_today)
+    ack()
+    changes = answer_review(
+        engine=ctx.engine,
+        asker=ctx.asker,
+        checkin_id=opened_for.checkin_id,
+        answers=given.answers,
+        reason=given.reason,
+        completed_on=ctx.my_today,
+    )
+    for change in changes:
+        if change.milestone.status == "done":
+            announce_done(ctx, client=client, change=change)
+    if given.note:
+        numbers = [a.number for a in given.answers] or opened_for.numbers
+        post_note(
+            ctx,
+            client=client,
+            checkin_id=opened_for.checkin_id,
+            numbers=numbers,
+            text=given.note,
+            kind="note",
+            form_id=view["id"],
+        )
+    refresh_checkin(ctx, client=client, checkin_id=opened_for.checkin_id)
+
+
+def submit_note(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Keep anyone's note or risk on a milestone of the review, and post it in the thread to its owner."""
+    opened_for = read_review_context(view["private_metadata"])
+    if not opened_for.numbers:
+        ack()
+        return
+    note = read_note_form(view["state"]["values"], shown=opened_for.numbers)
+    ack()
+    post_note(
+        ctx,
+        client=client,
+        checkin_id=opened_for.checkin_id,
+        numbers=[note.number],
+        text=note.text,
+        kind=note.kind,
+        form_id=view["id"],
+        to_owner=True,
+    )
+
+
+def post_note(
+    ctx: RequestContext,
+    *,
+    client: WebClient,
+    checkin_id: int,
+    numbers: list[int],
+    text: str,
+    kind: str,
+    form_id: str,
+    to_owner: bool = False,
+) -> None:
+    """Keep a form's note on its milestones, then say it in the review's thread (once, however often sent)."""
+    kept = keep_form_note(
+        engine=ctx.engine,
+        asker=ctx.asker,
+        checkin_id=checkin_id,
+        numbers=numbers,
+        text=text,
+        kind=kind,
+        form_id=form_id,
+    )
+    if kept is None or kept.thread_ts is None:
+        return
+    message = review_note_message(
+        author=ctx.person.user_id, on=kept.on, text=text, kind=kind, to_owner=to_owner
+    )
+    client.chat_postMessage(
+        channel=kept.channel_id, thread_ts=kept.thread_ts, text=message.text, blocks=message.blocks
+    )
+
+
+def answer_checkin(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
+    """A review posted before Review my milestones: its On track / At risk / Blocked / Done still answer."""
     action = body["actions"][0]
     checkin_id, number = read_checkin_value(action["value"])
     if action["action_id"] == Action.CHECKIN_DONE:
@@ -41,14 +178,21 @@ def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
     else:
         status = CHECKIN_STATUSES[action["action_id"]]
         changes = {Field.STATUS: status}
-    record_answer(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        checkin_id=checkin_id,
-        number=number,
-        answer=status,
-        changes=changes,
-    )
+    try:
+        change = record_answer(
+            engine=ctx.engine,
+            asker=ctx.asker,
+            checkin_id=checkin_id,
+            number=number,
+            answer=status,
+            changes=changes,
+        )
+    except access.NotAllowed as refused:
+        # On a review everyone may still take part: the refusal says how.
+        answer(respond, review_refusal_message(m=refused.milestone, action=refused.action))
+        return
+    if change is not None and status == "done":
+        announce_done(ctx, client=client, change=change)
     refresh_checkin(ctx, client=client, checkin_id=checkin_id)
 
 

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 
 from slack_bolt import BoltContext, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.core.checkins import keep_note
@@ -15,6 +17,10 @@ from storage.deliveries import skip_workspace
 from storage.events import first_sighting
 
 logger = logging.getLogger(__name__)
+
+KEPT_REACTION = "white_check_mark"
+# Already marked (a redelivered event), or the reply was deleted meanwhile: nothing to worry about.
+_HARMLESS_REACTION_ERRORS = ("already_reacted", "message_not_found")
 
 
 def register(app: GuardedApp) -> None:
@@ -38,15 +44,15 @@ def skip_repeated_events(body: dict, context: BoltContext, next: Callable[[], No
     return None
 
 
-def keep_thread_reply(event: dict, ctx: RequestContext) -> None:
-    """Keep a person's reply in a check-in's thread as a note (other messages are none of our business)."""
+def keep_thread_reply(event: dict, client: WebClient, ctx: RequestContext) -> None:
+    """Keep a person's reply in a check-in's thread as a note, and mark it kept with ✅ (others: not ours)."""
     thread_ts = event.get("thread_ts")
     # Edits, joins, bot posts and top-level messages are not notes.
     if event.get("subtype") or event.get("bot_id") or not event.get("user"):
         return
     if not thread_ts or thread_ts == event.get("ts"):
         return
-    keep_note(
+    kept = keep_note(
         engine=ctx.engine,
         workspace=ctx.workspace,
         channel_id=event["channel"],
@@ -56,6 +62,20 @@ def keep_thread_reply(event: dict, ctx: RequestContext) -> None:
         message_ts=event["ts"],
         now=ctx.at,
     )
+    if kept:
+        mark_kept(client, channel_id=event["channel"], ts=event["ts"])
+
+
+def mark_kept(client: WebClient, *, channel_id: str, ts: str) -> None:
+    """React ✅ to a reply kept as a note; the note is kept whatever Slack says, so no error escapes."""
+    try:
+        client.reactions_add(channel=channel_id, timestamp=ts, name=KEPT_REACTION)
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        level = logging.INFO if reason in _HARMLESS_REACTION_ERRORS else logging.WARNING
+        logger.log(level, "no ✅ on the note %s in %s: %s", ts, channel_id, reason)
+    except Exception:
+        logger.warning("no ✅ on the note %s in %s", ts, channel_id, exc_info=True)
 
 
 def forget_workspace(*, store: InstallationStore | None) -> Callable[[BoltContext], None]:

@@ -1,61 +1,146 @@
-"""The weekly review-and-revise check-in: what changed since last week, and buttons per milestone."""
+"""The weekly review: a compact channel message people answer with one button, and the notes in its thread."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
-    PlainTextObject,
-)
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
 from bot.core.dates import format_date
-from bot.core.forms.buttons import Action, checkin_value
+from bot.core.review_counts import ReviewCount
+from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.history import user_mention
-from bot.render.labels import status_label
-from bot.render.message import Message, build_message, header, section
-from bot.render.milestones import milestone_line
-from storage.models import Milestone
-
-# 20 milestones × (section + buttons) + header, changes, "more" and the footer stay under Slack's 50 blocks.
-BUTTON_LIMIT = 20
-# Caps that keep every text far below Slack's 3,000 characters, however many people answer or are awaited.
-ANSWER_LIMIT = 40
-WAITING_LIMIT = 40
-SLIPPED_LIMIT = 5
-ANSWERS: tuple[tuple[Action, str], ...] = (
-    (Action.CHECKIN_ON_TRACK, "On track"),
-    (Action.CHECKIN_AT_RISK, "At risk"),
-    (Action.CHECKIN_BLOCKED, "Blocked"),
-    (Action.CHECKIN_DONE, "Done"),
-    (Action.CHECKIN_NEW_DATE, "New date…"),
+from bot.render.labels import days, days_overdue, status_label
+from bot.render.message import (
+    SECTION_CHARS,
+    Message,
+    build_message,
+    context,
+    header,
+    packed_sections,
+    section,
 )
+from bot.render.milestones import title_ref
+from bot.render.review_button import REVIEW_MINE_LABEL, review_mine_button
+from storage.models import CLOSED_STATUSES, Milestone
+
+# Rows shown in the channel; with the header, summary, changes, "more", button and hint, 100 rows packed
+# ten to a section stay under Slack's 50 blocks, each section under its 3,000 characters.
+ROW_LIMIT = 100
+# Caps that keep the counting line far below 3,000 characters, however many people are awaited.
+PEOPLE_LIMIT = 20
+NUMBERS_LIMIT = 5
+SLIPPED_LIMIT = 5
+SUMMARY_WORDS = {
+    "on_track": "🟢 {} on track",
+    "at_risk": "🟡 {} at risk",
+    "blocked": "🔴 {} blocked",
+    "overdue": "⚠️ {} overdue",
+    "done": "✅ {} done",
+    "not_answered": "⏳ {} not yet answered",
+}
 _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Launch beta due Dec 15`"
 
 
 def checkin_message(view: CheckInView) -> Message:
-    """The check-in: header, changes since last week, each milestone with its answers and buttons, footer."""
+    """The review: header, where it stands, what changed, one line per milestone, and Review my milestones."""
     count = len(view.items)
     if not count:
         title = "Weekly review: nothing in flight"
         return build_message(text=title, blocks=[header(title), section(_EMPTY_HINT)])
     title = f"Weekly review: {count} milestone{'' if count == 1 else 's'} in flight"
-    blocks: list[Block] = [header(title)]
+    blocks: list[Block] = [header(title), section(_standing(view))]
     if view.changes and not view.changes.is_empty():
         blocks.append(section(_changes_line(view.changes, today=view.today)))
-    shown = view.items[:BUTTON_LIMIT]
-    for item in shown:
-        blocks += [section(_item_text(item, today=view.today)), _buttons(view.checkin_id, item.milestone)]
-    more = count - len(shown)
-    if more:
-        blocks.append(section(f"…and {more} more: `/milestone list`"))
-    blocks.append(_footer(view.waiting_on, example=shown[0].milestone.number))
+    shown = view.items[:ROW_LIMIT]
+    blocks += packed_sections(_row(item, today=view.today) for item in shown)
+    if count > len(shown):
+        blocks.append(section(f"…and {count - len(shown)} more — `/milestone list`"))
+    blocks.append(ActionsBlock(block_id="review", elements=[review_mine_button(checkin_id=view.checkin_id)]))
+    example = shown[0].milestone.number
+    blocks.append(
+        context(f"Reply in the thread to add a note — mention #{example} to attach it to a milestone.")
+    )
     return build_message(text=title, blocks=blocks)
+
+
+def _standing(view: CheckInView) -> str:
+    """The summary line, then the count: `🟢 2 on track · ⏳ 2 not yet answered` / `4 of 6 answered · …`."""
+    summary = " · ".join(SUMMARY_WORDS[part].format(n) for part, n in view.summary().items())
+    counting = counting_line(view.count, today=view.today)
+    return f"{summary}\n{counting}" if summary else counting
+
+
+def counting_line(count: ReviewCount, *, today: date) -> str:
+    """`4 of 6 answered · waiting on <@A> (#4), <@C> (#6) · #7 has no owner · <@D> is away until Dec 20`."""
+    if count.expected == 0:
+        parts = ["Nobody to wait on"]
+    elif count.complete:
+        parts = [f"All {count.expected} answered — thanks!"]
+    else:
+        waiting = [f"{user_mention(user)} ({_numbers(numbers)})" for user, numbers in count.waiting.items()]
+        parts = [f"{count.answered} of {count.expected} answered", "waiting on " + _capped(waiting)]
+    if count.ownerless:
+        verb = "has" if len(count.ownerless) == 1 else "have"
+        parts.append(f"{_numbers(count.ownerless, limit=PEOPLE_LIMIT)} {verb} no owner")
+    away = [
+        f"{user_mention(user)} is away until {format_date(until, today=today)}"
+        for user, until in count.away.items()
+    ]
+    if away:
+        parts.append(_capped(away, joiner=" · ", more="more away"))
+    return " · ".join(parts)
+
+
+def _numbers(numbers: list[int], *, limit: int = NUMBERS_LIMIT) -> str:
+    shown = ", ".join(f"#{n}" for n in numbers[:limit])
+    return shown if len(numbers) <= limit else f"{shown} and {len(numbers) - limit} more"
+
+
+def _capped(phrases: list[str], *, joiner: str = ", ", more: str = "more") -> str:
+    shown = joiner.join(phrases[:PEOPLE_LIMIT])
+    extra = len(phrases) - PEOPLE_LIMIT
+    return shown if extra <= 0 else f"{shown}{joiner}{extra} {more}"
+
+
+def _row(item: CheckInItem, *, today: date) -> str:
+    """`*#4* Launch beta · due Fri Dec 11 · <@U1> · 🟡 At risk — <@U1>, Tue` (or `not yet answered`)."""
+    m = item.milestone
+    parts = [
+        title_ref(m),
+        f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date",
+        user_mention(m.owner_id) if m.owner_id else "no owner",
+        _answer_text(item, today=today),
+    ]
+    overdue = days_overdue(m, today=today)
+    if overdue:
+        parts.append(f"⚠️ {days(overdue)} overdue")
+    return " · ".join(parts)
+
+
+def _answer_text(item: CheckInItem, *, today: date) -> str:
+    """The latest status in this review, with who and when; `not yet answered` before anyone did."""
+    m, answer = item.milestone, item.answer
+    if answer is None:
+        return status_label(m.status) if m.status in CLOSED_STATUSES else "not yet answered"
+    said = status_label(m.status)
+    if answer.status == "new_date":
+        said = "📅 New date" if m.status == "open" else f"{said} · 📅 new date"
+    when = _when(item.answered_on, today=today) if item.answered_on else ""
+    return f"{said} — {user_mention(answer.user_id)}{', ' + when if when else ''}"
+
+
+def _when(day: date, *, today: date) -> str:
+    """`today`, a weekday within the week (`Tue`), else the date."""
+    if day == today:
+        return "today"
+    return f"{day:%a}" if 0 < (today - day).days < 7 else format_date(day, today=today)
+
+
+def weekday_date(day: date, *, today: date) -> str:
+    """`Fri Dec 11`: the weekday people plan by, then the date."""
+    return f"{day:%a} {format_date(day, today=today)}"
 
 
 def _changes_line(changes: WeekChanges, *, today: date) -> str:
@@ -77,45 +162,38 @@ def _changes_line(changes: WeekChanges, *, today: date) -> str:
     return "Since last week: " + " · ".join(parts)
 
 
-def _answer_label(status: str) -> str:
-    """How an answer reads next to its author: `🟢 On track`, `📅 new date`."""
-    return "📅 new date" if status == "new_date" else status_label(status)
+def review_note_message(*, author: str, on: list[Milestone], text: str, kind: str, to_owner: bool) -> Message:
+    """A note from the review form, posted in the review's thread; to a non-owner's, the owner is mentioned.
+
+    `📝 <@U2> on *#4* Launch beta — <@U1>: …` · `⚠️ <@U2> flags a risk on *#4* Launch beta — <@U1>: …`
+    """
+    what = "flags a risk on" if kind == "risk" else "on"
+    emoji = "⚠️" if kind == "risk" else "📝"
+    # A note on many milestones names them by number only, so the line stays a line.
+    names = [title_ref(m) for m in on] if len(on) <= 3 else [f"*#{m.number}*" for m in on]
+    line = f"{emoji} {user_mention(author)} {what} " + _capped(names)
+    owners = list(dict.fromkeys(m.owner_id for m in on if m.owner_id and m.owner_id != author))
+    if to_owner and owners:
+        line += " — " + ", ".join(user_mention(owner) for owner in owners)
+    line = excerpt(f"{line}: {escape_mrkdwn(text)}", limit=SECTION_CHARS)
+    return build_message(text=line, blocks=[section(line)])
 
 
-def _item_text(item: CheckInItem, *, today: date) -> str:
-    """The milestone's list line, then who answered what: `<@U1> 🟢 On track · <@U2> 📅 new date`."""
-    line = milestone_line(item.milestone, today=today)
-    answers = [f"{user_mention(a.user_id)} {_answer_label(a.status)}" for a in item.answers[-ANSWER_LIMIT:]]
-    if not answers:
-        return line
-    earlier = len(item.answers) - len(answers)
-    if earlier:
-        answers.insert(0, f"{earlier} earlier")
-    return f"{line}\n" + " · ".join(answers)
-
-
-def _buttons(checkin_id: int, m: Milestone) -> ActionsBlock:
-    value = checkin_value(checkin_id=checkin_id, number=m.number)
-    return ActionsBlock(
-        block_id=f"checkin:{m.number}",
-        elements=[
-            ButtonElement(text=PlainTextObject(text=label), action_id=action_id, value=value)
-            for action_id, label in ANSWERS
-        ],
+def review_refusal_message(*, m: Milestone, action: str) -> Message:
+    """An old review button pressed by someone who may not change the milestone: what they can do instead."""
+    people = list(dict.fromkeys(user for user in (m.owner_id, m.created_by) if user))
+    who = ", ".join(user_mention(user) for user in people)
+    text = (
+        f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*. You can still add a note or flag a "
+        f"risk: press *{REVIEW_MINE_LABEL}* on the review, or reply in its thread."
     )
+    return build_message(text=text, blocks=[section(text)])
 
 
-def _footer(waiting_on: list[str], *, example: int) -> ContextBlock:
-    people = list(dict.fromkeys(waiting_on))
-    if people:
-        names = [user_mention(user) for user in people[:WAITING_LIMIT]]
-        if len(people) > WAITING_LIMIT:
-            names.append(f"{len(people) - WAITING_LIMIT} more")
-        waiting = "Waiting on " + ", ".join(names)
-    else:
-        waiting = "Everyone has answered. Thanks!"
-    notes = f"Reply in the thread to add notes — mention #{example} to attach a note to a milestone."
-    return ContextBlock(elements=[MarkdownTextObject(text=waiting), MarkdownTextObject(text=notes)])
+def review_gone_message() -> Message:
+    """The review a button belongs to is no longer there."""
+    text = "This review is no longer open. `/milestone list` shows where things stand."
+    return build_message(text=text, blocks=[section(text)])
 
 
 def review_outcome_message(*, outcome: str, channel_id: str, message_ts: str | None) -> Message:
