@@ -224,11 +224,13 @@ def _last_done(session: Session, *, milestone: Milestone) -> list[Revision]:
     if status is None or status.new != "done":
         return []
     undoable = (Field.STATUS, Field.COMPLETED_ON, Field.ACTUAL_COST)
-    return [
+    same_change = [
         revision
         for revision in latest
         if revision.at == status.at and revision.by == status.by and revision.field in undoable
     ]
+    # Newest first: an earlier change in the same instant (a status set just before Done) is not undone.
+    return list({revision.field: revision for revision in reversed(same_change)}.values())
 
 
 def _stored_value(revision: Revision) -> Value:

@@ -86,9 +86,9 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
 
 
 def import_done_message(count: int, *, numbers: list[int], by: str) -> Message:
-    """One line for the channel: `📥 12 milestones imported by @alice: #13–#24`."""
-    shown = f": {_number_ranges(numbers)}" if numbers else ""
-    text = f"📥 {_milestones(count)} imported by {user_mention(by)}{shown}"
+    """One line for the channel, with no tips: `📥 @alice imported 12 milestones (#13–#24).`"""
+    shown = f" ({_number_ranges(numbers)})" if numbers else ""
+    text = f"📥 {user_mention(by)} imported {_milestones(count)}{shown}."
     return build_message(text=text, blocks=[section(text)])
 
 

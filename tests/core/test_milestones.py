@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from bot.core import access, milestones
 from bot.core.channel_settings import change_settings
-from bot.core.command_types import ListCommand, MilestoneFields, SettingsChange
+from bot.core.command_types import CommandError, ListCommand, MilestoneFields, SettingsChange
 from bot.core.listing import list_milestones
 from bot.core.milestone_history import milestone_history
 from bot.core.money import Money
@@ -215,3 +215,78 @@ def test_reminder_days_are_stored_furthest_first_once_each(engine: Engine) -> No
         now=NOW,
     )
     assert settings.reminder_days == "7,1,0"
+
+
+def test_the_channels_first_add_says_when_its_first_review_is(engine: Engine) -> None:
+    monday_ten = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)  # Mon Nov 30, 10:00 in New York
+    asker = make_asker(now=monday_ten, timezone="America/New_York")
+    first = milestones.add_milestones(
+        engine=engine, asker=asker, channel_id="C1", fields=[MilestoneFields(title="Launch beta")]
+    )
+    second = milestones.add_milestones(
+        engine=engine, asker=asker, channel_id="C1", fields=[MilestoneFields(title="Docs")]
+    )
+    assert first.first_review is not None
+    # Never on the day the channel started: the Monday after, at 09:00 in the channel's zone.
+    assert (first.first_review.date(), first.first_review.strftime("%H:%M")) == (date(2026, 12, 7), "09:00")
+    assert str(first.first_review.tzinfo) == "America/New_York"
+    assert second.first_review is None
+
+
+def test_add_lines_reads_every_line_or_names_the_wrong_one(engine: Engine) -> None:
+    text = "add Launch beta due Dec 15 owner <@U2|bob>\n\nWrite docs due Dec 18\n  Ship  "
+    lines = milestones.read_add_lines(text, now=NOW, user_id="U1")
+    assert lines is not None
+    assert [(line.title, line.due, line.owner_id) for line in lines] == [
+        ("Launch beta", date(2026, 12, 15), "U2"),
+        ("Write docs", date(2026, 12, 18), None),
+        ("Ship", None, None),
+    ]
+    assert milestones.read_add_lines("add Launch beta due Dec 15", now=NOW, user_id="U1") is None
+    assert milestones.read_add_lines("update 1\ndue Dec 15", now=NOW, user_id="U1") is None
+    with pytest.raises(CommandError, match=r"^Line 2: .*Nothing was added\."):
+        milestones.read_add_lines("add One due Dec 15\nTwo due Feb 30\nThree", now=NOW, user_id="U1")
+    with pytest.raises(CommandError, match="^Line 2: Give the milestone a title first"):
+        milestones.read_add_lines("add One\ndue Dec 15", now=NOW, user_id="U1")
+
+
+def test_undo_reopens_a_done_milestone_as_it_was_within_ten_minutes(engine: Engine) -> None:
+    add(engine, due=date(2026, 12, 15))
+    milestones.update_milestone(
+        engine=engine, asker=make_asker(now=NOW), number=1, fields=MilestoneFields(), status="at_risk"
+    )
+    done_at = NOW + timedelta(hours=1)
+    milestones.complete_milestone(
+        engine=engine,
+        asker=make_asker(now=done_at),
+        number=1,
+        completed_on=date(2026, 11, 25),
+        cost=Money(450000, "USD"),
+        source="button",
+    )
+    change = milestones.undo_done(
+        engine=engine, asker=make_asker(now=done_at + timedelta(minutes=10)), number=1
+    )
+    reopened = change.milestone
+    assert (reopened.status, reopened.completed_on, reopened.actual_cost_minor) == ("at_risk", None, None)
+    assert sorted((r.field, r.new, r.source) for r in change.revisions) == [
+        ("actual_cost", None, "undo"),
+        ("completed_on", None, "undo"),
+        ("status", "at_risk", "undo"),
+    ]
+    with pytest.raises(milestones.NothingChanged):
+        milestones.undo_done(engine=engine, asker=make_asker(now=done_at + timedelta(minutes=11)), number=1)
+
+
+def test_undo_after_ten_minutes_or_by_someone_else_changes_nothing(engine: Engine) -> None:
+    add(engine, due=date(2026, 12, 15))
+    milestones.complete_milestone(
+        engine=engine, asker=make_asker(now=NOW), number=1, completed_on=date(2026, 11, 25), cost=None
+    )
+    with pytest.raises(access.NotAllowed):
+        milestones.undo_done(engine=engine, asker=make_asker(actor=BOB, now=NOW), number=1)
+    with pytest.raises(milestones.UndoTooLate):
+        milestones.undo_done(
+            engine=engine, asker=make_asker(now=NOW + timedelta(minutes=10, seconds=1)), number=1
+        )
+    assert access.get_milestone(engine=engine, workspace=ACME, number=1).status == "done"

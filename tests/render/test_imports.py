@@ -159,11 +159,13 @@ def test_preview_of_a_real_file_with_a_bad_row_stays_within_slack_limits():
     assert "…and 480 more problems." in view_text(view)
 
 
-def test_done_message_names_who_and_the_numbers():
+def test_done_message_is_one_line_naming_who_and_the_numbers():
     message = import_done_message(12, numbers=list(range(13, 25)), by="U1")
 
     assert_valid(message)
     assert message.text == "📥 <@U1> imported 12 milestones (#13–#24)."
+    assert [block["type"] for block in message.blocks] == ["section"]
+    assert "/milestone" not in message.blocks[0]["text"]["text"]
 
 
 def test_done_message_shows_gaps_in_the_numbers():

@@ -7,10 +7,10 @@ import pytest
 
 from bot.render.milestones import (
     added_message,
+    bulk_added_message,
     delete_cancelled_message,
     delete_confirm_message,
     deleted_message,
-    done_message,
     list_message,
     milestone_line,
     not_found_message,
@@ -254,89 +254,69 @@ def test_show_buttons_carry_the_milestone_number():
     ]
 
 
-def test_added_message_confirms_and_hints_at_next_steps():
-    message = added_message(make_milestone(budget_minor=500000, budget_currency="USD"), today=TODAY)
+def test_added_message_is_one_line_with_no_tips():
+    milestone = make_milestone(
+        due_date=date(2026, 12, 11), owner_id="U2", budget_minor=500000, budget_currency="USD"
+    )
+
+    message = added_message(milestone, by="U1", today=TODAY)
 
     assert_valid(message)
-    assert message.text == "Added *#12* Launch beta — due Dec 15, owner <@U1>, budget $5,000."
-    hint = list(mrkdwn_texts(message.blocks))[-1]
-    assert "`/milestone update 12 due &lt;date&gt; because &lt;reason&gt;`" in hint
-    assert "`/milestone done 12`" in hint
+    [line] = mrkdwn_texts(message.blocks)
+    assert line == "➕ *#12* Launch beta · due Fri Dec 11 · <@U2> · $5,000 — added by <@U1>"
+    assert "/milestone" not in all_mrkdwn(message)
+    assert message.text == "➕ #12 Launch beta — added by <@U1>"
+
+
+def test_added_message_of_a_channels_first_milestone_says_when_its_first_review_is():
+    first_review = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+
+    message = added_message(make_milestone(), by="U1", today=TODAY, first_review=first_review)
+
+    assert_valid(message)
+    assert list(mrkdwn_texts(message.blocks))[-1] == "🗓️ First weekly review: Mon Dec 7, 09:00"
 
 
 def test_added_message_escapes_the_title():
-    message = added_message(make_milestone(title=HOSTILE, owner_id=None, due_date=None), today=TODAY)
+    message = added_message(make_milestone(title=HOSTILE, owner_id=None, due_date=None), by="U1", today=TODAY)
 
     assert_defused(all_mrkdwn(message))
-    assert "no due date yet, no owner yet" in message.text
+    assert "no due date — added by <@U1>" in all_mrkdwn(message)
 
 
-def test_updated_message_lists_old_to_new_and_the_reason():
+def test_bulk_added_message_is_one_summary_within_limits():
+    added = [make_milestone(number=12 + n, title=f"Step {n}", due_date=date(2026, 12, 11)) for n in range(25)]
+
+    message = bulk_added_message(added, by="U1", today=TODAY)
+
+    assert_valid(message)
+    [line] = mrkdwn_texts(message.blocks)
+    assert line.startswith(
+        "➕ 25 milestones added by <@U1>: *#12* Step 0 (Fri Dec 11), *#13* Step 1 (Fri Dec 11)"
+    )
+    assert line.endswith("*#21* Step 9 (Fri Dec 11), …and 15 more")
+    assert message.text == "➕ 25 milestones added by <@U1>"
+
+
+def test_updated_message_is_one_line_old_to_new_with_the_reason_and_who():
     milestone = make_milestone(due_date=date(2026, 12, 20))
     changes = [make_revision(), make_revision(field="owner", old="U1", new="U2")]
 
-    message = updated_message(milestone, changes, today=TODAY)
+    message = updated_message(milestone, changes, by="U3", today=TODAY)
 
     assert_valid(message)
-    text = all_mrkdwn(message)
-    assert "• due date: Dec 15 → Dec 20" in text
-    assert "• owner: <@U1> → <@U2>" in text
-    assert "Due Dec 20 (planned Dec 15, slipped 5 days) · _because vendor late_" in text
+    [line] = mrkdwn_texts(message.blocks)
+    assert line == (
+        "✏️ *#12* Launch beta: changed due date Dec 15 → Dec 20, changed owner <@U1> → <@U2>"
+        " _because vendor late_ — by <@U3>"
+    )
 
 
 def test_updated_message_without_changes_says_nothing_changed():
-    message = updated_message(make_milestone(), [], today=TODAY)
+    message = updated_message(make_milestone(), [], by="U1", today=TODAY)
 
     assert_valid(message)
     assert message.text.startswith("Nothing to change on *#12*")
-
-
-@pytest.mark.parametrize(
-    ("completed_on", "cost", "expected"),
-    [
-        (date(2026, 12, 15), 500000, "completed Dec 15, on time.\nCost $5,000 — on budget."),
-        (
-            date(2026, 12, 13),
-            450000,
-            "completed Dec 13, 2 days early against the plan of Dec 15.\nCost $4,500 — $500 under budget.",
-        ),
-        (
-            date(2026, 12, 16),
-            None,
-            "completed Dec 16, 1 day late against the plan of Dec 15.\n"
-            "Budget was $5,000; no actual cost recorded.",
-        ),
-    ],
-)
-def test_done_message_compares_with_plan_and_budget(completed_on, cost, expected):
-    milestone = make_milestone(
-        status="done",
-        completed_on=completed_on,
-        budget_minor=500000,
-        budget_currency="USD",
-        actual_cost_minor=cost,
-        actual_cost_currency="USD" if cost else None,
-    )
-
-    message = done_message(milestone, today=TODAY)
-
-    assert_valid(message)
-    assert message.blocks[0]["text"]["text"] == f"✅ *#12* Launch beta is done — {expected}"
-
-
-def test_done_message_shows_costs_in_other_currencies_without_a_variance():
-    milestone = make_milestone(
-        status="done",
-        completed_on=date(2026, 12, 15),
-        budget_minor=500000,
-        budget_currency="USD",
-        actual_cost_minor=300000,
-        actual_cost_currency="EUR",
-    )
-
-    message = done_message(milestone, today=TODAY)
-
-    assert "Cost €3,000 (budget $5,000)." in all_mrkdwn(message)
 
 
 def test_delete_confirm_asks_with_a_danger_button_and_a_cancel():
