@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.access import Asker
+from bot.core.dates import format_date
 from bot.core.limits import LimitError
 from storage import away as queries
 from storage.db import session_scope
@@ -18,12 +19,18 @@ from storage.workspace import Workspace
 MAX_AWAY_DAYS = 366
 
 
+def check_away_until(until: date, *, today: date) -> None:
+    """The last day away is today or later, within a year; raise LimitError saying which it is not."""
+    shown = format_date(until, today=today)
+    if until < today:
+        raise LimitError(f"{shown} has passed; give the last day you're away, from today on.")
+    if (until - today).days > MAX_AWAY_DAYS:
+        raise LimitError(f"{shown} is more than a year away; pick a day within the next 12 months.")
+
+
 def go_away(*, engine: Engine, asker: Asker, until: date, today: date) -> date:
     """Mark the asker away up to and including `until` (their date `today` or later)."""
-    if until < today:
-        raise LimitError("That date has passed; say the last day you're away, e.g. `away until Dec 20`.")
-    if (until - today).days > MAX_AWAY_DAYS:
-        raise LimitError("That's more than a year away; pick a date within the next 12 months.")
+    check_away_until(until, today=today)
     with session_scope(engine) as session:
         queries.set_away(
             session=session,
@@ -33,6 +40,13 @@ def go_away(*, engine: Engine, asker: Asker, until: date, today: date) -> date:
             now=asker.now,
         )
     return until
+
+
+def away_until(*, engine: Engine, asker: Asker, today: date) -> date | None:
+    """The last day the asker is away, if they are away `today` (their date)."""
+    with Session(engine) as session:
+        found = away_people(session, workspace=asker.workspace, user_ids=[asker.actor.user_id], day=today)
+    return found.get(asker.actor.user_id)
 
 
 def come_back(*, engine: Engine, asker: Asker) -> bool:

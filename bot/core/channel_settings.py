@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.command_types import SettingsChange
-from bot.core.limits import stored_reminder_days
+from bot.core.command_types import NO_HOLIDAYS, SettingsChange
+from bot.core.limits import stored_reminder_days, stored_workdays
 from storage.channel_settings import get_channel_settings
 from storage.db import session_scope
 from storage.deliveries import failed_deliveries
@@ -58,19 +58,34 @@ def change_settings(
         settings = settings_for(
             session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
         )
-        if change.timezone is not None:
-            settings.timezone = change.timezone
-        if change.reminder_days is not None:
-            settings.reminder_days = stored_reminder_days(change.reminder_days)
-        if change.reminder_time is not None:
-            settings.reminder_time = change.reminder_time.strftime("%H:%M")
-        if change.review_weekday is not None:
-            settings.review_weekday = change.review_weekday
-        if change.review_time is not None:
-            settings.review_time = change.review_time.strftime("%H:%M")
-        if change.paused is not None:
-            settings.paused = change.paused
-            settings.paused_reason = "paused in settings" if change.paused else None
+        _apply(change, settings=settings)
         settings.updated_at = now
         session.add(settings)
         return settings
+
+
+def _apply(change: SettingsChange, *, settings: ChannelSettings) -> None:
+    """Every setting the change gives, written as the row stores it; the rest stays as it is."""
+    if change.timezone is not None:
+        settings.timezone = change.timezone
+    if change.reminder_days is not None:
+        settings.reminder_days = stored_reminder_days(change.reminder_days)
+    if change.reminder_time is not None:
+        settings.reminder_time = change.reminder_time.strftime("%H:%M")
+    if change.review_weekday is not None:
+        settings.review_weekday = change.review_weekday
+    if change.review_time is not None:
+        settings.review_time = change.review_time.strftime("%H:%M")
+    if change.paused is not None:
+        settings.paused = change.paused
+        settings.paused_reason = "paused in settings" if change.paused else None
+    if change.workdays is not None:
+        settings.workdays = stored_workdays(change.workdays)
+    if change.holidays is not None:
+        settings.holidays = None if change.holidays == NO_HOLIDAYS else change.holidays
+    if change.review_dm is not None:
+        settings.review_dm = change.review_dm
+    if change.chase is not None:
+        settings.chase = change.chase
+    if change.reminders_to is not None:
+        settings.reminders_to = change.reminders_to

@@ -12,6 +12,8 @@ from bot.core.vocabulary import Field
 
 Status = Literal["open", "on_track", "at_risk", "blocked", "done", "cancelled"]
 ListScope = Literal["channel", "mine", "overdue", "upcoming", "done", "all", "owner", "dept"]
+RemindersTo = Literal["channel", "owner", "both"]
+NO_HOLIDAYS = ""  # SettingsChange.holidays for `holidays none`: no public holidays off
 
 
 class CommandError(ValueError):
@@ -115,6 +117,11 @@ class SettingsChange:
     review_weekday: int | None = None  # 0 = Monday, as date.weekday()
     review_time: time | None = None
     paused: bool | None = None
+    workdays: tuple[int, ...] | None = None  # working weekdays, 0 = Monday, each once, Monday first
+    holidays: str | None = None  # ISO code of the country whose public holidays are off; NO_HOLIDAYS: none
+    review_dm: bool | None = None  # owners get the weekly review by DM
+    chase: bool | None = None  # one DM the next working day to owners who have not answered
+    reminders_to: RemindersTo | None = None
 
     def is_empty(self) -> bool:
         """True when nothing is to change."""
@@ -155,9 +162,13 @@ class ImportCommand:
 
 @dataclass(frozen=True)
 class AwayCommand:
-    """`away until <date>`: away up to and including that date; `away off` (until None): back."""
+    """`away until <date>`: away up to and including that date; `away off` (until None): back.
+
+    `away` alone (`show`): say whether the asker is away, and how to set it.
+    """
 
     until: date | None = None
+    show: bool = False
 
 
 Command = (

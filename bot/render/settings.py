@@ -8,33 +8,46 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     Option,
     PlainTextObject,
+    RadioButtonsElement,
     StaticSelectElement,
 )
 
-from bot.core.forms.settings import BOX_CHARS, CALLBACK, PAUSED, SettingsBlock, SettingsContext
-from bot.core.limits import reminder_days_of
+from bot.core.countries import country_name
+from bot.core.forms.settings import (
+    BOX_CHARS,
+    CALLBACK,
+    CHASE,
+    COUNTRY_CHARS,
+    PAUSED,
+    REVIEW_DM,
+    SettingsBlock,
+    SettingsContext,
+)
+from bot.core.limits import reminder_days_of, workdays_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.inputs import input_block, text_input, time_input
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from storage.models import ChannelSettings, Delivery
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+REMINDERS_GO_TO = {
+    "channel": "the channel",
+    "owner": "the owner, by DM",
+    "both": "the channel and the owner, by DM",
+}
 FAILED_LIMIT = 10
 _ERROR_CHARS = 120
 _DAYS_HINT = "Days before the due date; empty for none. The overdue nudge is always sent the day after."
-_TEXT_FORM = (
-    "Or type `/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`;"
-    " `/milestone settings pause` or `resume` stops and restarts reminders and check-ins."
-)
+_HOLIDAYS_HINT = "A country's code (US, GB, DE) or name: its public holidays are days off. Empty: none."
+_WORKDAYS_HINT = "Nothing is posted on a day off: a reminder comes the working day before, a review after."
 
 
 def settings_message(s: ChannelSettings, *, failed: list[Delivery], show_failed: bool) -> Message:
-    """The channel's schedule on one line, failed posts for admins, and how to change it all."""
-    summary = f"Settings for <#{s.channel_id}>: {summary_text(s)}"
+    """The channel's schedule, its working days and who hears what, in two lines; failed posts for admins."""
+    summary = f"Settings for <#{s.channel_id}>: {summary_text(s)}\n{days_and_delivery_text(s)}"
     blocks: list[Block] = [section(summary)]
     if show_failed and failed:
         blocks += packed_sections(failed_lines(failed), max_lines=FAILED_LIMIT + 2)
-    blocks.append(context(_TEXT_FORM))
     return build_message(text=summary, blocks=blocks)
 
 
@@ -48,6 +61,42 @@ def summary_text(s: ChannelSettings) -> str:
         reason = " ".join((s.paused_reason or "").split())
         state = f"paused ({escape_mrkdwn(reason)})" if reason else "paused"
     return " · ".join([f"time zone {escape_mrkdwn(s.timezone)}", reminders, review, state])
+
+
+def days_and_delivery_text(s: ChannelSettings) -> str:
+    """`Working days: Mon–Fri · Public holidays: United States (US) · Review by DM: on · Chase: on · …`."""
+    holidays = f"{country_name(s.holidays)} ({s.holidays})" if s.holidays else "none"
+    return " · ".join(
+        [
+            f"Working days: {workdays_text(workdays_of(s.workdays))}",
+            f"Public holidays: {escape_mrkdwn(holidays)}",
+            f"Review by DM: {_on_off(s.review_dm)}",
+            f"Chase: {_on_off(s.chase)}",
+            f"Reminders go to: {REMINDERS_GO_TO.get(s.reminders_to, REMINDERS_GO_TO['channel'])}",
+        ]
+    )
+
+
+def workdays_text(days: tuple[int, ...]) -> str:
+    """`Mon–Fri`, `Sun–Thu`, `Mon, Tue, Thu`, `every day`: runs of three days or more as a range."""
+    if len(days) == 7:
+        return "every day"
+    chosen = set(days)
+    starts = [day for day in days if (day - 1) % 7 not in chosen]
+    if len(starts) == 1:  # one run, perhaps over the week's end: `Sun–Thu`
+        return _run([(starts[0] + shift) % 7 for shift in range(len(chosen))])
+    runs: list[list[int]] = []
+    for day in sorted(chosen):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(_run(run) for run in runs)
+
+
+def _run(days: list[int]) -> str:
+    names = [WEEKDAYS[day][:3] for day in days]
+    return f"{names[0]}–{names[-1]}" if len(names) > 2 else ", ".join(names)
 
 
 def failed_lines(failed: list[Delivery]) -> list[str]:
@@ -68,13 +117,23 @@ def failed_lines(failed: list[Delivery]) -> list[str]:
 
 def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: bool) -> dict:
     """The settings form filled with the channel's current values; admins also see failed posts."""
-    weekday_options = [
-        Option(value=str(day), text=PlainTextObject(text=name)) for day, name in enumerate(WEEKDAYS)
-    ]
-    pause_option = Option(
-        value=PAUSED, text=PlainTextObject(text="Pause reminders and check-ins in this channel")
+    blocks: list[Block] = [*_schedule_inputs(s), *_delivery_inputs(s)]
+    if show_failed and failed:
+        blocks += [DividerBlock(), *(context(line) for line in failed_lines(failed))]
+    return modal(
+        callback_id=CALLBACK,
+        title="Channel settings",
+        submit="Save",
+        metadata=SettingsContext(channel_id=s.channel_id).to_metadata(),
+        blocks=blocks,
     )
-    blocks: list[Block] = [
+
+
+def _schedule_inputs(s: ChannelSettings) -> list[Block]:
+    """When the channel hears from the bot: its zone, working days, holidays, reminder days and review."""
+    day_options = [_option(str(day), name) for day, name in enumerate(WEEKDAYS)]
+    working = [day_options[day] for day in workdays_of(s.workdays)]
+    return [
         text_input(
             SettingsBlock.TIMEZONE,
             "Time zone",
@@ -83,6 +142,20 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             initial=s.timezone,
             hint="Reminders and the weekly review follow this zone's clock.",
             optional=False,
+        ),
+        input_block(
+            SettingsBlock.WORKDAYS,
+            "Working days",
+            CheckboxesElement(action_id=SettingsBlock.WORKDAYS, options=day_options, initial_options=working),
+            hint=_WORKDAYS_HINT,
+        ),
+        text_input(
+            SettingsBlock.HOLIDAYS,
+            "Public holidays",
+            placeholder="US",
+            max_length=COUNTRY_CHARS,
+            initial=s.holidays,
+            hint=_HOLIDAYS_HINT,
         ),
         text_input(
             SettingsBlock.REMINDER_DAYS,
@@ -99,32 +172,63 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
             StaticSelectElement(
                 action_id=SettingsBlock.REVIEW_WEEKDAY,
                 placeholder=PlainTextObject(text="Pick a day"),
-                options=weekday_options,
-                initial_option=weekday_options[s.review_weekday] if 0 <= s.review_weekday < 7 else None,
+                options=day_options,
+                initial_option=day_options[s.review_weekday] if 0 <= s.review_weekday < 7 else None,
             ),
         ),
         time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
+    ]
+
+
+def _delivery_inputs(s: ChannelSettings) -> list[Block]:
+    """Who hears what: where reminders go, the review's DMs, and the pause."""
+    places = [_option(value, f"{words[:1].upper()}{words[1:]}") for value, words in REMINDERS_GO_TO.items()]
+    prompts = [
+        _option(REVIEW_DM, "DM each owner the weekly review"),
+        _option(CHASE, "Remind owners who haven't answered, the next working day"),
+    ]
+    ticked = [option for option, on in zip(prompts, (s.review_dm, s.chase), strict=True) if on]
+    pause = _option(PAUSED, "Pause reminders and check-ins in this channel")
+    return [
+        input_block(
+            SettingsBlock.REMINDERS_TO,
+            "Reminders go to",
+            RadioButtonsElement(
+                action_id=SettingsBlock.REMINDERS_TO,
+                options=places,
+                initial_option=next((o for o in places if o.value == s.reminders_to), places[0]),
+            ),
+        ),
+        input_block(
+            SettingsBlock.REVIEW_DMS,
+            "Weekly review by DM",
+            CheckboxesElement(
+                action_id=SettingsBlock.REVIEW_DMS,
+                options=prompts,
+                initial_options=ticked or None,
+            ),
+            optional=True,
+        ),
         input_block(
             SettingsBlock.PAUSED,
             "Pause",
             CheckboxesElement(
                 action_id=SettingsBlock.PAUSED,
-                options=[pause_option],
-                initial_options=[pause_option] if s.paused else None,
+                options=[pause],
+                initial_options=[pause] if s.paused else None,
             ),
             hint=f"Paused: {excerpt(s.paused_reason, limit=120)}" if s.paused and s.paused_reason else None,
             optional=True,
         ),
     ]
-    if show_failed and failed:
-        blocks += [DividerBlock(), *(context(line) for line in failed_lines(failed))]
-    return modal(
-        callback_id=CALLBACK,
-        title="Channel settings",
-        submit="Save",
-        metadata=SettingsContext(channel_id=s.channel_id).to_metadata(),
-        blocks=blocks,
-    )
+
+
+def _option(value: str, text: str) -> Option:
+    return Option(value=value, text=PlainTextObject(text=text))
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
 
 
 def _days_text(days: tuple[int, ...]) -> str:

@@ -9,14 +9,19 @@ from datetime import time
 from enum import StrEnum
 from typing import Any
 
-from bot.core.command_types import SettingsChange
+from bot.core.command_types import NO_HOLIDAYS, RemindersTo, SettingsChange
+from bot.core.countries import holiday_country
 from bot.core.forms.values import ModalErrors, entry, metadata_field, read_metadata
-from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone
+from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone, check_workdays
 from bot.core.text import excerpt
 
 CALLBACK = "channel_settings"
 PAUSED = "paused"  # the value of the pause checkbox's one option
+REVIEW_DM = "review_dm"  # the values of the review DM checkboxes' two options
+CHASE = "chase"
+REMINDERS_TO: tuple[RemindersTo, ...] = ("channel", "owner", "both")  # the reminders radio buttons' values
 BOX_CHARS = 64  # what the time zone and reminder days boxes hold
+COUNTRY_CHARS = 40  # a country's code or name (`US`, `United Kingdom`)
 _DAY_SEPARATORS = re.compile(r"[,;\s]+")
 # As many digits as the box holds; a longer run (never from Slack's form) is no number, not a huge one.
 _DAY_NUMBER = re.compile(f"[0-9]{{1,{BOX_CHARS}}}")
@@ -30,6 +35,10 @@ class SettingsBlock(StrEnum):
     REMINDER_TIME = "reminder_time"
     REVIEW_WEEKDAY = "review_weekday"
     REVIEW_TIME = "review_time"
+    WORKDAYS = "workdays"
+    HOLIDAYS = "holidays"
+    REMINDERS_TO = "reminders_to"
+    REVIEW_DMS = "review_dms"
     PAUSED = "paused"
 
 
@@ -51,23 +60,33 @@ def read_settings_context(private_metadata: str) -> SettingsContext:
 
 
 def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
-    """Check Slack's `view.state.values`; raise ModalErrors naming every bad field, or return all settings."""
+    """Check Slack's `view.state.values`; raise ModalErrors naming every bad field, or return all settings.
+
+    A form opened before an input was added to it submits without that input: its setting is left as is.
+    """
     errors: dict[str, str] = {}
     timezone = _read_timezone(values, errors=errors)
     days = _read_days(values, errors=errors)
     reminder_time = _read_time(values, SettingsBlock.REMINDER_TIME, what="reminders", errors=errors)
     weekday = _read_weekday(values, errors=errors)
     review_time = _read_time(values, SettingsBlock.REVIEW_TIME, what="the weekly review", errors=errors)
-    chosen = entry(values, SettingsBlock.PAUSED).get("selected_options") or []
+    workdays = _read_workdays(values, errors=errors)
+    holidays = _read_holidays(values, errors=errors)
     if errors:
         raise ModalErrors(errors)
+    review_dms = _chosen(values, SettingsBlock.REVIEW_DMS)
     return SettingsChange(
         timezone=timezone,
         reminder_days=days,
         reminder_time=reminder_time,
         review_weekday=weekday,
         review_time=review_time,
-        paused=any(option.get("value") == PAUSED for option in chosen),
+        paused=PAUSED in (_chosen(values, SettingsBlock.PAUSED) or set()),
+        workdays=workdays,
+        holidays=holidays,
+        review_dm=None if review_dms is None else REVIEW_DM in review_dms,
+        chase=None if review_dms is None else CHASE in review_dms,
+        reminders_to=_read_reminders_to(values),
     )
 
 
@@ -116,3 +135,45 @@ def _read_weekday(values: dict[str, Any], *, errors: dict[str, str]) -> int | No
         errors[SettingsBlock.REVIEW_WEEKDAY] = "Pick a day for the weekly review."
         return None
     return int(value)
+
+
+def _read_workdays(values: dict[str, Any], *, errors: dict[str, str]) -> tuple[int, ...] | None:
+    """The ticked weekdays; at least one."""
+    chosen = _chosen(values, SettingsBlock.WORKDAYS)
+    if chosen is None:
+        return None
+    days = [int(value) for value in chosen if value in {str(day) for day in range(7)}]
+    try:
+        return check_workdays(days)
+    except LimitError:
+        errors[SettingsBlock.WORKDAYS] = "Tick at least one working day."
+        return None
+
+
+def _read_holidays(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
+    """A country's code or name, read as the command reads it; empty (or `none`) is no public holidays."""
+    if SettingsBlock.HOLIDAYS not in values:
+        return None
+    written = " ".join((entry(values, SettingsBlock.HOLIDAYS).get("value") or "").split())
+    if written.lower() in ("", "none", "no", "off"):
+        return NO_HOLIDAYS
+    try:
+        return holiday_country(written)
+    except LimitError as error:
+        errors[SettingsBlock.HOLIDAYS] = str(error)
+        return None
+
+
+def _read_reminders_to(values: dict[str, Any]) -> RemindersTo | None:
+    """Where reminders go; a choice the form never offered leaves it as is."""
+    option = entry(values, SettingsBlock.REMINDERS_TO).get("selected_option") or {}
+    value = option.get("value")
+    return next((choice for choice in REMINDERS_TO if choice == value), None)
+
+
+def _chosen(values: dict[str, Any], block_id: str) -> set[str] | None:
+    """The values of the ticked boxes of a checkboxes input; None when the form has no such input."""
+    if block_id not in values:
+        return None
+    options = entry(values, block_id).get("selected_options") or []
+    return {option.get("value") for option in options if isinstance(option, dict)}

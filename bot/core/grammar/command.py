@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.core.away import check_away_until
 from bot.core.command_types import (
     AddCommand,
+    AwayCommand,
     Command,
     CommandError,
     DeleteCommand,
@@ -23,17 +25,27 @@ from bot.core.command_types import (
     ShowCommand,
     UpdateCommand,
 )
+from bot.core.dates import DateError, parse_date
 from bot.core.grammar import report_export_import
 from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text
 from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
-from bot.core.grammar.tokens import Clause, Token, TokenError, mention_id, shown, split_clauses, tokenize
+from bot.core.grammar.tokens import (
+    Clause,
+    Token,
+    TokenError,
+    mention_id,
+    plain_text,
+    shown,
+    split_clauses,
+    tokenize,
+)
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.text import has_control_characters
 from bot.core.vocabulary import Field
 
 MAX_COMMAND_LENGTH = 4000
 VERBS = ("help", "add", "list", "show", "update", "done", "delete", "settings", "review", "report", "export",
-         "import")  # fmt: skip
+         "import", "away")  # fmt: skip
 HELP_TOPICS = (*VERBS, "dates", "budget", "status")
 
 _EXAMPLES = {
@@ -49,6 +61,8 @@ _EXAMPLES = {
     "report": report_export_import.REPORT_EXAMPLE,
     "export": report_export_import.EXPORT_EXAMPLE,
     "import": report_export_import.IMPORT_EXAMPLE,
+    # A day that never goes stale, unlike `Dec 20` would.
+    "away": "/milestone away until next friday",
 }
 # Words people reach for instead of a verb; only ever suggested, never acted on.
 _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info": "show", "edit": "update",
@@ -70,6 +84,8 @@ _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine"
                                       "upcoming": "upcoming", "done": "done", "all": "all",
                                       "channel": "channel"}  # fmt: skip
 _NUMBER = re.compile(r"#?([0-9]+)")
+_AWAY_UNTIL = ("until", "till", "til", "through", "thru", "to")
+_AWAY_OFF = ("off", "back")
 
 
 def parse_command(text: str, *, now: datetime, user_id: str, default_currency: str = "USD") -> Command:
@@ -142,6 +158,42 @@ def _parse_review(tokens: Sequence[Token], request: Request) -> Command:
         move = "to change the weekly review's day, use `/milestone settings review fri 16:00`"
         raise request.error(f"`review` posts the check-in now and takes nothing more, not {rest}; {move}.")
     return ReviewCommand()
+
+
+def _parse_away(tokens: Sequence[Token], request: Request) -> Command:
+    """`away until <date>` (the last day away, read in the sender's zone), `away off`, or `away` alone."""
+    if not tokens:
+        return AwayCommand(show=True)
+    first = tokens[0]
+    if first.word in _AWAY_OFF:
+        if len(tokens) > 1:
+            rest = request.source[tokens[1].start :]
+            message = f"`away {first.word}` takes nothing more; I don't know {shown(rest)}."
+            raise CommandError(message, example="/milestone away off")
+        return AwayCommand()
+    if first.word not in _AWAY_UNTIL:
+        written = plain_text(request.source[first.start :])
+        # `away Dec 20` could mean that one day: ask for `until`, with the person's own date in it.
+        meant = f"/milestone away until {written}" if _reads_as_date(written, request) else request.example
+        message = f"Say the last day you're away, like `away until Dec 20`; not {shown(written)}."
+        raise CommandError(message, example=meant)
+    if len(tokens) == 1:
+        raise request.error(f"`{first.word}` needs the last day you're away, like `away until Dec 20`.")
+    try:
+        until = parse_date(plain_text(request.source[tokens[1].start :]), now=request.now, prefer="future")
+        check_away_until(until, today=request.today)
+    except (DateError, LimitError) as error:
+        raise request.error(str(error)) from None
+    return AwayCommand(until=until)
+
+
+def _reads_as_date(written: str, request: Request) -> bool:
+    """True when `written` is a day from today on: `away Dec 20` meant `away until Dec 20`."""
+    try:
+        check_away_until(parse_date(written, now=request.now, prefer="future"), today=request.today)
+    except (DateError, LimitError):
+        return False
+    return True
 
 
 def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
@@ -296,4 +348,5 @@ _PARSERS: dict[str, Callable[[Sequence[Token], Request], Command]] = {
     "report": report_export_import.parse_report,
     "export": report_export_import.parse_export,
     "import": report_export_import.parse_import,
+    "away": _parse_away,
 }

@@ -1,4 +1,4 @@
-"""Read `/milestone settings …`: a channel's time zone, reminder days and time, weekly review, and pause."""
+"""Read `/milestone settings …`: a channel's time zone, reminders, weekly review, working days, and pause."""
 
 from __future__ import annotations
 
@@ -9,19 +9,27 @@ from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any
 
-from bot.core.command_types import CommandError, SettingsChange, SettingsCommand
+from bot.core.command_types import NO_HOLIDAYS, CommandError, RemindersTo, SettingsChange, SettingsCommand
+from bot.core.countries import holiday_country, nearest_countries
 from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
-from bot.core.limits import LimitError, check_reminder_days, check_timezone, known_timezones
+from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
+from bot.core.workdays import WEEKDAYS
 
 SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
 
 _KEYWORDS = {"timezone": "timezone", "tz": "timezone", "reminders": "reminders", "reminder": "reminders",
-             "review": "review", "pause": "pause", "resume": "resume"}  # fmt: skip
-_SETTING_WORDS = ("timezone", "reminders", "review", "pause", "resume")
+             "review": "review", "workdays": "workdays", "workday": "workdays", "holidays": "holidays",
+             "holiday": "holidays", "chase": "chase", "pause": "pause", "resume": "resume"}  # fmt: skip
+_SETTING_WORDS = ("timezone", "reminders", "review", "workdays", "holidays", "chase", "pause", "resume")
 _EXAMPLES = {
     "timezone": "/milestone settings timezone Europe/Berlin",
     "reminders": "/milestone settings reminders 7,1,0 at 09:30",
+    "reminders to": "/milestone settings reminders to owner",
     "review": "/milestone settings review mon at 09:30",
+    "review dm": "/milestone settings review dm off",
+    "workdays": "/milestone settings workdays mon-fri",
+    "holidays": "/milestone settings holidays US",
+    "chase": "/milestone settings chase off",
     "pause": "/milestone settings pause",
     "resume": "/milestone settings resume",
 }
@@ -40,6 +48,13 @@ _ABBREVIATIONS = {"pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "m
                   "cst": "America/Chicago", "cdt": "America/Chicago", "edt": "America/New_York",
                   "bst": "Europe/London", "cest": "Europe/Berlin", "ist": "Asia/Kolkata",
                   "aest": "Australia/Sydney"}  # fmt: skip
+_SWITCH = {"on": True, "yes": True, "off": False, "no": False}
+_EVERY_DAY = ("all", "daily", "everyday", "every day")
+# `mon-fri`, `mon – fri`, `mon to fri`, `mon through fri`: a range of days, written as `mon-fri`.
+_RANGE = re.compile(r"\s*(?:[-–—]|\bto\b|\bthrough\b|\bthru\b)\s*")
+_NO_HOLIDAYS = ("none", "off", "no")
+_REMINDERS_TO: dict[str, RemindersTo] = {"channel": "channel", "owner": "owner", "owners": "owner",
+                                         "dm": "owner", "both": "both"}  # fmt: skip
 
 
 class TimeError(ValueError):
@@ -99,12 +114,14 @@ def _read_timezone(clause: Clause, source: str) -> dict[str, Any]:
 
 
 def _read_reminders(clause: Clause, source: str) -> dict[str, Any]:
-    """`7,1,0`, `14, 7, 1` or `off`, then an optional `at 09:30`; `at 8am` alone changes only the time."""
-    tokens = clause.tokens
-    if not tokens:
+    """`7,1,0`, `14, 7, 1` or `off`, then optional `at 09:30` and `to owner`; each alone changes only it."""
+    if not clause.tokens:
         raise _needs(clause, "days before the due date, like `reminders 7,1,0 at 09:30`")
+    tokens, to = _split_at(clause.tokens, ("to",))
+    values: dict[str, Any] = {} if to is None else {"reminders_to": _read_reminders_to(to, source=source)}
+    if not tokens:
+        return values
     at = next((index for index, token in enumerate(tokens) if token.word == "at"), len(tokens))
-    values: dict[str, Any] = {}
     if at > 0:
         values["reminder_days"] = _reminder_days(source[tokens[0].start : tokens[at - 1].end])
     if at < len(tokens):
@@ -132,11 +149,15 @@ def _reminder_days(raw: str) -> tuple[int, ...]:
 
 
 def _read_review(clause: Clause, source: str) -> dict[str, Any]:
-    """`fri`, `fri 16:00` or `fri at 16:00`; `at 16:00` alone changes only the time."""
-    tokens = clause.tokens
-    if not tokens:
+    """`fri`, `fri 16:00` or `fri at 16:00`, and `dm on|off`; `at 16:00` alone changes only the time."""
+    if not clause.tokens:
         raise _needs(clause, "a weekday, like `review mon at 09:30`")
+    tokens, dm = _split_at(clause.tokens, ("dm", "dms"))
     values: dict[str, Any] = {}
+    if dm is not None:
+        values["review_dm"] = _read_switch(dm, setting="review dm", source=source)
+    if not tokens:
+        return values
     if tokens[0].word in _WEEKDAYS:
         values["review_weekday"] = _WEEKDAYS[tokens[0].word]
         tokens = tokens[1:]
@@ -148,6 +169,117 @@ def _read_review(clause: Clause, source: str) -> dict[str, Any]:
     elif tokens:
         values["review_time"] = _read_time(tokens, "review", source=source)
     return values
+
+
+def _read_workdays(clause: Clause, source: str) -> dict[str, Any]:
+    """`mon-fri`, `sun-thu`, `mon,tue,thu`, `mon-wed fri` or `all`: the channel's working weekdays."""
+    if not clause.tokens:
+        raise _needs(clause, "working days, like `workdays mon-fri`")
+    written = " ".join(plain_text(clause.raw).lower().split())
+    if written in _EVERY_DAY:
+        return {"workdays": tuple(range(7))}
+    pieces = [piece for piece in re.split(r"[,;\s]+", _RANGE.sub("-", written)) if piece]
+    days: list[int] = []
+    for piece in pieces:
+        days += _weekday_range(piece, pieces=pieces)
+    try:
+        return {"workdays": check_workdays(days)}
+    except LimitError as error:
+        raise CommandError(str(error), example=_EXAMPLES["workdays"]) from None
+
+
+def _weekday_range(piece: str, *, pieces: Sequence[str]) -> list[int]:
+    """`mon` or `mon-fri` (`fri-mon` wraps over the weekend) as weekday numbers."""
+    ends = piece.split("-")
+    if len(ends) > 2 or not all(ends):
+        message = f"{shown(piece)} isn't a day or a range of days; write them like `mon-fri` or `mon,wed`."
+        raise CommandError(message, example=_EXAMPLES["workdays"])
+    for end in ends:
+        if end not in _WEEKDAYS:
+            raise _not_a_weekday(end, pieces=pieces)
+    first, last = (_WEEKDAYS[end] for end in (ends[0], ends[-1]))
+    return [(first + shift) % 7 for shift in range((last - first) % 7 + 1)]
+
+
+def _not_a_weekday(word: str, *, pieces: Sequence[str]) -> CommandError:
+    """`fir` isn't a weekday: the closest one suggested, with the person's days written that way."""
+    close = difflib.get_close_matches(word[:20], list(_WEEKDAYS), n=1, cutoff=0.6)
+    if not close:
+        message = f"{shown(word)} isn't a weekday; use mon, tue, wed, thu, fri, sat or sun."
+        return CommandError(message, example=_EXAMPLES["workdays"])
+    meant = WEEKDAYS[_WEEKDAYS[close[0]]]
+    corrected = [re.sub(rf"(?<![a-z]){re.escape(word)}(?![a-z])", meant, piece) for piece in pieces]
+    # The person's own days with the one word put right, if the rest of them read as days.
+    readable = all(_is_days(piece) for piece in corrected)
+    example = f"/milestone settings workdays {','.join(corrected)}" if readable else _EXAMPLES["workdays"]
+    return CommandError(f"{shown(word)} isn't a weekday; did you mean `{meant}`?", example=example)
+
+
+def _is_days(piece: str) -> bool:
+    ends = piece.split("-")
+    return len(ends) <= 2 and all(end in _WEEKDAYS for end in ends)
+
+
+def _read_holidays(clause: Clause, source: str) -> dict[str, Any]:
+    """A country's code or name (`US`, `gb`, `Germany`) for its public holidays, or `none`."""
+    if not clause.tokens:
+        raise _needs(clause, "a country code, like `holidays US`, or `none`")
+    written = plain_text(clause.raw)
+    if written.strip().lower() in _NO_HOLIDAYS:
+        return {"holidays": NO_HOLIDAYS}
+    try:
+        return {"holidays": holiday_country(written)}
+    except LimitError as error:
+        near = nearest_countries(written)
+        example = f"/milestone settings holidays {near[0]}" if near else _EXAMPLES["holidays"]
+        raise CommandError(str(error), example=example) from None
+
+
+def _read_chase(clause: Clause, source: str) -> dict[str, Any]:
+    """`chase on` or `chase off`."""
+    if not clause.tokens:
+        raise _needs(clause, "`on` or `off`")
+    return {"chase": _read_switch(clause.tokens, setting="chase", source=source)}
+
+
+def _read_reminders_to(tokens: Sequence[Token], *, source: str) -> RemindersTo:
+    """Where reminders go: `channel`, `owner` (by DM) or `both`; `the channel` reads as `channel`."""
+    words = [token for token in tokens if token.word != "the"]
+    example = _EXAMPLES["reminders to"]
+    if not words:
+        raise CommandError("`reminders to` needs channel, owner or both.", example=example)
+    if len(words) > 1:
+        raise _unknown_words(words[1:], source=source)
+    word = words[0].word
+    if word in _REMINDERS_TO:
+        return _REMINDERS_TO[word]
+    close = difflib.get_close_matches(word[:20], list(_REMINDERS_TO), n=1, cutoff=0.6)
+    guess = f"did you mean `{_REMINDERS_TO[close[0]]}`? " if close else ""
+    if close:
+        example = f"/milestone settings reminders to {_REMINDERS_TO[close[0]]}"
+    message = f"Reminders can't go to {shown(words[0].text)}; {guess}Use channel, owner or both."
+    raise CommandError(message, example=example)
+
+
+def _read_switch(tokens: Sequence[Token], *, setting: str, source: str) -> bool:
+    """`on` or `off` (also `yes` or `no`), the one word after a setting such as `chase`."""
+    example = _EXAMPLES[setting]
+    if not tokens:
+        raise CommandError(f"`{setting}` needs `on` or `off`.", example=example)
+    if len(tokens) > 1:
+        raise _unknown_words(tokens[1:], source=source)
+    if tokens[0].word not in _SWITCH:
+        message = f"`{setting}` is `on` or `off`, not {shown(tokens[0].text)}."
+        raise CommandError(message, example=example)
+    return _SWITCH[tokens[0].word]
+
+
+def _split_at(
+    tokens: Sequence[Token], words: Sequence[str]
+) -> tuple[Sequence[Token], Sequence[Token] | None]:
+    """The tokens before the first of `words`, and those after it (None when none of `words` is there)."""
+    at = next((index for index, token in enumerate(tokens) if token.word in words), None)
+    return (tokens, None) if at is None else (tokens[:at], tokens[at + 1 :])
 
 
 def _read_pause(clause: Clause, source: str) -> dict[str, Any]:
@@ -219,6 +351,9 @@ _READERS: dict[str, Callable[[Clause, str], dict[str, Any]]] = {
     "timezone": _read_timezone,
     "reminders": _read_reminders,
     "review": _read_review,
+    "workdays": _read_workdays,
+    "holidays": _read_holidays,
+    "chase": _read_chase,
     "pause": _read_pause,
     "resume": _read_pause,
 }

@@ -1,4 +1,5 @@
-"""Reading `/milestone settings …` and `/milestone review`: time zone, reminders, weekly review, pause."""
+"""Reading `/milestone settings …` and `/milestone review`: time zone, reminders, weekly review, working days,
+public holidays, the review's DMs and chase, where reminders go, pause."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.command_types import CommandError, ReviewCommand, SettingsChange, SettingsCommand
+from bot.core.command_types import NO_HOLIDAYS, CommandError, ReviewCommand, SettingsChange, SettingsCommand
 from bot.core.grammar.settings import TimeError, parse_time
+from bot.core.workdays import WEEKDAYS
 from tests.support.commands import error_of, parse
 
 DESIGN_EXAMPLE = "settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00"
@@ -69,7 +71,7 @@ def test_settings_refuses_a_setting_given_twice(text: str) -> None:
 def test_settings_names_unknown_words_and_lists_the_settings(text: str) -> None:
     error = error_of(text)
     assert f"`{text.split()[-1]}`" in error.message
-    assert "timezone, reminders, review, pause and resume" in error.message
+    assert "timezone, reminders, review, workdays, holidays, chase, pause and resume" in error.message
     assert error.example == f"/milestone {DESIGN_EXAMPLE}"
 
 
@@ -311,12 +313,205 @@ def test_review_refuses_words_after_it_and_points_to_settings() -> None:
     assert error.example == "/milestone review"
 
 
+# working days
+
+
+@pytest.mark.parametrize(
+    ("written", "days"),
+    [
+        ("mon-fri", (0, 1, 2, 3, 4)),
+        ("MON-FRI", (0, 1, 2, 3, 4)),
+        ("sun-thu", (0, 1, 2, 3, 6)),
+        ("fri-mon", (0, 4, 5, 6)),
+        ("mon,tue,thu", (0, 1, 3)),
+        ("mon, tue, thu", (0, 1, 3)),
+        ("mon tue thu", (0, 1, 3)),
+        ("Mon - Wed, Fri", (0, 1, 2, 4)),
+        ("mon–fri", (0, 1, 2, 3, 4)),
+        ("monday to friday", (0, 1, 2, 3, 4)),
+        ("mon through thu", (0, 1, 2, 3)),
+        ("tuesdays", (1,)),
+        ("sat,sat,sun", (5, 6)),
+        ("all", (0, 1, 2, 3, 4, 5, 6)),
+        ("every day", (0, 1, 2, 3, 4, 5, 6)),
+    ],
+)
+def test_settings_workdays_reads_ranges_and_lists(written: str, days: tuple[int, ...]) -> None:
+    assert change_of(f"settings workdays {written}") == SettingsChange(workdays=days)
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "example"),
+    [
+        ("settings workdays", "`workdays` needs working days", "/milestone settings workdays mon-fri"),
+        (
+            "settings workdays mon-fir",
+            "`fir` isn't a weekday; did you mean `fri`?",
+            "/milestone settings workdays mon-fri",
+        ),
+        ("settings workdays sun-thurz", "did you mean `thu`?", "/milestone settings workdays sun-thu"),
+        ("settings workdays mon,teu,thu", "did you mean `tue`?", "/milestone settings workdays mon,tue,thu"),
+        (
+            "settings workdays xyz",
+            "`xyz` isn't a weekday; use mon, tue",
+            "/milestone settings workdays mon-fri",
+        ),
+        (
+            "settings workdays mon-tue-wed",
+            "isn't a day or a range of days",
+            "/milestone settings workdays mon-fri",
+        ),
+        ("settings workdays -fri", "isn't a day or a range of days", "/milestone settings workdays mon-fri"),
+    ],
+)
+def test_settings_workdays_refuses_what_is_not_a_weekday_with_the_days_corrected(
+    text: str, says: str, example: str
+) -> None:
+    error = error_of(text)
+    assert says in error.message
+    assert error.example == example
+
+
+# public holidays
+
+
+@pytest.mark.parametrize(
+    ("written", "country"),
+    [
+        ("US", "US"),
+        ("us", "US"),
+        ("gb", "GB"),
+        ("UK", "GB"),
+        ("DEU", "DE"),
+        ("Germany", "DE"),
+        ("united states", "US"),
+        ('"United Kingdom"', "GB"),
+        ("none", NO_HOLIDAYS),
+        ("None", NO_HOLIDAYS),
+        ("off", NO_HOLIDAYS),
+    ],
+)
+def test_settings_holidays_reads_a_country_code_or_name_or_none(written: str, country: str) -> None:
+    assert change_of(f"settings holidays {written}") == SettingsChange(holidays=country)
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "example"),
+    [
+        ("settings holidays", "`holidays` needs a country code", "/milestone settings holidays US"),
+        (
+            "settings holidays germny",
+            "I don't know the public holidays of “germny”; did you mean Germany (DE)?",
+            "/milestone settings holidays DE",
+        ),
+        ("settings holidays Frnace", "did you mean France (FR)?", "/milestone settings holidays FR"),
+        (
+            "settings holidays XQ",
+            "use a two-letter code like US, GB or DE",
+            "/milestone settings holidays US",
+        ),
+    ],
+)
+def test_settings_holidays_refuses_an_unknown_country_with_the_closest(
+    text: str, says: str, example: str
+) -> None:
+    error = error_of(text)
+    assert says in error.message
+    assert error.example == example
+
+
+# the review's DMs, the chase, and where reminders go
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [
+        ("settings review dm off", SettingsChange(review_dm=False)),
+        ("settings review DM on", SettingsChange(review_dm=True)),
+        ("settings review dms no", SettingsChange(review_dm=False)),
+        (
+            "settings review fri 16:00 dm off",
+            SettingsChange(review_weekday=4, review_time=time(16), review_dm=False),
+        ),
+        ("settings chase off", SettingsChange(chase=False)),
+        ("settings chase yes", SettingsChange(chase=True)),
+        ("settings reminders to owner", SettingsChange(reminders_to="owner")),
+        ("settings reminders to the channel", SettingsChange(reminders_to="channel")),
+        ("settings reminders to both", SettingsChange(reminders_to="both")),
+        ("settings reminders to owners", SettingsChange(reminders_to="owner")),
+        (
+            "settings reminders 7,1 at 9am to both",
+            SettingsChange(reminder_days=(7, 1), reminder_time=time(9), reminders_to="both"),
+        ),
+    ],
+)
+def test_settings_reads_review_dm_chase_and_where_reminders_go(text: str, change: SettingsChange) -> None:
+    assert change_of(text) == change
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "example"),
+    [
+        ("settings review dm", "`review dm` needs `on` or `off`", "/milestone settings review dm off"),
+        (
+            "settings review dm maybe",
+            "`review dm` is `on` or `off`, not `maybe`",
+            "/milestone settings review dm off",
+        ),
+        ("settings chase", "`chase` needs `on` or `off`", "/milestone settings chase off"),
+        ("settings chase later", "`chase` is `on` or `off`, not `later`", "/milestone settings chase off"),
+        (
+            "settings reminders to",
+            "`reminders to` needs channel, owner or both",
+            "/milestone settings reminders to owner",
+        ),
+        (
+            "settings reminders to chanel",
+            "Reminders can't go to `chanel`; did you mean `channel`?",
+            "/milestone settings reminders to channel",
+        ),
+        (
+            "settings reminders to <@U1|bob>",
+            "Reminders can't go to `@bob`",
+            "/milestone settings reminders to owner",
+        ),
+    ],
+)
+def test_settings_switches_and_reminders_to_refuse_other_words(text: str, says: str, example: str) -> None:
+    error = error_of(text)
+    assert says in error.message
+    assert error.example == example
+
+
+def test_every_new_setting_combines_with_the_others_in_one_command() -> None:
+    text = "settings tz Asia/Jerusalem workdays sun-thu holidays IL review dm off chase off reminders to both"
+    text += " pause"
+    assert change_of(text) == SettingsChange(
+        timezone="Asia/Jerusalem",
+        workdays=(0, 1, 2, 3, 6),
+        holidays="IL",
+        review_dm=False,
+        chase=False,
+        reminders_to="both",
+        paused=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["settings workdays mon-fri workday sun-thu", "settings holidays US holiday GB"]
+)
+def test_a_new_setting_given_twice_is_refused(text: str) -> None:
+    assert "given twice" in error_of(text).message
+
+
 # properties
 
 SETTING_WORDS = [
     "timezone", "tz", "reminders", "review", "pause", "resume", "at", "Europe/Berlin", "utc", "europe/berln",
     "7,1,0", "14,", "7", "0", "61", "-1", "off", "none", "fri", "Monday", "sundays", "9:30", "9am", "9", "pm",
-    "noon", "16:00", "25:00", "12:60", ",", "<@U1|bob>", "<#C1|gen>", "&amp;", '"', "\n",
+    "noon", "16:00", "25:00", "12:60", ",", "<@U1|bob>", "<#C1|gen>", "&amp;", '"', "\n", "workdays",
+    "holidays", "chase", "dm", "to", "on", "owner", "both", "mon-fri", "sun-thu", "mon,tue", "fri-", "US",
+    "gb", "germny", "none", "the",
 ]  # fmt: skip
 settings_texts = st.lists(
     st.one_of(st.sampled_from(SETTING_WORDS), st.text(st.characters(blacklist_characters="<>&"), max_size=5)),
@@ -346,3 +541,22 @@ def test_any_settings_text_gives_a_valid_change_or_a_short_error(text: str) -> N
         assert len(change.reminder_days) <= 6
         assert all(0 <= day <= 60 for day in change.reminder_days)
     assert change.review_weekday is None or 0 <= change.review_weekday <= 6
+    if change.workdays is not None:
+        assert change.workdays and list(change.workdays) == sorted(set(change.workdays))
+        assert all(0 <= day <= 6 for day in change.workdays)
+    assert change.holidays in (None, NO_HOLIDAYS) or re.fullmatch("[A-Z]{2}", change.holidays)
+    assert change.reminders_to in (None, "channel", "owner", "both")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(0, 6), min_size=1), st.sampled_from([",", ", ", " "]))
+def test_any_working_week_written_as_a_list_reads_back(days: set[int], separator: str) -> None:
+    written = separator.join(WEEKDAYS[day] for day in sorted(days, reverse=True))
+    assert change_of(f"settings workdays {written}").workdays == tuple(sorted(days))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 6))
+def test_any_range_of_weekdays_runs_forward_over_the_weekend(first: int, last: int) -> None:
+    days = change_of(f"settings workdays {WEEKDAYS[first]}-{WEEKDAYS[last]}").workdays
+    assert days == tuple(sorted((first + shift) % 7 for shift in range((last - first) % 7 + 1)))

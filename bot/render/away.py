@@ -1,0 +1,45 @@
+"""The answers to `/milestone away …`: away until a day, back, or whether one is away."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.dates import format_date
+from bot.render.message import Message, build_message, section
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WHAT_AWAY_MEANS = "reminders won't ping you, reviews won't wait for you or DM you"
+
+
+def away_day(day: date, *, today: date) -> str:
+    """`Sun Dec 20`; `Mon Jan 4, 2027` in another year."""
+    return f"{_DAY_NAMES[day.weekday()]} {format_date(day, today=today)}"
+
+
+def away_set_message(until: date, *, today: date) -> Message:
+    """`🌴 You're away until Sun Dec 20: …`, and how to come back early."""
+    return _plain(
+        f"🌴 You're away until {away_day(until, today=today)}: {_WHAT_AWAY_MEANS}."
+        " Back early? `/milestone away off`"
+    )
+
+
+def back_message(*, was_away: bool) -> Message:
+    """Welcome back, or that there was nothing to undo."""
+    if was_away:
+        return _plain("👋 Welcome back — reminders and reviews include you again.")
+    return _plain("You weren't marked away. To be: `/milestone away until Dec 20`")
+
+
+def away_status_message(until: date | None, *, today: date) -> Message:
+    """Whether the asker is away (`away` alone), and the command that changes it."""
+    if until is None:
+        return _plain(
+            "You're not marked away. Going away? `/milestone away until Dec 20` — until then,"
+            f" {_WHAT_AWAY_MEANS}."
+        )
+    return away_set_message(until, today=today)
+
+
+def _plain(text: str) -> Message:
+    return build_message(text=text, blocks=[section(text)])
