@@ -32,8 +32,8 @@ from storage.models import ChannelSettings, Delivery
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 REMINDERS_GO_TO = {
     "channel": "the channel",
-    "owner": "the owner, by DM",
-    "both": "the channel and the owner, by DM",
+    "owner": "the owner by DM",
+    "both": "the channel and the owner by DM",
 }
 FAILED_LIMIT = 10
 _ERROR_CHARS = 120
@@ -185,7 +185,7 @@ def _delivery_inputs(s: ChannelSettings) -> list[Block]:
     places = [_option(value, f"{words[:1].upper()}{words[1:]}") for value, words in REMINDERS_GO_TO.items()]
     prompts = [
         _option(REVIEW_DM, "DM each owner the weekly review"),
-        _option(CHASE, "Remind owners who haven't answered, the next working day"),
+        _option(CHASE, "Chase owners who haven't answered (next working day)"),
     ]
     ticked = [option for option, on in zip(prompts, (s.review_dm, s.chase), strict=True) if on]
     pause = _option(PAUSED, "Pause reminders and check-ins in this channel")

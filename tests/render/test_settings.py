@@ -10,7 +10,9 @@ from storage.models import Delivery
 from tests.support.blocks import all_mrkdwn, assert_defused, assert_valid, assert_valid_view
 from tests.support.factories import HOSTILE, make_delivery, make_settings
 
-INPUTS = ["timezone", "reminder_days", "reminder_time", "review_weekday", "review_time", "paused"]
+INPUTS = ["timezone", "workdays", "holidays", "reminder_days", "reminder_time", "review_weekday",
+          "review_time", "reminders_to", "review_dms", "paused"]  # fmt: skip
+DEFAULT_DAYS = "Working days: Mon–Fri · Public holidays: none · Review by DM: on · Chase: on · Reminders go to: the channel"
 
 
 def make_failed(n: int, **overrides: Any) -> Delivery:
@@ -20,10 +22,16 @@ def make_failed(n: int, **overrides: Any) -> Delivery:
 
 
 def summary(message) -> str:
-    return message.blocks[0]["text"]["text"]
+    """The first line: the channel's schedule."""
+    return message.blocks[0]["text"]["text"].split("\n")[0]
 
 
-def test_summary_reads_the_whole_schedule_on_one_line():
+def days_line(message) -> str:
+    """The second line: working days, holidays, the review's DMs and chase, where reminders go."""
+    return message.blocks[0]["text"]["text"].split("\n")[1]
+
+
+def test_summary_reads_the_schedule_then_the_days_and_who_hears_what():
     message = settings_message(make_settings(), failed=[], show_failed=True)
 
     assert_valid(message)
@@ -31,10 +39,45 @@ def test_summary_reads_the_whole_schedule_on_one_line():
         "Settings for <#C1>: time zone Europe/Berlin · reminders 7, 1 and 0 days before at 09:30"
         " · weekly review Fridays at 16:00 · active"
     )
-    assert message.text == summary(message)
-    hint = message.blocks[-1]["elements"][0]["text"]
-    assert "`/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`" in hint
-    assert "pause" in hint and "resume" in hint
+    assert days_line(message) == DEFAULT_DAYS
+    assert message.text == f"{summary(message)}\n{days_line(message)}"
+
+
+def test_the_channel_message_is_the_settings_alone_without_tips():
+    message = settings_message(make_settings(), failed=[], show_failed=False)
+
+    assert [block["type"] for block in message.blocks] == ["section"]
+    assert "Or type" not in all_mrkdwn(message)
+
+
+def test_the_days_line_reads_in_plain_words():
+    settings = make_settings(holidays="US")
+
+    assert days_line(settings_message(settings, failed=[], show_failed=False)) == (
+        "Working days: Mon–Fri · Public holidays: United States (US) · Review by DM: on · Chase: on"
+        " · Reminders go to: the channel"
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"workdays": "sun,mon,tue,wed,thu"}, "Working days: Sun–Thu ·"),
+        ({"workdays": "mon,tue,thu"}, "Working days: Mon, Tue, Thu ·"),
+        ({"workdays": "fri,sat,sun,mon"}, "Working days: Fri–Mon ·"),
+        ({"workdays": "mon,wed,thu,fri,sun"}, "Working days: Mon, Wed–Fri, Sun ·"),
+        ({"workdays": "mon,tue,wed,thu,fri,sat,sun"}, "Working days: every day ·"),
+        ({"workdays": "garbled"}, "Working days: Mon–Fri ·"),
+        ({"holidays": "GB"}, "Public holidays: United Kingdom (GB) ·"),
+        ({"holidays": "BA"}, "Public holidays: Bosnia and Herzegovina (BA) ·"),
+        ({"review_dm": False}, "Review by DM: off ·"),
+        ({"chase": False}, "Chase: off ·"),
+        ({"reminders_to": "owner"}, "Reminders go to: the owner by DM"),
+        ({"reminders_to": "both"}, "Reminders go to: the channel and the owner by DM"),
+    ],
+)
+def test_the_days_line_words_each_setting(overrides, words):
+    assert words in days_line(settings_message(make_settings(**overrides), failed=[], show_failed=False))
 
 
 @pytest.mark.parametrize(
@@ -111,17 +154,69 @@ def test_settings_modal_is_filled_with_the_channel_settings():
     assert "initial_options" not in paused["element"]
 
 
+def test_settings_modal_asks_for_working_days_holidays_review_dms_and_where_reminders_go():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    by_id = {block["block_id"]: block for block in view["blocks"] if block["type"] == "input"}
+    workdays = by_id["workdays"]
+    assert workdays["label"]["text"] == "Working days"
+    assert workdays["element"]["type"] == "checkboxes"
+    assert [option["text"]["text"] for option in workdays["element"]["options"]] == [
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    ]  # fmt: skip
+    assert [option["value"] for option in workdays["element"]["initial_options"]] == ["0", "1", "2", "3", "4"]
+    assert workdays["hint"]["text"].startswith("Nothing is posted on a day off")
+    holidays = by_id["holidays"]
+    assert (holidays["label"]["text"], holidays["optional"]) == ("Public holidays", True)
+    assert holidays["element"]["type"] == "plain_text_input"
+    assert "initial_value" not in holidays["element"]
+    assert holidays["hint"]["text"] == (
+        "A country's code (US, GB, DE) or name: its public holidays are days off. Empty: none."
+    )
+    places = by_id["reminders_to"]
+    assert (places["label"]["text"], places["element"]["type"]) == ("Reminders go to", "radio_buttons")
+    assert [option["text"]["text"] for option in places["element"]["options"]] == [
+        "The channel", "The owner by DM", "The channel and the owner by DM",
+    ]  # fmt: skip
+    assert places["element"]["initial_option"]["value"] == "channel"
+    prompts = by_id["review_dms"]
+    assert (prompts["label"]["text"], prompts["optional"]) == ("Weekly review by DM", True)
+    assert [option["text"]["text"] for option in prompts["element"]["initial_options"]] == [
+        "DM each owner the weekly review",
+        "Chase owners who haven't answered (next working day)",
+    ]
+
+
+def test_settings_modal_shows_a_channels_own_week_holidays_and_choices():
+    settings = make_settings(
+        workdays="sun,mon,tue,wed,thu", holidays="IL", review_dm=False, chase=True, reminders_to="both"
+    )
+    view = settings_modal(s=settings, failed=[], show_failed=False)
+
+    assert_valid_view(view, kind="modal")
+    by_id = {block["block_id"]: block["element"] for block in view["blocks"] if block["type"] == "input"}
+    assert [option["value"] for option in by_id["workdays"]["initial_options"]] == ["0", "1", "2", "3", "6"]
+    assert by_id["holidays"]["initial_value"] == "IL"
+    assert by_id["reminders_to"]["initial_option"]["value"] == "both"
+    assert [option["value"] for option in by_id["review_dms"]["initial_options"]] == ["chase"]
+    neither = settings_modal(s=make_settings(review_dm=False, chase=False), failed=[], show_failed=False)
+    assert_valid_view(neither, kind="modal")
+    prompts = next(block for block in neither["blocks"] if block.get("block_id") == "review_dms")
+    assert "initial_options" not in prompts["element"]
+
+
 def test_settings_modal_shows_paused_and_failed_posts_to_admins():
     failed = [make_failed(n) for n in range(50)]
     view = settings_modal(s=make_settings(paused=True), failed=failed, show_failed=True)
 
     assert_valid_view(view, kind="modal")
-    assert view["blocks"][5]["element"]["initial_options"][0]["value"] == "paused"
+    paused = next(block for block in view["blocks"] if block.get("block_id") == "paused")
+    assert paused["element"]["initial_options"][0]["value"] == "paused"
     notes = [block["elements"][0]["text"] for block in view["blocks"] if block["type"] == "context"]
     assert notes[0] == "⚠️ 50 messages could not be posted:"
     assert notes[-1] == "and 40 more"
     hidden = settings_modal(s=make_settings(), failed=failed, show_failed=False)
-    assert [block["type"] for block in hidden["blocks"]] == ["input"] * 6
+    assert [block["type"] for block in hidden["blocks"]] == ["input"] * len(INPUTS)
 
 
 def test_stored_reminder_days_are_shown_furthest_first_and_once():

@@ -6,12 +6,12 @@ from datetime import time
 
 import pytest
 
-from bot.core.command_types import SettingsChange
+from bot.core.command_types import NO_HOLIDAYS, SettingsChange
 from bot.core.forms.settings import read_settings_context, read_settings_modal
 from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.render.settings import settings_modal
 from tests.support.factories import make_settings
-from tests.support.view_state import submitted
+from tests.support.settings_form import submitted_settings as submitted
 
 
 def test_reading_the_untouched_form_gives_every_setting():
@@ -24,6 +24,11 @@ def test_reading_the_untouched_form_gives_every_setting():
         review_weekday=4,
         review_time=time(16, 0),
         paused=False,
+        workdays=(0, 1, 2, 3, 4),
+        holidays=NO_HOLIDAYS,
+        review_dm=True,
+        chase=True,
+        reminders_to="channel",
     )
 
 
@@ -135,3 +140,105 @@ def test_a_forged_run_of_digits_is_no_number_of_days():
         read_settings_modal(submitted(view, reminder_days="9" * 5000))
 
     assert "isn't a number of days" in caught.value.errors["reminder_days"]
+
+
+def ticked(*values: str) -> list[dict]:
+    return [{"value": value} for value in values]
+
+
+def test_reading_the_working_days_holidays_review_dms_and_where_reminders_go():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    values = submitted(
+        view,
+        workdays=ticked("6", "0", "1", "2", "3"),
+        holidays=" gb ",
+        review_dms=ticked("chase"),
+        reminders_to="both",
+    )
+
+    change = read_settings_modal(values)
+
+    assert change.workdays == (0, 1, 2, 3, 6)
+    assert change.holidays == "GB"
+    assert (change.review_dm, change.chase) == (False, True)
+    assert change.reminders_to == "both"
+
+
+def test_a_channel_with_its_own_week_and_holidays_reads_back_unchanged():
+    settings = make_settings(
+        workdays="sun,mon,tue,wed,thu", holidays="IL", review_dm=False, chase=False, reminders_to="owner"
+    )
+    view = settings_modal(s=settings, failed=[], show_failed=False)
+
+    change = read_settings_modal(submitted(view))
+
+    assert (change.workdays, change.holidays, change.review_dm, change.chase, change.reminders_to) == (
+        (0, 1, 2, 3, 6),
+        "IL",
+        False,
+        False,
+        "owner",
+    )
+
+
+@pytest.mark.parametrize(("typed", "country"), [("Germany", "DE"), ("usa", "US"), ("UK", "GB")])
+def test_holidays_are_read_as_the_command_reads_them(typed, country):
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, holidays=typed)).holidays == country
+
+
+@pytest.mark.parametrize("typed", [None, "", "  ", "none", "None"])
+def test_empty_holidays_or_none_is_no_public_holidays(typed):
+    view = settings_modal(s=make_settings(holidays="US"), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, holidays=typed)).holidays == NO_HOLIDAYS
+
+
+@pytest.mark.parametrize(
+    ("block_id", "value", "message"),
+    [
+        ("holidays", "Germny", "I don't know the public holidays of “Germny”; did you mean Germany (DE)?"),
+        (
+            "holidays",
+            "XQ",
+            "I don't know the public holidays of “XQ”; use a two-letter code like US, GB or DE.",
+        ),
+        ("workdays", [], "Tick at least one working day."),
+        ("workdays", [{"value": "9"}], "Tick at least one working day."),
+    ],
+)
+def test_bad_working_days_or_holidays_name_the_field(block_id, value, message):
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    with pytest.raises(ModalErrors) as caught:
+        read_settings_modal(submitted(view, **{block_id: value}))
+
+    assert caught.value.errors == {block_id: message}
+
+
+def test_no_review_dm_boxes_ticked_turns_both_off():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    change = read_settings_modal(submitted(view, review_dms=[]))
+
+    assert (change.review_dm, change.chase) == (False, False)
+
+
+def test_a_form_opened_before_the_new_inputs_leaves_those_settings_as_they_are():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    older = ("workdays", "holidays", "reminders_to", "review_dms")
+    values = {block: state for block, state in submitted(view).items() if block not in older}
+
+    change = read_settings_modal(values)
+
+    assert (change.workdays, change.holidays, change.review_dm, change.chase, change.reminders_to) == (
+        (None,) * 5
+    )
+    assert change.timezone == "Europe/Berlin"
+
+
+def test_a_forged_place_for_reminders_leaves_it_as_it_is():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    assert read_settings_modal(submitted(view, reminders_to="everyone")).reminders_to is None
