@@ -12,7 +12,10 @@ from tests.support.factories import HOSTILE, make_delivery, make_settings
 
 INPUTS = ["timezone", "workdays", "holidays", "reminder_days", "reminder_time", "review_weekday",
           "review_time", "reminders_to", "review_dms", "paused"]  # fmt: skip
-DEFAULT_DAYS = "Working days: Mon–Fri · Public holidays: none · Review by DM: on · Chase: on · Reminders go to: the channel"
+DEFAULT_DAYS = (
+    "Working days: Mon–Fri · Public holidays: none · Review by DM: on · Chase: on"
+    " · Reminders go to: the channel"
+)
 
 
 def make_failed(n: int, **overrides: Any) -> Delivery:
