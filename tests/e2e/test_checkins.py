@@ -1,4 +1,7 @@
-"""The weekly review and revise end to end: posted once a week, answered by buttons, thread kept as notes."""
+"""The weekly review and revise end to end: posted once a week, compact, thread replies kept as notes.
+
+The Review my milestones forms are in test_review_form.py; here, the message and the older reviews' buttons.
+"""
 
 from __future__ import annotations
 
@@ -25,16 +28,27 @@ def checkin_post(app: SlackApp) -> dict:
     return post
 
 
+def post_checkin_id(app: SlackApp) -> int:
+    with Session(app.engine) as session:
+        return session.exec(select(CheckIn)).one().id or 0
+
+
 def checkin_in_channel(app: SlackApp) -> dict:
     """The check-in message as it stands in the channel's history (what a button press carries)."""
     return next(m for m in app.fake.messages("C1") if "checkin:" in json.dumps(m.get("metadata") or {}))
 
 
-def press(app: SlackApp, action_id: str, number: int, *, user: str = "U1") -> None:
-    """Press a check-in button for milestone #number, as `user`."""
+def press_old(app: SlackApp, action_id: str, number: int, *, user: str = "U1") -> None:
+    """Press a button of a review posted before Review my milestones (five per milestone), as `user`."""
     message = checkin_in_channel(app)
-    value = next(v for a, v in buttons(message["blocks"]) if a == action_id and v.endswith(f":{number}"))
+    with Session(app.engine) as session:
+        checkin_id = session.exec(select(CheckIn)).one().id
+    value = f"{checkin_id}:{number}"
     app.requests.block_action(action_id=action_id, value=value, user=user, message=message)
+
+
+def sections(message: dict) -> list[str]:
+    return [block["text"]["text"] for block in message["blocks"] if block["type"] == "section"]
 
 
 def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackApp) -> None:
@@ -45,10 +59,15 @@ def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackAp
     tick(slack_app, ny("2026-11-30 15:00"))
     tick(slack_app, ny("2026-12-01 10:00"))
     post = checkin_post(slack_app)
-    assert "3 milestones" in post["text"]
-    actions = [a for a, _ in buttons(post["blocks"])]
-    assert actions.count("checkin_on_track") == 3 and actions.count("checkin_new_date") == 3
-    assert "<@U1>" in json.dumps(post["blocks"]) and "<@U2>" in json.dumps(post["blocks"])
+    assert post["text"] == "Weekly review: 3 milestones in flight"
+    standing, rows = sections(post)
+    assert standing == "⏳ 3 not yet answered\n0 of 3 answered · waiting on <@U1> (#1), <@U2> (#3, #2)"
+    assert rows.split("\n") == [
+        "*#1* Launch beta · due Tue Dec 15 · <@U1> · not yet answered",
+        "*#3* Hire designer · due Sun Dec 20 · <@U2> · not yet answered",
+        "*#2* Pricing page · due Sat Jan 9, 2027 · <@U2> · not yet answered",
+    ]
+    assert buttons(post["blocks"]) == [("review_mine", str(post_checkin_id(slack_app)))]
     tick(slack_app, ny("2026-12-07 09:00"))
     assert len(posts(slack_app, kind="checkin")) == 2
 
@@ -60,11 +79,11 @@ def test_no_checkin_for_a_channel_with_nothing_in_flight(slack_app: SlackApp) ->
     assert posts(slack_app, kind="checkin") == []
 
 
-def test_button_records_status_with_revision_and_updates_the_message(slack_app: SlackApp) -> None:
+def test_an_older_reviews_button_still_records_its_answer(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
     slack_app.clock.now = ny("2026-11-30 09:30")
-    press(slack_app, "checkin_at_risk", 1, user="U1")
+    press_old(slack_app, "checkin_at_risk", 1, user="U1")
     with Session(slack_app.engine) as session:
         milestone = session.exec(select(Milestone).where(Milestone.number == 1)).one()
         revision = session.exec(select(Revision)).one()
@@ -74,26 +93,29 @@ def test_button_records_status_with_revision_and_updates_the_message(slack_app: 
     assert (answer.user_id, answer.status) == ("U1", "at_risk")
     update = slack_app.fake.last("chat.update").params
     assert update["ts"] == checkin_in_channel(slack_app)["ts"]
-    shown = json.dumps(update["blocks"])
-    assert "<@U1>" in shown and "At risk" in shown
-    assert "Waiting on <@U2>" in shown
+    standing, rows = sections(update)
+    assert standing.split("\n")[1] == "1 of 3 answered · waiting on <@U2> (#3, #2)"
+    assert rows.split("\n")[0] == "*#1* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, today"
 
 
-def test_others_cannot_change_a_milestone_from_the_checkin(slack_app: SlackApp) -> None:
+def test_others_pressing_an_older_reviews_button_are_told_what_they_can_do(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
-    press(slack_app, "checkin_done", 1, user="U3")
+    press_old(slack_app, "checkin_done", 1, user="U3")
     with Session(slack_app.engine) as session:
         assert session.exec(select(Milestone).where(Milestone.number == 1)).one().status == "open"
         assert session.exec(select(CheckInAnswer)).all() == []
-    assert "<@U1>" in slack_app.fake.last("response_url").params["text"]
+    assert slack_app.fake.last("response_url").params["text"] == (
+        "🔒 Only <@U1> or a workspace admin can update *#1*. You can still add a note or flag a risk: "
+        "press *Review my milestones* on the review, or reply in its thread."
+    )
 
 
 @BOTH_MODES
 def test_new_date_from_the_checkin_is_a_slip_with_a_reason(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
-    press(slack_app, "checkin_new_date", 2, user="U2")
+    press_old(slack_app, "checkin_new_date", 2, user="U2")
     view = slack_app.fake.last("views.open").params["view"]
     values = {"due": {"due": date_value("2027-01-23")}, "reason": {"reason": text_value("Copy not ready")}}
     slack_app.requests.view_submission(
@@ -106,11 +128,12 @@ def test_new_date_from_the_checkin_is_a_slip_with_a_reason(slack_app: SlackApp) 
     assert (str(milestone.due_date), str(milestone.baseline_due_date)) == ("2027-01-23", "2027-01-09")
     assert (revision.reason, revision.source) == ("Copy not ready", "check-in")
     assert answer.status == "new_date"
-    assert "new date" in json.dumps(slack_app.fake.last("chat.update").params["blocks"])
+    rows = sections(slack_app.fake.last("chat.update").params)[1].split("\n")
+    assert rows[2] == "*#2* Pricing page · due Sat Jan 23, 2027 · <@U2> · 📅 New date — <@U2>, today"
 
 
 @BOTH_MODES
-def test_thread_replies_become_notes_shown_by_show(slack_app: SlackApp) -> None:
+def test_thread_replies_become_notes_marked_kept_and_shown_by_show(slack_app: SlackApp) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
     with Session(slack_app.engine) as session:
@@ -120,9 +143,14 @@ def test_thread_replies_become_notes_shown_by_show(slack_app: SlackApp) -> None:
         ("Mine are fine", "U2", "1700000100.000002"),
         ("General remark, nothing specific", "U3", "1700000100.000003"),
     ]
-    for number, (text, user, ts) in enumerate(replies):
-        event = message_event(text, ts=ts, user=user, channel="C1", thread_ts=checkin_ts)
+    for number, (text, user, _) in enumerate(replies):
+        reply = slack_app.fake.add_message("C1", text=text, user=user, thread_ts=checkin_ts)
+        event = message_event(text, ts=reply["ts"], user=user, channel="C1", thread_ts=checkin_ts)
         slack_app.requests.event(event, event_id=f"EvNote{number}")
+    # Slack delivers the first again: kept once, and its ✅ is already there.
+    first = slack_app.fake.messages("C1")[-3]
+    again = message_event(first["text"], ts=first["ts"], user="U2", channel="C1", thread_ts=checkin_ts)
+    slack_app.requests.event(again, event_id="EvNoteAgain")
     with Session(slack_app.engine) as session:
         notes = session.exec(select(CheckInNote).order_by(CheckInNote.id)).all()
         numbers = {m.id: m.number for m in session.exec(select(Milestone)).all()}
@@ -132,9 +160,28 @@ def test_thread_replies_become_notes_shown_by_show(slack_app: SlackApp) -> None:
         (2, "U2"),
         (None, "U3"),  # names none and owns none: kept on the check-in
     ]
+    kept = [
+        m for m in slack_app.fake.messages("C1") if m.get("thread_ts") == checkin_ts and m["ts"] != checkin_ts
+    ]
+    assert [m.get("reactions") for m in kept] == [["white_check_mark"]] * 3
+    assert [c.params["name"] for c in slack_app.fake.calls_to("reactions.add")] == ["white_check_mark"] * 3
     slack_app.requests.command("show 1")
     shown = json.dumps(slack_app.fake.last("response_url").params["blocks"])
     assert "Vendor confirmed for #1 &amp; QA booked" in shown
+
+
+def test_a_reply_that_cannot_take_its_reaction_is_still_kept(slack_app: SlackApp) -> None:
+    setup_channel(slack_app)
+    tick(slack_app, ny(MONDAY))
+    with Session(slack_app.engine) as session:
+        checkin_ts = session.exec(select(CheckIn)).one().message_ts
+    slack_app.fake.fail_next("reactions.add", status=200, error="missing_scope")
+    event = message_event("#1 is fine", ts="1700000100.000009", user="U1", channel="C1", thread_ts=checkin_ts)
+    reply = slack_app.requests.event(event, event_id="EvNoScope")
+    assert reply.status == 200
+    with Session(slack_app.engine) as session:
+        assert len(session.exec(select(CheckInNote)).all()) == 1
+    assert slack_app.fake.calls_to("chat.postMessage")[-1].params.get("thread_ts") is None
 
 
 def test_next_checkin_opens_with_what_changed(slack_app: SlackApp) -> None:

@@ -102,7 +102,8 @@ def read_owner_form(values: dict[str, Any], *, shown: list[Milestone], today: da
     errors: dict[str, str] = {}
     answers = [_read_answer(values, m, today=today, errors=errors) for m in shown]
     reason = read_text(values, ReviewBlock.REASON, field="reason", errors=errors)
-    if reason is None and any(a.new_due for a in answers) and ReviewBlock.REASON not in errors:
+    moved = [a for a in answers if a.new_due and ReviewBlock.due(a.number) not in errors]
+    if reason is None and moved and ReviewBlock.REASON not in errors:
         errors[ReviewBlock.REASON] = _NO_REASON
     note = read_note(values, ReviewBlock.NOTE, errors=errors)
     if errors:
