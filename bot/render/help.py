@@ -22,9 +22,10 @@ _OVERVIEW = [
     ("review", "/milestone review", "post this week's review and revise now"),
     (
         "settings",
-        "/milestone settings review fri 16:00",
-        "the channel's time zone, reminders and review time",
+        "/milestone settings workdays sun-thu holidays IL",
+        "the channel's time zone, working days, holidays, reminders and review",
     ),
+    ("away", "/milestone away until Dec 20", "you're away: no pings, reviews don't wait for you"),
     ("report", "/milestone report dept Marketing", "plan vs actual, with a timeline chart"),
     ("export", "/milestone export csv", "the channel's milestones as CSV or a calendar (ics)"),
     ("import", "/milestone import", "add many at once from a CSV milestone table"),
@@ -91,10 +92,13 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
     "review": (
         "The weekly review and revise",
         [
-            "Every Monday at 09:00 (channel time) the channel gets one message listing its open milestones, "
-            "each with *On track / At risk / Blocked / Done / New date…* buttons.",
-            "• A press records the status in the history and shows who said what.",
-            "• *New date…* asks for the date and a reason: a slip, kept in the history.",
+            "Every Monday at 09:00 (channel time, on the next working day if Monday is off) the channel gets "
+            "one message: a line per open milestone with its due date, owner and latest status, and one "
+            "*Review my milestones* button.",
+            "• The button opens a form with your milestones: on track, at risk, blocked or done, a new date "
+            "with a reason, a note. Own none? Add a note or flag a risk on any; its owner is mentioned.",
+            "• Owners also get the button by DM, and one reminder the next working day if they have not "
+            "answered (`settings review dm off`, `settings chase off`). People who are away are skipped.",
             "• Replies in its thread are kept as notes: mention `#12` to put a note on a milestone.",
             "• `/milestone review` posts this week's review now, if it is not up yet.",
             "Example: `/milestone review`",
@@ -103,11 +107,27 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
     "settings": (
         "Channel settings",
         [
-            "`/milestone settings` opens a form; or say what to change:",
+            "`/milestone settings` opens a form; or say what to change, several at once:",
             "• `timezone Europe/Berlin` · `reminders 7,1,0 at 09:30` (days before the due date; `off`: none)",
             "• `review fri 16:00` · `pause` · `resume`",
-            "An overdue nudge always goes out the day after a missed due date.",
-            "Example: `/milestone settings timezone Europe/Berlin reminders 7,1,0 at 09:30 review fri 16:00`",
+            "• `workdays mon-fri` (also `sun-thu`, `mon,tue,thu`) · `holidays US` "
+            "(a country's public holidays; `none`)",
+            "• `review dm on|off` (owners get the review by DM) · `chase on|off` "
+            "(one reminder the next working day to owners who have not answered)",
+            "• `reminders to channel|owner|both` (`owner`: by DM to the milestone's owner)",
+            "Nothing is posted on a day off: a reminder comes the working day before, an overdue nudge and a "
+            "review the working day after.",
+            "Example: `/milestone settings workdays sun-thu holidays IL reminders to both`",
+        ],
+    ),
+    "away": (
+        "Away",
+        [
+            "`/milestone away until <date>` — up to and including that day, reminders about your milestones "
+            "don't ping you, reviews don't wait for you or DM you, and nobody chases you.",
+            "• `/milestone away off` when you're back early; `/milestone away` says whether you're away.",
+            "• The date is read in your time zone, like every date: `Dec 20`, `next friday`, `2026-12-20`.",
+            "Example: `/milestone away until Dec 20`",
         ],
     ),
     "report": (
@@ -164,7 +184,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-_ALIASES = {"date": "dates", "money": "budget", "cost": "budget", "amounts": "budget", "statuses": "status"}
+_ALIASES = {"date": "dates", "money": "budget", "cost": "budget", "amounts": "budget", "statuses": "status",
+            "workdays": "settings", "holidays": "settings", "vacation": "away"}  # fmt: skip
 
 
 def help_message(topic: str | None) -> Message:
@@ -184,8 +205,8 @@ def _overview() -> Message:
     verbs = "\n".join(f"*{verb}* `{example}` — {what}" for verb, example, what in _OVERVIEW)
     tips = escape_mrkdwn(
         "Numbers work as `12` or `#12`. More on one topic: `/milestone help add`, "
-        "`help list`, `help update`, `help done`, `help review`, `help settings`, `help dates`, "
-        "`help budget`."
+        "`help list`, `help update`, `help done`, `help review`, `help settings`, `help away`, "
+        "`help dates`, `help budget`."
     )
     blocks = [
         header("Milestone Bot"),

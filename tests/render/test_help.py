@@ -17,6 +17,7 @@ VERBS = [
     "report",
     "export",
     "import",
+    "away",
 ]
 
 
@@ -55,7 +56,15 @@ def test_dates_help_lists_the_forms_accepted():
 
 
 @pytest.mark.parametrize(
-    ("alias", "topic"), [("Date", "dates"), (" money ", "budget"), ("statuses", "status")]
+    ("alias", "topic"),
+    [
+        ("Date", "dates"),
+        (" money ", "budget"),
+        ("statuses", "status"),
+        ("workdays", "settings"),
+        ("holidays", "settings"),
+        ("vacation", "away"),
+    ],
 )
 def test_topic_aliases_and_case_do_not_matter(alias, topic):
     assert help_message(alias) == help_message(topic)
@@ -71,3 +80,52 @@ def test_placeholders_are_escaped_so_slack_shows_them():
 
     assert "<date>" not in text
     assert "due &lt;date&gt;" in text
+
+
+def test_settings_help_gives_every_setting_with_its_words():
+    text = all_mrkdwn(help_message("settings"))
+
+    for words in [
+        "`timezone Europe/Berlin`",
+        "`reminders 7,1,0 at 09:30`",
+        "`review fri 16:00`",
+        "`workdays mon-fri`",
+        "`sun-thu`",
+        "`holidays US`",
+        "`none`",
+        "`review dm on|off`",
+        "`chase on|off`",
+        "`reminders to channel|owner|both`",
+        "`pause`",
+        "`resume`",
+    ]:
+        assert words in text
+    assert "Nothing is posted on a day off" in text
+    assert "Example: `/milestone settings workdays sun-thu holidays IL reminders to both`" in text
+
+
+def test_away_help_says_what_away_means_and_how_to_come_back():
+    message = help_message("away")
+
+    assert_valid(message)
+    text = all_mrkdwn(message)
+    assert "`/milestone away until &lt;date&gt;`" in text
+    assert "don't ping you, reviews don't wait for you or DM you" in text
+    assert "`/milestone away off`" in text
+    assert "Example: `/milestone away until Dec 20`" in text
+
+
+def test_the_overview_points_to_the_new_topics():
+    text = all_mrkdwn(help_message(None))
+
+    assert "*away* `/milestone away until Dec 20`" in text
+    assert "working days, holidays" in text
+    assert "`help away`" in text
+
+
+def test_review_help_tells_of_the_one_button_the_dms_and_the_chase():
+    text = all_mrkdwn(help_message("review"))
+
+    assert "*Review my milestones*" in text
+    assert "`settings review dm off`" in text and "`settings chase off`" in text
+    assert "away are skipped" in text

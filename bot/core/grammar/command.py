@@ -68,7 +68,8 @@ _EXAMPLES = {
 _ALIASES = {"new": "add", "create": "add", "ls": "list", "view": "show", "info": "show", "edit": "update",
             "change": "update", "complete": "done", "finish": "done", "remove": "delete",
             "rm": "delete"}  # fmt: skip
-_HELP_ALIASES = {"date": "dates", "money": "budget", "statuses": "status"}
+_HELP_ALIASES = {"date": "dates", "money": "budget", "statuses": "status", "workdays": "settings",
+                 "holidays": "settings", "vacation": "away"}  # fmt: skip
 
 _ADD_KEYWORDS = {"due": Field.DUE, "by": Field.DUE, "start": Field.START, "owner": Field.OWNER,
                  "budget": Field.BUDGET, "dept": Field.DEPARTMENT,
