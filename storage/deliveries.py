@@ -6,7 +6,7 @@ Claiming a due delivery and recording what became of it is storage/claims.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Engine, select, update
@@ -73,8 +73,10 @@ def plan_delivery(
     return session.execute(statement).first() is not None
 
 
-def supersede_reminders(*, session: Session, milestone_id: int, keep_key: str, now: datetime) -> None:
-    """Skip a milestone's older reminders still waiting: only the latest due one is posted.
+def supersede_reminders(
+    *, session: Session, milestone_id: int, keep_keys: Collection[str], now: datetime
+) -> None:
+    """Skip a milestone's older reminders still waiting: only the latest due one (channel, DM) is posted.
 
     Index: none of its own; a milestone has a handful of reminders, found through the foreign key.
     """
@@ -84,7 +86,7 @@ def supersede_reminders(*, session: Session, milestone_id: int, keep_key: str, n
             col(Delivery.milestone_id) == milestone_id,
             col(Delivery.kind) == DeliveryKind.REMINDER,
             col(Delivery.state) == DeliveryState.PENDING,
-            col(Delivery.key) != keep_key,
+            col(Delivery.key).not_in(list(keep_keys)),
         )
         .values(state=DeliveryState.SKIPPED, last_error="superseded by a later reminder", updated_at=now)
     )

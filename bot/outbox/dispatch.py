@@ -97,7 +97,7 @@ def _outcome(poster: Poster, delivery: Delivery, *, clients: ClientFor) -> Outco
         until, outcome = held
         poster.release(delivery, until=until, note=delivery.last_error)
         return outcome
-    verdict = still_wanted_now(engine=poster.engine, delivery=delivery)
+    verdict = still_wanted_now(engine=poster.engine, delivery=delivery, now=poster.clock())
     if not verdict.wanted:
         return poster.skip(delivery, reason=verdict.reason)
     client = clients(workspace_of(delivery))

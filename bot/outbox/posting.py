@@ -11,13 +11,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
-from bot.outbox.holds import Holds, workspace_of
+from bot.outbox.holds import Channel, Holds, channel_of, workspace_of
 from bot.outbox.lease import PassClock
 from bot.outbox.outcomes import Outcome
 from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
 from bot.outbox.retry import Action, Failure, RetryPolicy, classify, classify_lookup
+from bot.slack.conversations import conversation_id, is_person
 from storage import channel_settings, claims, deliveries
-from storage.models import Delivery
+from storage.models import Delivery, DeliveryKind
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +35,30 @@ class Poster:
     lease: timedelta
     clock: PassClock
     holds: Holds = field(default_factory=Holds)
+    # The DM opened with each person this pass: conversations.open answers the same one every time.
+    dms: dict[Channel, str] = field(default_factory=dict)
 
     def post(self, delivery: Delivery, *, client: WebClient) -> Outcome:
-        """Post a claimed delivery, unless an earlier claim's post is found in the channel first."""
+        """Post a claimed delivery, unless an earlier claim's post is found in the channel (or DM) first."""
+        try:
+            channel = self._conversation(delivery, client=client)
+        except _SLACK_FAILURES as error:
+            return self._after_open_error(delivery, error=error)
         since = claims.posting_since(delivery.last_error)
         # A claim from before posting marks were written (an older release) may have posted: look anyway.
         legacy = since is None and delivery.attempts > 1
         if since is not None or legacy:
             # An earlier claim began posting and never learnt the outcome: look before posting again.
             try:
-                ts = find_post(client, delivery, since=since or delivery.created_at, bounded=not legacy)
+                ts = find_post(
+                    client, delivery, channel=channel, since=since or delivery.created_at, bounded=not legacy
+                )
             except _SLACK_FAILURES as error:
                 return self._after_lookup_error(delivery, error=error, since=since)
             if ts:
-                return self._record(delivery, client=client, ts=ts, outcome=Outcome.RECOVERED)
+                return self._record(
+                    delivery, client=client, channel=channel, ts=ts, outcome=Outcome.RECOVERED
+                )
         # Not posted before (or looked for and not found): the post to look for next time is this one.
         since = self.clock()
         if not claims.start_posting(
@@ -62,7 +73,7 @@ class Poster:
         payload = json.loads(delivery.payload)
         try:
             response = client.chat_postMessage(
-                channel=delivery.channel_id,
+                channel=channel,
                 text=payload["text"],
                 blocks=payload.get("blocks"),
                 metadata={"event_type": METADATA_EVENT, "event_payload": {"key": delivery.key}},
@@ -74,7 +85,16 @@ class Poster:
             # A timeout may hide a post that reached Slack: the mark stays, so the next claim looks first.
             problem = f"network: {type(error).__name__}"
             return self._apply(delivery, failure=Failure.NETWORK, problem=problem, since=since)
-        return self._record(delivery, client=client, ts=response["ts"], outcome=Outcome.SENT)
+        return self._record(delivery, client=client, channel=channel, ts=response["ts"], outcome=Outcome.SENT)
+
+    def _conversation(self, delivery: Delivery, *, client: WebClient) -> str:
+        """Where the delivery goes: its channel, or the DM with the person it names (opened once a pass)."""
+        if not is_person(delivery.channel_id):
+            return delivery.channel_id
+        person = channel_of(delivery)
+        if person not in self.dms:
+            self.dms[person] = conversation_id(client, delivery.channel_id)
+        return self.dms[person]
 
     def release(self, delivery: Delivery, *, until: datetime, note: str | None) -> None:
         """Put the claim back until `until`, the attempt given back."""
@@ -102,6 +122,18 @@ class Poster:
         problem = f"HTTP {status}" if failure is Failure.SERVER else code
         retry_after = _header(error, "Retry-After")
         return self._apply(delivery, failure=failure, problem=problem, since=kept, retry_after=retry_after)
+
+    def _after_open_error(self, delivery: Delivery, *, error: Exception) -> Outcome:
+        """The person's DM could not be opened: nothing was posted now, and an earlier claim's mark stays."""
+        since = claims.posting_since(delivery.last_error)
+        if not isinstance(error, SlackApiError):
+            problem = f"network: {type(error).__name__}"
+            return self._apply(delivery, failure=Failure.NETWORK, problem=problem, since=since)
+        status, code = _status_and_code(error)
+        failure = classify(status=status, error=code)
+        problem = f"cannot open the DM: {code}" if code else f"cannot open the DM: HTTP {status}"
+        retry_after = _header(error, "Retry-After")
+        return self._apply(delivery, failure=failure, problem=problem, since=since, retry_after=retry_after)
 
     def _after_lookup_error(self, delivery: Delivery, *, error: Exception, since: datetime | None) -> Outcome:
         """A look-up that failed says nothing about the post, unless Slack refuses the token or channel."""
@@ -140,7 +172,7 @@ class Poster:
                     "delivery %s: %s; retrying (attempt %s)", delivery.key, problem, delivery.attempts
                 )
                 return Outcome.RETRYING
-            case Action.PAUSE_CHANNEL:
+            case Action.PAUSE_CHANNEL if not is_person(delivery.channel_id):
                 channel_settings.pause_channel(
                     engine=self.engine,
                     workspace=workspace_of(delivery),
@@ -180,17 +212,20 @@ class Poster:
         logger.warning("token of %s refused (%s): its deliveries wait until %s", workspace, problem, until)
         return Outcome.HELD
 
-    def _record(self, delivery: Delivery, *, client: WebClient, ts: str, outcome: Outcome) -> Outcome:
-        """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel."""
+    def _record(
+        self, delivery: Delivery, *, client: WebClient, channel: str, ts: str, outcome: Outcome
+    ) -> Outcome:
+        """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel (or DM)."""
         now = self.clock()
         if not claims.mark_sent(engine=self.engine, delivery=delivery, worker=self.worker, now=now, ts=ts):
             recorded = claims.record_lost_post(engine=self.engine, delivery=delivery, ts=ts, now=now)
             if recorded not in (None, ts):
-                take_back(client, delivery, ts=ts)
+                take_back(client, delivery, channel=channel, ts=ts)
                 logger.warning("delivery %s was posted by another claim too: our copy deleted", delivery.key)
                 return Outcome.DEDUPLICATED
             logger.warning("delivery %s was posted after its lease ran out; recorded", delivery.key)
-        if delivery.checkin_id is not None:
+        if delivery.kind == DeliveryKind.CHECKIN and delivery.checkin_id is not None:
+            # The channel's message, not an owner's DM about it: answers and thread replies find it by ts.
             claims.record_checkin_post(
                 engine=self.engine, checkin_id=delivery.checkin_id, ts=ts, posted_at=self.clock.start
             )

@@ -23,8 +23,13 @@ CLOCK_MARGIN = timedelta(seconds=10)
 POST_WINDOW = timedelta(minutes=2)
 
 
-def find_post(client: WebClient, delivery: Delivery, *, since: datetime, bounded: bool = True) -> str | None:
-    """The ts of this delivery's message posted from `since` (to soon after, if `bounded`), or None."""
+def find_post(
+    client: WebClient, delivery: Delivery, *, channel: str, since: datetime, bounded: bool = True
+) -> str | None:
+    """The ts of this delivery's message in `channel` from `since` (to soon after, if `bounded`), or None.
+
+    `channel` is where it went: the delivery's channel, or the DM opened with the person it names.
+    """
     # Slack's errors propagate: a look-up that failed says nothing either way.
     window = {"oldest": f"{(since - CLOCK_MARGIN).timestamp():.6f}"}
     if bounded:
@@ -32,7 +37,7 @@ def find_post(client: WebClient, delivery: Delivery, *, since: datetime, bounded
     cursor: str | None = None
     for _ in range(HISTORY_PAGES):
         history = client.conversations_history(
-            channel=delivery.channel_id,
+            channel=channel,
             limit=HISTORY_LIMIT,
             include_all_metadata=True,
             cursor=cursor,
@@ -59,11 +64,11 @@ def carried_key(message: dict) -> str | None:
     return (metadata.get("event_payload") or {}).get("key")
 
 
-def take_back(client: WebClient, delivery: Delivery, *, ts: str) -> bool:
-    """Delete our copy of a message another claim already recorded; False if it stays (logged)."""
+def take_back(client: WebClient, delivery: Delivery, *, channel: str, ts: str) -> bool:
+    """Delete our copy in `channel` of a message another claim recorded; False if it stays (logged)."""
     for _ in range(3):
         try:
-            client.chat_delete(channel=delivery.channel_id, ts=ts)
+            client.chat_delete(channel=channel, ts=ts)
             return True
         except SlackApiError as error:
             if error.response.get("error") == "message_not_found":

@@ -47,12 +47,14 @@ def post_review_now(
     week = iso_week(
         now.astimezone(channel_schedule(settings, default_timezone=settings.timezone).zone).date()
     )
-    key = plan_checkin(engine, settings=settings, week=week, now=now)
-    if key is not None:
+    planned = plan_checkin(engine, settings=settings, week=week, now=now)
+    if planned is not None:
+        # The owners' DMs go with it, after the channel's message.
+        keys = [planned.key, *planned.review_dms]
         dispatched = dispatch(
-            engine=engine, clients=lambda _: client, now=now, worker=worker_name(), lease=lease, keys=[key]
+            engine=engine, clients=lambda _: client, now=now, worker=worker_name(), lease=lease, keys=keys
         )
-        if not dispatched[Outcome.SENT]:
+        if planned.key not in dispatched[Outcome.SENT]:
             return ReviewOutcome("not_posted")
     with Session(engine) as session:
         checkin = checkin_for_week(session=session, workspace=workspace, channel_id=channel_id, week=week)
@@ -60,4 +62,4 @@ def post_review_now(
         return ReviewOutcome("nothing_in_flight")
     if checkin.message_ts is None:
         return ReviewOutcome("not_posted")
-    return ReviewOutcome("posted" if key else "already_posted", checkin.message_ts)
+    return ReviewOutcome("posted" if planned else "already_posted", checkin.message_ts)

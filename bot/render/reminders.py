@@ -1,8 +1,10 @@
-"""Due-date reminders posted to a channel: days before, on the day, the overdue nudge, and its Done answer."""
+"""Due-date reminders, in a channel or an owner's DM: days before, on the day, the overdue nudge, and Done."""
 
 from __future__ import annotations
 
 import calendar
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
@@ -18,37 +20,79 @@ from bot.render.milestones import title_ref
 from storage.models import Milestone
 
 OVERDUE = -1
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
-def reminder_message(m: Milestone, *, offset: int, today: date) -> Message:
-    """A reminder `offset` days before the due date, or -1 for the overdue nudge; worded from `today`."""
-    if m.due_date is None:
-        raise ValueError(f"#{m.number} has no due date to remind about")
-    if offset != OVERDUE and not 0 <= offset <= MAX_DAYS_BEFORE:
-        raise ValueError(f"a reminder is 0 to {MAX_DAYS_BEFORE} days before the due date, or {OVERDUE}")
-    # A reminder posted late (the scheduler was down) tells the truth about today, not its planned day.
-    days_left = (m.due_date - today).days
-    overdue = days_left < 0
-    fallback = format_date(m.due_date, today=today)
-    when = _when(days_left)
-    tail = " and isn't marked done" if overdue else ""
-    owner = _owner(m)
-    icon = "⚠️" if overdue else "⏰"
-    body = f"{icon} {title_ref(m)} {when} ({_date_token(m.due_date, fallback=fallback)}){tail} — {owner}"
+def reminder_message(m: Milestone, *, offset: int, today: date, away_until: date | None = None) -> Message:
+    """A channel reminder `offset` days before the due date, or -1 for the overdue nudge; worded from `today`.
+
+    The owner is mentioned, unless away until `away_until`: then they are named as away and not pinged.
+    """
+    when = _Wording.of(m, offset=offset, today=today)
+    owner = _owner(m, away_until=away_until, today=today)
+    token = _date_token(when.due, fallback=when.fallback)
+    body = f"{when.icon} {title_ref(m)} {when.phrase} ({token}){when.tail}"
     # Notification text: no bold and no date token, which only Block Kit surfaces render.
-    text = f"{icon} #{m.number} {escape_mrkdwn(m.title)} {when} ({fallback}){tail} — {owner}"
+    text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {when.phrase} ({when.fallback}){when.tail}"
+    return _reminder(m, body=f"{body} — {owner}", text=f"{text} — {owner}", overdue=when.overdue)
+
+
+def reminder_dm(m: Milestone, *, offset: int, today: date) -> Message:
+    """The same reminder sent to the owner by DM: it names the channel, and the day with its weekday."""
+    when = _Wording.of(m, offset=offset, today=today)
+    where = f"in {channel_mention(m.channel_id)}"
+    day = weekday_date(when.due, today=today)
+    body = f"{when.icon} {title_ref(m)} {where} {when.phrase} ({day}){when.tail}"
+    text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {where} {when.phrase} ({day}){when.tail}"
+    return _reminder(m, body=body, text=text, overdue=when.overdue)
+
+
+def weekday_date(day: date, *, today: date) -> str:
+    """A date with its weekday, as people say it: `Fri Dec 11` (`Fri Jan 8, 2027` in another year)."""
+    return f"{_WEEKDAYS[day.weekday()]} {format_date(day, today=today)}"
+
+
+def channel_mention(channel_id: str) -> str:
+    """`<#C123>` for a channel id, which Slack shows as the channel's name; anything else escaped."""
+    return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id) else escape_mrkdwn(channel_id)
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """How far the due date is from `today`, in words: the icon, the phrase, and the overdue tail."""
+
+    due: date
+    icon: str
+    phrase: str
+    fallback: str
+    tail: str
+    overdue: bool
+
+    @classmethod
+    def of(cls, m: Milestone, *, offset: int, today: date) -> _Wording:
+        if m.due_date is None:
+            raise ValueError(f"#{m.number} has no due date to remind about")
+        if offset != OVERDUE and not 0 <= offset <= MAX_DAYS_BEFORE:
+            raise ValueError(f"a reminder is 0 to {MAX_DAYS_BEFORE} days before the due date, or {OVERDUE}")
+        # A reminder posted late (the scheduler was down) tells the truth about today, not its planned day.
+        days_left = (m.due_date - today).days
+        overdue = days_left < 0
+        return cls(
+            due=m.due_date,
+            icon="⚠️" if overdue else "⏰",
+            phrase=_when(days_left),
+            fallback=format_date(m.due_date, today=today),
+            tail=" and isn't marked done" if overdue else "",
+            overdue=overdue,
+        )
+
+
+def _reminder(m: Milestone, *, body: str, text: str, overdue: bool) -> Message:
     blocks: list[Block] = [section(body)]
     if overdue:
         blocks.append(ActionsBlock(block_id=f"reminder:{m.number}", elements=_overdue_buttons(m)))
     return build_message(text=text, blocks=blocks)
-
-
-def reminder_done_message(m: Milestone, *, by: str, today: date) -> Message:
-    """Replaces the overdue nudge once someone pressed Done: who, and on which day."""
-    day = format_date(m.completed_on or today, today=today)
-    body = f"✅ {title_ref(m)} marked done by {user_mention(by)} ({day})."
-    text = f"✅ #{m.number} {escape_mrkdwn(m.title)} marked done by {user_mention(by)} ({day})."
-    return build_message(text=text, blocks=[section(body)])
 
 
 def _when(days_left: int) -> str:
@@ -63,7 +107,10 @@ def _when(days_left: int) -> str:
     return f"is due in {days(days_left)}"
 
 
-def _owner(m: Milestone) -> str:
+def _owner(m: Milestone, *, away_until: date | None, today: date) -> str:
+    if m.owner_id and away_until is not None:
+        # Named without the mention: a ping would reach them on their time off.
+        return f"owner away until {weekday_date(away_until, today=today)}"
     if m.owner_id:
         return user_mention(m.owner_id)
     return f"no owner yet; set one with `/milestone update {m.number} owner @name`"

@@ -67,10 +67,11 @@ def test_overdue_nudge_has_done_and_new_date_buttons(slack_app: SlackApp) -> Non
     [nudge] = posts(slack_app)
     assert delivery_key(nudge).endswith(":overdue")
     assert buttons(nudge["blocks"]) == [("reminder_done", "1"), ("open_new_date", "1")]
-    message = slack_app.fake.messages("C1")[-1]
+    [message] = [m for m in slack_app.fake.messages("C1") if delivery_key(m) == delivery_key(nudge)]
     slack_app.clock.now = ny("2026-12-16 09:05")
     slack_app.requests.block_action(action_id="reminder_done", value="1", message=message)
-    assert slack_app.fake.last("response_url").params["replace_original"] is True
+    redrawn = slack_app.fake.last("chat.update").params
+    assert redrawn["ts"] == message["ts"] and buttons(redrawn["blocks"]) == []
     with Session(slack_app.engine) as session:
         milestone = session.exec(select(Milestone)).one()
     assert milestone.status == "done" and str(milestone.completed_on) == "2026-12-16"

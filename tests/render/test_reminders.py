@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.render.reminders import reminder_done_message, reminder_message
+from bot.render.reminders import reminder_dm, reminder_message
 from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid
 from tests.support.factories import HOSTILE, TODAY, make_milestone
 
@@ -104,16 +104,37 @@ def test_reminder_needs_a_due_date():
         reminder_message(make_milestone(due_date=None), offset=7, today=TODAY)
 
 
-def test_done_replaces_the_overdue_nudge():
-    today = date(2026, 11, 25)
-    message = reminder_done_message(make_milestone(status="done", completed_on=today), by="U2", today=today)
+def test_an_away_owner_is_named_as_away_and_not_pinged():
+    message = reminder_message(
+        make_milestone(), offset=1, today=DUE - timedelta(days=1), away_until=date(2026, 12, 20)
+    )
 
     assert_valid(message)
-    assert body(message) == "✅ *#12* Launch beta marked done by <@U2> (Nov 25)."
+    assert body(message) == f"⏰ *#12* Launch beta is due tomorrow ({TOKEN}) — owner away until Sun Dec 20"
+    assert "<@" not in message.text and "<@" not in body(message)
+
+
+def test_a_reminder_by_dm_names_the_channel_and_the_weekday():
+    message = reminder_dm(make_milestone(due_date=date(2026, 12, 11)), offset=1, today=date(2026, 12, 10))
+
+    assert_valid(message)
+    assert message.text == "⏰ #12 Launch beta in <#C1> is due tomorrow (Fri Dec 11)"
+    assert body(message) == "⏰ *#12* Launch beta in <#C1> is due tomorrow (Fri Dec 11)"
     assert action_elements(message.blocks) == []
 
 
-def test_done_message_escapes_the_title():
-    message = reminder_done_message(make_milestone(title=HOSTILE), by="U2", today=TODAY)
+def test_an_overdue_nudge_by_dm_keeps_its_done_and_new_date_buttons():
+    message = reminder_dm(make_milestone(), offset=-1, today=DUE + timedelta(days=1))
+
+    assert_valid(message)
+    assert message.text == "⚠️ #12 Launch beta in <#C1> was due yesterday (Tue Dec 15) and isn't marked done"
+    assert [(b["action_id"], b["value"]) for b in action_elements(message.blocks)] == [
+        ("reminder_done", "12"),
+        ("open_new_date", "12"),
+    ]
+
+
+def test_a_reminder_by_dm_escapes_the_title():
+    message = reminder_dm(make_milestone(title=HOSTILE), offset=-1, today=DUE + timedelta(days=1))
 
     assert_defused(all_mrkdwn(message))

@@ -1,0 +1,50 @@
+"""The weekly review's private prompts: an owner's DM at review time, and the chase a working day later."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from slack_sdk.models.blocks import ActionsBlock, Block
+
+from bot.render.labels import status_label
+from bot.render.message import Message, build_message, context, packed_sections, section
+from bot.render.milestones import title_ref
+from bot.render.reminders import channel_mention, weekday_date
+from bot.render.review_button import review_mine_button
+from storage.models import Milestone
+
+# A DM lists this many of the owner's milestones; the review form itself holds them all.
+MAX_PROMPT_LINES = 20
+
+
+def review_prompt_message(
+    *, checkin_id: int, channel_id: str, milestones: Sequence[Milestone], today: date
+) -> Message:
+    """An owner's prompt: "3 of your milestones in #launch need a review", their lines, and the button."""
+    count = len(milestones)
+    need = "needs" if count == 1 else "need"
+    headline = f"{count} of your milestones in {channel_mention(channel_id)} {need} a review"
+    lines = [_line(m, today=today) for m in milestones[:MAX_PROMPT_LINES]]
+    blocks: list[Block] = [section(f"*{headline}*"), *packed_sections(lines)]
+    hidden = count - len(lines)
+    if hidden > 0:
+        blocks.append(context(f"…and {hidden} more: the form lists them all."))
+    blocks.append(_button(checkin_id))
+    return build_message(text=headline, blocks=blocks)
+
+
+def chase_message(*, checkin_id: int, channel_id: str, numbers: Sequence[int]) -> Message:
+    """The chase: "Still waiting on your review of #4, #6 in #launch", and the button."""
+    listed = ", ".join(f"#{n}" for n in numbers)
+    text = f"Still waiting on your review of {listed} in {channel_mention(channel_id)}"
+    return build_message(text=text, blocks=[section(text), _button(checkin_id)])
+
+
+def _line(m: Milestone, *, today: date) -> str:
+    due = f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"
+    return f"• {title_ref(m)} · {due} · {status_label(m.status)}"
+
+
+def _button(checkin_id: int) -> ActionsBlock:
+    return ActionsBlock(block_id="review_prompt", elements=[review_mine_button(checkin_id=checkin_id)])
