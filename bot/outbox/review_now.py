@@ -13,8 +13,9 @@ from sqlmodel import Session
 from bot.core.schedule import iso_week
 from bot.outbox.dispatch import dispatch
 from bot.outbox.outcomes import Outcome
-from bot.outbox.planner import channel_schedule, plan_checkin
+from bot.outbox.planner import plan_checkin
 from bot.outbox.tick import worker_name
+from bot.outbox.timing import channel_schedule
 from storage.channel_settings import get_channel_settings
 from storage.checkins import checkin_for_week
 from storage.workspace import Workspace

@@ -6,7 +6,7 @@ from datetime import time
 
 from bot.core.limits import reminder_days_of
 from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule
-from bot.outbox.planner import channel_schedule
+from bot.outbox.timing import channel_schedule
 from storage.models import ChannelSettings
 from tests.support.factories import make_settings
 

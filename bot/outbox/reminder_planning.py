@@ -1,0 +1,156 @@
+"""Reminders as outbox rows: the latest one due of each open milestone, to its channel, its owner, or both.
+
+An owner who is away is named in the channel without a ping and gets no DM; nothing is planned on a day off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from bot.core.away import away_people
+from bot.core.schedule import DEFAULT_REMINDER_DAYS, due_reminder, reminder_window
+from bot.outbox.timing import channel_schedule, working_now
+from bot.render.reminders import reminder_dm, reminder_message
+from storage import deliveries
+from storage.milestones import open_milestones_due_between
+from storage.models import ChannelSettings, DeliveryKind, Milestone
+from storage.workspace import Workspace
+
+DM_SUFFIX = ":dm"
+
+
+@dataclass(frozen=True)
+class _OwedReminder:
+    """A reminder whose time has come, for a milestone of a channel (settings None: the defaults)."""
+
+    milestone: Milestone
+    offset: int
+    key: str
+    settings: ChannelSettings | None
+    today: date  # the channel's
+
+    @property
+    def workspace(self) -> Workspace:
+        return Workspace(team_id=self.milestone.team_id, enterprise_id=self.milestone.enterprise_id)
+
+
+def reminder_key(milestone: Milestone, part: str) -> str:
+    """One reminder per milestone, due date and offset: a revised date gets fresh ones."""
+    return f"reminder:{milestone.id}:{milestone.due_date}:{part}"
+
+
+def dm_reminder_key(channel_key: str) -> str:
+    """The same reminder sent to the owner's DM (`settings reminders to owner|both`)."""
+    return f"{channel_key}{DM_SUFFIX}"
+
+
+def plan_reminders(
+    session: Session,
+    *,
+    settings: dict[tuple[str, str, str], ChannelSettings],
+    now: datetime,
+    default_timezone: str,
+) -> list[str]:
+    """Plan the latest reminder due now of each open milestone, where its channel sends them; keys added."""
+    owed = _owed_reminders(session, settings=settings, now=now, default_timezone=default_timezone)
+    # A reminder is planned once, wherever it goes: any of its rows means it was.
+    every_key = [key for o in owed for key in (o.key, dm_reminder_key(o.key))]
+    planned_already = deliveries.existing_keys(session=session, keys=every_key)
+    new = [o for o in owed if not {o.key, dm_reminder_key(o.key)} & planned_already]
+    away = _away_owners(session, new)
+    planned: list[str] = []
+    for o in sorted(new, key=lambda o: o.key):
+        away_until = away.get((o.workspace, o.today, o.milestone.owner_id or ""))
+        planned.extend(_plan_reminder(session, o, away_until=away_until, now=now))
+    return planned
+
+
+def _owed_reminders(
+    session: Session,
+    *,
+    settings: dict[tuple[str, str, str], ChannelSettings],
+    now: datetime,
+    default_timezone: str,
+) -> list[_OwedReminder]:
+    """The latest reminder due now of each open milestone, in a channel that is neither paused nor off."""
+    schedules = [channel_schedule(s, default_timezone=default_timezone) for s in settings.values()]
+    horizon = max((max(s.reminder_days, default=0) for s in schedules), default=0)
+    first, last = reminder_window(today=now.date(), horizon_days=max(horizon, *DEFAULT_REMINDER_DAYS))
+    owed = []
+    for milestone in open_milestones_due_between(session=session, first=first, last=last):
+        channel = settings.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
+        if channel is not None and channel.paused:
+            continue
+        schedule = channel_schedule(channel, default_timezone=default_timezone)
+        if not working_now(schedule, now=now):
+            continue  # caught up on the next working day
+        reminder = due_reminder(
+            due=milestone.due_date,
+            schedule=schedule,
+            due_set_at=milestone.due_changed_at or milestone.created_at,
+            now=now,
+        )
+        if reminder is not None:
+            key = reminder_key(milestone, reminder.key_part)
+            today = schedule.local_date(now)
+            owed.append(_OwedReminder(milestone, reminder.offset, key, channel, today))
+    return owed
+
+
+def _away_owners(session: Session, owed: list[_OwedReminder]) -> dict[tuple[Workspace, date, str], date]:
+    """Which owners of these reminders' milestones are away on their channel's day, until when."""
+    owners: dict[tuple[Workspace, date], set[str]] = {}
+    for o in owed:
+        if o.milestone.owner_id:
+            owners.setdefault((o.workspace, o.today), set()).add(o.milestone.owner_id)
+    return {
+        (workspace, day, user_id): until
+        for (workspace, day), people in owners.items()
+        for user_id, until in away_people(session, workspace=workspace, user_ids=people, day=day).items()
+    }
+
+
+def _plan_reminder(
+    session: Session, o: _OwedReminder, *, away_until: date | None, now: datetime
+) -> list[str]:
+    """Plan one reminder where the channel sends them: its channel, its owner's DM, or both."""
+    m = o.milestone
+    rows = []
+    to_channel, to_owner = _destinations(o, away_until=away_until)
+    if to_channel:
+        message = reminder_message(m, offset=o.offset, today=o.today, away_until=away_until)
+        rows.append((o.key, m.channel_id, message))
+    if to_owner and m.owner_id:
+        rows.append((dm_reminder_key(o.key), m.owner_id, reminder_dm(m, offset=o.offset, today=o.today)))
+    inserted = [
+        key
+        for key, target, message in rows
+        if deliveries.plan_delivery(
+            session=session,
+            key=key,
+            kind=DeliveryKind.REMINDER,
+            workspace=o.workspace,
+            channel_id=target,
+            payload={"text": message.text, "blocks": message.blocks},
+            not_before=now,
+            now=now,
+            milestone_id=m.id,
+            due_date=m.due_date,
+        )
+    ]
+    if inserted:
+        keep = [key for key, _, _ in rows]
+        deliveries.supersede_reminders(session=session, milestone_id=m.id or 0, keep_keys=keep, now=now)
+    return inserted
+
+
+def _destinations(o: _OwedReminder, *, away_until: date | None) -> tuple[bool, bool]:
+    """(to the channel, to the owner's DM): an owner who is away, or none, leaves it to the channel."""
+    reminders_to = o.settings.reminders_to if o.settings is not None else "channel"
+    reachable = o.milestone.owner_id is not None and away_until is None
+    if reminders_to == "owner":
+        return not reachable, reachable
+    return True, reminders_to == "both" and reachable
