@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.dates import format_date
 from bot.render.message import Message, build_message, section
+from bot.render.reminders import weekday_date
 
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WHAT_AWAY_MEANS = "reminders won't ping you, reviews won't wait for you or DM you"
-
-
-def away_day(day: date, *, today: date) -> str:
-    """`Sun Dec 20`; `Mon Jan 4, 2027` in another year."""
-    return f"{_DAY_NAMES[day.weekday()]} {format_date(day, today=today)}"
 
 
 def away_set_message(until: date, *, today: date) -> Message:
     """`🌴 You're away until Sun Dec 20: …`, and how to come back early."""
     return _plain(
-        f"🌴 You're away until {away_day(until, today=today)}: {_WHAT_AWAY_MEANS}."
+        f"🌴 You're away until {weekday_date(until, today=today)}: {_WHAT_AWAY_MEANS}."
         " Back early? `/milestone away off`"
     )
 
