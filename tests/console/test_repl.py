@@ -52,7 +52,10 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
         "list",
         f":time {reminded.isoformat()} 09:30",
         f":time {monday.isoformat()} 09:30",
+        "1",
+        "1",
         "2",
+        "the venue is not booked",
         ":reply 1 the vendor is late, #1 may slip",
         "show 1",
         ":quit",
@@ -76,14 +79,18 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
         f"#general · Milestone Bot · {monday:%a %b %d}, 09:00\n  Weekly review: 1 milestone in flight"
         in review
     )
-    assert "  [1] On track  [2] At risk  [3] Blocked  [4] Done  [5] New date…" in review
-    assert "  Waiting on @alice" in review
-    answered = after(transcript, "2")
-    assert answered.startswith("#general · Milestone Bot (edited)\n  Weekly review: 1 milestone in flight")
-    assert "@you 🟡 At risk" in answered
-    assert "#1 Launch beta · due " in answered and "· 🟡 At risk" in answered
+    assert "  0 of 1 answered · waiting on @alice (#1)" in review
+    assert "  [1] Review my milestones" in review
+    form = after(transcript, "1")
+    assert form.startswith("form · Add a note\n  You own none of this week's milestones.")
+    flagged = transcript.partition("Note: the venue is not booked\n")[2]
+    assert flagged.startswith(
+        "#general · in the thread · Milestone Bot\n  ⚠️ @you flags a risk on #1 Launch beta — @alice: "
+        "the venue is not booked"
+    )
     replied = after(transcript, ":reply 1 the vendor is late, #1 may slip")
     assert replied.startswith(f"💬 you replied in the thread of the message posted {monday:%a %b %d}, 09:00")
+    assert "Milestone Bot reacted\n  ✅ on a message" in replied
     assert "  Owner: @alice" in after(transcript, "show 1")
     assert "@you: the vendor is late, #1 may slip" in after(transcript, "show 1")
 

@@ -104,27 +104,38 @@ def test_moving_the_clock_posts_the_reminder_at_nine_in_new_york_and_not_before(
     assert session.now == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
 
-def test_the_weekly_review_comes_on_monday_and_on_track_updates_it(session: ConsoleSession) -> None:
+def channel_review(outputs: list[Output]) -> Output:
+    """The review posted in the channel, among the owners' DMs."""
+    [review] = [o for o in outputs if o.channel == "#general" and o.text.startswith("Weekly review")]
+    return review
+
+
+def test_the_weekly_review_comes_on_monday_and_its_owner_answers_in_the_form(session: ConsoleSession) -> None:
     add_launch_beta(session)
     session.move_clock(datetime(2026, 11, 29, 12, 0, tzinfo=NEW_YORK))
 
-    [review] = session.move_clock(datetime(2026, 11, 30, 9, 0, tzinfo=NEW_YORK))
-    assert review.kind == "message" and review.text.startswith("Weekly review")
-    assert [c.label for c in choices(review)][:2] == ["On track", "At risk"]
+    review = channel_review(session.move_clock(datetime(2026, 11, 30, 9, 0, tzinfo=NEW_YORK)))
+    assert review.kind == "message"
+    assert [c.label for c in choices(review)] == ["Review my milestones"]
 
-    [answered] = session.press(choice(review, "On track"))
+    session.switch_user("alice")
+    [form] = session.press(choice(review, "Review my milestones"))
+    assert form.kind == "modal"
+    on_track = {"type": "static_select", "selected_option": {"value": "on_track"}}
+    outputs = session.submit(form, {"status_1": {"status_1": on_track}})
 
-    assert (answered.kind, answered.ts) == ("update", review.ts)
-    assert "<@U0YOU> 🟢 On track" in text_of(answered)
+    [answered] = [o for o in outputs if o.kind == "update"]
+    assert answered.ts == review.ts
+    assert "🟢 On track — <@U0ALICE>, today" in text_of(answered)
 
 
-def test_a_reply_in_the_review_thread_is_taken_quietly(session: ConsoleSession) -> None:
+def test_a_reply_in_the_review_thread_is_kept_with_a_tick(session: ConsoleSession) -> None:
     add_launch_beta(session)
-    *_reminders, review = session.move_clock(datetime(2026, 11, 30, 9, 0, tzinfo=NEW_YORK))
-    assert review.text.startswith("Weekly review")
+    review = channel_review(session.move_clock(datetime(2026, 11, 30, 9, 0, tzinfo=NEW_YORK)))
     assert session.move_clock(datetime(2026, 11, 30, 9, 0, tzinfo=NEW_YORK)) == []
 
-    assert session.reply_in_thread("#1 going well", thread_ts=review.ts or "") == []
+    [tick] = session.reply_in_thread("#1 going well", thread_ts=review.ts or "")
+    assert tick.kind == "reaction" and tick.channel == "#general"
 
 
 def test_home_lists_my_milestones_and_its_menu_marks_one_done(session: ConsoleSession) -> None:

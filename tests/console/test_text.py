@@ -22,6 +22,7 @@ from bot.console.text import (
 from bot.core.checkins import CheckInItem, CheckInView
 from bot.core.forms.milestone import read_milestone_modal
 from bot.core.forms.settings import read_settings_modal
+from bot.core.review_counts import count_answers
 from bot.render.checkins import checkin_message
 from bot.render.home import home_view
 from bot.render.message import Message
@@ -95,29 +96,33 @@ def test_the_overdue_nudge_numbers_its_buttons_and_pressing_one_carries_what_sla
     assert done.source.ts == "1.000100"
 
 
-def test_the_weekly_review_numbers_every_button_across_its_milestones() -> None:
-    items = [
-        CheckInItem(milestone=alice_milestone(), answers=[]),
-        CheckInItem(milestone=alice_milestone(id=2, number=13, title="Pricing page"), answers=[]),
-    ]
-    view = CheckInView(
+def review_view(items: list[CheckInItem]) -> CheckInView:
+    milestones = [item.milestone for item in items]
+    return CheckInView(
         checkin_id=7,
         week="2026-W50",
         channel_id="C0GENERAL",
         items=items,
-        waiting_on=["U0ALICE"],
+        count=count_answers(milestones, answered_ids=set(), away={}),
         today=NOW.date(),
     )
 
-    text, choices = render(posted(checkin_message(view)), names=NAMES)
+
+def test_the_weekly_review_reads_as_lines_with_one_button() -> None:
+    items = [
+        CheckInItem(milestone=alice_milestone()),
+        CheckInItem(milestone=alice_milestone(id=2, number=13, title="Pricing page")),
+    ]
+
+    text, choices = render(posted(checkin_message(review_view(items))), names=NAMES)
 
     assert "Weekly review: 2 milestones in flight" in text
-    assert "[1] On track  [2] At risk  [3] Blocked  [4] Done  [5] New date…" in text
-    assert "[6] On track  [7] At risk  [8] Blocked  [9] Done  [10] New date…" in text
-    assert "Waiting on @alice" in text
-    assert "Reply in the thread to add notes — mention #12 to attach a note to a milestone." in text
-    assert [c.label for c in choices[5:7]] == ["On track", "At risk"]
-    assert choices[5].value == "7:13" and choices[5].block_id == "checkin:13"
+    assert "0 of 2 answered · waiting on @alice (#12, #13)" in text
+    assert "#13 Pricing page · due " in text
+    assert "[1] Review my milestones" in text
+    assert "Reply in the thread to add a note — mention #12 to attach it to a milestone." in text
+    [review] = choices
+    assert (review.label, review.action_id, review.value) == ("Review my milestones", "review_mine", "7")
 
 
 def test_numbers_continue_across_one_screen() -> None:
@@ -199,18 +204,7 @@ def test_mrkdwn_reads_plainly_on_a_pipe(mrkdwn: str, read: str) -> None:
 
 
 def test_a_terminal_gets_bold_and_dim_text_and_a_pipe_none() -> None:
-    message = posted(
-        checkin_message(
-            CheckInView(
-                checkin_id=7,
-                week="2026-W50",
-                channel_id="C0GENERAL",
-                items=[CheckInItem(milestone=alice_milestone(), answers=[])],
-                waiting_on=[],
-                today=NOW.date(),
-            )
-        )
-    )
+    message = posted(checkin_message(review_view([CheckInItem(milestone=alice_milestone())])))
 
     assert "\x1b[" not in render(message, names=NAMES)[0]
     assert "\x1b[1mWeekly review: 1 milestone in flight\x1b[0m" in render(message, names=NAMES, ansi=True)[0]
