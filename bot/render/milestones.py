@@ -149,8 +149,9 @@ def added_message(m: Milestone, *, by: str, today: date, first_review: datetime 
         parts.append(format_money(budget))
     if m.department:
         parts.append(escape_mrkdwn(m.department))
-    line = f"➕ {' · '.join(parts)} — added by {user_mention(by)}"
-    text = f"➕ #{m.number} {escape_mrkdwn(m.title)} — added by {user_mention(by)}"
+    tail = f"{' · '.join(parts[1:])} — added by {user_mention(by)}"
+    line = f"➕ {title_ref(m)} · {tail}"
+    text = f"➕ #{m.number} {escape_mrkdwn(m.title)} · {tail}"
     return build_message(text=text, blocks=[section(line), *_first_review_blocks(first_review, today=today)])
 
 

@@ -265,7 +265,7 @@ def test_added_message_is_one_line_with_no_tips():
     [line] = mrkdwn_texts(message.blocks)
     assert line == "➕ *#12* Launch beta · due Fri Dec 11 · <@U2> · $5,000 — added by <@U1>"
     assert "/milestone" not in all_mrkdwn(message)
-    assert message.text == "➕ #12 Launch beta — added by <@U1>"
+    assert message.text == "➕ #12 Launch beta · due Fri Dec 11 · <@U2> · $5,000 — added by <@U1>"
 
 
 def test_added_message_of_a_channels_first_milestone_says_when_its_first_review_is():
