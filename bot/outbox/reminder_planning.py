@@ -20,6 +20,9 @@ from storage.models import ChannelSettings, DeliveryKind, Milestone
 from storage.workspace import Workspace
 
 DM_SUFFIX = ":dm"
+# A reminder falling on a day off moves to the working day before: look this much further ahead for them
+# (a weekend and a week of holidays, or a channel that works one day a week).
+DAYS_OFF_AHEAD = 14
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def _owed_reminders(
     """The latest reminder due now of each open milestone, in a channel that is neither paused nor off."""
     schedules = [channel_schedule(s, default_timezone=default_timezone) for s in settings.values()]
     horizon = max((max(s.reminder_days, default=0) for s in schedules), default=0)
-    first, last = reminder_window(today=now.date(), horizon_days=max(horizon, *DEFAULT_REMINDER_DAYS))
+    ahead = max(horizon, *DEFAULT_REMINDER_DAYS) + DAYS_OFF_AHEAD
+    first, last = reminder_window(today=now.date(), horizon_days=ahead)
     owed = []
     for milestone in open_milestones_due_between(session=session, first=first, last=last):
         channel = settings.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
