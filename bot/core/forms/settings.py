@@ -7,19 +7,19 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from bot.core.command_types import NO_HOLIDAYS, RemindersTo, SettingsChange
 from bot.core.countries import holiday_country
 from bot.core.forms.values import ModalErrors, entry, metadata_field, read_metadata
 from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone, check_workdays
 from bot.core.text import excerpt
+from storage.models import REMINDERS_TO
 
 CALLBACK = "channel_settings"
 PAUSED = "paused"  # the value of the pause checkbox's one option
 REVIEW_DM = "review_dm"  # the values of the review DM checkboxes' two options
 CHASE = "chase"
-REMINDERS_TO: tuple[RemindersTo, ...] = ("channel", "owner", "both")  # the reminders radio buttons' values
 BOX_CHARS = 64  # what the time zone and reminder days boxes hold
 COUNTRY_CHARS = 40  # a country's code or name (`US`, `United Kingdom`)
 _DAY_SEPARATORS = re.compile(r"[,;\s]+")
@@ -168,7 +168,7 @@ def _read_reminders_to(values: dict[str, Any]) -> RemindersTo | None:
     """Where reminders go; a choice the form never offered leaves it as is."""
     option = entry(values, SettingsBlock.REMINDERS_TO).get("selected_option") or {}
     value = option.get("value")
-    return next((choice for choice in REMINDERS_TO if choice == value), None)
+    return cast(RemindersTo, value) if value in REMINDERS_TO else None
 
 
 def _chosen(values: dict[str, Any], block_id: str) -> set[str] | None:
