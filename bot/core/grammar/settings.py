@@ -178,7 +178,7 @@ def _read_workdays(clause: Clause, source: str) -> dict[str, Any]:
     written = " ".join(plain_text(clause.raw).lower().split())
     if written in _EVERY_DAY:
         return {"workdays": tuple(range(7))}
-    pieces = [piece for piece in re.split(r"[,;\s]+", _RANGE.sub("-", written)) if piece]
+    pieces = [piece for piece in re.split(r"(?:[,;\s]|\band\b)+", _RANGE.sub("-", written)) if piece]
     days: list[int] = []
     for piece in pieces:
         days += _weekday_range(piece, pieces=pieces)

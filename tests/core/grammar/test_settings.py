@@ -330,6 +330,7 @@ def test_review_refuses_words_after_it_and_points_to_settings() -> None:
         ("mon–fri", (0, 1, 2, 3, 4)),
         ("monday to friday", (0, 1, 2, 3, 4)),
         ("mon through thu", (0, 1, 2, 3)),
+        ("mon-thu and sat", (0, 1, 2, 3, 5)),
         ("tuesdays", (1,)),
         ("sat,sat,sun", (5, 6)),
         ("all", (0, 1, 2, 3, 4, 5, 6)),
