@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage import claims, deliveries
 from storage.models import Delivery
 from storage.workspace import Workspace
+from tests.support.factories import make_milestone
 
 NOW = datetime(2026, 12, 10, 14, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -138,3 +139,27 @@ def test_a_transition_applies_only_while_its_worker_holds_the_claim(
     if state == "pending":
         assert row.not_before == LATER
     assert not transition(engine=engine, delivery=delivery, worker="w1", now=NOW)  # done: no longer held
+
+
+def test_superseding_keeps_the_latest_reminder_in_the_channel_and_the_dm(engine: Engine) -> None:
+    keys = ["reminder:1:2026-12-15:7d", "reminder:1:2026-12-15:7d:dm", "reminder:1:2026-12-15:1d"]
+    keys.append("reminder:1:2026-12-15:1d:dm")
+    with Session(engine) as session:
+        session.add(make_milestone(id=1))
+        session.flush()
+        for key in keys:
+            deliveries.plan_delivery(
+                session=session,
+                key=key,
+                kind="reminder",
+                workspace=Workspace(team_id="T1"),
+                channel_id="U1" if key.endswith(":dm") else "C1",
+                payload={"text": "⏰"},
+                not_before=NOW,
+                now=NOW,
+                milestone_id=1,
+            )
+        deliveries.supersede_reminders(session=session, milestone_id=1, keep_keys=keys[2:], now=NOW)
+        session.commit()
+        states = {d.key: d.state for d in session.exec(select(Delivery)).all()}
+    assert states == dict(zip(keys, ["skipped", "skipped", "pending", "pending"], strict=True))
