@@ -84,10 +84,10 @@ def test_call_without_token_is_not_authed(fake: FakeSlack) -> None:
 
 def test_unknown_method_is_refused_so_tests_notice(fake: FakeSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as raised:
-        client.reactions_add(channel="C1", timestamp="1.2", name="tada")
+        client.pins_add(channel="C1", timestamp="1.2")
 
     assert raised.value.response["error"] == "unknown_method"
-    assert fake.warnings == ["unknown_method: reactions.add"]
+    assert fake.warnings == ["unknown_method: pins.add"]
 
 
 def test_last_without_such_call_names_what_was_called(fake: FakeSlack, client: WebClient) -> None:
