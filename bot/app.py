@@ -27,6 +27,7 @@ BOT_SCOPES = [
     "files:write",
     "files:read",
     "im:write",
+    "reactions:write",
 ]
 OAUTH_STATE_SECONDS = 600
 
