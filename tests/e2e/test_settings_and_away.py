@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 from storage.models import Away, ChannelSettings
 from tests.support.app import BOTH_MODES, SlackApp
 from tests.support.blocks import assert_valid_blocks, assert_valid_view
-from tests.support.settings_form import submitted_settings
 from tests.support.slack_requests import answer_text
+from tests.support.view_state import submitted as submitted_settings
 
 
 def channel_settings(app: SlackApp, channel: str = "C1") -> ChannelSettings:

@@ -11,7 +11,7 @@ from bot.core.forms.settings import read_settings_context, read_settings_modal
 from bot.core.forms.values import GarbledMetadata, ModalErrors
 from bot.render.settings import settings_modal
 from tests.support.factories import make_settings
-from tests.support.settings_form import submitted_settings as submitted
+from tests.support.view_state import submitted
 
 
 def test_reading_the_untouched_form_gives_every_setting():
