@@ -228,16 +228,22 @@ def new_date_form(
     )
 
 
-def open_new_date(body: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Open the new-date form from a check-in or an overdue nudge."""
+def open_new_date(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
+    """Open the new-date form from an older review's button or an overdue nudge."""
     checkin_id, number = read_new_date_value(body["actions"][0]["value"])
-    view = new_date_form(
-        ctx,
-        number=number,
-        checkin_id=checkin_id,
-        channel_id=body.get("channel", {}).get("id"),
-        message_ts=body.get("message", {}).get("ts"),
-    )
+    try:
+        view = new_date_form(
+            ctx,
+            number=number,
+            checkin_id=checkin_id,
+            channel_id=body.get("channel", {}).get("id"),
+            message_ts=body.get("message", {}).get("ts"),
+        )
+    except access.NotAllowed as refused:
+        if checkin_id is None:
+            raise
+        answer(respond, review_refusal_message(m=refused.milestone, action=refused.action))
+        return
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

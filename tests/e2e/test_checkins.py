@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import Session, select
 
 from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revision
@@ -98,10 +99,14 @@ def test_an_older_reviews_button_still_records_its_answer(slack_app: SlackApp) -
     assert rows.split("\n")[0] == "*#1* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, today"
 
 
-def test_others_pressing_an_older_reviews_button_are_told_what_they_can_do(slack_app: SlackApp) -> None:
+@pytest.mark.parametrize("action_id", ["checkin_done", "checkin_new_date"])
+def test_others_pressing_an_older_reviews_button_are_told_what_they_can_do(
+    slack_app: SlackApp, action_id: str
+) -> None:
     setup_channel(slack_app)
     tick(slack_app, ny(MONDAY))
-    press_old(slack_app, "checkin_done", 1, user="U3")
+    press_old(slack_app, action_id, 1, user="U3")
+    assert slack_app.fake.calls_to("views.open") == []
     with Session(slack_app.engine) as session:
         assert session.exec(select(Milestone).where(Milestone.number == 1)).one().status == "open"
         assert session.exec(select(CheckInAnswer)).all() == []
