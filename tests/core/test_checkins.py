@@ -35,8 +35,10 @@ def asker(user: str, *, at: datetime = NOW):
 
 
 def add(engine: Engine, title: str, due: date, owner: str | None) -> None:
+    """Added by U1 from New York: the channel's first milestone gives the channel that zone."""
     fields = MilestoneFields(title=title, due=due, owner_id=owner)
-    milestones.add_milestone(engine=engine, asker=asker("U1"), channel_id="C1", fields=fields)
+    adder = make_asker(workspace=ACME, actor=Actor(user_id="U1"), now=NOW, timezone="America/New_York")
+    milestones.add_milestone(engine=engine, asker=adder, channel_id="C1", fields=fields)
 
 
 @pytest.fixture
@@ -167,3 +169,18 @@ def test_a_form_note_goes_on_the_milestones_it_names_and_is_kept_once(
     assert keep_form_note(**given, numbers=[1], text="Venue for #3 is late", kind="risk") is None
     other = keep_form_note(**{**given, "form_id": "V2"}, numbers=[1], text="Looks fine", kind="note")
     assert other is not None and [m.number for m in other.on] == [1]
+
+
+def test_when_an_answer_was_given_is_the_channels_date(engine: Engine, checkin: CheckIn) -> None:
+    late_evening = datetime(2026, 12, 1, 3, 30, tzinfo=UTC)  # Mon Nov 30, 22:30 in New York
+    record_answer(
+        engine=engine,
+        asker=asker("U1", at=late_evening),
+        checkin_id=checkin.id or 0,
+        number=1,
+        answer="at_risk",
+        changes={Field.STATUS: "at_risk"},
+    )
+    with Session(engine) as session:
+        view = checkin_view(session, checkin=checkin, today=TODAY)
+    assert view.items[0].answered_on == date(2026, 11, 30)
