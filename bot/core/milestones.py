@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
 from bot.core.command_types import AddCommand, CommandError, MilestoneFields
-from bot.core.grammar.command import parse_command
+from bot.core.grammar.command import MAX_COMMAND_LENGTH, parse_command
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
@@ -115,7 +115,8 @@ def read_add_lines(text: str, *, now: datetime, user_id: str) -> list[MilestoneF
     None when the text is not an `add` of several lines (the usual grammar reads it).
     """
     words = text.split(maxsplit=1)
-    if not words or words[0].lower() != "add":
+    # Anything too long is refused by the grammar, as every command is.
+    if not words or words[0].lower() != "add" or len(text) > MAX_COMMAND_LENGTH:
         return None
     lines = [line.strip() for line in text.strip()[len(words[0]) :].splitlines()]
     lines = [line for line in lines if line]
