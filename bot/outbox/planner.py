@@ -92,7 +92,7 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
             due[checkin_key(workspace, channel.channel_id, review.week)] = (channel, review.week)
     with Session(engine) as session:
         planned_already = deliveries.existing_keys(session=session, keys=due)
-    for key in due.keys() - planned_already:
+    for key in [key for key in due if key not in planned_already]:
         channel, week = due[key]
         planned = plan_checkin(engine, settings=channel, week=week, now=now)
         if planned is not None:
