@@ -384,3 +384,18 @@ def test_prompts_carry_their_key_and_go_to_the_dm_not_the_user_id(slack_app: Sla
     # One conversations.open per person a pass, whatever it sends them.
     opened = Counter(c.params["users"] for c in slack_app.fake.calls_to("conversations.open"))
     assert opened == Counter({"U1": 2, "U2": 2})
+
+
+def test_review_dms_are_planned_and_posted_once_however_many_instances_run(slack_app: SlackApp) -> None:
+    setup_channel(slack_app)
+    if slack_app.engine.dialect.name == "postgresql":
+        ticks = all_at_once(3, lambda: tick(slack_app, ny(MONDAY)))
+    else:  # SQLite is single-instance: passes one after another
+        ticks = [tick(slack_app, ny(MONDAY)) for _ in range(3)]
+
+    review = checkin(slack_app)
+    prompts = [f"review_dm:{review.id}:U1", f"review_dm:{review.id}:U2"]
+    assert sorted(key for t in ticks for key in t.planned.review_dms) == prompts
+    sent = Counter(delivery_key(c.params) for c in slack_app.fake.calls_to("chat.postMessage"))
+    assert [sent[key] for key in prompts] == [1, 1]
+    assert len(posts(slack_app, "C1", kind="checkin")) == 1
