@@ -16,11 +16,10 @@ from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import days
 from bot.render.message import Message, build_message, section
-from bot.render.milestones import title_ref
+from bot.render.milestones import title_ref, weekday_date
 from storage.models import Milestone
 
 OVERDUE = -1
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
@@ -46,11 +45,6 @@ def reminder_dm(m: Milestone, *, offset: int, today: date) -> Message:
     body = f"{when.icon} {title_ref(m)} {where} {when.phrase} ({day}){when.tail}"
     text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {where} {when.phrase} ({day}){when.tail}"
     return _reminder(m, body=body, text=text, overdue=when.overdue)
-
-
-def weekday_date(day: date, *, today: date) -> str:
-    """A date with its weekday, as people say it: `Fri Dec 11` (`Fri Jan 8, 2027` in another year)."""
-    return f"{_WEEKDAYS[day.weekday()]} {format_date(day, today=today)}"
 
 
 def channel_mention(channel_id: str) -> str:

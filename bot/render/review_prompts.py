@@ -9,8 +9,8 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, packed_sections, section
-from bot.render.milestones import title_ref
-from bot.render.reminders import channel_mention, weekday_date
+from bot.render.milestones import title_ref, weekday_date
+from bot.render.reminders import channel_mention
 from bot.render.review_button import review_mine_button
 from storage.models import Milestone
 
