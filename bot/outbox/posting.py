@@ -54,7 +54,11 @@ class Poster:
                     client, delivery, channel=channel, since=since or delivery.created_at, bounded=not legacy
                 )
             except _SLACK_FAILURES as error:
-                return self._after_lookup_error(delivery, error=error, since=since)
+                if not _cannot_read_dm(delivery, error):
+                    return self._after_lookup_error(delivery, error=error, since=since)
+                # Installed before the bot could read its DMs (im:history): a second prompt beats none.
+                logger.warning("delivery %s: cannot read the DM to look; posting", delivery.key)
+                ts = None
             if ts:
                 return self._record(
                     delivery, client=client, channel=channel, ts=ts, outcome=Outcome.RECOVERED
@@ -230,6 +234,13 @@ class Poster:
                 engine=self.engine, checkin_id=delivery.checkin_id, ts=ts, posted_at=self.clock.start
             )
         return outcome
+
+
+def _cannot_read_dm(delivery: Delivery, error: Exception) -> bool:
+    """True when Slack refuses to show a person's DM with the bot for want of a scope."""
+    if not is_person(delivery.channel_id) or not isinstance(error, SlackApiError):
+        return False
+    return _status_and_code(error)[1] == "missing_scope"
 
 
 def _status_and_code(error: SlackApiError) -> tuple[int, str]:

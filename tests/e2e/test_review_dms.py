@@ -369,6 +369,32 @@ def test_a_dm_a_dead_claim_posted_is_found_in_the_dm_not_posted_twice(slack_app:
     assert (row.state, row.message_ts) == ("sent", accepted["ts"])
 
 
+def test_a_dm_the_bot_cannot_read_back_is_posted_rather_than_lost(slack_app: SlackApp) -> None:
+    # An install from before the bot asked for im:history: Slack will not show the DM to look in.
+    setup_channel(slack_app)
+    monday = ny(MONDAY)
+    plan(slack_app.engine, now=monday, default_timezone="UTC")
+    key = f"review_dm:{checkin(slack_app).id}:U2"
+    [claimed] = claim_due(
+        engine=slack_app.engine, now=monday, lease=LEASE, worker="dead", limit=5, keys=[key]
+    )
+    start_posting(
+        engine=slack_app.engine,
+        delivery=claimed,
+        worker="dead",
+        now=monday,
+        lease_until=monday + LEASE,
+        since=monday,
+    )
+    slack_app.fake.fail_next("conversations.history", status=200, error="missing_scope", channel="DU2")
+
+    later = tick(slack_app, monday + LEASE + SECOND).dispatched
+
+    assert key in later[Outcome.SENT]
+    assert [c.params["channel"] for c in slack_app.fake.calls_to("conversations.history")] == ["DU2"]
+    assert len(slack_app.fake.messages("DU2")) == 1 and rows(slack_app)[key].state == "sent"
+
+
 @pytest.mark.parametrize("kind", ["review_dm", "chase"])
 def test_prompts_carry_their_key_and_go_to_the_dm_not_the_user_id(slack_app: SlackApp, kind: str) -> None:
     setup_channel(slack_app)
