@@ -140,7 +140,7 @@ def weekday_date(day: date, *, today: date) -> str:
 
 
 def added_message(m: Milestone, *, by: str, today: date, first_review: datetime | None = None) -> Message:
-    """One line for the channel: `➕ #12 Launch beta · due Fri Dec 11 · @bob — added by @alice`."""
+    """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · @bob — by @alice`."""
     parts = [title_ref(m), f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"]
     if m.owner_id:
         parts.append(user_mention(m.owner_id))
@@ -149,10 +149,8 @@ def added_message(m: Milestone, *, by: str, today: date, first_review: datetime 
         parts.append(format_money(budget))
     if m.department:
         parts.append(escape_mrkdwn(m.department))
-    tail = f"{' · '.join(parts[1:])} — added by {user_mention(by)}"
-    line = f"➕ {title_ref(m)} · {tail}"
-    text = f"➕ #{m.number} {escape_mrkdwn(m.title)} · {tail}"
-    return build_message(text=text, blocks=[section(line), *_first_review_blocks(first_review, today=today)])
+    line = f"➕ Added {' · '.join(parts)} — by {user_mention(by)}"
+    return build_message(text=line, blocks=[section(line), *_first_review_blocks(first_review, today=today)])
 
 
 def bulk_added_message(
@@ -187,8 +185,8 @@ def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: da
     summary = ", ".join(change_text(c, today=today) for c in changes)
     reasons = [reason for reason in dict.fromkeys(reason_text(c.reason) for c in changes) if reason]
     why = f" {reasons[0]}" if reasons else ""
-    line = f"✏️ {title_ref(m)}: {summary}{why} — by {user_mention(by)}"
-    text = f"✏️ #{m.number} {escape_mrkdwn(m.title)}: {summary} — by {user_mention(by)}"
+    line = f"✏️ Updated {title_ref(m)}: {summary}{why} — by {user_mention(by)}"
+    text = f"✏️ Updated #{m.number} {escape_mrkdwn(m.title)}: {summary} — by {user_mention(by)}"
     return build_message(
         text=excerpt(text, limit=SECTION_CHARS), blocks=[section(excerpt(line, limit=SECTION_CHARS))]
     )

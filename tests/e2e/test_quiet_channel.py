@@ -40,10 +40,10 @@ def test_a_channels_first_milestone_says_when_its_first_review_is(slack_app: Sla
     slack_app.requests.command("add Write docs due Dec 18")
     first, second = channel_answers(slack_app)
     assert read(first) == [
-        "➕ *#1* Launch beta · due Fri Dec 11 · <@U2> — added by <@U1>",
+        "➕ Added *#1* Launch beta · due Fri Dec 11 · <@U2> — by <@U1>",
         "🗓️ First weekly review: Mon Dec 7, 09:00",
     ]
-    assert read(second) == ["➕ *#2* Write docs · due Fri Dec 18 — added by <@U1>"]
+    assert read(second) == ["➕ Added *#2* Write docs · due Fri Dec 18 — by <@U1>"]
 
 
 def test_the_first_review_is_given_in_the_channels_time_after_a_dst_change(slack_app: SlackApp) -> None:
@@ -80,12 +80,12 @@ def test_confirmations_are_one_line_with_no_tips(slack_app: SlackApp) -> None:
     lines = [read(message) for message in channel_answers(slack_app)]
     assert lines == [
         [
-            "➕ *#1* Launch beta · due Tue Dec 15 · <@U2> · $5,000 · Marketing — added by <@U1>",
+            "➕ Added *#1* Launch beta · due Tue Dec 15 · <@U2> · $5,000 · Marketing — by <@U1>",
             "🗓️ First weekly review: Mon Nov 30, 09:00",  # added Wed Nov 25: the Monday after
         ],
-        ["✏️ *#1* Launch beta: changed due date Dec 15 → Dec 22 _because vendor slipped_ — by <@U1>"],
-        ["➕ *#2* Hire a designer · due Thu Dec 31 · <@U3> — added by <@U1>"],
-        ["✏️ *#2* Hire two designers: changed title Hire a designer → Hire two designers — by <@U1>"],
+        ["✏️ Updated *#1* Launch beta: changed due date Dec 15 → Dec 22 _because vendor slipped_ — by <@U1>"],
+        ["➕ Added *#2* Hire a designer · due Thu Dec 31 · <@U3> — by <@U1>"],
+        ["✏️ Updated *#2* Hire two designers: changed title Hire a designer → Hire two designers — by <@U1>"],
     ]
     assert all("/milestone" not in line for message in lines for line in message)
 
