@@ -246,7 +246,7 @@ def test_add_lines_reads_every_line_or_names_the_wrong_one(engine: Engine) -> No
     assert milestones.read_add_lines("update 1\ndue Dec 15", now=NOW, user_id="U1") is None
     with pytest.raises(CommandError, match=r"^Line 2: .*Nothing was added\."):
         milestones.read_add_lines("add One due Dec 15\nTwo due Feb 30\nThree", now=NOW, user_id="U1")
-    with pytest.raises(CommandError, match="^Line 2: Give the milestone a title first"):
+    with pytest.raises(CommandError, match=r"^Line 2: Give the milestone a title first"):
         milestones.read_add_lines("add One\ndue Dec 15", now=NOW, user_id="U1")
 
 
