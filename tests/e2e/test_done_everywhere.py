@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from storage.models import Delivery, Milestone, Revision
+from storage.models import Milestone, Revision
 from tests.support.app import SlackApp
 from tests.support.blocks import action_elements, assert_valid_blocks, mrkdwn_texts
 from tests.support.scheduler import buttons, delivery_key, ny, posts, tick
@@ -146,24 +146,23 @@ def test_the_nudges_done_posts_one_line_and_redraws_the_nudge_without_buttons(sl
     assert redrawn[pressed["ts"]]["blocks"][0] == nudge["blocks"][0]
 
 
-def test_a_reminder_sent_by_dm_is_redrawn_in_that_dm(slack_app: SlackApp) -> None:
+def test_a_nudge_sent_by_dm_is_redrawn_in_that_dm(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta due Dec 15 owner <@U2|bob>")
+    slack_app.requests.command("settings reminders to owner")
     tick(slack_app, ny("2026-12-16 09:00"))
-    [nudge] = posts(slack_app, "C1")
-    # The same nudge as an owner's DM would have it: the delivery names the person, the message is in the DM.
-    in_dm = slack_app.fake.add_message("DU2", text=nudge["text"])
-    with Session(slack_app.engine) as session:
-        delivery = session.exec(select(Delivery).where(Delivery.kind == "reminder")).one()
-        delivery.channel_id, delivery.message_ts = "U2", in_dm["ts"]
-        session.add(delivery)
-        session.commit()
+    [nudge] = [m for m in slack_app.fake.messages("DU2") if delivery_key(m).startswith("reminder:")]
+    assert buttons(nudge["blocks"])
     slack_app.clock.now = ny("2026-12-16 09:05")
-    slack_app.requests.block_action(action_id="reminder_done", value="1", user="U2", channel="DU2")
+    slack_app.requests.block_action(
+        action_id="reminder_done", value="1", user="U2", channel="DU2", message=nudge
+    )
 
     [update] = slack_app.fake.calls_to("chat.update")
-    assert (update.params["channel"], update.params["ts"]) == ("DU2", in_dm["ts"])
+    assert (update.params["channel"], update.params["ts"]) == ("DU2", nudge["ts"])
+    assert action_elements(update.params["blocks"]) == []
     assert list(mrkdwn_texts(update.params["blocks"]))[-1] == "✅ Done — <@U2>, Wed Dec 16"
-    assert the_line(slack_app)["channel"] == "C1"
+    line = the_line(slack_app)
+    assert (line["channel"], line["text"]) == ("C1", "✅ #1 Launch beta done by <@U2> (1 day late)")
 
 
 def test_a_slack_error_on_the_redraw_does_not_undo_the_done(slack_app: SlackApp) -> None:
