@@ -9,11 +9,11 @@ import json
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Engine, select, update
+from sqlalchemy import ColumnElement, Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models import Delivery, DeliveryKind, DeliveryState
+from storage.models import CheckIn, Delivery, DeliveryKind, DeliveryState, Milestone
 from storage.workspace import Workspace
 
 
@@ -131,17 +131,22 @@ def defer_pending(
 def failed_deliveries(
     *, session: Session, workspace: Workspace, channel_id: str, limit: int = 20
 ) -> list[Delivery]:
-    """A channel's deliveries that gave up, newest first: shown to admins in settings.
+    """A channel's deliveries that gave up, newest first, with the DMs about it: shown to admins in settings.
 
-    Index: ix_delivery_channel.
+    A DM (a reminder by DM, a review prompt, a chase) is the channel's through its milestone or check-in.
+    Index: ix_delivery_state_not_before (on state: failed rows are few), then the primary keys of milestone
+    and checkin.
     """
+    about_channel = or_(
+        col(Delivery.channel_id) == channel_id,
+        col(Milestone.channel_id) == channel_id,
+        col(CheckIn.channel_id) == channel_id,
+    )
     statement = (
         select(Delivery)
-        .where(
-            *_of_workspace(workspace),
-            col(Delivery.channel_id) == channel_id,
-            col(Delivery.state) == DeliveryState.FAILED,
-        )
+        .outerjoin(Milestone, col(Milestone.id) == col(Delivery.milestone_id))
+        .outerjoin(CheckIn, col(CheckIn.id) == col(Delivery.checkin_id))
+        .where(*_of_workspace(workspace), col(Delivery.state) == DeliveryState.FAILED, about_channel)
         .order_by(col(Delivery.updated_at).desc())
         .limit(limit)
     )

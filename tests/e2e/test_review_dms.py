@@ -317,6 +317,10 @@ def test_a_prompt_to_someone_slack_cannot_dm_fails_alone(slack_app: SlackApp) ->
     assert (row.state, row.last_error) == ("failed", "cannot open the DM: user_not_found")
     assert len(dms(slack_app, "U1")) == len(dms(slack_app, "U2")) == 1
     assert checkin(slack_app).message_ts is not None
+    # Admins see it with the channel's other failed posts: the DM was about this channel.
+    slack_app.requests.command("settings", user="UADMIN", channel="C1")
+    admin_view = json.dumps(slack_app.fake.last("views.open").params["view"])
+    assert f"review_dm:{review.id}:U9" in admin_view and "cannot open the DM: user_not_found" in admin_view
 
 
 def test_a_rate_limited_dm_waits_while_the_others_go_on(slack_app: SlackApp) -> None:
