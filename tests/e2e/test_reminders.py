@@ -82,10 +82,9 @@ def test_new_date_from_the_overdue_nudge(slack_app: SlackApp) -> None:
 
     add(slack_app, "add Launch beta due Dec 15")
     tick(slack_app, ny("2026-12-16 09:00"))
+    [nudge] = [m for m in slack_app.fake.messages("C1") if delivery_key(m).endswith(":overdue")]
     slack_app.clock.now = ny("2026-12-16 09:05")
-    slack_app.requests.block_action(
-        action_id="open_new_date", value="1", message=slack_app.fake.messages("C1")[-1]
-    )
+    slack_app.requests.block_action(action_id="open_new_date", value="1", message=nudge)
     view = slack_app.fake.last("views.open").params["view"]
     assert view["callback_id"] == "new_date"
     values = {"due": {"due": date_value("2027-01-08")}, "reason": {"reason": text_value("Holidays")}}
