@@ -67,8 +67,8 @@ def test_a_milestone_its_reminder_the_weekly_review_and_an_answer_by_number(tmp_
     assert "\x1b[" not in transcript  # a pipe gets plain text
     assert transcript.startswith("Milestone Bot console")
     added = after(transcript, f"/milestone add Launch beta due {due.isoformat()} owner @alice")
-    assert added.startswith("#general · Milestone Bot\n  Added #1 Launch beta — due ")
-    assert "owner @alice" in added
+    assert added.startswith("#general · Milestone Bot\n  ➕ Added #1 Launch beta · due ")
+    assert "· @alice — by @you" in added
     assert "#1 Launch beta · due " in after(transcript, "list")
     reminder = after(transcript, f":time {reminded.isoformat()} 09:30")
     assert reminder.startswith(f"🕘 {reminded.strftime('%a %b %d %Y')}, 09:30 ")

@@ -145,7 +145,9 @@ def test_home_lists_my_milestones_and_its_menu_marks_one_done(session: ConsoleSe
     assert (home.kind, home.user) == ("home", "U0YOU")
     assert "Ship the console" in text_of(home)
 
-    [redrawn] = session.press(choice(home, "Mark done"))
+    line, redrawn = session.press(choice(home, "Mark done"))
+    assert (line.kind, line.channel) == ("message", "#general")
+    assert line.text.startswith("✅ #1 Ship the console done by <@U0YOU>")
     assert redrawn.kind == "home" and "Ship the console" not in text_of(redrawn)
 
 
