@@ -24,6 +24,7 @@ BOT_SCOPES = [
     "users:read",
     "channels:history",
     "groups:history",
+    "im:history",
     "files:write",
     "files:read",
     "im:write",

@@ -29,7 +29,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_delete": frozenset({"chat:write"}),
     "users_info": frozenset({"users:read"}),
-    "conversations_history": frozenset({"channels:history", "groups:history"}),
+    # The outbox reads back a crashed claim's post in a channel or in a person's DM (review prompts).
+    "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
     "conversations_info": frozenset({"channels:read", "groups:read"}),
     "views_open": frozenset(),
     "views_update": frozenset(),
@@ -37,7 +38,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views_publish": frozenset(),
     "files_upload_v2": frozenset({"files:write"}),
     "files_info": frozenset({"files:read"}),
-    # A DM with the bot: im:write to open it (the bot's own DMs need no history scope).
+    # A DM with the bot: im:write to open it.
     "conversations_open": frozenset({"im:write"}),
     "auth_test": frozenset(),
     "reactions_add": frozenset({"reactions:write"}),
