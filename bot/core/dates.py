@@ -19,6 +19,8 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
 _MAX_TEXT = 60
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Written out rather than strftime("%a"), which follows the process's locale.
+_WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")  # fmt: skip
 _MONTHS = (
@@ -88,6 +90,11 @@ def format_date(day: date, *, today: date) -> str:
     """Write a date for people: `Dec 15` this year, `Dec 15, 2027` otherwise."""
     text = f"{_MONTH_ABBR[day.month - 1]} {day.day}"
     return text if day.year == today.year else f"{text}, {day.year}"
+
+
+def format_weekday_date(day: date, *, today: date) -> str:
+    """A date with its weekday, as people plan by: `Fri Dec 11` (`Fri Jan 8, 2027` another year)."""
+    return f"{_WEEKDAY_ABBR[day.weekday()]} {format_date(day, today=today)}"
 
 
 def _normalise(text: str) -> str:

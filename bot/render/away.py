@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.dates import format_weekday_date
 from bot.render.message import Message, build_message, section
-from bot.render.reminders import weekday_date
 
 _WHAT_AWAY_MEANS = "reminders won't ping you, reviews won't wait for you or DM you"
 
@@ -13,7 +13,7 @@ _WHAT_AWAY_MEANS = "reminders won't ping you, reviews won't wait for you or DM y
 def away_set_message(until: date, *, today: date) -> Message:
     """`🌴 You're away until Sun Dec 20: …`, and how to come back early."""
     return _plain(
-        f"🌴 You're away until {weekday_date(until, today=today)}: {_WHAT_AWAY_MEANS}."
+        f"🌴 You're away until {format_weekday_date(until, today=today)}: {_WHAT_AWAY_MEANS}."
         " Back early? `/milestone away off`"
     )
 

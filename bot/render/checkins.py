@@ -11,7 +11,7 @@ from bot.core.dates import format_date
 from bot.core.review_counts import ReviewCount
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.history import user_mention
-from bot.render.labels import days, days_overdue, status_label
+from bot.render.labels import days, days_overdue, due_on, status_label
 from bot.render.message import (
     SECTION_CHARS,
     Message,
@@ -109,7 +109,7 @@ def _row(item: CheckInItem, *, today: date) -> str:
     m = item.milestone
     parts = [
         title_ref(m),
-        f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date",
+        due_on(m, today=today),
         user_mention(m.owner_id) if m.owner_id else "no owner",
         _answer_text(item, today=today),
     ]
@@ -136,11 +136,6 @@ def _when(day: date, *, today: date) -> str:
     if day == today:
         return "today"
     return f"{day:%a}" if 0 < (today - day).days < 7 else format_date(day, today=today)
-
-
-def weekday_date(day: date, *, today: date) -> str:
-    """`Fri Dec 11`: the weekday people plan by, then the date."""
-    return f"{day:%a} {format_date(day, today=today)}"
 
 
 def _changes_line(changes: WeekChanges, *, today: date) -> str:

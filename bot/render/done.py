@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, PlainTextObject
 
+from bot.core.dates import format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import cost_vs_budget, timeliness
 from bot.render.message import Message, build_message, context, section
-from bot.render.milestones import title_ref, weekday_date
+from bot.render.milestones import title_ref
 from storage.models import Milestone
 
 # The block Undo sits in: the reopened line replaces the whole message, so one id is enough.
@@ -50,7 +51,7 @@ def undo_too_late_message(m: Milestone, *, undo_for: timedelta) -> Message:
 def redrawn_reminder(blocks: list[dict], *, by: str, day: date, today: date) -> list[dict]:
     """A posted reminder or nudge without its buttons, and who did it: `✅ Done — @alice, Tue Dec 8`."""
     kept = [block for block in blocks if block.get("type") != "actions"]
-    stamp = context(f"✅ Done — {user_mention(by)}, {weekday_date(day, today=today)}").to_dict()
+    stamp = context(f"✅ Done — {user_mention(by)}, {format_weekday_date(day, today=today)}").to_dict()
     return [*kept, stamp]
 
 

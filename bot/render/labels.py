@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.dates import format_date
+from bot.core.dates import format_date, format_weekday_date
 from bot.core.money import Money, format_money
 from bot.core.revisions import budget_of, cost_of
 from bot.core.text import escape_mrkdwn
@@ -35,6 +35,11 @@ def days_overdue(m: Milestone, *, today: date) -> int:
     if m.due_date is None or m.status in CLOSED_STATUSES:
         return 0
     return max((today - m.due_date).days, 0)
+
+
+def due_on(m: Milestone, *, today: date) -> str:
+    """`due Fri Dec 11`, the weekday people plan by; `no due date` without one."""
+    return f"due {format_weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"
 
 
 def due_text(m: Milestone, *, today: date) -> str:

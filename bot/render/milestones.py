@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.core.dates import format_date
+from bot.core.dates import format_date, format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
@@ -33,6 +33,7 @@ from bot.render.labels import (
     cost_vs_budget,
     days,
     days_overdue,
+    due_on,
     due_text,
     status_label,
     timeliness,
@@ -51,7 +52,6 @@ from storage.models import CLOSED_STATUSES, CheckInNote, Milestone, Revision
 NOTE_LENGTH = 300
 # How many milestones a bulk add's summary names; the rest are counted.
 BULK_SHOWN = 10
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 LIST_LIMIT = 100
 HISTORY_LIMIT = 10
@@ -134,14 +134,12 @@ def _notes_blocks(notes: Sequence[CheckInNote], *, today: date, tz: ZoneInfo) ->
     return [section("*Latest check-in notes*\n" + "\n".join(lines))]
 
 
-def weekday_date(day: date, *, today: date) -> str:
-    """A date with its weekday, as people plan by: `Fri Dec 11`."""
-    return f"{_WEEKDAYS[day.weekday()]} {format_date(day, today=today)}"
-
-
 def added_message(m: Milestone, *, by: str, today: date, first_review: datetime | None = None) -> Message:
     """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · @bob — by @alice`."""
-    parts = [title_ref(m), f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"]
+    parts = [
+        title_ref(m),
+        due_on(m, today=today),
+    ]
     if m.owner_id:
         parts.append(user_mention(m.owner_id))
     budget = budget_of(m)
@@ -166,7 +164,7 @@ def bulk_added_message(
 
 
 def _short_ref(m: Milestone, *, today: date) -> str:
-    due = f" ({weekday_date(m.due_date, today=today)})" if m.due_date else ""
+    due = f" ({format_weekday_date(m.due_date, today=today)})" if m.due_date else ""
     return f"{title_ref(m)}{due}"
 
 
@@ -174,7 +172,7 @@ def _first_review_blocks(first_review: datetime | None, *, today: date) -> list[
     """The channel's first milestones say when the channel's first weekly review is."""
     if first_review is None:
         return []
-    when = f"{weekday_date(first_review.date(), today=today)}, {first_review:%H:%M}"
+    when = f"{format_weekday_date(first_review.date(), today=today)}, {first_review:%H:%M}"
     return [context(f"🗓️ First weekly review: {when}")]
 
 

@@ -9,14 +9,14 @@ from datetime import date, datetime, time
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
-from bot.core.dates import format_date
+from bot.core.dates import format_date, format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.limits import MAX_DAYS_BEFORE
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import days
 from bot.render.message import Message, build_message, section
-from bot.render.milestones import title_ref, weekday_date
+from bot.render.milestones import title_ref
 from storage.models import Milestone
 
 OVERDUE = -1
@@ -41,7 +41,7 @@ def reminder_dm(m: Milestone, *, offset: int, today: date) -> Message:
     """The same reminder sent to the owner by DM: it names the channel, and the day with its weekday."""
     when = _Wording.of(m, offset=offset, today=today)
     where = f"in {channel_mention(m.channel_id)}"
-    day = weekday_date(when.due, today=today)
+    day = format_weekday_date(when.due, today=today)
     body = f"{when.icon} {title_ref(m)} {where} {when.phrase} ({day}){when.tail}"
     text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {where} {when.phrase} ({day}){when.tail}"
     return _reminder(m, body=body, text=text, overdue=when.overdue)
@@ -104,7 +104,7 @@ def _when(days_left: int) -> str:
 def _owner(m: Milestone, *, away_until: date | None, today: date) -> str:
     if m.owner_id and away_until is not None:
         # Named without the mention: a ping would reach them on their time off.
-        return f"owner away until {weekday_date(away_until, today=today)}"
+        return f"owner away until {format_weekday_date(away_until, today=today)}"
     if m.owner_id:
         return user_mention(m.owner_id)
     return f"no owner yet; set one with `/milestone update {m.number} owner @name`"

@@ -25,9 +25,8 @@ from bot.core.forms.review import (
 )
 from bot.core.limits import REASON_CHARS
 from bot.core.text import excerpt
-from bot.render.checkins import weekday_date
 from bot.render.inputs import date_input, input_block, text_input
-from bot.render.labels import status_label
+from bot.render.labels import due_on, status_label
 from bot.render.message import context, modal, section
 from bot.render.review_button import REVIEW_MINE_LABEL
 from storage.models import Milestone
@@ -111,7 +110,7 @@ def _status_input(m: Milestone, *, today: date) -> Block:
         options=options,
         initial_option=initial,
     )
-    due = f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"
+    due = due_on(m, today=today)
     return input_block(
         ReviewBlock.status(m.number),
         excerpt(f"#{m.number} {m.title}", limit=150),

@@ -7,9 +7,9 @@ from datetime import date
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
-from bot.render.labels import status_label
+from bot.render.labels import due_on, status_label
 from bot.render.message import Message, build_message, context, packed_sections, section
-from bot.render.milestones import title_ref, weekday_date
+from bot.render.milestones import title_ref
 from bot.render.reminders import channel_mention
 from bot.render.review_button import review_mine_button
 from storage.models import Milestone
@@ -42,7 +42,7 @@ def chase_message(*, checkin_id: int, channel_id: str, numbers: Sequence[int]) -
 
 
 def _line(m: Milestone, *, today: date) -> str:
-    due = f"due {weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"
+    due = due_on(m, today=today)
     return f"• {title_ref(m)} · {due} · {status_label(m.status)}"
 
 
