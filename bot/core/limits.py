@@ -19,6 +19,7 @@ DEPARTMENT_CHARS = 80
 BUDGET_CHARS = 40  # the amount as typed in the form, before it is read as money
 REASON_CHARS = 500
 OWNER_NAME_CHARS = 100  # a Manager cell in an imported plan that is not a Slack user
+NOTE_CHARS = 1000  # a note from the review form: several lines welcome
 MAX_REMINDERS = 6
 MAX_DAYS_BEFORE = 60
 
@@ -48,6 +49,18 @@ def check_text(raw: str, *, field: str) -> str:
         raise LimitError(f"The {field} is empty.")
     if len(text) > _CHARS[field]:
         raise LimitError(f"The {field} is {len(text)} characters; keep it to {_CHARS[field]}.")
+    return text
+
+
+def check_note(raw: str) -> str:
+    """A review note: several lines welcome, no other control characters, within NOTE_CHARS."""
+    text = raw.strip()
+    if not text:
+        raise LimitError("The note is empty.")
+    if has_control_characters(text.replace("\n", " ").replace("\t", " ")):
+        raise LimitError("The note has a control character; write it as plain text.")
+    if len(text) > NOTE_CHARS:
+        raise LimitError(f"The note is {len(text)} characters; keep it to {NOTE_CHARS}.")
     return text
 
 

@@ -9,14 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
-from bot.core.checkins import (
-    answer_review,
-    checkin_view,
-    keep_form_note,
-    record_answer,
-    review_form,
-    shown_milestones,
-)
+from bot.core.checkins import checkin_view
 from bot.core.command_types import MilestoneFields
 from bot.core.forms.buttons import (
     CHECKIN_STATUSES,
@@ -35,6 +28,13 @@ from bot.core.forms.review import (
     read_review_context,
 )
 from bot.core.milestones import completion
+from bot.core.review_answers import (
+    answer_review,
+    keep_form_note,
+    record_answer,
+    review_form,
+    shown_milestones,
+)
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext

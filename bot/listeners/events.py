@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import InstallationStore
 
-from bot.core.checkins import keep_note
+from bot.core.review_answers import keep_note
 from bot.listeners.context import RequestContext, request_context
 from bot.listeners.guard import GuardedApp
 from storage.deliveries import skip_workspace

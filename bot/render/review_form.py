@@ -12,18 +12,17 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.core.checkins import ReviewForm
 from bot.core.forms.review import (
     FORM_LIMIT,
     NOTE_CALLBACK,
-    NOTE_CHARS,
     OWNER_CALLBACK,
     PICK_LIMIT,
     STATUS_CHOICES,
     ReviewBlock,
     ReviewContext,
 )
-from bot.core.limits import REASON_CHARS
+from bot.core.limits import NOTE_CHARS, REASON_CHARS
+from bot.core.review_answers import ReviewForm
 from bot.core.text import excerpt
 from bot.render.inputs import date_input, input_block, text_input
 from bot.render.labels import due_on, status_label

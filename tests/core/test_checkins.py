@@ -10,16 +10,15 @@ from sqlmodel import Session
 
 from bot.core import milestones
 from bot.core.access import Actor, NotAllowed
-from bot.core.checkins import (
+from bot.core.checkins import checkin_view, open_checkin
+from bot.core.command_types import MilestoneFields
+from bot.core.review_answers import (
     MilestoneAnswer,
     answer_review,
-    checkin_view,
     keep_form_note,
-    open_checkin,
     record_answer,
     review_form,
 )
-from bot.core.command_types import MilestoneFields
 from bot.core.vocabulary import Field
 from storage.models import CheckIn
 from storage.workspace import Workspace

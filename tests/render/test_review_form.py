@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.core.checkins import ReviewForm
 from bot.core.forms.review import read_review_context
+from bot.core.review_answers import ReviewForm
 from bot.render.review_form import review_modal
 from tests.support.blocks import assert_valid_view, view_text
 from tests.support.factories import HOSTILE, TODAY, make_milestone

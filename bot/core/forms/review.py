@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.core.checkins import MilestoneAnswer
 from bot.core.forms.values import (
     GarbledMetadata,
     ModalErrors,
@@ -18,7 +17,8 @@ from bot.core.forms.values import (
     read_metadata,
     read_text,
 )
-from bot.core.text import has_control_characters
+from bot.core.limits import LimitError, check_note
+from bot.core.review_answers import MilestoneAnswer
 from storage.models import Milestone
 
 OWNER_CALLBACK = "review_mine"
@@ -27,7 +27,6 @@ NOTE_CALLBACK = "review_note"
 FORM_LIMIT = 40
 # Options a select may hold (Slack's cap).
 PICK_LIMIT = 100
-NOTE_CHARS = 1000
 STATUS_CHOICES = ("on_track", "at_risk", "blocked", "done")
 NOTE_KINDS = ("note", "risk")
 _NO_REASON = "Say why the date moves; it is kept in the history."
@@ -146,19 +145,17 @@ def read_note_form(values: dict[str, Any], *, shown: list[int]) -> NoteAnswer:
 def read_note(
     values: dict[str, Any], block_id: str, *, errors: dict[str, str], missing: str | None = None
 ) -> str | None:
-    """A note: several lines welcome, no control characters, at most NOTE_CHARS; None when empty."""
+    """A note as limits.check_note has it; None when empty (an error too, given `missing`)."""
     raw = (entry(values, block_id).get("value") or "").strip()
     if not raw:
         if missing:
             errors[block_id] = missing
         return None
-    if has_control_characters(raw.replace("\n", " ").replace("\t", " ")):
-        errors[block_id] = "The note has a control character; write it as plain text."
-    elif len(raw) > NOTE_CHARS:
-        errors[block_id] = f"The note is {len(raw)} characters; keep it to {NOTE_CHARS}."
-    else:
-        return raw
-    return None
+    try:
+        return check_note(raw)
+    except LimitError as error:
+        errors[block_id] = str(error)
+        return None
 
 
 def _selected(values: dict[str, Any], block_id: str, allowed: tuple[str, ...]) -> str | None:

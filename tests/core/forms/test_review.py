@@ -6,15 +6,15 @@ from datetime import date
 
 import pytest
 
-from bot.core.checkins import MilestoneAnswer
 from bot.core.forms.review import (
-    NOTE_CHARS,
     ReviewContext,
     read_note_form,
     read_owner_form,
     read_review_context,
 )
 from bot.core.forms.values import GarbledMetadata, ModalErrors
+from bot.core.limits import NOTE_CHARS
+from bot.core.review_answers import MilestoneAnswer
 from tests.support.factories import TODAY, make_milestone
 
 SHOWN = [make_milestone(id=1, number=4, due_date=date(2026, 12, 15)), make_milestone(id=2, number=6)]
