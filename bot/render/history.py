@@ -91,5 +91,7 @@ def revision_line(revision: Revision, *, today: date, tz: ZoneInfo) -> str:
     """`Nov 25 · <@U1> changed due date Dec 15 → Dec 20 — _because vendor late_`, dated in `tz`."""
     day = format_date(revision.at.astimezone(tz).date(), today=today)
     line = f"{day} · {user_mention(revision.by)} {change_text(revision, today=today)}"
+    if revision.source == "undo":
+        line += " (undo)"
     reason = reason_text(revision.reason)
     return f"{line} — {reason}" if reason else line

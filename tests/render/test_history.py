@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from bot.core.vocabulary import Field
-from bot.render.history import field_label
+from bot.render.history import field_label, revision_line
+from tests.support.factories import make_revision
 
 
 def test_every_field_has_words_in_the_history() -> None:
@@ -18,3 +22,9 @@ def test_every_field_has_words_in_the_history() -> None:
         Field.COMPLETED_ON: "completed on",
         Field.ACTUAL_COST: "actual cost",
     }
+
+
+def test_an_undone_done_says_so_in_the_history() -> None:
+    undo = make_revision(field="status", old="done", new="at_risk", reason=None, source="undo")
+    line = revision_line(undo, today=date(2026, 11, 30), tz=ZoneInfo("America/New_York"))
+    assert line == "Nov 25 · <@U1> changed status ✅ Done → 🟡 At risk (undo)"
