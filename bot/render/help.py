@@ -42,6 +42,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             '`/milestone add "Open store by the station" due Mar 1`',
             "• `by` works like `due`; a bare @mention is the owner; an amount like `$5,000` is the budget.",
             "• `/milestone add` on its own opens a form with date and people pickers.",
+            "• Several at once: one milestone per line after `add` (Shift+Enter for a new line), up to 50; "
+            "the channel gets one summary.",
             "Example: `/milestone add Launch beta due Dec 15 owner @alice budget $5,000 dept Marketing`",
         ],
     ),
