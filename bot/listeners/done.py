@@ -7,6 +7,7 @@ nudges already posted about it redrawn without their buttons.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
@@ -56,8 +57,25 @@ def redraw_reminders(ctx: RequestContext, *, client: WebClient, done: Milestone)
     """Take the buttons off the reminders and nudges posted about a done milestone; say who did it, when."""
     today = ctx.channel_today(done.channel_id)
     day = done.completed_on or today
-    for posted in milestones.posted_reminders(engine=ctx.engine, milestone_id=done.id or 0):
-        blocks = redrawn_reminder(posted.blocks, by=ctx.person.user_id, day=day, today=today)
+    by = ctx.person.user_id
+    _update_reminders(
+        ctx,
+        client=client,
+        milestone=done,
+        blocks_of=lambda posted: redrawn_reminder(posted.blocks, by=by, day=day, today=today),
+    )
+
+
+def _update_reminders(
+    ctx: RequestContext,
+    *,
+    client: WebClient,
+    milestone: Milestone,
+    blocks_of: Callable[[milestones.PostedReminder], list[dict]],
+) -> None:
+    """Redraw every reminder and nudge posted about a milestone, in the channel or the owner's DM."""
+    for posted in milestones.posted_reminders(engine=ctx.engine, milestone_id=milestone.id or 0):
+        blocks = blocks_of(posted)
         try:
             channel = conversation_id(client, posted.target)
             client.chat_update(channel=channel, ts=posted.ts, text=posted.text, blocks=blocks)
@@ -71,7 +89,7 @@ def mark_done(body: dict, client: WebClient, ctx: RequestContext) -> None:
     announce_done(ctx, client=client, change=done_today(ctx, number=pressed_number(body)))
 
 
-def undo_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
+def undo_done(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
     """Reopen a milestone marked done minutes ago, in place of the done line; later, say how to reopen it."""
     try:
         change = milestones.undo_done(engine=ctx.engine, asker=ctx.asker, number=pressed_number(body))
@@ -80,3 +98,5 @@ def undo_done(body: dict, respond: Respond, ctx: RequestContext) -> None:
         return
     message = reopened_line(change.milestone, by=ctx.person.user_id)
     answer(respond, message, public=True, replace=True)
+    # The reminders get back what they were posted with, buttons included.
+    _update_reminders(ctx, client=client, milestone=change.milestone, blocks_of=lambda posted: posted.blocks)

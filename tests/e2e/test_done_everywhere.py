@@ -90,7 +90,22 @@ def test_undo_within_ten_minutes_reopens_it_as_it_was(slack_app: SlackApp) -> No
     ]
     slack_app.requests.command("show 1")
     history = json.dumps(slack_app.fake.last("response_url").params["blocks"], ensure_ascii=False)
-    assert "<@U1> changed status ✅ Done → 🟡 At risk" in history
+    assert "<@U1> changed status ✅ Done → 🟡 At risk (undo)" in history
+
+
+def test_undo_gives_the_nudge_its_buttons_back(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15")
+    tick(slack_app, ny("2026-12-16 09:00"))
+    [nudge] = [m for m in slack_app.fake.messages("C1") if delivery_key(m).startswith("reminder:")]
+    slack_app.clock.now = ny("2026-12-16 09:05")
+    slack_app.requests.block_action(action_id="reminder_done", value="1", message=nudge)
+    assert action_elements(slack_app.fake.last("chat.update").params["blocks"]) == []
+
+    slack_app.requests.block_action(action_id="undo_done", value="1", message=message_of(slack_app, "✅"))
+    restored = slack_app.fake.last("chat.update").params
+    assert (restored["channel"], restored["ts"]) == ("C1", nudge["ts"])
+    assert restored["blocks"] == nudge["blocks"], "posted again as it was: Done and New date… back"
+    assert buttons(restored["blocks"])
 
 
 def test_undo_after_ten_minutes_says_how_to_reopen_it(slack_app: SlackApp) -> None:
