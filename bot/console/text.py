@@ -84,6 +84,9 @@ def _styled(text: str, style: str, *, ansi: bool) -> str:
 def where(output: Output, *, names: Names, zone: tzinfo | None = None) -> str:
     """The first line of an output: where it appeared and who sees it (and when, given a zone)."""
     channel = output.channel or "DM"
+    if channel == "DM" and output.user and output.kind != "home":
+        # A DM has one reader: say whose, as a prompt to one owner reads wrong in someone else's.
+        channel = f"DM to {at(names.user_name(output.user))}"
     thread = " · in the thread" if output.thread_ts else ""
     if output.kind == "ephemeral":
         return f"{channel} · only you see this"

@@ -342,3 +342,9 @@ def test_radio_buttons_are_asked_by_number_and_submitted_as_slack_does() -> None
     assert values == {"status:4": {"status": {"type": "radio_buttons", "selected_option": options[1]}}}
     shown, _ = render(Output(kind="reaction", text="✅ on a message", channel="#general"), names=NAMES)
     assert shown.splitlines() == ["#general · Milestone Bot reacted", "  ✅ on a message"]
+
+
+def test_a_direct_message_says_whose_it_is() -> None:
+    dm = Output(kind="message", text="1 of your milestones needs a review", channel="DM", user="U0ALICE")
+    shown, _ = render(dm, names=NAMES)
+    assert shown.splitlines()[0] == "DM to @alice · Milestone Bot"
