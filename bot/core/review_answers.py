@@ -69,32 +69,56 @@ def record_answer(
     The answer belongs to `checkin_id` whatever the clock says; returns the milestone's Change, or None when
     the answer changed nothing (saying "on track" again is still an answer to this week's question).
     """
+    with session_scope(engine) as session:
+        return _record(
+            session,
+            asker=asker,
+            checkin_id=_checkin_id(session, asker=asker, checkin_id=checkin_id, number=number),
+            number=number,
+            answer=answer,
+            changes=changes,
+            reason=reason,
+        )
+
+
+def _record(
+    session: Session,
+    *,
+    asker: Asker,
+    checkin_id: int,
+    number: int,
+    answer: str,
+    changes: dict[Field, Value],
+    reason: str | None,
+) -> milestones.Change | None:
+    """`record_answer` in the caller's transaction, on a check-in found there."""
     if answer not in ANSWERS:
         raise ValueError(f"unknown answer {answer!r}")
     workspace, actor, now = asker.workspace, asker.actor, asker.now
-    with session_scope(engine) as session:
-        checkin = queries.get_checkin(session=session, workspace=workspace, checkin_id=checkin_id)
-        if checkin is None:
-            raise MilestoneNotFound(number)
-        change: milestones.Change | None = None
-        try:
-            edit = milestones.Edit(actor=actor, changes=changes, reason=reason, source="check-in")
-            change = milestones.change_milestone(
-                session, workspace=workspace, number=number, edit=edit, now=now
-            )
-            milestone_id = change.milestone.id
-        except milestones.NothingChanged as unchanged:
-            milestone_id = unchanged.milestone.id
-        session.add(
-            CheckInAnswer(
-                checkin_id=checkin_id,
-                milestone_id=milestone_id or 0,
-                user_id=actor.user_id,
-                status=answer,
-                at=now,
-            )
+    change: milestones.Change | None = None
+    try:
+        edit = milestones.Edit(actor=actor, changes=changes, reason=reason, source="check-in")
+        change = milestones.change_milestone(session, workspace=workspace, number=number, edit=edit, now=now)
+        milestone_id = change.milestone.id
+    except milestones.NothingChanged as unchanged:
+        milestone_id = unchanged.milestone.id
+    session.add(
+        CheckInAnswer(
+            checkin_id=checkin_id,
+            milestone_id=milestone_id or 0,
+            user_id=actor.user_id,
+            status=answer,
+            at=now,
         )
-        return change
+    )
+    return change
+
+
+def _checkin_id(session: Session, *, asker: Asker, checkin_id: int, number: int) -> int:
+    """The check-in's id when it is the asker's workspace's; MilestoneNotFound(number) when it is gone."""
+    if queries.get_checkin(session=session, workspace=asker.workspace, checkin_id=checkin_id) is None:
+        raise MilestoneNotFound(number)
+    return checkin_id
 
 
 def review_form(*, engine: Engine, workspace: Workspace, checkin_id: int, user_id: str) -> ReviewForm | None:
@@ -140,31 +164,40 @@ def answer_review(
     reason: str | None,
     completed_on: date,
 ) -> list[milestones.Change]:
-    """Record an owner's review form: one answer per milestone answered; the changes made, in order."""
-    changes = []
-    for given in answers:
-        wanted: dict[Field, Value] = {}
-        if given.status == "done":
-            wanted = completion(completed_on=completed_on, cost=None)
-        elif given.status is not None:
-            wanted[Field.STATUS] = given.status
-        if given.new_due is not None:
-            wanted[Field.DUE] = given.new_due
-        kind = "new_date" if given.new_due is not None else given.status
-        if kind is None:
-            continue
-        change = record_answer(
-            engine=engine,
-            asker=asker,
-            checkin_id=checkin_id,
-            number=given.number,
-            answer=kind,
-            changes=wanted,
-            reason=reason if given.new_due is not None else None,
-        )
-        if change is not None:
-            changes.append(change)
+    """Record an owner's review form, all of it or none: one answer per milestone; the changes, in order."""
+    changes: list[milestones.Change] = []
+    if not answers:
+        return changes
+    with session_scope(engine) as session:
+        found = _checkin_id(session, asker=asker, checkin_id=checkin_id, number=answers[0].number)
+        for given in answers:
+            kind = "new_date" if given.new_due is not None else given.status
+            if kind is None:
+                continue
+            change = _record(
+                session,
+                asker=asker,
+                checkin_id=found,
+                number=given.number,
+                answer=kind,
+                changes=_changes_of(given, completed_on=completed_on),
+                reason=reason if given.new_due is not None else None,
+            )
+            if change is not None:
+                changes.append(change)
     return changes
+
+
+def _changes_of(given: MilestoneAnswer, *, completed_on: date) -> dict[Field, Value]:
+    """The milestone fields an answer changes: done (with its date), a status, a new due date."""
+    wanted: dict[Field, Value] = {}
+    if given.status == "done":
+        wanted = completion(completed_on=completed_on, cost=None)
+    elif given.status is not None:
+        wanted[Field.STATUS] = given.status
+    if given.new_due is not None:
+        wanted[Field.DUE] = given.new_due
+    return wanted
 
 
 def keep_form_note(
