@@ -120,7 +120,7 @@ def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInV
         week=checkin.week,
         channel_id=checkin.channel_id,
         items=items,
-        count=review_count(session, checkin=checkin, today=today),
+        count=_count(session, checkin=checkin, milestones=milestones, answered=set(latest), today=today),
         changes=_changes_since_last(session, checkin=checkin),
         today=today,
     )
@@ -141,6 +141,13 @@ def review_count(session: Session, *, checkin: CheckIn, today: date) -> ReviewCo
     answered = {
         answer.milestone_id for answer in queries.answers_to(session=session, checkin_id=checkin.id or 0)
     }
+    return _count(session, checkin=checkin, milestones=milestones, answered=answered, today=today)
+
+
+def _count(
+    session: Session, *, checkin: CheckIn, milestones: list[Milestone], answered: set[int], today: date
+) -> ReviewCount:
+    """Count the check-in's milestones and answers, read once by the caller; only who is away is read here."""
     workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
     owners = {m.owner_id for m in milestones if m.owner_id}
     away = away_people(session, workspace=workspace, user_ids=owners, day=today)

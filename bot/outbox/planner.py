@@ -129,7 +129,8 @@ def plan_checkin(
             if checkin is None:
                 return None
             today = schedule.local_date(now)
-            message = checkin_message(checkin_view(session, checkin=checkin, today=today))
+            view = checkin_view(session, checkin=checkin, today=today)
+            message = checkin_message(view)
             if opens_the_month(week, review_weekday=settings.review_weekday):
                 message = _with_monthly_digest(
                     message, session=session, workspace=workspace, settings=settings, today=today
@@ -148,9 +149,7 @@ def plan_checkin(
             if not planned:
                 # Another instance planned it between our look and our insert: it is theirs.
                 return None
-            dms = (
-                plan_review_dms(session, checkin=checkin, today=today, now=now) if settings.review_dm else []
-            )
+            dms = plan_review_dms(session, checkin=checkin, view=view, now=now) if settings.review_dm else []
     except IntegrityError:
         # Another instance opened this week's check-in at the same moment: theirs stands.
         return None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.core.checkins import review_count
+from bot.core.checkins import CheckInView
 from bot.render.review_prompts import review_prompt_message
 from storage import deliveries
-from storage.checkins import milestones_of
 from storage.models import CheckIn, DeliveryKind
 from storage.workspace import Workspace
 
@@ -19,10 +18,13 @@ def review_dm_key(checkin_id: int, user_id: str) -> str:
     return f"review_dm:{checkin_id}:{user_id}"
 
 
-def plan_review_dms(session: Session, *, checkin: CheckIn, today: date, now: datetime) -> list[str]:
-    """Plan the check-in's DM to each owner it waits on (the away are not asked); the keys this call added."""
-    count = review_count(session, checkin=checkin, today=today)
-    by_number = {m.number: m for m in milestones_of(session=session, checkin=checkin)}
+def plan_review_dms(session: Session, *, checkin: CheckIn, view: CheckInView, now: datetime) -> list[str]:
+    """Plan the check-in's DM to each owner it waits on (the away are not asked); the keys this call added.
+
+    `view` is the check-in as its channel message shows it: its count and milestones, read once for both.
+    """
+    count, today = view.count, view.today
+    by_number = {item.milestone.number: item.milestone for item in view.items}
     workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
     checkin_id = checkin.id or 0
     planned = []

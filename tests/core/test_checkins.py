@@ -22,6 +22,7 @@ from bot.core.review_answers import (
 from bot.core.vocabulary import Field
 from storage.models import CheckIn
 from storage.workspace import Workspace
+from tests.support.databases import recorded_statements
 from tests.support.factories import make_asker
 
 ACME = Workspace(team_id="T1")
@@ -158,6 +159,23 @@ def test_the_form_cannot_answer_someone_elses_milestone(engine: Engine, checkin:
         )
 
 
+def test_a_refused_answer_keeps_none_of_the_forms_answers(engine: Engine, checkin: CheckIn) -> None:
+    # #3 is bob's, #1 alice's: the form is one answer, so the refusal on #1 leaves #3 as it was.
+    with pytest.raises(NotAllowed):
+        answer_review(
+            engine=engine,
+            asker=asker("U2"),
+            checkin_id=checkin.id or 0,
+            answers=[MilestoneAnswer(number=3, status="done"), MilestoneAnswer(number=1, status="done")],
+            reason=None,
+            completed_on=TODAY,
+        )
+    with Session(engine) as session:
+        view = checkin_view(session, checkin=checkin, today=TODAY)
+    assert {item.milestone.number: item.milestone.status for item in view.items}[3] == "open"
+    assert all(item.answer is None for item in view.items)
+
+
 def test_a_form_note_goes_on_the_milestones_it_names_and_is_kept_once(
     engine: Engine, checkin: CheckIn
 ) -> None:
@@ -183,3 +201,13 @@ def test_when_an_answer_was_given_is_the_channels_date(engine: Engine, checkin: 
     with Session(engine) as session:
         view = checkin_view(session, checkin=checkin, today=TODAY)
     assert view.items[0].answered_on == date(2026, 11, 30)
+
+
+def test_the_view_reads_the_reviews_milestones_and_answers_once(engine: Engine, checkin: CheckIn) -> None:
+    with Session(engine) as session, recorded_statements(engine) as statements:
+        view = checkin_view(session, checkin=checkin, today=TODAY)
+    assert view.count.expected == 3
+    reads = [
+        s for s in statements if "FROM checkin_answer" in s or "FROM milestone \nWHERE milestone.id IN" in s
+    ]
+    assert len(reads) == 2, reads

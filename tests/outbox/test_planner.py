@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
+
+from sqlalchemy import Engine
 
 from bot.core.limits import reminder_days_of
 from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule
+from bot.outbox.planner import plan_checkin
 from bot.outbox.timing import channel_schedule
+from storage.db import session_scope
 from storage.models import ChannelSettings
-from tests.support.factories import make_settings
+from tests.support.databases import recorded_statements
+from tests.support.factories import make_milestone, make_settings
 
 
 def settings(reminder_days: str) -> ChannelSettings:
@@ -31,3 +36,19 @@ def test_stored_reminder_days_are_read_the_way_limits_reads_them() -> None:
 
 def test_reminders_switched_off_are_no_days() -> None:
     assert channel_schedule(settings(""), default_timezone="UTC").reminder_days == ()
+
+
+def test_a_checkin_and_its_owners_dms_read_the_reviews_rows_once(engine: Engine) -> None:
+    channel = make_settings()
+    with session_scope(engine) as session:
+        session.add(channel)
+        session.add_all(
+            [make_milestone(id=1, number=1, owner_id="U1"), make_milestone(id=2, number=2, owner_id="U2")]
+        )
+    with recorded_statements(engine) as statements:
+        planned = plan_checkin(
+            engine, settings=channel, week="2026-W49", now=datetime(2026, 12, 4, 15, tzinfo=UTC)
+        )
+    assert planned is not None and len(planned.review_dms) == 2
+    assert len([s for s in statements if "FROM checkin_answer" in s]) == 1
+    assert len([s for s in statements if "FROM away" in s]) == 1
