@@ -74,10 +74,14 @@ def _update_reminders(
     blocks_of: Callable[[milestones.PostedReminder], list[dict]],
 ) -> None:
     """Redraw every reminder and nudge posted about a milestone, in the channel or the owner's DM."""
+    # A person's reminders share one DM with the bot: it is looked up once, not once a reminder.
+    conversations: dict[str, str] = {}
     for posted in milestones.posted_reminders(engine=ctx.engine, milestone_id=milestone.id or 0):
         blocks = blocks_of(posted)
         try:
-            channel = conversation_id(client, posted.target)
+            if posted.target not in conversations:
+                conversations[posted.target] = conversation_id(client, posted.target)
+            channel = conversations[posted.target]
             client.chat_update(channel=channel, ts=posted.ts, text=posted.text, blocks=blocks)
         except (SlackClientError, OSError) as error:
             # The Done itself stands; an old reminder keeping its buttons is no reason to fail it.

@@ -180,6 +180,21 @@ def test_a_nudge_sent_by_dm_is_redrawn_in_that_dm(slack_app: SlackApp) -> None:
     assert (line["channel"], line["text"]) == ("C1", "✅ #1 Launch beta done by <@U2> (1 day late)")
 
 
+def test_reminders_in_one_dm_are_redrawn_with_one_look_up_of_that_dm(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15 owner <@U2|bob>")
+    slack_app.requests.command("settings reminders to owner")
+    for day in ("2026-12-14", "2026-12-15", "2026-12-16"):
+        tick(slack_app, ny(f"{day} 09:00"))
+    sent = [m for m in slack_app.fake.messages("DU2") if delivery_key(m).startswith("reminder:")]
+    assert len(sent) == 3
+    opened_before = len(slack_app.fake.calls_to("conversations.open"))
+    slack_app.clock.now = ny("2026-12-16 09:05")
+    slack_app.requests.command("done 1", user="U2")
+
+    assert len(slack_app.fake.calls_to("chat.update")) == 3
+    assert len(slack_app.fake.calls_to("conversations.open")) - opened_before == 1
+
+
 def test_a_slack_error_on_the_redraw_does_not_undo_the_done(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Launch beta due Dec 15")
     tick(slack_app, ny("2026-12-16 09:00"))
