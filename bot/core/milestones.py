@@ -16,8 +16,7 @@ from sqlmodel import Session
 
 from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
-from bot.core.command_types import AddCommand, CommandError, MilestoneFields
-from bot.core.grammar.command import MAX_COMMAND_LENGTH, parse_command
+from bot.core.command_types import CommandError, MilestoneFields
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
@@ -35,8 +34,6 @@ from storage.workspace import Workspace
 _SETTINGS_ATTEMPTS = 3
 # How long after Done its Undo button reopens the milestone; later, `update <n> status` does.
 UNDO_WINDOW = timedelta(minutes=10)
-# How many milestones one `add` may list, one a line.
-MAX_BULK_LINES = 50
 # Enough history to find the last Done's rows (a Done writes at most three).
 _UNDO_LOOKBACK = 10
 
@@ -107,41 +104,6 @@ def add_milestones(*, engine: Engine, asker: Asker, channel_id: str, fields: lis
         raise ValueError("a milestone needs a title")
     drafts = [_Draft(one) for one in fields]
     return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
-
-
-def read_add_lines(text: str, *, now: datetime, user_id: str) -> list[MilestoneFields] | None:
-    """`add` with a milestone on each line: every line's fields, or a CommandError naming the wrong line.
-
-    None when the text is not an `add` of several lines (the usual grammar reads it).
-    """
-    words = text.split(maxsplit=1)
-    # Anything too long is refused by the grammar, as every command is.
-    if not words or words[0].lower() != "add" or len(text) > MAX_COMMAND_LENGTH:
-        return None
-    lines = [line.strip() for line in text.strip()[len(words[0]) :].splitlines()]
-    lines = [line for line in lines if line]
-    if len(lines) < 2:
-        return None
-    if len(lines) > MAX_BULK_LINES:
-        raise CommandError(
-            f"That's {len(lines)} lines; add at most {MAX_BULK_LINES} at once.",
-            example="/milestone add Launch beta due Dec 15 owner @alice",
-        )
-    return [_read_line(line, number=n, now=now, user_id=user_id) for n, line in enumerate(lines, start=1)]
-
-
-def _read_line(line: str, *, number: int, now: datetime, user_id: str) -> MilestoneFields:
-    try:
-        parsed = parse_command(f"add {line}", now=now, user_id=user_id)
-    except CommandError as error:
-        message = f"Line {number}: {error.message} Nothing was added."
-        raise CommandError(message, example=error.example) from None
-    if not isinstance(parsed, AddCommand) or not parsed.fields.title:
-        raise CommandError(
-            f"Line {number} has no title. Nothing was added.",
-            example="/milestone add Launch beta due Dec 15 owner @alice",
-        )
-    return parsed.fields
 
 
 def import_milestones(

@@ -26,6 +26,7 @@ from bot.core.command_types import (
     ShowCommand,
     UpdateCommand,
 )
+from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
@@ -82,7 +83,7 @@ def milestone_command(command: dict, respond: Respond, ctx: RequestContext) -> N
         ctx=ctx, respond=respond, channel_id=command["channel_id"], trigger_id=command["trigger_id"]
     )
     # `add` with a milestone on each line: every line is read before anything is added.
-    lines = milestones.read_add_lines(text, now=ctx.now, user_id=ctx.person.user_id)
+    lines = read_add_lines(text, now=ctx.now, user_id=ctx.person.user_id)
     if lines is not None:
         add_lines(slash, lines)
         return

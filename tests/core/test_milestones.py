@@ -190,7 +190,6 @@ def test_list_scopes(engine: Engine) -> None:
 
 
 def test_start_after_the_stored_due_date_is_refused_and_nothing_changes(engine: Engine) -> None:
-    from bot.core.command_types import CommandError
 
     add(engine, due=date(2026, 12, 15))
     # One rule, one wording: the grammar, the forms and an update all say it through bot/core/limits.py.
@@ -231,23 +230,6 @@ def test_the_channels_first_add_says_when_its_first_review_is(engine: Engine) ->
     assert (first.first_review.date(), first.first_review.strftime("%H:%M")) == (date(2026, 12, 7), "09:00")
     assert str(first.first_review.tzinfo) == "America/New_York"
     assert second.first_review is None
-
-
-def test_add_lines_reads_every_line_or_names_the_wrong_one(engine: Engine) -> None:
-    text = "add Launch beta due Dec 15 owner <@U2|bob>\n\nWrite docs due Dec 18\n  Ship  "
-    lines = milestones.read_add_lines(text, now=NOW, user_id="U1")
-    assert lines is not None
-    assert [(line.title, line.due, line.owner_id) for line in lines] == [
-        ("Launch beta", date(2026, 12, 15), "U2"),
-        ("Write docs", date(2026, 12, 18), None),
-        ("Ship", None, None),
-    ]
-    assert milestones.read_add_lines("add Launch beta due Dec 15", now=NOW, user_id="U1") is None
-    assert milestones.read_add_lines("update 1\ndue Dec 15", now=NOW, user_id="U1") is None
-    with pytest.raises(CommandError, match=r"^Line 2: .*Nothing was added\."):
-        milestones.read_add_lines("add One due Dec 15\nTwo due Feb 30\nThree", now=NOW, user_id="U1")
-    with pytest.raises(CommandError, match=r"^Line 2: Give the milestone a title first"):
-        milestones.read_add_lines("add One\ndue Dec 15", now=NOW, user_id="U1")
 
 
 def test_undo_reopens_a_done_milestone_as_it_was_within_ten_minutes(engine: Engine) -> None:
