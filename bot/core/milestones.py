@@ -1,13 +1,12 @@
-"""Milestone use cases: add (by command, form or import), update, complete, undo and delete, with history.
+"""Milestone use cases: add (by command, form or import), update, complete and delete, each with its history.
 
 New milestones are numbered `#N` per workspace, all or none; changes write one Revision per changed field.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -20,22 +19,17 @@ from bot.core.command_types import CommandError, MilestoneFields
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
-from bot.core.revisions import Value, apply_changes, stored_money
+from bot.core.revisions import Value, apply_changes
 from bot.core.schedule import first_review_at, schedule_of
 from bot.core.vocabulary import Field
 from storage import milestones as queries
 from storage.db import session_scope
-from storage.deliveries import sent_reminders_of
 from storage.models import ChannelSettings, Milestone, Revision
 from storage.numbering import take_numbers
 from storage.workspace import Workspace
 
 # Only a channel's first adds can race (to create its settings); numbers come from a counter that cannot.
 _SETTINGS_ATTEMPTS = 3
-# How long after Done its Undo button reopens the milestone; later, `update <n> status` does.
-UNDO_WINDOW = timedelta(minutes=10)
-# Enough history to find the last Done's rows (a Done writes at most three).
-_UNDO_LOOKBACK = 10
 
 
 class NothingChanged(ValueError):
@@ -57,14 +51,6 @@ class Edit:
     source: str = "command"
 
 
-class UndoTooLate(ValueError):
-    """Undo pressed more than UNDO_WINDOW after the Done it would undo."""
-
-    def __init__(self, milestone: Milestone) -> None:
-        super().__init__(f"#{milestone.number} was marked done more than {UNDO_WINDOW} ago")
-        self.milestone = milestone
-
-
 @dataclass(frozen=True)
 class Change:
     """A milestone after a change, and the history rows the change wrote."""
@@ -80,16 +66,6 @@ class Added:
     milestones: list[Milestone]
     # In the channel's time zone; None unless these are the channel's first milestones.
     first_review: datetime | None = None
-
-
-@dataclass(frozen=True)
-class PostedReminder:
-    """A reminder or nudge the bot posted: where (a channel, or a person for a DM), its ts and its blocks."""
-
-    target: str
-    ts: str
-    text: str
-    blocks: list[dict]
 
 
 def add_milestone(*, engine: Engine, asker: Asker, channel_id: str, fields: MilestoneFields) -> Milestone:
@@ -157,70 +133,6 @@ def complete_milestone(
     edit = Edit(actor=asker.actor, changes=changes, action="mark done", source=source)
     with session_scope(engine) as session:
         return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
-
-
-def undo_done(*, engine: Engine, asker: Asker, number: int) -> Change:
-    """Reopen a milestone marked done at most UNDO_WINDOW ago: status, date and cost back as they were.
-
-    Raises UndoTooLate after the window, and NothingChanged when it is no longer done.
-    """
-    with session_scope(engine) as session:
-        milestone = require_allowed(
-            session, workspace=asker.workspace, number=number, actor=asker.actor, action="reopen"
-        )
-        done = _last_done(session, milestone=milestone)
-        if milestone.status != "done" or not done:
-            session.expunge(milestone)
-            raise NothingChanged(milestone)
-        if asker.now - done[0].at > UNDO_WINDOW:
-            session.expunge(milestone)
-            raise UndoTooLate(milestone)
-        changes = {Field(revision.field): _stored_value(revision) for revision in done}
-        edit = Edit(actor=asker.actor, changes=changes, action="reopen", source="undo")
-        return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
-
-
-def _last_done(session: Session, *, milestone: Milestone) -> list[Revision]:
-    """The history rows of the change that last marked the milestone done (none if it was reopened since)."""
-    latest, _ = queries.revisions_of(session=session, milestone_id=milestone.id or 0, limit=_UNDO_LOOKBACK)
-    status = next((revision for revision in latest if revision.field == Field.STATUS), None)
-    if status is None or status.new != "done":
-        return []
-    undoable = (Field.STATUS, Field.COMPLETED_ON, Field.ACTUAL_COST)
-    same_change = [
-        revision
-        for revision in latest
-        if revision.at == status.at and revision.by == status.by and revision.field in undoable
-    ]
-    # Newest first: an earlier change in the same instant (a status set just before Done) is not undone.
-    return list({revision.field: revision for revision in reversed(same_change)}.values())
-
-
-def _stored_value(revision: Revision) -> Value:
-    """A Done row's old value back as the field's value."""
-    if revision.old is None:
-        return None
-    if revision.field == Field.COMPLETED_ON:
-        return date.fromisoformat(revision.old)
-    if revision.field == Field.ACTUAL_COST:
-        return stored_money(revision.old)
-    return revision.old
-
-
-def posted_reminders(*, engine: Engine, milestone_id: int) -> list[PostedReminder]:
-    """The reminders and nudges posted about a milestone, to redraw once it is done."""
-    with session_scope(engine) as session:
-        sent = sent_reminders_of(session=session, milestone_id=milestone_id)
-        payloads = [(delivery, json.loads(delivery.payload)) for delivery in sent]
-        return [
-            PostedReminder(
-                target=delivery.channel_id,
-                ts=delivery.message_ts or "",
-                text=payload.get("text") or "",
-                blocks=payload.get("blocks") or [],
-            )
-            for delivery, payload in payloads
-        ]
 
 
 def completion(*, completed_on: date, cost: Money | None) -> dict[Field, Value]:

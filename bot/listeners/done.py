@@ -14,6 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.core import milestones
+from bot.core.done import UNDO_WINDOW, PostedReminder, UndoTooLate, posted_reminders
+from bot.core.done import undo_done as reopen
 from bot.core.forms.buttons import Action
 from bot.listeners.context import RequestContext
 from bot.listeners.guard import GuardedApp
@@ -71,12 +73,12 @@ def _update_reminders(
     *,
     client: WebClient,
     milestone: Milestone,
-    blocks_of: Callable[[milestones.PostedReminder], list[dict]],
+    blocks_of: Callable[[PostedReminder], list[dict]],
 ) -> None:
     """Redraw every reminder and nudge posted about a milestone, in the channel or the owner's DM."""
     # A person's reminders share one DM with the bot: it is looked up once, not once a reminder.
     conversations: dict[str, str] = {}
-    for posted in milestones.posted_reminders(engine=ctx.engine, milestone_id=milestone.id or 0):
+    for posted in posted_reminders(engine=ctx.engine, milestone_id=milestone.id or 0):
         blocks = blocks_of(posted)
         try:
             if posted.target not in conversations:
@@ -96,9 +98,9 @@ def mark_done(body: dict, client: WebClient, ctx: RequestContext) -> None:
 def undo_done(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
     """Reopen a milestone marked done minutes ago, in place of the done line; later, say how to reopen it."""
     try:
-        change = milestones.undo_done(engine=ctx.engine, asker=ctx.asker, number=pressed_number(body))
-    except milestones.UndoTooLate as late:
-        answer(respond, undo_too_late_message(late.milestone, undo_for=milestones.UNDO_WINDOW))
+        change = reopen(engine=ctx.engine, asker=ctx.asker, number=pressed_number(body))
+    except UndoTooLate as late:
+        answer(respond, undo_too_late_message(late.milestone, undo_for=UNDO_WINDOW))
         return
     message = reopened_line(change.milestone, by=ctx.person.user_id)
     answer(respond, message, public=True, replace=True)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from bot.core import access, milestones
 from bot.core.channel_settings import change_settings
 from bot.core.command_types import CommandError, ListCommand, MilestoneFields, SettingsChange
+from bot.core.done import UndoTooLate, undo_done
 from bot.core.listing import list_milestones
 from bot.core.milestone_history import milestone_history
 from bot.core.money import Money
@@ -246,9 +247,7 @@ def test_undo_reopens_a_done_milestone_as_it_was_within_ten_minutes(engine: Engi
         cost=Money(450000, "USD"),
         source="button",
     )
-    change = milestones.undo_done(
-        engine=engine, asker=make_asker(now=done_at + timedelta(minutes=10)), number=1
-    )
+    change = undo_done(engine=engine, asker=make_asker(now=done_at + timedelta(minutes=10)), number=1)
     reopened = change.milestone
     assert (reopened.status, reopened.completed_on, reopened.actual_cost_minor) == ("at_risk", None, None)
     assert sorted((r.field, r.new, r.source) for r in change.revisions) == [
@@ -257,7 +256,7 @@ def test_undo_reopens_a_done_milestone_as_it_was_within_ten_minutes(engine: Engi
         ("status", "at_risk", "undo"),
     ]
     with pytest.raises(milestones.NothingChanged):
-        milestones.undo_done(engine=engine, asker=make_asker(now=done_at + timedelta(minutes=11)), number=1)
+        undo_done(engine=engine, asker=make_asker(now=done_at + timedelta(minutes=11)), number=1)
 
 
 def test_undo_after_ten_minutes_or_by_someone_else_changes_nothing(engine: Engine) -> None:
@@ -266,9 +265,7 @@ def test_undo_after_ten_minutes_or_by_someone_else_changes_nothing(engine: Engin
         engine=engine, asker=make_asker(now=NOW), number=1, completed_on=date(2026, 11, 25), cost=None
     )
     with pytest.raises(access.NotAllowed):
-        milestones.undo_done(engine=engine, asker=make_asker(actor=BOB, now=NOW), number=1)
-    with pytest.raises(milestones.UndoTooLate):
-        milestones.undo_done(
-            engine=engine, asker=make_asker(now=NOW + timedelta(minutes=10, seconds=1)), number=1
-        )
+        undo_done(engine=engine, asker=make_asker(actor=BOB, now=NOW), number=1)
+    with pytest.raises(UndoTooLate):
+        undo_done(engine=engine, asker=make_asker(now=NOW + timedelta(minutes=10, seconds=1)), number=1)
     assert access.get_milestone(engine=engine, workspace=ACME, number=1).status == "done"
