@@ -59,26 +59,24 @@ def record_answer(
     engine: Engine,
     asker: Asker,
     checkin_id: int,
-    number: int,
-    answer: str,
-    changes: dict[Field, Value],
+    given: MilestoneAnswer,
     reason: str | None = None,
+    completed_on: date,
 ) -> milestones.Change | None:
-    """Apply a check-in answer to its milestone and keep it on that check-in, in one transaction.
+    """Apply one answer to its milestone and keep it on that check-in, in one transaction.
 
     The answer belongs to `checkin_id` whatever the clock says; returns the milestone's Change, or None when
     the answer changed nothing (saying "on track" again is still an answer to this week's question).
     """
-    with session_scope(engine) as session:
-        return _record(
-            session,
-            asker=asker,
-            checkin_id=_checkin_id(session, asker=asker, checkin_id=checkin_id, number=number),
-            number=number,
-            answer=answer,
-            changes=changes,
-            reason=reason,
-        )
+    changes = answer_review(
+        engine=engine,
+        asker=asker,
+        checkin_id=checkin_id,
+        answers=[given],
+        reason=reason,
+        completed_on=completed_on,
+    )
+    return changes[0] if changes else None
 
 
 def _record(

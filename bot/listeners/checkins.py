@@ -5,8 +5,11 @@ Reviews posted before Review my milestones carried five buttons per milestone; t
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.core import access, milestones
 from bot.core.checkins import checkin_view
@@ -27,16 +30,14 @@ from bot.core.forms.review import (
     read_owner_form,
     read_review_context,
 )
-from bot.core.milestones import completion
 from bot.core.review_answers import (
+    MilestoneAnswer,
     answer_review,
     keep_form_note,
     record_answer,
     review_form,
     shown_milestones,
 )
-from bot.core.revisions import Value
-from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.done import announce_done
 from bot.listeners.failures import on_form
@@ -54,6 +55,8 @@ from bot.render.new_date import new_date_modal
 from bot.render.review_form import review_modal
 from storage.checkins import get_checkin
 from storage.db import session_scope
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: GuardedApp) -> None:
@@ -173,19 +176,14 @@ def answer_checkin(body: dict, client: WebClient, respond: Respond, ctx: Request
     """A review posted before Review my milestones: its On track / At risk / Blocked / Done still answer."""
     action = body["actions"][0]
     checkin_id, number = read_checkin_value(action["value"])
-    if action["action_id"] == Action.CHECKIN_DONE:
-        status, changes = "done", completion(completed_on=ctx.my_today, cost=None)
-    else:
-        status = CHECKIN_STATUSES[action["action_id"]]
-        changes = {Field.STATUS: status}
+    status = "done" if action["action_id"] == Action.CHECKIN_DONE else CHECKIN_STATUSES[action["action_id"]]
     try:
         change = record_answer(
             engine=ctx.engine,
             asker=ctx.asker,
             checkin_id=checkin_id,
-            number=number,
-            answer=status,
-            changes=changes,
+            given=MilestoneAnswer(number=number, status=status),
+            completed_on=ctx.my_today,
         )
     except access.NotAllowed as refused:
         # On a review everyone may still take part: the refusal says how.
@@ -204,9 +202,13 @@ def refresh_checkin(ctx: RequestContext, *, client: WebClient, checkin_id: int) 
             return
         today = ctx.channel_today(checkin.channel_id)
         message = checkin_message(checkin_view(session, checkin=checkin, today=today))
-    client.chat_update(
-        channel=checkin.channel_id, ts=checkin.message_ts, text=message.text, blocks=message.blocks
-    )
+    try:
+        client.chat_update(
+            channel=checkin.channel_id, ts=checkin.message_ts, text=message.text, blocks=message.blocks
+        )
+    except (SlackClientError, OSError) as error:
+        # The answer is kept whatever Slack says: the next answer's redraw shows it.
+        logger.warning("could not redraw check-in %s in %s: %s", checkin_id, checkin.channel_id, error)
 
 
 def new_date_form(
@@ -252,16 +254,14 @@ def submit_new_date(ack: Ack, view: dict, client: WebClient, ctx: RequestContext
     form = read_new_date_context(view["private_metadata"])
     current = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=form.number)
     due, reason = read_new_date_modal(view["state"]["values"], today=ctx.my_today, current=current)
-    changes: dict[Field, Value] = {Field.DUE: due}
     if form.checkin_id is not None:
         record_answer(
             engine=ctx.engine,
             asker=ctx.asker,
             checkin_id=form.checkin_id,
-            number=form.number,
-            answer="new_date",
-            changes=changes,
+            given=MilestoneAnswer(number=form.number, status=None, new_due=due),
             reason=reason,
+            completed_on=ctx.my_today,
         )
         ack()
         refresh_checkin(ctx, client=client, checkin_id=form.checkin_id)

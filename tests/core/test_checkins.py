@@ -68,10 +68,9 @@ def test_rows_are_frozen_soonest_due_first_when_the_review_opens(engine: Engine,
         engine=engine,
         asker=asker("U1"),
         checkin_id=checkin.id or 0,
-        number=1,
-        answer="new_date",
-        changes={Field.DUE: date(2027, 2, 1)},
+        given=MilestoneAnswer(number=1, status=None, new_due=date(2027, 2, 1)),
         reason="Vendor late",
+        completed_on=TODAY,
     )
     assert numbers(engine, checkin) == [1, 4, 3, 2], "a new date moves no row"
 
@@ -82,9 +81,8 @@ def test_the_latest_answer_on_a_milestone_is_the_one_shown(engine: Engine, check
             engine=engine,
             asker=asker("U1", at=NOW.replace(minute=minute)),
             checkin_id=checkin.id or 0,
-            number=1,
-            answer=answer,
-            changes={Field.STATUS: answer},
+            given=MilestoneAnswer(number=1, status=answer),
+            completed_on=TODAY,
         )
     with Session(engine) as session:
         view = checkin_view(session, checkin=checkin, today=TODAY)
@@ -98,10 +96,11 @@ def test_the_latest_answer_on_a_milestone_is_the_one_shown(engine: Engine, check
 def test_record_answer_returns_the_change_or_none_when_nothing_changed(
     engine: Engine, checkin: CheckIn
 ) -> None:
-    given = {"engine": engine, "asker": asker("U1"), "checkin_id": checkin.id or 0, "number": 1}
-    change = record_answer(**given, answer="on_track", changes={Field.STATUS: "on_track"})
+    given = {"engine": engine, "asker": asker("U1"), "checkin_id": checkin.id or 0, "completed_on": TODAY}
+    on_track = MilestoneAnswer(number=1, status="on_track")
+    change = record_answer(**given, given=on_track)
     assert change is not None and change.milestone.status == "on_track"
-    assert record_answer(**given, answer="on_track", changes={Field.STATUS: "on_track"}) is None
+    assert record_answer(**given, given=on_track) is None
 
 
 def test_the_form_offers_the_pressers_open_milestones_not_yet_answered_first(
@@ -112,9 +111,8 @@ def test_the_form_offers_the_pressers_open_milestones_not_yet_answered_first(
         engine=engine,
         asker=asker("U2"),
         checkin_id=checkin_id,
-        number=3,
-        answer="at_risk",
-        changes={Field.STATUS: "at_risk"},
+        given=MilestoneAnswer(number=3, status="at_risk"),
+        completed_on=TODAY,
     )
     form = review_form(engine=engine, workspace=ACME, checkin_id=checkin_id, user_id="U2")
     assert form is not None and form.channel_id == "C1"
@@ -194,9 +192,8 @@ def test_when_an_answer_was_given_is_the_channels_date(engine: Engine, checkin: 
         engine=engine,
         asker=asker("U1", at=late_evening),
         checkin_id=checkin.id or 0,
-        number=1,
-        answer="at_risk",
-        changes={Field.STATUS: "at_risk"},
+        given=MilestoneAnswer(number=1, status="at_risk"),
+        completed_on=TODAY,
     )
     with Session(engine) as session:
         view = checkin_view(session, checkin=checkin, today=TODAY)

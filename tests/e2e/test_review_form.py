@@ -173,6 +173,17 @@ def test_done_from_the_form_is_announced_once_and_counts(slack_app: SlackApp) ->
     assert standing(redrawn).split("\n")[1] == "1 of 3 answered · waiting on <@U2> (#3, #2)"
 
 
+def test_a_review_message_slack_cannot_redraw_does_not_say_nothing_changed(slack_app: SlackApp) -> None:
+    setup_review(slack_app)
+    view = open_form(slack_app, user="U2")
+    slack_app.fake.fail_next("chat.update", status=200, error="message_not_found")
+    submit(slack_app, view, user="U2", status_2="at_risk")
+
+    assert milestone(slack_app, 2).status == "at_risk"
+    told = [c.params.get("text", "") for c in slack_app.fake.calls_to("chat.postMessage")]
+    assert not [text for text in told if "nothing was changed" in text]
+
+
 def test_a_done_milestone_needs_no_new_date(slack_app: SlackApp) -> None:
     setup_review(slack_app)
     view = open_form(slack_app, user="U1")
