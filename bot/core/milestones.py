@@ -253,10 +253,24 @@ def _ensure_channel_settings(
     settings = settings_for(session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now)
     if settings.started_on is not None:
         return None
+    zone = ZoneInfo(settings.timezone)
+    if settings.id is not None and _has_milestones(session, workspace=workspace, channel_id=channel_id):
+        # A channel from before the rule (its start left empty): its reviews run already, none is put off.
+        settings.started_on = settings.created_at.astimezone(zone).date()
+        session.add(settings)
+        return None
     # The channel's first milestone: its first weekly review comes after this day (its own date).
-    settings.started_on = now.astimezone(ZoneInfo(settings.timezone)).date()
+    settings.started_on = now.astimezone(zone).date()
     session.add(settings)
     return settings
+
+
+def _has_milestones(session: Session, *, workspace: Workspace, channel_id: str) -> bool:
+    """True when the channel has had milestones added (any still there)."""
+    _, total = queries.channel_milestones(
+        session=session, workspace=workspace, channel_id=channel_id, limit=1
+    )
+    return total > 0
 
 
 def _first_review(started: ChannelSettings | None) -> datetime | None:

@@ -14,6 +14,7 @@ from bot.core.done import UndoTooLate, undo_done
 from bot.core.listing import list_milestones
 from bot.core.milestone_history import milestone_history
 from bot.core.money import Money
+from bot.core.schedule import due_review, schedule_of
 from storage import channel_settings
 from storage.db import session_scope
 from storage.workspace import Workspace
@@ -269,3 +270,29 @@ def test_undo_after_ten_minutes_or_by_someone_else_changes_nothing(engine: Engin
     with pytest.raises(UndoTooLate):
         undo_done(engine=engine, asker=make_asker(now=NOW + timedelta(minutes=10, seconds=1)), number=1)
     assert access.get_milestone(engine=engine, workspace=ACME, number=1).status == "done"
+
+
+def test_a_channel_older_than_the_first_review_rule_keeps_its_monday_review(engine: Engine) -> None:
+    # Upgraded from before the rule: settings and a milestone, no start day (the migration leaves it empty).
+    monday_eight = datetime(2026, 11, 30, 13, 0, tzinfo=UTC)  # Mon Nov 30, 08:00 in New York
+    asker = make_asker(now=monday_eight - timedelta(days=30), timezone="America/New_York")
+    milestones.add_milestones(
+        engine=engine, asker=asker, channel_id="C1", fields=[MilestoneFields(title="Old")]
+    )
+    with session_scope(engine) as session:
+        settings = channel_settings.get_channel_settings(session=session, workspace=ACME, channel_id="C1")
+        assert settings is not None
+        settings.started_on = None
+        session.add(settings)
+
+    asker = make_asker(now=monday_eight, timezone="America/New_York")
+    added = milestones.add_milestones(
+        engine=engine, asker=asker, channel_id="C1", fields=[MilestoneFields(title="Docs")]
+    )
+    assert added.first_review is None, "not the channel's first milestone"
+    with session_scope(engine) as session:
+        settings = channel_settings.get_channel_settings(session=session, workspace=ACME, channel_id="C1")
+        assert settings is not None
+        schedule = schedule_of(settings)
+    review = due_review(schedule=schedule, now=monday_eight + timedelta(hours=1))
+    assert review is not None and review.week == "2026-W49"
