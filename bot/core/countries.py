@@ -7,6 +7,7 @@ import functools
 
 from holidays import registry
 
+from bot.core.command_types import NO_HOLIDAYS
 from bot.core.limits import LimitError, check_country
 from bot.core.text import excerpt
 
@@ -14,6 +15,8 @@ from bot.core.text import excerpt
 _NAMES = {"HK": "Hong Kong", "CD": "DR Congo", "GW": "Guinea-Bissau", "TL": "Timor-Leste",
           "CI": "Côte d'Ivoire", "SY": "Syria", "VA": "Vatican City"}  # fmt: skip
 _SMALL_WORDS = ("and", "the")
+# `holidays none` (or off, no): no public holidays off, in the command and the settings form alike.
+_NO_HOLIDAYS_WORDS = ("none", "off", "no")
 
 
 @functools.cache
@@ -42,6 +45,13 @@ def _title(module: str) -> str:
 def country_name(code: str) -> str:
     """`United States` for `US`; the code itself for one the holidays package does not know."""
     return _countries().get(code.upper(), code)
+
+
+def holidays_setting(written: str) -> str:
+    """What `holidays <written>` sets: a country's two-letter code, or NO_HOLIDAYS for `none`, `off`, `no`."""
+    if " ".join(written.split()).lower() in _NO_HOLIDAYS_WORDS:
+        return NO_HOLIDAYS
+    return holiday_country(written)
 
 
 def holiday_country(written: str) -> str:

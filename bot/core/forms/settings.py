@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from bot.core.command_types import NO_HOLIDAYS, RemindersTo, SettingsChange
-from bot.core.countries import holiday_country
+from bot.core.countries import holidays_setting
 from bot.core.forms.values import ModalErrors, entry, metadata_field, read_metadata
 from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone, check_workdays
 from bot.core.text import excerpt
@@ -155,10 +155,10 @@ def _read_holidays(values: dict[str, Any], *, errors: dict[str, str]) -> str | N
     if SettingsBlock.HOLIDAYS not in values:
         return None
     written = " ".join((entry(values, SettingsBlock.HOLIDAYS).get("value") or "").split())
-    if written.lower() in ("", "none", "no", "off"):
+    if not written:
         return NO_HOLIDAYS
     try:
-        return holiday_country(written)
+        return holidays_setting(written)
     except LimitError as error:
         errors[SettingsBlock.HOLIDAYS] = str(error)
         return None

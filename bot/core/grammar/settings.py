@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any
 
-from bot.core.command_types import NO_HOLIDAYS, CommandError, RemindersTo, SettingsChange, SettingsCommand
-from bot.core.countries import holiday_country, nearest_countries
+from bot.core.command_types import CommandError, RemindersTo, SettingsChange, SettingsCommand
+from bot.core.countries import holidays_setting, nearest_countries
 from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
 from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
 from bot.core.workdays import WEEKDAYS
@@ -52,7 +52,6 @@ _SWITCH = {"on": True, "yes": True, "off": False, "no": False}
 _EVERY_DAY = ("all", "daily", "everyday", "every day")
 # `mon-fri`, `mon – fri`, `mon to fri`, `mon through fri`: a range of days, written as `mon-fri`.
 _RANGE = re.compile(r"\s*(?:[-–—]|\bto\b|\bthrough\b|\bthru\b)\s*")
-_NO_HOLIDAYS = ("none", "off", "no")
 _REMINDERS_TO: dict[str, RemindersTo] = {"channel": "channel", "owner": "owner", "owners": "owner",
                                          "dm": "owner", "both": "both"}  # fmt: skip
 
@@ -225,10 +224,8 @@ def _read_holidays(clause: Clause, source: str) -> dict[str, Any]:
     if not clause.tokens:
         raise _needs(clause, "a country code, like `holidays US`, or `none`")
     written = plain_text(clause.raw)
-    if written.strip().lower() in _NO_HOLIDAYS:
-        return {"holidays": NO_HOLIDAYS}
     try:
-        return {"holidays": holiday_country(written)}
+        return {"holidays": holidays_setting(written)}
     except LimitError as error:
         near = nearest_countries(written)
         example = f"/milestone settings holidays {near[0]}" if near else _EXAMPLES["holidays"]
