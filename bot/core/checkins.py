@@ -100,13 +100,14 @@ def open_checkin(
     return checkin
 
 
-def checkin_view(session: Session, *, checkin: CheckIn, today: date) -> CheckInView:
-    """Everything the check-in message shows, from the database as it is now, rows in their frozen order."""
+def checkin_view(session: Session, *, checkin: CheckIn, now: datetime) -> CheckInView:
+    """Everything the check-in message shows at `now`, on the channel's date, rows in their frozen order."""
     milestones = queries.milestones_of(session=session, checkin=checkin)
     latest: dict[int, CheckInAnswer] = {}
     for answer in queries.answers_to(session=session, checkin_id=checkin.id or 0):
         latest[answer.milestone_id] = answer
     zone = _channel_zone(session, checkin=checkin)
+    today = now.astimezone(zone).date()
     items = [
         CheckInItem(
             milestone=m,

@@ -116,7 +116,6 @@ def plan_checkin(
     engine: Engine, *, settings: ChannelSettings, week: str, now: datetime
 ) -> PlannedCheckin | None:
     """Plan the channel's check-in for an ISO week (and its owners' DMs), unless planned already or idle."""
-    schedule = schedule_of(settings)
     workspace = Workspace(team_id=settings.team_id, enterprise_id=settings.enterprise_id)
     key = checkin_key(workspace, settings.channel_id, week)
     try:
@@ -128,8 +127,8 @@ def plan_checkin(
             )
             if checkin is None:
                 return None
-            today = schedule.local_date(now)
-            view = checkin_view(session, checkin=checkin, today=today)
+            view = checkin_view(session, checkin=checkin, now=now)
+            today = view.today
             message = checkin_message(view)
             if opens_the_month(week, review_weekday=settings.review_weekday):
                 message = _with_monthly_digest(

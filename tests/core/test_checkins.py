@@ -59,7 +59,7 @@ def checkin(engine: Engine) -> CheckIn:
 
 def numbers(engine: Engine, checkin: CheckIn) -> list[int]:
     with Session(engine) as session:
-        return [item.milestone.number for item in checkin_view(session, checkin=checkin, today=TODAY).items]
+        return [item.milestone.number for item in checkin_view(session, checkin=checkin, now=NOW).items]
 
 
 def test_rows_are_frozen_soonest_due_first_when_the_review_opens(engine: Engine, checkin: CheckIn) -> None:
@@ -85,7 +85,7 @@ def test_the_latest_answer_on_a_milestone_is_the_one_shown(engine: Engine, check
             completed_on=TODAY,
         )
     with Session(engine) as session:
-        view = checkin_view(session, checkin=checkin, today=TODAY)
+        view = checkin_view(session, checkin=checkin, now=NOW)
     first = view.items[0]
     assert first.answer is not None and first.answer.status == "blocked"
     assert first.answered_on == TODAY
@@ -169,7 +169,7 @@ def test_a_refused_answer_keeps_none_of_the_forms_answers(engine: Engine, checki
             completed_on=TODAY,
         )
     with Session(engine) as session:
-        view = checkin_view(session, checkin=checkin, today=TODAY)
+        view = checkin_view(session, checkin=checkin, now=NOW)
     assert {item.milestone.number: item.milestone.status for item in view.items}[3] == "open"
     assert all(item.answer is None for item in view.items)
 
@@ -196,13 +196,13 @@ def test_when_an_answer_was_given_is_the_channels_date(engine: Engine, checkin: 
         completed_on=TODAY,
     )
     with Session(engine) as session:
-        view = checkin_view(session, checkin=checkin, today=TODAY)
+        view = checkin_view(session, checkin=checkin, now=NOW)
     assert view.items[0].answered_on == date(2026, 11, 30)
 
 
 def test_the_view_reads_the_reviews_milestones_and_answers_once(engine: Engine, checkin: CheckIn) -> None:
     with Session(engine) as session, recorded_statements(engine) as statements:
-        view = checkin_view(session, checkin=checkin, today=TODAY)
+        view = checkin_view(session, checkin=checkin, now=NOW)
     assert view.count.expected == 3
     reads = [
         s for s in statements if "FROM checkin_answer" in s or "FROM milestone \nWHERE milestone.id IN" in s

@@ -15,6 +15,7 @@ from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revis
 from storage.workspace import Workspace
 from tests.support.app import BOTH_MODES, SlackApp
 from tests.support.blocks import assert_valid_blocks, assert_valid_view, view_text
+from tests.support.databases import recorded_statements
 from tests.support.factories import make_asker
 from tests.support.scheduler import ny, posts, tick
 from tests.support.slack_requests import text_value
@@ -182,6 +183,15 @@ def test_a_review_message_slack_cannot_redraw_does_not_say_nothing_changed(slack
     assert milestone(slack_app, 2).status == "at_risk"
     told = [c.params.get("text", "") for c in slack_app.fake.calls_to("chat.postMessage")]
     assert not [text for text in told if "nothing was changed" in text]
+
+
+def test_an_answer_and_its_redraw_read_the_channels_settings_once(slack_app: SlackApp) -> None:
+    setup_review(slack_app)
+    view = open_form(slack_app, user="U2")
+    with recorded_statements(slack_app.engine) as statements:
+        submit(slack_app, view, user="U2", status_2="at_risk")
+    assert any(row.startswith("*#2*") and "At risk" in row for row in rows(review_message(slack_app)))
+    assert len([s for s in statements if "FROM channel_settings" in s]) == 1
 
 
 def test_a_done_milestone_needs_no_new_date(slack_app: SlackApp) -> None:
