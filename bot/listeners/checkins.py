@@ -108,12 +108,11 @@ def submit_review(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
         if change.milestone.status == "done":
             announce_done(ctx, client=client, change=change)
     if given.note:
-        numbers = [a.number for a in given.answers] or opened_for.numbers
         post_note(
             ctx,
             client=client,
             checkin_id=opened_for.checkin_id,
-            numbers=numbers,
+            numbers=given.note_on(shown=opened_for.numbers),
             text=given.note,
             kind="note",
             form_id=view["id"],

@@ -73,6 +73,10 @@ class OwnerAnswers:
     reason: str | None
     note: str | None
 
+    def note_on(self, *, shown: list[int]) -> list[int]:
+        """The milestones the note is on (unless it names others): those answered, else all it showed."""
+        return [answer.number for answer in self.answers] or shown
+
 
 @dataclass(frozen=True)
 class NoteAnswer:

@@ -81,6 +81,15 @@ def test_a_new_date_needs_a_reason_and_the_same_date_is_no_new_date():
     }
 
 
+def test_an_owners_note_is_on_what_they_answered_else_on_all_the_form_showed():
+    answered = read_owner_form(
+        owner_values(status_6="blocked", note="Waiting on legal"), shown=SHOWN, today=TODAY
+    )
+    assert answered.note_on(shown=[4, 6]) == [6]
+    only_a_note = read_owner_form(owner_values(note="Quiet week"), shown=SHOWN, today=TODAY)
+    assert only_a_note.note_on(shown=[4, 6]) == [4, 6]
+
+
 def test_a_status_the_form_did_not_offer_is_not_read():
     read = read_owner_form(owner_values(status_4="cancelled"), shown=SHOWN, today=TODAY)
 
