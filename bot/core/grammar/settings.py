@@ -117,7 +117,12 @@ def _read_reminders(clause: Clause, source: str) -> dict[str, Any]:
     if not clause.tokens:
         raise _needs(clause, "days before the due date, like `reminders 7,1,0 at 09:30`")
     tokens, to = _split_at(clause.tokens, ("to",))
-    values: dict[str, Any] = {} if to is None else {"reminders_to": _read_reminders_to(to, source=source)}
+    values: dict[str, Any] = {}
+    if to is not None:
+        # `to owner` may come before the days or the time: what follows its one word is theirs.
+        to, rest = _one_word(to, skipping=("the",))
+        values["reminders_to"] = _read_reminders_to(to, source=source)
+        tokens = [*tokens, *rest]
     if not tokens:
         return values
     at = next((index for index, token in enumerate(tokens) if token.word == "at"), len(tokens))
@@ -154,7 +159,10 @@ def _read_review(clause: Clause, source: str) -> dict[str, Any]:
     tokens, dm = _split_at(clause.tokens, ("dm", "dms"))
     values: dict[str, Any] = {}
     if dm is not None:
+        # `dm off` may come before the weekday or the time: what follows its one word is theirs.
+        dm, rest = _one_word(dm)
         values["review_dm"] = _read_switch(dm, setting="review dm", source=source)
+        tokens = [*tokens, *rest]
     if not tokens:
         return values
     if tokens[0].word in _WEEKDAYS:
@@ -277,6 +285,14 @@ def _split_at(
     """The tokens before the first of `words`, and those after it (None when none of `words` is there)."""
     at = next((index for index, token in enumerate(tokens) if token.word in words), None)
     return (tokens, None) if at is None else (tokens[:at], tokens[at + 1 :])
+
+
+def _one_word(
+    tokens: Sequence[Token], *, skipping: Sequence[str] = ()
+) -> tuple[Sequence[Token], Sequence[Token]]:
+    """The first word (with the `skipping` words before it), and the tokens after it."""
+    at = next((index for index, token in enumerate(tokens) if token.word not in skipping), len(tokens))
+    return tokens[: at + 1], tokens[at + 1 :]
 
 
 def _read_pause(clause: Clause, source: str) -> dict[str, Any]:

@@ -444,6 +444,19 @@ def test_settings_holidays_refuses_an_unknown_country_with_the_closest(
             "settings reminders 7,1 at 9am to both",
             SettingsChange(reminder_days=(7, 1), reminder_time=time(9), reminders_to="both"),
         ),
+        # Where they go may come first, as people say it.
+        (
+            "settings reminders to owner 7,1 at 9am",
+            SettingsChange(reminder_days=(7, 1), reminder_time=time(9), reminders_to="owner"),
+        ),
+        (
+            "settings reminders to the owner at 9am",
+            SettingsChange(reminder_time=time(9), reminders_to="owner"),
+        ),
+        (
+            "settings review dm off fri 16:00",
+            SettingsChange(review_weekday=4, review_time=time(16), review_dm=False),
+        ),
     ],
 )
 def test_settings_reads_review_dm_chase_and_where_reminders_go(text: str, change: SettingsChange) -> None:
