@@ -82,10 +82,8 @@ def add_milestones(*, engine: Engine, asker: Asker, channel_id: str, fields: lis
     return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
 
 
-def import_milestones(
-    *, engine: Engine, asker: Asker, channel_id: str, rows: list[ImportRow]
-) -> list[Milestone]:
-    """Add every imported row in one transaction, numbered in order: all of them, or none."""
+def import_milestones(*, engine: Engine, asker: Asker, channel_id: str, rows: list[ImportRow]) -> Added:
+    """Add every imported row in one transaction, numbered in order: all or none; it may start the channel."""
     drafts = [
         _Draft(
             row.fields,
@@ -96,7 +94,7 @@ def import_milestones(
         )
         for row in rows
     ]
-    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts).milestones
+    return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
 
 
 def update_milestone(

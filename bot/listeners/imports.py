@@ -64,6 +64,12 @@ def confirm_import(ack: Ack, view: dict, client: WebClient, ctx: RequestContext)
     added = milestones.import_milestones(
         engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, rows=preview.rows
     )
-    user_id = ctx.person.user_id
-    message = import_done_message(len(added), numbers=[m.number for m in added], by=user_id)
+    user_id, imported = ctx.person.user_id, added.milestones
+    message = import_done_message(
+        len(imported),
+        numbers=[m.number for m in imported],
+        by=user_id,
+        today=ctx.channel_today(channel_id),
+        first_review=added.first_review,
+    )
     post_to_channel(client, channel_id=channel_id, user_id=user_id, message=message)

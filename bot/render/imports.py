@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.blocks.block_elements import FileInputElement
@@ -16,6 +16,7 @@ from bot.render.history import user_mention
 from bot.render.inputs import input_block
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
+from bot.render.milestones import first_review_blocks
 
 SAMPLE_ROWS = 10
 SHOWN_PROBLEMS = 20
@@ -85,11 +86,16 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
     )
 
 
-def import_done_message(count: int, *, numbers: list[int], by: str) -> Message:
-    """One line for the channel, with no tips: `📥 @alice imported 12 milestones (#13–#24).`"""
+def import_done_message(
+    count: int, *, numbers: list[int], by: str, today: date, first_review: datetime | None = None
+) -> Message:
+    """One line for the channel, with no tips: `📥 @alice imported 12 milestones (#13–#24).`
+
+    An import that starts the channel also says when its first weekly review is.
+    """
     shown = f" ({_number_ranges(numbers)})" if numbers else ""
     text = f"📥 {user_mention(by)} imported {_milestones(count)}{shown}."
-    return build_message(text=text, blocks=[section(text)])
+    return build_message(text=text, blocks=[section(text), *first_review_blocks(first_review, today=today)])
 
 
 def _problem_blocks(preview: ImportPreview) -> list[Block]:

@@ -148,7 +148,7 @@ def added_message(m: Milestone, *, by: str, today: date, first_review: datetime 
     if m.department:
         parts.append(escape_mrkdwn(m.department))
     line = f"➕ Added {' · '.join(parts)} — by {user_mention(by)}"
-    return build_message(text=line, blocks=[section(line), *_first_review_blocks(first_review, today=today)])
+    return build_message(text=line, blocks=[section(line), *first_review_blocks(first_review, today=today)])
 
 
 def bulk_added_message(
@@ -160,7 +160,7 @@ def bulk_added_message(
     listed = ", ".join(shown) + (f", …and {more} more" if more else "")
     head = f"➕ {len(added)} milestones added by {user_mention(by)}"
     blocks = [section(excerpt(f"{head}: {listed}", limit=SECTION_CHARS))]
-    return build_message(text=head, blocks=[*blocks, *_first_review_blocks(first_review, today=today)])
+    return build_message(text=head, blocks=[*blocks, *first_review_blocks(first_review, today=today)])
 
 
 def _short_ref(m: Milestone, *, today: date) -> str:
@@ -168,8 +168,8 @@ def _short_ref(m: Milestone, *, today: date) -> str:
     return f"{title_ref(m)}{due}"
 
 
-def _first_review_blocks(first_review: datetime | None, *, today: date) -> list[Block]:
-    """The channel's first milestones say when the channel's first weekly review is."""
+def first_review_blocks(first_review: datetime | None, *, today: date) -> list[Block]:
+    """The channel's first milestones (added, or imported) say when the channel's first weekly review is."""
     if first_review is None:
         return []
     when = f"{format_weekday_date(first_review.date(), today=today)}, {first_review:%H:%M}"

@@ -118,6 +118,7 @@ def test_a_bulk_add_with_a_bad_line_adds_nothing_and_names_the_line(slack_app: S
 
 
 def test_an_import_posts_one_short_summary(slack_app: SlackApp) -> None:
+    slack_app.clock.now = ny("2026-11-30 10:00")
     csv = b"Milestone,End Date\nLaunch beta,2026-12-15\nWrite docs,2026-12-18\nShip it,2026-12-22\n"
     shared = slack_app.fake.add_file("plan.csv", csv, user="U1")
     slack_app.requests.command("import")
@@ -130,4 +131,8 @@ def test_an_import_posts_one_short_summary(slack_app: SlackApp) -> None:
         callback_id="import_confirm", values={}, private_metadata=preview["view"]["private_metadata"]
     )
     [summary] = channel_answers(slack_app)
-    assert read(summary) == ["📥 <@U1> imported 3 milestones (#1–#3)."]
+    # The channel's first milestones: the summary says when its first review is, as an add's line does.
+    assert read(summary) == [
+        "📥 <@U1> imported 3 milestones (#1–#3).",
+        "🗓️ First weekly review: Mon Dec 7, 09:00",
+    ]

@@ -160,7 +160,7 @@ def test_preview_of_a_real_file_with_a_bad_row_stays_within_slack_limits():
 
 
 def test_done_message_is_one_line_naming_who_and_the_numbers():
-    message = import_done_message(12, numbers=list(range(13, 25)), by="U1")
+    message = import_done_message(12, numbers=list(range(13, 25)), by="U1", today=TODAY)
 
     assert_valid(message)
     assert message.text == "📥 <@U1> imported 12 milestones (#13–#24)."
@@ -169,14 +169,17 @@ def test_done_message_is_one_line_naming_who_and_the_numbers():
 
 
 def test_done_message_shows_gaps_in_the_numbers():
-    assert import_done_message(4, numbers=[7, 3, 5, 6], by="U1").text == (
+    assert import_done_message(4, numbers=[7, 3, 5, 6], by="U1", today=TODAY).text == (
         "📥 <@U1> imported 4 milestones (#3, #5–#7)."
     )
-    assert import_done_message(1, numbers=[9], by="U1").text == "📥 <@U1> imported 1 milestone (#9)."
+    assert (
+        import_done_message(1, numbers=[9], by="U1", today=TODAY).text
+        == "📥 <@U1> imported 1 milestone (#9)."
+    )
 
 
 def test_done_message_keeps_many_scattered_numbers_short():
-    message = import_done_message(50, numbers=list(range(1, 100, 2)), by="U1")
+    message = import_done_message(50, numbers=list(range(1, 100, 2)), by="U1", today=TODAY)
 
     assert_valid(message)
     assert message.text.endswith("#13, #15, …).")

@@ -77,7 +77,7 @@ def test_after_importing_five_rows_the_next_add_is_six(engine: Engine) -> None:
     imported = milestones.import_milestones(
         engine=engine, asker=make_asker(now=NOW), channel_id="C1", rows=rows
     )
-    assert [milestone.number for milestone in imported] == [1, 2, 3, 4, 5]
+    assert [milestone.number for milestone in imported.milestones] == [1, 2, 3, 4, 5]
     assert _add(engine, "Launch beta") == 6
     assert _add(engine, "Elsewhere", workspace=OTHER) == 1
     with session_scope(engine) as session:
