@@ -77,7 +77,7 @@ def counting_line(count: ReviewCount, *, today: date) -> str:
     if count.expected == 0:
         parts = ["Nobody to wait on"]
     elif count.complete:
-        parts = [f"All {count.expected} answered — thanks!"]
+        parts = ["Answered — thanks!" if count.expected == 1 else f"All {count.expected} answered — thanks!"]
     else:
         waiting = [f"{user_mention(user)} ({_numbers(numbers)})" for user, numbers in count.waiting.items()]
         parts = [f"{count.answered} of {count.expected} answered", "waiting on " + _capped(waiting)]

@@ -137,6 +137,8 @@ def test_when_every_owner_answered_it_thanks_them_and_never_says_everyone():
     line = counting_line(count, today=TODAY)
     assert line == "All 6 answered — thanks! · #7, #9 have no owner"
     assert "Everyone" not in line
+    one = counting_line(ReviewCount(answered=1, expected=1), today=TODAY)
+    assert one == "Answered — thanks!", "not 'All 1 answered'"
 
 
 def test_a_review_with_nobody_to_wait_on_says_so():
