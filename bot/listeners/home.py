@@ -1,11 +1,11 @@
-"""The App Home tab: the person's own milestones, and buttons to add, finish or re-date them."""
+"""The App Home tab: what the person owns and added for others, and buttons to add, finish or re-date."""
 
 from __future__ import annotations
 
 from slack_sdk import WebClient
 
 from bot.core.forms.buttons import HOME_DONE, Action, read_home_value
-from bot.core.listing import home_milestones
+from bot.core.home import home_milestones
 from bot.listeners.checkins import new_date_form
 from bot.listeners.context import RequestContext
 from bot.listeners.done import announce_done, done_today
@@ -23,7 +23,7 @@ def register(app: GuardedApp) -> None:
 
 
 def publish_home(event: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Show the person's open milestones: overdue first, then due this week, then later."""
+    """Show what the person owns, most urgent first, then what they added for others."""
     if event.get("tab") != "home":
         return
     refresh_home(ctx, client=client)

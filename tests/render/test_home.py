@@ -1,4 +1,4 @@
-"""The App Home tab: the person's open milestones by urgency, within Slack's limits however many there are."""
+"""The App Home tab: what you own by urgency, what you added for others, within Slack's limits."""
 
 from __future__ import annotations
 
@@ -30,6 +30,21 @@ def milestones(count: int, *, first_due: date, **overrides) -> list[Milestone]:
         make_milestone(id=n, number=n, due_date=first_due + timedelta(days=n), **overrides)
         for n in range(1, count + 1)
     ]
+
+
+def page(view: dict) -> list[str]:
+    """The tab as a person reads it, top to bottom: headers, lines, hints (a divider is `---`)."""
+    lines: list[str] = []
+    for block in view["blocks"]:
+        if block["type"] == "divider":
+            lines.append("---")
+        elif block["type"] == "header":
+            lines.append(block["text"]["text"])
+        elif block["type"] == "actions":
+            lines.append(" ".join(f"[{element['text']['text']}]" for element in block["elements"]))
+        else:
+            lines.extend(text for text in mrkdwn_texts(block) for text in text.split("\n"))
+    return lines
 
 
 def section_texts(view: dict) -> list[str]:
@@ -71,8 +86,81 @@ def test_home_with_no_milestones_explains_how_to_add_the_first() -> None:
     view = view_of([])
     assert headings(view) == []
     assert menus(view) == []
-    assert any("`/milestone add Launch beta due Dec 15`" in text for text in section_texts(view))
-    assert any(block["type"] == "actions" for block in view["blocks"])
+    assert page(view)[3:] == [
+        "Nothing on your plate yet. 🎉",
+        "Add your first milestone with the button above, or type this in any channel:",
+        "`/milestone add Launch beta due Dec 15 owner me`",
+        "It will show up here, and the channel gets reminders before it is due.",
+    ]
+
+
+def test_what_you_own_and_what_you_added_for_others_are_apart_and_read_plainly() -> None:
+    view = view_of(
+        [
+            make_milestone(id=1, number=1, title="Pricing page", status="open", channel_id="C7"),
+            make_milestone(id=2, number=2, title="Hire designer", owner_id="U2", status="at_risk"),
+            make_milestone(id=3, number=3, title="Legal review", owner_id=None, due_date=None, status="open"),
+            make_milestone(
+                id=4, number=4, title="Ship", due_date=TODAY - timedelta(days=3), status="blocked"
+            ),
+            make_milestone(id=5, number=5, title="Not mine", owner_id="U2", created_by="U2"),
+        ],
+        channel_counts=[("C1", 3, 1), ("C7", 1, 0)],
+    )
+    assert page(view) == [
+        "Your milestones",
+        f"<@{ME}> · open milestones you own or added, in every channel.",
+        "[Add a milestone]",
+        "Owned by you (2)",
+        "*⚠️ Overdue (1)*",
+        "*#4* Ship · due Tue Nov 17 · 🔴 Blocked · ⚠️ 3 days overdue · <#C1>",
+        "*Later (1)*",
+        "*#1* Pricing page · due Tue Dec 15 · <#C7>",
+        "---",
+        "Added by you for others (2)",
+        "*#2* Hire designer · for <@U2> · due Tue Dec 15 · 🟡 At risk · <#C1>",
+        "*#3* Legal review · no owner yet · no due date · <#C1>",
+        "---",
+        "*By channel*",
+        "<#C1> — 3 open, 1 overdue",
+        "<#C7> — 1 open",
+    ]
+    assert len(menus(view)) == 4
+
+
+def test_your_own_mention_and_open_are_never_repeated_on_a_line() -> None:
+    view = view_of(
+        [*milestones(5, first_due=TODAY, status="open"), make_milestone(id=9, number=9, owner_id="U2")]
+    )
+    lines = [line for line in page(view) if line.startswith("*#")]
+    assert len(lines) == 6
+    assert not any(f"<@{ME}>" in line or "Open" in line for line in lines)
+
+
+def test_on_track_is_said_because_it_is_an_answer() -> None:
+    view = view_of([make_milestone(status="on_track")])
+    assert "*#12* Launch beta · due Tue Dec 15 · 🟢 On track · <#C1>" in page(view)
+
+
+def test_owning_nothing_says_so_and_how_to_add_one() -> None:
+    view = view_of([make_milestone(owner_id="U2")])
+    text = page(view)
+    assert text[3:5] == [
+        "Owned by you (0)",
+        "Nothing owned by you is open · Add one: `/milestone add Launch beta due Dec 15 owner me`",
+    ]
+    assert "*#12* Launch beta · for <@U2> · due Tue Dec 15 · 🟢 On track · <#C1>" in text
+
+
+def test_adding_nothing_for_others_says_so_in_one_grey_line() -> None:
+    view = view_of([make_milestone()])
+    text = page(view)
+    after = text[text.index("Added by you for others (0)") + 1]
+    assert after == (
+        "Nothing you added for someone else is open · Ask someone for one: "
+        "`/milestone add Website copy due Dec 15 owner @name`"
+    )
+    assert view["blocks"][-1]["type"] == "context"
 
 
 def test_home_with_one_milestone_shows_it_with_its_menu() -> None:
@@ -85,14 +173,7 @@ def test_home_with_one_milestone_shows_it_with_its_menu() -> None:
     assert options == [("Mark done", "done:12"), ("New date…", "new_date:12")]
 
 
-def test_a_milestone_reads_as_its_list_line_and_channel() -> None:
-    view = view_of([make_milestone(channel_id="C7")])
-    line = next(text for text in section_texts(view) if "#12" in text)
-    assert line.startswith("*#12* Launch beta · due Dec 15 · <@U1>")
-    assert line.endswith(" · <#C7>")
-
-
-def test_home_groups_overdue_then_due_this_week_then_later_then_undated() -> None:
+def test_owned_milestones_group_overdue_then_due_this_week_then_later_then_undated() -> None:
     mine = [
         make_milestone(id=1, number=1, due_date=date(2026, 12, 30)),
         make_milestone(id=2, number=2, due_date=None),
@@ -114,6 +195,20 @@ def test_home_groups_overdue_then_due_this_week_then_later_then_undated() -> Non
     ]
     assert numbers_in_order(view) == [7, 5, 4, 9, 3, 6, 1, 10, 2, 8]
     assert len(menus(view)) == 10
+
+
+def test_added_for_others_reads_soonest_first_with_the_overdue_said() -> None:
+    view = view_of(
+        [
+            make_milestone(id=1, number=1, owner_id="U2", due_date=None),
+            make_milestone(id=2, number=2, owner_id="U3", due_date=TODAY - timedelta(days=1)),
+            make_milestone(id=3, number=3, owner_id="U2", due_date=TODAY),
+        ]
+    )
+    assert numbers_in_order(view) == [2, 3, 1]
+    assert "*#2* Launch beta · for <@U3> · due Thu Nov 19 · 🟢 On track · ⚠️ 1 day overdue · <#C1>" in page(
+        view
+    )
 
 
 def test_due_this_week_ends_on_sunday() -> None:
@@ -156,15 +251,19 @@ def test_by_channel_stays_within_one_section_however_many_channels() -> None:
 
 def test_home_escapes_hostile_titles_and_departments() -> None:
     view = view_of(
-        [make_milestone(title=HOSTILE, department=HOSTILE, due_date=TODAY - timedelta(days=2))],
+        [
+            make_milestone(title=HOSTILE, department=HOSTILE, due_date=TODAY - timedelta(days=2)),
+            make_milestone(id=2, number=2, title=HOSTILE, department=HOSTILE, owner_id="U2"),
+        ],
         channel_counts=[("C1", 1, 1)],
     )
     assert_defused(view_text(view))
 
 
 @pytest.mark.parametrize("count", [0, 1, 10, 500])
-def test_home_keeps_within_slacks_limits_however_many_milestones(count: int) -> None:
-    mine = milestones(count, first_due=TODAY - timedelta(days=count // 2))
+@pytest.mark.parametrize("owner", [ME, "U2"])
+def test_home_keeps_within_slacks_limits_however_many_milestones(count: int, owner: str) -> None:
+    mine = milestones(count, first_due=TODAY - timedelta(days=count // 2), owner_id=owner)
     view = view_of(mine, channel_counts=[("C1", count, count // 2)])
     assert len(view["blocks"]) <= 100
     assert len(menus(view)) == min(count, MAX_MILESTONE_SECTIONS)
@@ -180,6 +279,26 @@ def test_home_with_500_milestones_keeps_menus_for_the_most_urgent_and_counts_the
     assert all(menu["options"][0]["value"].startswith("done:") for menu in menus(view))
     hints = [text for text in mrkdwn_texts(view["blocks"]) if "more later" in text]
     assert hints == [f"…and {500 - len(shown)} more later: `/milestone list mine`"]
+
+
+def test_many_of_both_kinds_share_the_room_and_say_where_the_rest_are() -> None:
+    owned = milestones(400, first_due=TODAY + timedelta(days=10))
+    others = [
+        make_milestone(id=1000 + n, number=1000 + n, owner_id="U2", due_date=TODAY + timedelta(days=n))
+        for n in range(1, 201)
+    ]
+    view = view_of(owned + others)
+    assert len(view["blocks"]) <= 100
+    text = page(view)
+    assert "Owned by you (400)" in text and "Added by you for others (200)" in text
+    assert len(numbers_in_order(view)) + more_counts(view) == 600
+    assert "*#1001* Launch beta · for <@U2> · due Sat Nov 21 · 🟢 On track · <#C1>" in text
+    assert len(menus(view)) == MAX_MILESTONE_SECTIONS
+    hints = [line for line in text if line.startswith("…and")]
+    assert [re.sub(r"[0-9]+", "N", hint) for hint in hints] == [
+        "…and N more later: `/milestone list mine`",
+        "…and N more added for others: `/milestone list @name` shows one person's",
+    ]
 
 
 def test_home_with_long_hostile_titles_stays_within_limits() -> None:
