@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, timedelta
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from bot.core.channel_settings import settings_for
 from bot.core.money import CURRENCIES, format_money
 from bot.core.revisions import budget_of, cost_of
 from bot.core.vocabulary import Field
@@ -28,11 +35,12 @@ COLUMN_NAMES = {
     Field.COMPLETED_ON: "Completed On",
 }
 _NAME = COLUMN_NAMES
+CREATED_AT = "Created At"
 CSV_HEADER = (
     "Number", _NAME[Field.TITLE], _NAME[Field.START], _NAME[Field.DUE], "Planned End Date",
     _NAME[Field.BUDGET], "Budget Currency", _NAME[Field.ACTUAL_COST], "Actual Cost Currency",
     _NAME[Field.OWNER], _NAME[Field.DEPARTMENT], _NAME[Field.STATUS], _NAME[Field.COMPLETED_ON], "Revisions",
-    "Channel", "Created By", "Created At",
+    "Channel", "Created By", CREATED_AT,
 )  # fmt: skip
 STATUS_WORDS = {
     "open": "Open",
@@ -44,23 +52,97 @@ STATUS_WORDS = {
 }
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What would end a `<@U…|name>` mention early, or break it over lines.
+_NOT_IN_MENTION = re.compile(r"[<>\s]+")
+
+
+@dataclass(frozen=True)
+class ExportNames:
+    """How an export names people and its channel: what Slack told the caller, ids where it would not say."""
+
+    people: Mapping[str, str] = field(default_factory=dict)  # user id → the name Slack shows for them
+    channel: str = ""  # the channel's name, without `#`
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the channel's, for the file's times
+
+    def person(self, user_id: str | None) -> str:
+        """A person's name; an id nobody could name stays as it is."""
+        return self.people.get(user_id, user_id) if user_id else ""
+
+    def owner_cell(self, user_id: str | None) -> str:
+        """`<@U2|Alice Smith>`: the name for people, the id for the importer, which reads Slack mentions."""
+        name = _NOT_IN_MENTION.sub(" ", self.people.get(user_id, "")).strip() if user_id else ""
+        return f"<@{user_id}|{name}>" if user_id and name else user_id or ""
+
+    def channel_label(self, channel_id: str) -> str:
+        """`#launch`, or the channel's id when its name is not known."""
+        return f"#{self.channel}" if self.channel else channel_id
+
+    @property
+    def title(self) -> str:
+        """The file's title as Slack shows it above the file."""
+        return f"Milestones of #{self.channel}" if self.channel else "Milestones"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """What `/milestone export` sends and how the answer describes it."""
+
+    filename: str
+    content: bytes
+    title: str
+    contents: str  # `3 milestones`, `2 milestones with a due date (1 without one left out)`
+
+
+def people_named(items: list[tuple[Milestone, int]]) -> list[str]:
+    """Every person an export names (owners and who added each milestone), each once: the look-ups to make."""
+    ids = (user_id for m, _ in items for user_id in (m.owner_id, m.created_by))
+    return list(dict.fromkeys(user_id for user_id in ids if user_id))
+
+
+def channel_zone(
+    *, engine: Engine, workspace: Workspace, channel_id: str, timezone: str, now: datetime
+) -> ZoneInfo:
+    """The channel's zone from its settings (a channel without any takes the asker's): the file's times."""
+    with Session(engine) as session:
+        settings = settings_for(
+            session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
+        )
+        return ZoneInfo(settings.timezone)
 
 
 def export_file(
-    items: list[tuple[Milestone, int]], *, file_format: str, workspace: Workspace
-) -> tuple[str, bytes]:
-    """What `/milestone export` sends: the file name and bytes, CSV or a calendar with the workspace's ids."""
+    items: list[tuple[Milestone, int]], *, file_format: str, workspace: Workspace, names: ExportNames
+) -> ExportFile:
+    """What `/milestone export` sends: a CSV, or a calendar with the workspace's ids, naming people."""
     if file_format == "csv":
-        return "milestones.csv", milestones_csv(items)
+        content = milestones_csv(items, names=names)
+        return ExportFile("milestones.csv", content, names.title, counted(len(items), "milestone"))
     key = f"{workspace.enterprise_id or 'x'}-{workspace.team_id}".lower()
-    return "milestones.ics", milestones_ics(items, workspace_key=key, calendar_name="Milestones")
+    content = milestones_ics(items, workspace_key=key, calendar_name=names.title, names=names)
+    dated = sum(1 for m, _ in items if m.due_date is not None)
+    contents = counted(dated, "milestone")
+    if dated < len(items):
+        undated = len(items) - dated
+        contents += f" with a due date ({undated} without one left out)"
+    return ExportFile("milestones.ics", content, names.title, contents)
 
 
-def milestones_csv(items: list[tuple[Milestone, int]]) -> bytes:
+def counted(count: int, noun: str) -> str:
+    """`1 milestone`, `3 milestones`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def csv_header(zone: ZoneInfo) -> list[str]:
+    """The CSV's first row; the creation time's column names the zone its times are in."""
+    return [*CSV_HEADER[:-1], f"{CREATED_AT} ({zone.key})"]
+
+
+def milestones_csv(items: list[tuple[Milestone, int]], *, names: ExportNames | None = None) -> bytes:
     """Every field of each (milestone, revision count) as UTF-8 CSV with a BOM, so Excel opens it right."""
+    names = names or ExportNames()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_header(names.zone))
     for m, revisions in items:
         row = [
             m.number,
@@ -72,21 +154,28 @@ def milestones_csv(items: list[tuple[Milestone, int]]) -> bytes:
             m.budget_currency or "",
             _amount(m.actual_cost_minor, m.actual_cost_currency),
             m.actual_cost_currency or "",
-            m.owner_id or "",
+            names.owner_cell(m.owner_id),
             m.department or "",
             STATUS_WORDS.get(m.status, m.status),
             _iso(m.completed_on),
             revisions,
-            m.channel_id,
-            m.created_by,
-            m.created_at.astimezone(UTC).isoformat(),
+            names.channel_label(m.channel_id),
+            names.person(m.created_by),
+            m.created_at.astimezone(names.zone).strftime("%Y-%m-%d %H:%M"),
         ]
         writer.writerow([_defused(str(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 
-def milestones_ics(items: list[tuple[Milestone, int]], *, workspace_key: str, calendar_name: str) -> bytes:
+def milestones_ics(
+    items: list[tuple[Milestone, int]],
+    *,
+    workspace_key: str,
+    calendar_name: str,
+    names: ExportNames | None = None,
+) -> bytes:
     """An all-day event on the due date of each (milestone, revision count); undated ones are left out."""
+    names = names or ExportNames()
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -94,11 +183,11 @@ def milestones_ics(items: list[tuple[Milestone, int]], *, workspace_key: str, ca
     calendar.add("x-wr-calname", calendar_name)
     for m, revisions in items:
         if m.due_date is not None:
-            calendar.add_component(_event(m, revisions, workspace_key=workspace_key))
+            calendar.add_component(_event(m, revisions, workspace_key=workspace_key, names=names))
     return calendar.to_ical()
 
 
-def _event(m: Milestone, revisions: int, *, workspace_key: str) -> Event:
+def _event(m: Milestone, revisions: int, *, workspace_key: str, names: ExportNames) -> Event:
     if m.id is None or m.due_date is None:
         raise ValueError("only saved milestones with a due date go into a calendar")
     summary = f"#{m.number} {m.title}"
@@ -108,7 +197,7 @@ def _event(m: Milestone, revisions: int, *, workspace_key: str) -> Event:
         start=m.due_date,
         end=m.due_date + timedelta(days=1),
         summary=f"✅ {summary}" if m.status == "done" else summary,
-        description=_description(m),
+        description=_description(m, names=names),
         # From the milestone rather than the wall clock: exporting twice gives the same file.
         stamp=m.updated_at.astimezone(UTC),
         sequence=revisions,
@@ -118,11 +207,11 @@ def _event(m: Milestone, revisions: int, *, workspace_key: str) -> Event:
     )
 
 
-def _description(m: Milestone) -> str:
+def _description(m: Milestone, *, names: ExportNames) -> str:
     budget, cost = budget_of(m), cost_of(m)
     lines = [
         ("Status", STATUS_WORDS.get(m.status, m.status)),
-        ("Owner", m.owner_id),
+        ("Owner", names.person(m.owner_id)),
         ("Department", m.department),
         ("Budget", format_money(budget) if budget else None),
         ("Start", _iso(m.start_date)),

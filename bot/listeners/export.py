@@ -7,31 +7,47 @@ import logging
 from slack_sdk.errors import SlackClientError
 
 from bot.core.command_types import ExportCommand
-from bot.core.exports import export_file
+from bot.core.exports import ExportNames, channel_zone, export_file, people_named
 from bot.core.report import channel_milestones
 from bot.listeners.context import RequestContext
 from bot.render.message import Message, build_message, section
 from bot.slack.files import direct_channel, send_files
 
 logger = logging.getLogger(__name__)
+# What a slash command says for `channel_name` where a conversation has no name of its own.
+_NOT_A_NAME = ("", "directmessage", "privategroup")
 
 
-def send_export(ctx: RequestContext, *, channel_id: str, request: ExportCommand) -> Message:
+def send_export(
+    ctx: RequestContext, *, channel_id: str, request: ExportCommand, channel_name: str = ""
+) -> Message:
     """Send the file to the asker's DM with the bot; the answer says it came, or that it did not."""
     workspace, client = ctx.workspace, ctx.client
     items = channel_milestones(engine=ctx.engine, workspace=workspace, channel_id=channel_id)
-    filename, content = export_file(items, file_format=request.format, workspace=workspace)
+    names = ExportNames(
+        # Once per person per export, through the people cache: never a look-up per row.
+        people=ctx.people.names_of(client, workspace=workspace, user_ids=people_named(items)),
+        channel="" if channel_name in _NOT_A_NAME else channel_name,
+        zone=channel_zone(
+            engine=ctx.engine,
+            workspace=workspace,
+            channel_id=channel_id,
+            timezone=ctx.person.timezone,
+            now=ctx.at,
+        ),
+    )
+    export = export_file(items, file_format=request.format, workspace=workspace, names=names)
     try:
         send_files(
             client,
             channel_id=direct_channel(client, user_id=ctx.person.user_id),
-            files=[(filename, content, f"Milestones of #{channel_id}")],
-            comment=f"📎 {len(items)} milestones from <#{channel_id}>",
+            files=[(export.filename, export.content, export.title)],
+            comment=f"📎 {export.contents} from <#{channel_id}>",
         )
     except (SlackClientError, OSError) as problem:
         # The person asked for a file and is waiting for it: say it did not come, rather than nothing.
-        logger.warning("could not send the export %s: %s", filename, problem)
-        text = f"⚠️ I couldn't send you `{filename}`: Slack did not take the upload. Please try again."
+        logger.warning("could not send the export %s: %s", export.filename, problem)
+        text = f"⚠️ I couldn't send you `{export.filename}`: Slack did not take the upload. Please try again."
         return build_message(text=text, blocks=[section(text)])
-    text = f"📎 Sent you `{filename}` with {len(items)} milestones from <#{channel_id}> in a direct message."
+    text = f"📎 Sent you `{export.filename}` with {export.contents} from <#{channel_id}> in a direct message."
     return build_message(text=text, blocks=[section(text)])

@@ -1,15 +1,16 @@
-"""Who is asking: their time zone and whether they are a workspace admin, from `users.info`, cached."""
+"""Who people are: their zone, whether they are a workspace admin, their name; from `users.info`, cached."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.access import Actor
 from bot.core.limits import LimitError, check_timezone
@@ -72,6 +73,20 @@ class People:
         with self._lock:
             self._cache[key] = (time.monotonic(), person)
         return person
+
+    def names_of(self, client: WebClient, *, workspace: Workspace, user_ids: Iterable[str]) -> dict[str, str]:
+        """Each person's Slack name, looked up once each (cached); one Slack won't name is left out."""
+        names: dict[str, str] = {}
+        for user_id in dict.fromkeys(user_ids):
+            try:
+                name = self.lookup(client, workspace=workspace, user_id=user_id).name
+            except (SlackClientError, OSError) as problem:
+                # A name is a nicety: without it the id stands in, and whatever asked still works.
+                logger.warning("could not name %s: %s", user_id, problem)
+                continue
+            if name:
+                names[user_id] = name
+        return names
 
 
 def _known_zone(name: str | None, *, default: str) -> str:

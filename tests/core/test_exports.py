@@ -5,16 +5,29 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from bot.core.exports import CSV_HEADER, milestones_csv, milestones_ics
+from bot.core.exports import (
+    CSV_HEADER,
+    ExportNames,
+    counted,
+    csv_header,
+    export_file,
+    milestones_csv,
+    milestones_ics,
+    people_named,
+)
 from bot.core.imports import read_plan_csv
 from bot.core.money import Money
+from storage.workspace import Workspace
 from tests.support.factories import TODAY, make_milestone
 
 BOM = b"\xef\xbb\xbf"
+NEW_YORK = ZoneInfo("America/New_York")
+NAMES = ExportNames(people={"U1": "Alice Smith", "U024BE7LH": "Bob Jones"}, channel="launch", zone=NEW_YORK)
 
 
 def plan() -> list:
@@ -68,7 +81,92 @@ def test_csv_starts_with_a_bom_so_excel_reads_utf8():
     data = milestones_csv(plan())
 
     assert data.startswith(BOM)
-    assert data.decode("utf-8-sig").splitlines()[0] == ",".join(CSV_HEADER)
+    assert data.decode("utf-8-sig").splitlines()[0] == ",".join(CSV_HEADER[:-1]) + ",Created At (UTC)"
+
+
+def test_csv_names_people_and_the_channel_and_gives_times_in_the_channels_zone():
+    row = csv_rows(milestones_csv(plan(), names=NAMES))[0]
+
+    assert list(row) == csv_header(NEW_YORK)
+    assert row["Manager"] == "<@U1|Alice Smith>"  # the name to read, the id the importer takes back
+    assert row["Created By"] == "Alice Smith"
+    assert row["Channel"] == "#launch"
+    assert row["Created At (America/New_York)"] == "2026-11-03 05:00"  # 10:00 UTC, EST
+
+
+def test_csv_creation_times_follow_daylight_saving_and_drop_seconds():
+    items = [
+        (make_milestone(created_at=datetime(2026, 10, 30, 14, 5, 59, 123456, tzinfo=UTC)), 0),
+        (make_milestone(id=2, created_at=datetime(2026, 11, 2, 14, 5, tzinfo=UTC)), 0),
+    ]
+
+    rows = csv_rows(milestones_csv(items, names=NAMES))
+
+    assert [row["Created At (America/New_York)"] for row in rows] == ["2026-10-30 10:05", "2026-11-02 09:05"]
+
+
+def test_csv_keeps_ids_nobody_could_name():
+    items = [(make_milestone(owner_id="U9", created_by="U8"), 0)]
+
+    row = csv_rows(milestones_csv(items, names=NAMES))[0]
+
+    assert (row["Manager"], row["Created By"]) == ("U9", "U8")
+
+
+def test_csv_without_a_channel_name_gives_its_id():
+    row = csv_rows(milestones_csv(plan(), names=ExportNames(people={"U1": "Alice"})))[0]
+
+    assert (row["Channel"], row["Manager"], row["Created By"]) == ("C1", "<@U1|Alice>", "Alice")
+
+
+def test_csv_keeps_a_mention_whole_whatever_the_name_holds():
+    names = ExportNames(people={"U1": "Al <b>\n Smith|x"})
+
+    row = csv_rows(milestones_csv([(make_milestone(), 0)], names=names))[0]
+
+    assert row["Manager"] == "<@U1|Al b Smith|x>"
+    preview = read_plan_csv(milestones_csv([(make_milestone(), 0)], names=names), today=TODAY)
+    assert preview.rows[0].fields.owner_id == "U1"
+
+
+def test_csv_defuses_a_name_a_spreadsheet_would_run():
+    names = ExportNames(people={"U1": "=HYPERLINK(1)"})
+
+    row = csv_rows(milestones_csv([(make_milestone(), 0)], names=names))[0]
+
+    assert row["Created By"] == "'=HYPERLINK(1)"
+
+
+def test_people_named_lists_owners_and_creators_once_each():
+    items = [
+        (make_milestone(owner_id="U2", created_by="U1"), 0),
+        (make_milestone(id=2, owner_id=None, created_by="U2"), 0),
+        (make_milestone(id=3, owner_id="U3", created_by="U1"), 0),
+    ]
+
+    assert people_named(items) == ["U2", "U1", "U3"]
+
+
+@pytest.mark.parametrize("count, expected", [(0, "0 milestones"), (1, "1 milestone"), (3, "3 milestones")])
+def test_counted_says_one_milestone_and_several_milestones(count: int, expected: str):
+    assert counted(count, "milestone") == expected
+
+
+def test_export_file_titles_the_file_with_the_channels_name_and_counts_right():
+    workspace = Workspace(team_id="T1")
+
+    one = export_file(plan()[:1], file_format="csv", workspace=workspace, names=NAMES)
+    every = export_file(plan(), file_format="ics", workspace=workspace, names=NAMES)
+
+    assert (one.filename, one.title, one.contents) == (
+        "milestones.csv",
+        "Milestones of #launch",
+        "1 milestone",
+    )
+    assert every.filename == "milestones.ics"
+    assert every.contents == "3 milestones with a due date (1 without one left out)"
+    assert str(Calendar.from_ical(every.content)["X-WR-CALNAME"]) == "Milestones of #launch"
+    assert export_file([], file_format="csv", workspace=workspace, names=ExportNames()).title == "Milestones"
 
 
 def test_csv_holds_every_field_of_a_milestone():
@@ -91,7 +189,7 @@ def test_csv_holds_every_field_of_a_milestone():
         "Revisions": "3",
         "Channel": "C1",
         "Created By": "U1",
-        "Created At": "2026-11-03T10:00:00+00:00",
+        "Created At (UTC)": "2026-11-03 10:00",
     }
 
 
@@ -122,10 +220,11 @@ def test_csv_defuses_cells_a_spreadsheet_would_run_as_formulas(title: str):
     assert row["Department"] == "'=cmd|' /C calc'!A0"
 
 
-def test_csv_export_reads_back_through_the_importer():
+@pytest.mark.parametrize("names", [ExportNames(), NAMES], ids=["ids", "names"])
+def test_csv_export_reads_back_through_the_importer(names: ExportNames):
     items = [*plan(), (make_milestone(id=5, number=16, title="=1+1 plan", owner_id=None), 0)]
 
-    preview = read_plan_csv(milestones_csv(items), today=TODAY)
+    preview = read_plan_csv(milestones_csv(items, names=names), today=TODAY)
 
     assert preview.ok, (preview.errors, preview.header_problems)
     exported = [milestone for milestone, _ in items]
@@ -172,6 +271,14 @@ def test_ics_describes_owner_department_budget_status_and_plan():
     for expected in ("Owner: U1", "Department: Marketing", "Budget: $5,000", "Status: On track",
                      "Planned due date: 2026-12-15"):  # fmt: skip
         assert expected in description
+
+
+def test_ics_names_the_owner():
+    found = events(milestones_ics(plan(), workspace_key="T1", calendar_name="Plan", names=NAMES))
+
+    assert "Owner: Alice Smith" in str(found["milestone-1@T1.milestone-bot"]["DESCRIPTION"])
+    assert "Owner: Bob Jones" in str(found["milestone-2@T1.milestone-bot"]["DESCRIPTION"])
+    assert "U1" not in str(found["milestone-1@T1.milestone-bot"]["DESCRIPTION"])
 
 
 def test_ics_marks_done_milestones_and_cancels_cancelled_ones():
