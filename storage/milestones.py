@@ -84,6 +84,25 @@ def upcoming_channel_milestones(
     return _page(session, where=where, limit=limit)
 
 
+def channel_counts(
+    *, session: Session, workspace: Workspace, channel_id: str, today: date
+) -> tuple[int, int, int, int, date | None]:
+    """(milestones, open, done, overdue) in the channel, and the soonest due date from `today` of an open one.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    is_open = _open()
+    statement = select(
+        func.count(),
+        func.sum(case((is_open, 1), else_=0)),
+        func.sum(case((col(Milestone.status) == "done", 1), else_=0)),
+        func.sum(case((_overdue(today), 1), else_=0)),
+        func.min(case((and_(is_open, col(Milestone.due_date) >= today), col(Milestone.due_date)))),
+    ).where(_in_channel(workspace, channel_id))
+    count, open_count, done, overdue, next_due = session.exec(statement).one()
+    return int(count), int(open_count or 0), int(done or 0), int(overdue or 0), next_due
+
+
 def month_in_review(
     *,
     session: Session,

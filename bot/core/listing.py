@@ -22,17 +22,43 @@ _WORKSPACE_WIDE: frozenset[ListScope] = frozenset({"mine", "owner", "dept"})
 
 
 @dataclass(frozen=True)
+class ChannelSummary:
+    """What the channel holds, for an empty list to say what there is instead."""
+
+    milestones: int
+    open: int
+    done: int
+    overdue: int
+    next_due: date | None  # the soonest due date, from today on, of an open milestone
+
+    @property
+    def cancelled(self) -> int:
+        """How many were cancelled: neither open nor done."""
+        return self.milestones - self.open - self.done
+
+
+@dataclass(frozen=True)
 class Listing:
-    """Up to LIST_LIMIT milestones, how many matched in all, and a heading saying what they are."""
+    """Up to LIST_LIMIT milestones, how many matched in all, a heading, and what was asked for.
+
+    An empty list also carries the channel's summary, so its answer can say what there is instead.
+    """
 
     milestones: list[Milestone]
     total: int
     heading: str
+    request: ListCommand
+    channel: ChannelSummary | None = None
+
+
+def spans_workspace(scope: ListScope) -> bool:
+    """True for a person's or a department's list: it spans the workspace, the others stay in a channel."""
+    return scope in _WORKSPACE_WIDE
 
 
 def listing_today(scope: ListScope, *, asker_today: date, channel_today: date) -> date:
     """The date a list is read on: the asker's for a person's or a department's list, else the channel's."""
-    return asker_today if scope in _WORKSPACE_WIDE else channel_today
+    return asker_today if spans_workspace(scope) else channel_today
 
 
 def list_milestones(
@@ -51,7 +77,16 @@ def list_milestones(
         found, total = _find(
             session, request, workspace=workspace, channel_id=channel_id, user_id=user_id, today=today
         )
-    return Listing(milestones=found, total=total, heading=heading)
+        # One more query, and only for an empty list: what the channel holds instead.
+        channel = None if found else _summary(session, workspace=workspace, channel=channel_id, today=today)
+    return Listing(milestones=found, total=total, heading=heading, request=request, channel=channel)
+
+
+def _summary(session: Session, *, workspace: Workspace, channel: str, today: date) -> ChannelSummary:
+    count, open_count, done, overdue, next_due = queries.channel_counts(
+        session=session, workspace=workspace, channel_id=channel, today=today
+    )
+    return ChannelSummary(milestones=count, open=open_count, done=done, overdue=overdue, next_due=next_due)
 
 
 def _find(

@@ -49,8 +49,6 @@ from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
 from bot.slack.people import name_of
 
-_EMPTY_LIST_HINT = "Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`"
-
 
 def register(app: GuardedApp) -> None:
     """Register the slash command."""
@@ -145,14 +143,7 @@ def list_(slash: Slash, parsed: ListCommand) -> None:
         today=today,
         owner_name=name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=parsed.owner_id),
     )
-    message = render.list_message(
-        listing.milestones,
-        heading=listing.heading,
-        total=listing.total,
-        today=today,
-        empty_hint=_EMPTY_LIST_HINT,
-    )
-    slash.reply(message)
+    slash.reply(render.list_message(listing, today=today))
 
 
 def show(slash: Slash, parsed: ShowCommand) -> None:

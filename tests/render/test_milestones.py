@@ -5,12 +5,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.command_types import ListCommand
+from bot.core.listing import ChannelSummary, Listing
 from bot.render.milestones import (
     added_message,
     bulk_added_message,
     delete_cancelled_message,
     delete_confirm_message,
     deleted_message,
+    empty_list_text,
     list_message,
     milestone_line,
     not_found_message,
@@ -19,11 +22,33 @@ from bot.render.milestones import (
     status_label,
     updated_message,
 )
+from storage.models import Milestone
 from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid, mrkdwn_texts
 from tests.support.factories import HOSTILE, TODAY, make_milestone, make_revision
 
 TZ = ZoneInfo("America/Los_Angeles")
-EMPTY_HINT = "No open milestones here yet. Add one: `/milestone add Launch beta due Dec 15`"
+ADD_EXAMPLE = "`/milestone add Launch beta due Dec 15 owner @alice`"
+NO_MILESTONES = f"No milestones in this channel yet. Add one: {ADD_EXAMPLE}"
+NO_CHANNEL = ChannelSummary(milestones=0, open=0, done=0, overdue=0, next_due=None)
+SIX_OPEN = ChannelSummary(milestones=9, open=6, done=3, overdue=0, next_due=date(2026, 12, 4))
+
+
+def listing(
+    milestones: list[Milestone],
+    *,
+    heading: str = "Open milestones",
+    total: int | None = None,
+    request: ListCommand | None = None,
+    channel: ChannelSummary | None = None,
+) -> Listing:
+    """A list's findings as core hands them to render."""
+    return Listing(
+        milestones=milestones,
+        total=len(milestones) if total is None else total,
+        heading=heading,
+        request=request or ListCommand(),
+        channel=channel,
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,15 +102,13 @@ def test_milestone_line_escapes_title_and_department():
 def test_list_stays_within_slack_limits_and_says_how_many_more(count):
     milestones = [make_milestone(number=n, title=f"Milestone {n} " + "&" * 130) for n in range(1, count + 1)]
 
-    message = list_message(
-        milestones, heading="Open milestones", total=count, today=TODAY, empty_hint=EMPTY_HINT
-    )
+    message = list_message(listing(milestones, channel=None if count else NO_CHANNEL), today=TODAY)
 
     assert_valid(message)
     text = all_mrkdwn(message)
     assert text.count("*#") == min(count, 100)
     if count == 0:
-        assert EMPTY_HINT in text
+        assert NO_MILESTONES in text
     if count > 100:
         assert f"…and {count - 100} more." in text
         assert "`/milestone list mine`" in text
@@ -96,9 +119,7 @@ def test_list_stays_within_slack_limits_and_says_how_many_more(count):
 def test_list_packs_several_milestones_per_section():
     milestones = [make_milestone(number=n) for n in range(1, 61)]
 
-    message = list_message(
-        milestones, heading="Open milestones", total=60, today=TODAY, empty_hint=EMPTY_HINT
-    )
+    message = list_message(listing(milestones), today=TODAY)
 
     sections = [block for block in message.blocks if block["type"] == "section"]
     assert len(sections) == 6
@@ -111,9 +132,7 @@ def test_list_packs_several_milestones_per_section():
 def test_list_counts_milestones_the_caller_did_not_load():
     milestones = [make_milestone(number=n) for n in range(1, 101)]
 
-    message = list_message(
-        milestones, heading="All milestones", total=250, today=TODAY, empty_hint=EMPTY_HINT
-    )
+    message = list_message(listing(milestones, heading="All milestones", total=250), today=TODAY)
 
     assert "…and 150 more." in all_mrkdwn(message)
 
@@ -121,10 +140,81 @@ def test_list_counts_milestones_the_caller_did_not_load():
 def test_list_escapes_user_text_in_lines_and_fallback():
     milestones = [make_milestone(title=HOSTILE, department=HOSTILE)]
 
-    message = list_message(milestones, heading=f"Dept {HOSTILE}", total=1, today=TODAY, empty_hint=EMPTY_HINT)
+    message = list_message(listing(milestones, heading=f"Dept {HOSTILE}"), today=TODAY)
 
     assert_valid(message)
     assert_defused(all_mrkdwn(message))
+
+
+@pytest.mark.parametrize(
+    ("request_", "said"),
+    [
+        (ListCommand(scope="overdue"), "Nothing overdue 🎉 · 6 open, next due Fri Dec 4"),
+        (ListCommand(scope="done"), "Nothing done yet · 6 open, next due Fri Dec 4"),
+        (ListCommand(scope="upcoming"), "Nothing due in the next 4 weeks · 6 open, next due Fri Dec 4"),
+        (ListCommand(scope="mine"), "Nothing of yours is open · 6 open in this channel: `/milestone list`"),
+        (
+            ListCommand(scope="owner", owner_id="U2"),
+            "<@U2> has nothing open · 6 open in this channel: `/milestone list`",
+        ),
+        (
+            ListCommand(scope="dept", department="Marketing"),
+            "Nothing open in Marketing · 6 open in this channel: `/milestone list`",
+        ),
+    ],
+)
+def test_an_empty_list_says_what_it_looked_for_and_what_is_open_instead(request_: ListCommand, said: str):
+    message = list_message(listing([], heading="Some list", request=request_, channel=SIX_OPEN), today=TODAY)
+
+    assert_valid(message)
+    assert [block["type"] for block in message.blocks] == ["header", "section"]
+    assert list(mrkdwn_texts(message.blocks)) == [said]
+    assert message.text == f"Some list: {said}"
+
+
+def test_the_next_due_date_of_another_year_names_the_year_and_overdue_ones_are_counted():
+    channel = ChannelSummary(milestones=3, open=3, done=0, overdue=1, next_due=date(2027, 1, 8))
+
+    said = empty_list_text(ListCommand(scope="upcoming"), channel, today=TODAY)
+
+    assert said == "Nothing due in the next 4 weeks · 3 open, 1 overdue, next due Fri Jan 8, 2027"
+
+
+def test_open_milestones_without_a_due_date_are_only_counted():
+    channel = ChannelSummary(milestones=2, open=2, done=0, overdue=0, next_due=None)
+
+    said = empty_list_text(ListCommand(scope="overdue"), channel, today=TODAY)
+
+    assert said == "Nothing overdue 🎉 · 2 open"
+
+
+def test_a_channel_with_nothing_open_points_to_what_was_done_or_cancelled():
+    closed = ChannelSummary(milestones=3, open=0, done=2, overdue=0, next_due=None)
+    cancelled = ChannelSummary(milestones=1, open=0, done=0, overdue=0, next_due=None)
+
+    assert empty_list_text(ListCommand(), closed, today=TODAY) == (
+        "Nothing open in this channel · 2 done, 1 cancelled: `/milestone list all`"
+    )
+    assert empty_list_text(ListCommand(scope="done"), cancelled, today=TODAY) == (
+        "Nothing done yet · nothing open in this channel, 1 cancelled: `/milestone list all`"
+    )
+    assert empty_list_text(ListCommand(scope="mine"), closed, today=TODAY) == (
+        "Nothing of yours is open · nothing open in this channel, 2 done, 1 cancelled: `/milestone list all`"
+    )
+
+
+@pytest.mark.parametrize("scope", ["channel", "all", "done", "overdue", "upcoming"])
+def test_only_a_channel_without_milestones_invites_the_first_one(scope):
+    assert empty_list_text(ListCommand(scope=scope), NO_CHANNEL, today=TODAY) == NO_MILESTONES
+
+
+def test_an_empty_department_list_escapes_the_department_and_mentions_only_real_people():
+    dept = empty_list_text(ListCommand(scope="dept", department=HOSTILE), NO_CHANNEL, today=TODAY)
+    owner = empty_list_text(ListCommand(scope="owner", owner_id=HOSTILE), SIX_OPEN, today=TODAY)
+
+    assert_defused(dept)
+    assert_defused(owner)
+    assert dept.endswith(f"· this channel has no milestones yet. Add one: {ADD_EXAMPLE}")
 
 
 def test_show_has_every_field_and_the_slip_against_the_plan():
