@@ -59,6 +59,7 @@ def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:
     assert "milestones.csv" in slack_app.fake.last("response_url").params["text"]
     assert slack_app.fake.last("files.completeUploadExternal").params["channel_id"] == "DU1"
     [csv_bytes] = list(slack_app.fake.uploads.values())
+    assert "<@U2|bob>" in csv_bytes.decode("utf-8-sig")  # the manager's name, and the id to import
 
     shared = slack_app.fake.add_file("plan.csv", csv_bytes, user="U1")
     slack_app.requests.command("import", channel="C2")
@@ -70,6 +71,7 @@ def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:
     )
     preview = reply.json()
     assert preview["response_action"] == "update" and preview["view"]["callback_id"] == "import_confirm"
+    assert "No Slack member" not in json.dumps(preview["view"]["blocks"])
     reply = slack_app.requests.view_submission(
         callback_id="import_confirm", values={}, private_metadata=preview["view"]["private_metadata"]
     )
@@ -79,6 +81,11 @@ def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:
     assert sorted(m.title for m in imported) == ["Hire designer", "Launch beta", "Pricing page"]
     launch = next(m for m in imported if m.title == "Launch beta")
     assert (launch.budget_minor, launch.budget_currency, launch.department) == (500000, "USD", "Marketing")
+    assert {m.title: m.owner_id for m in imported} == {
+        "Launch beta": "U1",
+        "Pricing page": "U2",
+        "Hire designer": "U2",
+    }
     assert "imported 3 milestones" in slack_app.fake.last("chat.postMessage").params["text"]
 
 
