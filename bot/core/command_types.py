@@ -17,12 +17,17 @@ NO_HOLIDAYS = ""  # SettingsChange.holidays for `holidays none`: no public holid
 
 
 class CommandError(ValueError):
-    """Bad input: what was wrong, and one correct example to copy."""
+    """Bad input: what was wrong, and one correct example to copy.
 
-    def __init__(self, message: str, *, example: str) -> None:
+    `correction` is the person's own command put right, as Slack would send it (without `/milestone`); the
+    grammar shows it as the example only once it reads, else the generic `example` stays.
+    """
+
+    def __init__(self, message: str, *, example: str, correction: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.example = example
+        self.correction = correction
 
 
 @dataclass(frozen=True)

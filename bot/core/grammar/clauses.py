@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core.command_types import CommandError, Status
 from bot.core.dates import DateError, Prefer, format_date, parse_date
-from bot.core.grammar.tokens import Clause, mention_id, plain_text, shown
+from bot.core.grammar.tokens import Clause, Token, corrected, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.vocabulary import Field
@@ -42,6 +43,13 @@ FIELDS: dict[str, FieldWords] = {
     Field.ACTUAL_COST: FieldWords("cost", "an amount", "cost $4,500"),
     SINCE: FieldWords("`since` date", "a date", "since Jan 1"),
 }
+# How people write the statuses an update sets, for putting a misspelt one right in their own style.
+_STATUS_SPELLINGS = ("on track", "on-track", "on_track", "ontrack", "at risk", "at-risk", "at_risk", "atrisk",
+                     "blocked", "open")  # fmt: skip
+# A name typed after `owner` (`alice`, `@alice`, `bob.smith`): a mention only once picked from Slack's list.
+_TYPED_NAME = re.compile(r"@?([^\W_][\w.'-]{0,40})")
+# Stands for the person in a corrected command, so it reads; shown as the `@name` that was typed.
+_SOMEONE = "U0SOMEONE"
 _STATUSES: dict[str, Status] = {
     "ontrack": "on_track",
     "atrisk": "at_risk",
@@ -67,10 +75,26 @@ class Request:
         """The sender's date."""
         return self.now.date()
 
-    def error(self, message: str, *, field: str | None = None, unreadable: bool = False) -> CommandError:
-        """A CommandError whose example shows this verb, with `field` written correctly when given."""
+    def error(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        unreadable: bool = False,
+        correction: str | None = None,
+    ) -> CommandError:
+        """A CommandError whose example shows this verb, with `field` written correctly when given.
+
+        `correction` is this command put right (see `tokens.corrected`), shown instead once it reads.
+        """
         kind = Unreadable if unreadable else CommandError
-        return kind(message, example=self._example(field))
+        return kind(message, example=self._example(field), correction=correction)
+
+    def corrected(self, text: str | None, *, first: Token, last: Token | None = None) -> str | None:
+        """This command with its words from `first` to `last` (or `first` alone) as `text`; None if none."""
+        if text is None:
+            return None
+        return corrected(self.source, start=first.start, end=(last or first).end, text=text)
 
     def _example(self, field: str | None) -> str:
         if field is None or (self.verb, field) == ("add", Field.TITLE):
@@ -154,7 +178,18 @@ def read_owner(clause: Clause, request: Request) -> str:
         if word.startswith(("<#", "<!")):
             raise request.error(f"{shown(word)} isn't a person; an owner is one person.", field=Field.OWNER)
     message = f"I can't tell who {shown(clause.raw)} is; type @ and pick the person from Slack's list."
-    raise request.error(message, field=Field.OWNER, unreadable=True)
+    mention = None if clause.tokens[0].quoted else typed_mention(clause.raw)
+    correction = request.corrected(mention, first=clause.tokens[0], last=clause.tokens[-1])
+    raise request.error(message, field=Field.OWNER, unreadable=True, correction=correction)
+
+
+def typed_mention(raw: str) -> str | None:
+    """A name typed as text (`alice`, `@alice`) as the mention it was meant to be, for a correction.
+
+    Typed text is never a mention: the example shows `@alice`, to be picked from Slack's list as it is typed.
+    """
+    name = _TYPED_NAME.fullmatch(plain_text(raw))
+    return f"<@{_SOMEONE}|{name[1]}>" if name else None
 
 
 def read_status(clause: Clause, request: Request) -> Status:
@@ -165,6 +200,15 @@ def read_status(clause: Clause, request: Request) -> Status:
     if key in ("done", "complete", "completed", "finished"):
         done = f"/milestone done {request.number}"
         raise CommandError(f"To mark it done, use `{done}`.", example=f"{done} on Dec 3")
+    written = " ".join(plain_text(clause.raw).lower().split())[:40]
+    close = difflib.get_close_matches(written, _STATUS_SPELLINGS, n=1, cutoff=0.75)
+    if close:
+        message = f"{shown(clause.raw)} isn't a status; did you mean `{close[0]}`?"
+        raise request.error(
+            message,
+            field=Field.STATUS,
+            correction=request.corrected(close[0], first=clause.tokens[0], last=clause.tokens[-1]),
+        )
     message = f"{shown(clause.raw)} isn't a status; use on track, at risk, blocked or open."
     raise request.error(message, field=Field.STATUS)
 
@@ -173,13 +217,28 @@ def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
     try:
         return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
     except DateError as error:
-        raise _value_error(error, clause, request) from None
+        # The rest of their command stays; a date this clause takes stands in for the unreadable one.
+        day = _STAND_IN_DATES[clause.field](request.today)
+        stand_in = request.corrected(f"{day:%b} {day.day}", first=clause.tokens[0], last=clause.tokens[-1])
+        raise _value_error(error, clause, request, correction=stand_in) from None
 
 
-def _value_error(error: ValueError, clause: Clause, request: Request) -> CommandError:
+def _value_error(
+    error: ValueError, clause: Clause, request: Request, *, correction: str | None = None
+) -> CommandError:
     """`Due date: I can't read `whenever` as a date; …`: the field, then what dates or money said."""
     name = FIELDS[clause.field].name
-    return request.error(f"{name[:1].upper()}{name[1:]}: {error}", field=clause.field, unreadable=True)
+    message = f"{name[:1].upper()}{name[1:]}: {error}"
+    return request.error(message, field=clause.field, unreadable=True, correction=correction)
+
+
+# A day each date clause takes, whatever today is: a due date to come, a start, done or report day not.
+_STAND_IN_DATES: dict[str, Callable[[date], date]] = {
+    Field.DUE: lambda today: today + timedelta(days=7),
+    Field.START: lambda today: today,
+    Field.COMPLETED_ON: lambda today: today,
+    SINCE: lambda today: today.replace(day=1),
+}
 
 
 _READERS: dict[str, Callable[[Clause, Request], Any]] = {

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -27,12 +28,13 @@ from bot.core.command_types import (
 )
 from bot.core.dates import DateError, parse_date
 from bot.core.grammar import report_export_import
-from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text
+from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text, typed_mention
 from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
 from bot.core.grammar.tokens import (
     Clause,
     Token,
     TokenError,
+    corrected,
     mention_id,
     plain_text,
     shown,
@@ -87,10 +89,46 @@ _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine"
 _NUMBER = re.compile(r"#?([0-9]+)")
 _AWAY_UNTIL = ("until", "till", "til", "through", "thru", "to")
 _AWAY_OFF = ("off", "back")
+# A correction is offered only when it reads; one may need another (a verb, then a date), up to this many.
+_CORRECTION_ROUNDS = 4
+# A longer command is no example to copy from a short answer: the verb's own example is shown instead.
+_MAX_CORRECTION_LENGTH = 300
+# `#12x`, `12.`, `(#12)`: one number with a stray character or two around it (`-3` is no slip of the hand).
+_NEARLY_A_NUMBER = re.compile(r"[^0-9#+-]{0,2}(#?)0*([1-9][0-9]{0,8})[^0-9]{0,2}")
 
 
 def parse_command(text: str, *, now: datetime, user_id: str, default_currency: str = "USD") -> Command:
-    """Read `/milestone` text as Slack sends it (escaped) in the sender's `now`; raise CommandError if bad."""
+    """Read `/milestone` text as Slack sends it (escaped) in the sender's `now`; raise CommandError if bad.
+
+    The error's example is the person's own command put right when a correction is known and reads.
+    """
+    read = functools.partial(_read_command, now=now, user_id=user_id, default_currency=default_currency)
+    try:
+        return read(text)
+    except CommandError as error:
+        raise _with_correction(error, read=read) from None
+
+
+def _with_correction(error: CommandError, *, read: Callable[[str], Command]) -> CommandError:
+    """The error with its correction as the example once that reads; a correction may need another first."""
+    correction = error.correction
+    for _ in range(_CORRECTION_ROUNDS):
+        if correction is None:
+            break
+        correction = " ".join(correction.split())
+        if len(correction) > _MAX_CORRECTION_LENGTH:
+            break
+        try:
+            read(correction)
+        except CommandError as still_wrong:
+            correction = still_wrong.correction
+            continue
+        example = f"/milestone {plain_text(correction)}"
+        return CommandError(error.message, example=example, correction=correction)
+    return CommandError(error.message, example=error.example)
+
+
+def _read_command(text: str, *, now: datetime, user_id: str, default_currency: str) -> Command:
     # The verb's example, for errors found before the text is split into words.
     first_words = text[:40].split(maxsplit=1)
     example = _EXAMPLES.get(first_words[0].lower() if first_words else "", "/milestone help")
@@ -110,7 +148,7 @@ def parse_command(text: str, *, now: datetime, user_id: str, default_currency: s
         return HelpCommand()
     verb = tokens[0].word
     if verb not in _PARSERS:
-        raise _unknown_verb(tokens[0])
+        raise _unknown_verb(tokens[0], source=text)
     request = Request(
         source=text,
         verb=verb,
@@ -130,13 +168,15 @@ def _has_lone_surrogates(text: str) -> bool:
     return any("\ud800" <= character <= "\udfff" for character in text)
 
 
-def _unknown_verb(token: Token) -> CommandError:
+def _unknown_verb(token: Token, *, source: str) -> CommandError:
     word = (token.word or token.text.lower())[:40]
     close = difflib.get_close_matches(word, [*VERBS, *_ALIASES], n=1, cutoff=0.6)
     if close:
         verb = _ALIASES.get(close[0], close[0])
         return CommandError(
-            f"I don't know {shown(token.text)}; did you mean `{verb}`?", example=_EXAMPLES[verb]
+            f"I don't know {shown(token.text)}; did you mean `{verb}`?",
+            example=_EXAMPLES[verb],
+            correction=corrected(source, start=token.start, end=token.end, text=verb),
         )
     message = f"I don't know {shown(token.text)}; `/milestone help` lists what I do."
     return CommandError(message, example="/milestone help")
@@ -174,10 +214,10 @@ def _parse_away(tokens: Sequence[Token], request: Request) -> Command:
         return AwayCommand()
     if first.word not in _AWAY_UNTIL:
         written = plain_text(request.source[first.start :])
-        # `away Dec 20` could mean that one day: ask for `until`, with the person's own date in it.
-        meant = f"/milestone away until {written}" if _reads_as_date(written, request) else request.example
         message = f"Say the last day you're away, like `away until Dec 20`; not {shown(written)}."
-        raise CommandError(message, example=meant)
+        # `away Dec 20` could mean that one day: ask for `until`, with the person's own date in it.
+        until = corrected(request.source, start=first.start, end=first.start, text="until ")
+        raise CommandError(message, example=request.example, correction=until)
     if len(tokens) == 1:
         raise request.error(f"`{first.word}` needs the last day you're away, like `away until Dec 20`.")
     try:
@@ -186,15 +226,6 @@ def _parse_away(tokens: Sequence[Token], request: Request) -> Command:
     except (DateError, LimitError) as error:
         raise request.error(str(error)) from None
     return AwayCommand(until=until)
-
-
-def _reads_as_date(written: str, request: Request) -> bool:
-    """True when `written` is a day from today on: `away Dec 20` meant `away until Dec 20`."""
-    try:
-        check_away_until(parse_date(written, now=request.now, prefer="future"), today=request.today)
-    except (DateError, LimitError):
-        return False
-    return True
 
 
 def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
@@ -213,7 +244,7 @@ def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
         raise request.error(f"Give the milestone a title first{starts}.")
     title = read_text(replace(lead, field=Field.TITLE), request)
     title_was_quoted = len(lead.tokens) == 1 and lead.tokens[0].quoted
-    values = _read_clauses(clauses, request, hint_quoting=not title_was_quoted)
+    values = _read_clauses(clauses, request, keywords=_ADD_KEYWORDS, hint_quoting=not title_was_quoted)
     return AddCommand(MilestoneFields.of({Field.TITLE: title, **values}))
 
 
@@ -233,12 +264,14 @@ def _parse_list(tokens: Sequence[Token], request: Request) -> Command:
         return ListCommand(_LIST_SCOPES[first.word])
     if first.text.startswith("@"):
         raise request.error(
-            f"I can't tell who {shown(first.text)} is; type @ and pick them from Slack's list."
+            f"I can't tell who {shown(first.text)} is; type @ and pick them from Slack's list.",
+            correction=request.corrected(typed_mention(first.bare), first=first),
         )
     close = difflib.get_close_matches(first.word[:40], list(_LIST_SCOPES), n=1)
     guess = f"did you mean `{close[0]}`? " if close else ""
     raise request.error(
-        f"I can't list {shown(first.text)}; {guess}Use mine, overdue, upcoming, done, all, @person or dept."
+        f"I can't list {shown(first.text)}; {guess}Use mine, overdue, upcoming, done, all, @person or dept.",
+        correction=request.corrected(close[0] if close else None, first=first),
     )
 
 
@@ -262,9 +295,12 @@ def _parse_update(tokens: Sequence[Token], request: Request) -> Command:
         to_end=frozenset({REASON}),
     )
     _refuse_lead(
-        lead, request, expected="say what to change: title, due, start, owner, budget, dept or status"
+        lead,
+        request,
+        expected="say what to change: title, due, start, owner, budget, dept or status",
+        keywords=_UPDATE_KEYWORDS,
     )
-    values = _read_clauses(clauses, request)
+    values = _read_clauses(clauses, request, keywords=_UPDATE_KEYWORDS)
     reason, status = values.pop(REASON, None), values.pop(Field.STATUS, None)
     command = UpdateCommand(request.number or 0, MilestoneFields.of(values), status=status, reason=reason)
     if reason is not None and command.is_empty():
@@ -277,8 +313,8 @@ def _parse_done(tokens: Sequence[Token], request: Request) -> Command:
     lead, clauses = split_clauses(
         tokens[1:], source=request.source, keywords=_DONE_KEYWORDS, bare_amount=Field.ACTUAL_COST
     )
-    _refuse_lead(lead, request, expected="give `on Dec 3` or `cost $4,500`")
-    values = _read_clauses(clauses, request)
+    _refuse_lead(lead, request, expected="give `on Dec 3` or `cost $4,500`", keywords=_DONE_KEYWORDS)
+    values = _read_clauses(clauses, request, keywords=_DONE_KEYWORDS)
     completed_on, cost = values.get(Field.COMPLETED_ON), values.get(Field.ACTUAL_COST)
     return DoneCommand(request.number or 0, completed_on=completed_on, cost=cost)
 
@@ -287,7 +323,8 @@ def _only_number(tokens: Sequence[Token], request: Request) -> int:
     number = _number(tokens, request)
     if len(tokens) > 1:
         rest = request.source[tokens[1].start :]
-        raise request.error(f"`{request.verb}` takes just a milestone number; I don't know {shown(rest)}.")
+        message = f"`{request.verb}` takes just a milestone number; I don't know {shown(rest)}."
+        raise request.error(message, correction=request.source[: tokens[0].end])
     return number
 
 
@@ -297,7 +334,7 @@ def _number(tokens: Sequence[Token], request: Request) -> int:
         raise request.error(f"Which milestone? Give its number, like `/milestone {request.verb} 12`.")
     match = None if tokens[0].quoted else _NUMBER.fullmatch(tokens[0].bare)
     if match is None:
-        raise request.error(f"{shown(tokens[0].text)} isn't a milestone number; use the one shown as `#12`.")
+        raise _not_a_number(tokens[0], request)
     digits = match[1].lstrip("0")
     if not digits:
         raise request.error("Milestone numbers start at 1.")
@@ -306,13 +343,35 @@ def _number(tokens: Sequence[Token], request: Request) -> int:
     return int(digits)
 
 
-def _refuse_lead(lead: Clause, request: Request, *, expected: str) -> None:
-    if lead.tokens:
-        raise request.error(f"After #{request.number}, {expected}; not {shown(lead.raw)}.")
+def _not_a_number(token: Token, request: Request) -> CommandError:
+    """`#12x` isn't a milestone number: when one number is in it, the command put right with that number."""
+    nearly = _NEARLY_A_NUMBER.fullmatch(token.inner if token.quoted else token.bare)
+    if nearly is None:
+        return request.error(f"{shown(token.text)} isn't a milestone number; use the one shown as `#12`.")
+    meant = nearly[1] + nearly[2]
+    message = f"{shown(token.text)} isn't a milestone number; did you mean `{meant}`?"
+    return request.error(message, correction=request.corrected(meant, first=token))
+
+
+def _refuse_lead(lead: Clause, request: Request, *, expected: str, keywords: Mapping[str, str]) -> None:
+    """Words before any clause: a misspelt keyword (`deu Dec 20`) is put right in the example."""
+    if not lead.tokens:
+        return
+    message = f"After #{request.number}, {expected}; not {shown(lead.raw)}."
+    first = lead.tokens[0]
+    close = difflib.get_close_matches(first.word[:40], list(keywords), n=1, cutoff=0.6)
+    if not close:
+        raise request.error(message)
+    meant = request.corrected(close[0], first=first)
+    raise request.error(f"{message} Did you mean `{close[0]}`?", correction=meant)
 
 
 def _read_clauses(
-    clauses: Sequence[Clause], request: Request, *, hint_quoting: bool = False
+    clauses: Sequence[Clause],
+    request: Request,
+    *,
+    keywords: Mapping[str, str],
+    hint_quoting: bool = False,
 ) -> dict[str, Any]:
     """Each clause's value, read by its field's reader; a field given twice is an error.
 
@@ -325,15 +384,31 @@ def _read_clauses(
         try:
             values[clause.field] = read_field(clause, request)
         except Unreadable as error:
+            error = _with_keyword_respelt(error, clause, request, keywords=keywords)
             if not (hint_quoting and index == 0 and clause.keyword):
-                raise
+                raise error from None
             hint = f" (If `{clause.keyword}` is part of the title, put the title in quotes.)"
-            raise CommandError(error.message + hint, example=error.example) from None
+            raise CommandError(
+                error.message + hint, example=error.example, correction=error.correction
+            ) from None
     try:
         check_plan_dates(start=values.get(Field.START), due=values.get(Field.DUE), today=request.today)
     except LimitError as error:
         raise request.error(str(error), field=Field.START) from None
     return values
+
+
+def _with_keyword_respelt(
+    error: CommandError, clause: Clause, request: Request, *, keywords: Mapping[str, str]
+) -> CommandError:
+    """`due Dec 15 ownr @alice`: a misspelt keyword swallowed into a value is put right in the example."""
+    for token in clause.tokens[1:]:
+        close = difflib.get_close_matches(token.word[:40], list(keywords), n=1, cutoff=0.75)
+        if close and token.word not in keywords:
+            message = f"{error.message} Did you mean `{close[0]}` for {shown(token.text)}?"
+            correction = request.corrected(close[0], first=token)
+            return CommandError(message, example=error.example, correction=correction)
+    return error
 
 
 _PARSERS: dict[str, Callable[[Sequence[Token], Request], Command]] = {

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot.core.command_types import ExportCommand, ImportCommand, ReportCommand
-from bot.core.grammar.clauses import FIELDS, SINCE, Request, read_field
+from bot.core.grammar.clauses import FIELDS, SINCE, Request, read_field, typed_mention
 from bot.core.grammar.tokens import Clause, Token, shown, split_clauses
 from bot.core.vocabulary import Field
 
@@ -83,10 +83,12 @@ def _scope_word(lead: Clause, request: Request) -> str:
         raise request.error(f"I don't know what {stray} means after `{first.word}`.")
     if first.text.startswith("@"):
         message = f"I can't tell who {shown(first.text)} is; type @ and pick them from Slack's list."
-        raise request.error(message, field=Field.OWNER)
+        meant = request.corrected(typed_mention(first.bare), first=first)
+        raise request.error(message, field=Field.OWNER, correction=meant)
     close = difflib.get_close_matches(first.word[:40], [*_SCOPE_WORDS, *_REPORT_KEYWORDS], n=1)
     guess = f"did you mean `{close[0]}`? " if close else ""
     raise request.error(
         f"I don't know what {shown(lead.raw)} means in a report. {guess}"
-        "Use `all`, `dept Marketing`, `owner @alice` or `since Jan 1`."
+        "Use `all`, `dept Marketing`, `owner @alice` or `since Jan 1`.",
+        correction=request.corrected(close[0] if close else None, first=first),
     )

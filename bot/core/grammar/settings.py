@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.command_types import CommandError, RemindersTo, SettingsChange, SettingsCommand
 from bot.core.countries import holidays_setting, nearest_countries
-from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
+from bot.core.grammar.tokens import Clause, Token, plain_text, respelt, shown, split_clauses
 from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
 from bot.core.workdays import WEEKDAYS
 
@@ -188,14 +188,14 @@ def _read_workdays(clause: Clause, source: str) -> dict[str, Any]:
     pieces = [piece for piece in re.split(r"(?:[,;\s]|\band\b)+", _RANGE.sub("-", written)) if piece]
     days: list[int] = []
     for piece in pieces:
-        days += _weekday_range(piece, pieces=pieces)
+        days += _weekday_range(piece, clause=clause, source=source)
     try:
         return {"workdays": check_workdays(days)}
     except LimitError as error:
         raise CommandError(str(error), example=_EXAMPLES["workdays"]) from None
 
 
-def _weekday_range(piece: str, *, pieces: Sequence[str]) -> list[int]:
+def _weekday_range(piece: str, *, clause: Clause, source: str) -> list[int]:
     """`mon` or `mon-fri` (`fri-mon` wraps over the weekend) as weekday numbers."""
     ends = piece.split("-")
     if len(ends) > 2 or not all(ends):
@@ -203,28 +203,22 @@ def _weekday_range(piece: str, *, pieces: Sequence[str]) -> list[int]:
         raise CommandError(message, example=_EXAMPLES["workdays"])
     for end in ends:
         if end not in _WEEKDAYS:
-            raise _not_a_weekday(end, pieces=pieces)
+            raise _not_a_weekday(end, clause=clause, source=source)
     first, last = (_WEEKDAYS[end] for end in (ends[0], ends[-1]))
     return [(first + shift) % 7 for shift in range((last - first) % 7 + 1)]
 
 
-def _not_a_weekday(word: str, *, pieces: Sequence[str]) -> CommandError:
-    """`fir` isn't a weekday: the closest one suggested, with the person's days written that way."""
+def _not_a_weekday(word: str, *, clause: Clause, source: str) -> CommandError:
+    """`fir` isn't a weekday: the closest one suggested, in the person's own command put right."""
     close = difflib.get_close_matches(word[:20], list(_WEEKDAYS), n=1, cutoff=0.6)
     if not close:
         message = f"{shown(word)} isn't a weekday; use mon, tue, wed, thu, fri, sat or sun."
         return CommandError(message, example=_EXAMPLES["workdays"])
     meant = WEEKDAYS[_WEEKDAYS[close[0]]]
-    corrected = [re.sub(rf"(?<![a-z]){re.escape(word)}(?![a-z])", meant, piece) for piece in pieces]
-    # The person's own days with the one word put right, if the rest of them read as days.
-    readable = all(_is_days(piece) for piece in corrected)
-    example = f"/milestone settings workdays {','.join(corrected)}" if readable else _EXAMPLES["workdays"]
-    return CommandError(f"{shown(word)} isn't a weekday; did you mean `{meant}`?", example=example)
-
-
-def _is_days(piece: str) -> bool:
-    ends = piece.split("-")
-    return len(ends) <= 2 and all(end in _WEEKDAYS for end in ends)
+    start, end = clause.tokens[0].start, clause.tokens[-1].end
+    correction = respelt(source, start=start, end=end, word=word, meant=meant)
+    message = f"{shown(word)} isn't a weekday; did you mean `{meant}`?"
+    return CommandError(message, example=_EXAMPLES["workdays"], correction=correction)
 
 
 def _read_holidays(clause: Clause, source: str) -> dict[str, Any]:

@@ -276,7 +276,8 @@ def test_add_refuses_a_field_given_twice() -> None:
 def test_add_names_a_date_it_cannot_read() -> None:
     error = error_of("add Launch due whenever")
     assert "`whenever`" in error.message
-    assert error.example == "/milestone add Launch beta due Dec 15"
+    # Their own command, with a date that reads in place of theirs: a week from Wednesday, Nov 25.
+    assert error.example == "/milestone add Launch due Dec 2"
 
 
 def test_add_refuses_a_due_date_in_the_past() -> None:
@@ -510,7 +511,8 @@ def test_update_needs_a_number_first() -> None:
 
 
 def test_update_examples_use_the_milestone_number() -> None:
-    assert error_of("update 31 due whenever").example == "/milestone update 31 due Dec 15"
+    assert error_of("update 31 due whenever").example == "/milestone update 31 due Dec 2"
+    assert error_of("update 31 budget lots").example == "/milestone update 31 budget $5,000"
 
 
 # done
@@ -612,14 +614,14 @@ REPORT_EXAMPLE = "/milestone report dept Marketing since Jan 1"
     ("text", "says", "example"),
     [
         ("report foo", "I don't know what `foo` means in a report", REPORT_EXAMPLE),
-        ("report al", "did you mean `all`?", REPORT_EXAMPLE),
+        ("report al", "did you mean `all`?", "/milestone report all"),
         ("report all quarter", "I don't know what `quarter` means after `all`", REPORT_EXAMPLE),
         ("report <@U1|bob> quarterly", "`quarterly`", REPORT_EXAMPLE),
         ("report since", "`since` needs a date", "/milestone report since Jan 1"),
-        ("report since whenever", "I can't read `whenever` as a date", "/milestone report since Jan 1"),
+        ("report since whenever", "I can't read `whenever` as a date", "/milestone report since Nov 1"),
         ("report dept", "`dept` needs a name", "/milestone report dept Marketing"),
         ("report owner", "`owner` needs a person", "/milestone report owner @alice"),
-        ("report @alice", "I can't tell who `@alice` is", "/milestone report owner @alice"),
+        ("report @alice", "I can't tell who `@alice` is", "/milestone report @alice"),
         ("report owner <#C1|general>", "isn't a person", "/milestone report owner @alice"),
         ("report dept " + "x" * 81, "keep it to 80", "/milestone report dept Marketing"),
     ],
