@@ -24,6 +24,12 @@ def send_export(
     """Send the file to the asker's DM with the bot; the answer says it came, or that it did not."""
     workspace, client = ctx.workspace, ctx.client
     items = channel_milestones(engine=ctx.engine, workspace=workspace, channel_id=channel_id)
+    if not items:
+        text = (
+            f"Nothing to export: <#{channel_id}> has no milestones yet. "
+            "Add one: `/milestone add Launch beta due Dec 15`"
+        )
+        return build_message(text=text, blocks=[section(text)])
     names = ExportNames(
         # Once per person per export, through the people cache: never a look-up per row.
         people=ctx.people.names_of(client, workspace=workspace, user_ids=people_named(items)),

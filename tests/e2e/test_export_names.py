@@ -130,3 +130,13 @@ def test_ics_names_the_owner_and_says_which_milestones_it_left_out(slack_app: Sl
         "with 2 milestones with a due date (1 without one left out)"
         in (slack_app.fake.last("response_url").params["text"])
     )
+
+
+def test_an_empty_channel_says_there_is_nothing_to_export_and_sends_no_file(slack_app: SlackApp) -> None:
+    slack_app.requests.command("export csv")
+
+    text = slack_app.fake.last("response_url").params["text"]
+    assert text == (
+        "Nothing to export: <#C1> has no milestones yet. Add one: `/milestone add Launch beta due Dec 15`"
+    )
+    assert slack_app.fake.calls_to("files.completeUploadExternal") == []
