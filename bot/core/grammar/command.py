@@ -215,9 +215,11 @@ def _parse_away(tokens: Sequence[Token], request: Request) -> Command:
     if first.word not in _AWAY_UNTIL:
         written = plain_text(request.source[first.start :])
         message = f"Say the last day you're away, like `away until Dec 20`; not {shown(written)}."
-        # `away Dec 20` could mean that one day: ask for `until`, with the person's own date in it.
+        # `away untl Dec 20` meant `until`; `away Dec 20` that one day: either way, their date after `until`.
+        close = difflib.get_close_matches(first.word[:20], [*_AWAY_UNTIL, *_AWAY_OFF], n=1, cutoff=0.7)
+        meant = request.corrected(close[0], first=first) if close else None
         until = corrected(request.source, start=first.start, end=first.start, text="until ")
-        raise CommandError(message, example=request.example, correction=until)
+        raise CommandError(message, example=request.example, correction=meant or until)
     if len(tokens) == 1:
         raise request.error(f"`{first.word}` needs the last day you're away, like `away until Dec 20`.")
     try:
@@ -383,9 +385,11 @@ def _read_clauses(
             raise request.error(f"The {FIELDS[clause.field].name} is given twice; give it once.")
         try:
             values[clause.field] = read_field(clause, request)
-        except Unreadable as error:
+        except CommandError as error:
+            unreadable = isinstance(error, Unreadable)
             error = _with_keyword_respelt(error, clause, request, keywords=keywords)
-            if not (hint_quoting and index == 0 and clause.keyword):
+            # A correction shows the other reading; the hint would only make the answer longer.
+            if not (unreadable and hint_quoting and index == 0 and clause.keyword) or error.correction:
                 raise error from None
             hint = f" (If `{clause.keyword}` is part of the title, put the title in quotes.)"
             raise CommandError(

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.command_types import CommandError, RemindersTo, SettingsChange, SettingsCommand
 from bot.core.countries import holidays_setting, nearest_countries
-from bot.core.grammar.tokens import Clause, Token, plain_text, respelt, shown, split_clauses
+from bot.core.grammar.tokens import Clause, Token, corrected, plain_text, respelt, shown, split_clauses
 from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
 from bot.core.workdays import WEEKDAYS
 
@@ -324,7 +324,9 @@ def _unknown_words(tokens: Sequence[Token], *, source: str) -> CommandError:
     guess = f"did you mean `{_KEYWORDS[close[0]]}`? The" if close else "the"
     settings = ", ".join(_SETTING_WORDS[:-1]) + f" and {_SETTING_WORDS[-1]}"
     message = f"I don't know {shown(words)}; {guess} settings are {settings}."
-    return CommandError(message, example=SETTINGS_EXAMPLE)
+    first = tokens[0]
+    meant = corrected(source, start=first.start, end=first.end, text=_KEYWORDS[close[0]]) if close else None
+    return CommandError(message, example=SETTINGS_EXAMPLE, correction=meant)
 
 
 @functools.cache
