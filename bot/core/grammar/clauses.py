@@ -13,7 +13,7 @@ from bot.core.command_types import CommandError, Status
 from bot.core.dates import DateError, Prefer, format_date, parse_date
 from bot.core.grammar.tokens import Clause, Token, corrected, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
-from bot.core.money import Money, MoneyError, parse_money
+from bot.core.money import Money, MoneyError, format_money, parse_money
 from bot.core.vocabulary import Field
 
 # Clauses that set no field of the milestone: the reason for a change, and where a report starts.
@@ -164,7 +164,10 @@ def read_amount(clause: Clause, request: Request) -> Money:
     try:
         return parse_money(plain_text(clause.raw), default_currency=request.default_currency)
     except MoneyError as error:
-        raise _value_error(error, clause, request) from None
+        # The rest of their command stays; an amount in their currency stands in for the unreadable one.
+        amount = format_money(parse_money("5000", default_currency=request.default_currency))
+        stand_in = request.corrected(amount, first=clause.tokens[0], last=clause.tokens[-1])
+        raise _value_error(error, clause, request, correction=stand_in) from None
 
 
 def read_owner(clause: Clause, request: Request) -> str:
