@@ -76,7 +76,9 @@ def test_the_interactive_console_prompts_answers_and_remembers_what_was_typed(tm
     try:
         terminal.wait_for(PROMPT)
         terminal.type("list\r")
-        terminal.wait_for("Nothing here yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`")
+        terminal.wait_for(
+            "No milestones in this channel yet. Add one: `/milestone add Launch beta due Dec 15 owner @alice`"
+        )
         terminal.wait_for(PROMPT, count=2)
         terminal.type(UP + "\r")  # history: the up arrow brings `list` back
         terminal.wait_for("Open milestones in this channel", count=2)
