@@ -65,10 +65,7 @@ class People:
             user_id=user_id,
             timezone=_known_zone(user.get("tz"), default=self._default_timezone),
             is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
-            name=(user.get("profile") or {}).get("display_name")
-            or user.get("real_name")
-            or user.get("name")
-            or "",
+            name=_shown_name(user),
         )
         with self._lock:
             self._cache[key] = (time.monotonic(), person)
@@ -87,6 +84,13 @@ class People:
             if name:
                 names[user_id] = name
         return names
+
+
+def _shown_name(user: dict) -> str:
+    """The name Slack shows for a person: their display name, else their real name (then their handle)."""
+    profile = user.get("profile") or {}
+    names = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"), user.get("name"))
+    return next((name.strip() for name in names if name and name.strip()), "")
 
 
 def _known_zone(name: str | None, *, default: str) -> str:
