@@ -11,6 +11,7 @@ from bot.render.home import MAX_MILESTONE_SECTIONS, home_view
 from storage.models import Milestone
 from tests.support.blocks import assert_defused, assert_valid_view, mrkdwn_texts, view_text
 from tests.support.factories import HOSTILE, TODAY, make_milestone
+from tests.support.home_tab import home_page as page
 
 # TODAY is Friday, Nov 20, 2026: this ISO week ends on Sunday, Nov 22.
 SUNDAY = date(2026, 11, 22)
@@ -30,21 +31,6 @@ def milestones(count: int, *, first_due: date, **overrides) -> list[Milestone]:
         make_milestone(id=n, number=n, due_date=first_due + timedelta(days=n), **overrides)
         for n in range(1, count + 1)
     ]
-
-
-def page(view: dict) -> list[str]:
-    """The tab as a person reads it, top to bottom: headers, lines, hints (a divider is `---`)."""
-    lines: list[str] = []
-    for block in view["blocks"]:
-        if block["type"] == "divider":
-            lines.append("---")
-        elif block["type"] == "header":
-            lines.append(block["text"]["text"])
-        elif block["type"] == "actions":
-            lines.append(" ".join(f"[{element['text']['text']}]" for element in block["elements"]))
-        else:
-            lines.extend(text for text in mrkdwn_texts(block) for text in text.split("\n"))
-    return lines
 
 
 def section_texts(view: dict) -> list[str]:
