@@ -116,17 +116,3 @@ def _find(
         case "dept":
             return queries.department_milestones(**where, department=request.department, open_only=True)
     return queries.channel_milestones(**where, channel_id=channel_id, open_only=True)
-
-
-def home_milestones(
-    *, engine: Engine, workspace: Workspace, user_id: str, today: date
-) -> tuple[list[Milestone], list[tuple[str, int, int]]]:
-    """The person's open milestones, owned or created (up to 500), and per-channel open and overdue counts."""
-    with Session(engine) as session:
-        mine = queries.open_milestones_owned_or_created(
-            session=session, workspace=workspace, user_id=user_id, limit=LIST_LIMIT * 5
-        )
-        counts = queries.open_counts_by_channel(
-            session=session, workspace=workspace, user_id=user_id, today=today
-        )
-    return mine, counts
