@@ -109,7 +109,8 @@ def _read_timezone(clause: Clause, source: str) -> dict[str, Any]:
         close = _closest_zones("_".join(written.lower().split())[:60])
         guess = f"did you mean {_either(close)}?" if close else "use a name like `America/New_York`."
         message = f"I don't know the time zone {shown(clause.raw)}; {guess}"
-        raise CommandError(message, example=_EXAMPLES["timezone"]) from None
+        meant = _clause_as(clause, close[0], source=source) if close else None
+        raise CommandError(message, example=_EXAMPLES["timezone"], correction=meant) from None
 
 
 def _read_reminders(clause: Clause, source: str) -> dict[str, Any]:
@@ -231,7 +232,8 @@ def _read_holidays(clause: Clause, source: str) -> dict[str, Any]:
     except LimitError as error:
         near = nearest_countries(written)
         example = f"/milestone settings holidays {near[0]}" if near else _EXAMPLES["holidays"]
-        raise CommandError(str(error), example=example) from None
+        meant = _clause_as(clause, near[0], source=source) if near else None
+        raise CommandError(str(error), example=example, correction=meant) from None
 
 
 def _read_chase(clause: Clause, source: str) -> dict[str, Any]:
@@ -254,10 +256,12 @@ def _read_reminders_to(tokens: Sequence[Token], *, source: str) -> RemindersTo:
         return _REMINDERS_TO[word]
     close = difflib.get_close_matches(word[:20], list(_REMINDERS_TO), n=1, cutoff=0.6)
     guess = f"did you mean `{_REMINDERS_TO[close[0]]}`? " if close else ""
-    if close:
-        example = f"/milestone settings reminders to {_REMINDERS_TO[close[0]]}"
-    message = f"Reminders can't go to {shown(words[0].text)}; {guess}Use channel, owner or both."
-    raise CommandError(message, example=example)
+    first = words[0]
+    meant = (
+        corrected(source, start=first.start, end=first.end, text=_REMINDERS_TO[close[0]]) if close else None
+    )
+    message = f"Reminders can't go to {shown(first.text)}; {guess}Use channel, owner or both."
+    raise CommandError(message, example=example, correction=meant)
 
 
 def _read_switch(tokens: Sequence[Token], *, setting: str, source: str) -> bool:
@@ -311,6 +315,11 @@ def _read_time(tokens: Sequence[Token], setting: str, *, source: str) -> time:
 
 def _reads_as_time(token: Token) -> bool:
     return token.word in _TIME_WORDS or _TIME.fullmatch(token.word) is not None
+
+
+def _clause_as(clause: Clause, text: str, *, source: str) -> str:
+    """The command with this clause's value written as `text`, the rest of it as the person wrote it."""
+    return corrected(source, start=clause.tokens[0].start, end=clause.tokens[-1].end, text=text)
 
 
 def _needs(clause: Clause, what: str) -> CommandError:

@@ -119,14 +119,22 @@ def test_settings_timezone_suggests_the_closest_zones(written: str, suggested: s
     error = error_of(f"settings timezone {written}")
     assert error.message.startswith(f"I don't know the time zone `{written}`; did you mean ")
     assert suggested in error.message
-    assert error.example == "/milestone settings timezone Europe/Berlin"
+    # Their own command, with the closest zone in place of what they wrote.
+    assert error.example == f"/milestone settings timezone {suggested.strip('`')}"
+
+
+def test_settings_timezone_put_right_keeps_the_other_settings() -> None:
+    error = error_of("settings tz Europe/Berln review fri 16:00")
+    assert error.example == "/milestone settings tz Europe/Berlin review fri 16:00"
 
 
 @pytest.mark.parametrize("written", ["Mars/Olympus_Mons", "localtime", "posixrules", "Factory"])
 def test_settings_timezone_refuses_what_is_no_place(written: str) -> None:
     error = error_of(f"settings tz {written}")
     assert f"`{written}`" in error.message
-    assert error.example == "/milestone settings timezone Europe/Berlin"
+    # The example is the closest zone the answer suggests, if any, else the generic one.
+    zone = error.example.removeprefix("/milestone settings ").split(" ", 1)[1]
+    assert zone == "Europe/Berlin" or f"`{zone}`" in error.message
 
 
 def test_settings_timezone_needs_a_zone() -> None:
