@@ -63,6 +63,7 @@ class Slash:
     respond: Respond
     channel_id: str
     trigger_id: str
+    channel_name: str = ""  # as Slack sends it with the command: names the channel without another call
 
     def reply(self, message: Message, *, public: bool = False) -> None:
         """Answer the asker, or (`public`) the whole channel."""
@@ -78,7 +79,11 @@ def milestone_command(command: dict, respond: Respond, ctx: RequestContext) -> N
     """Handle `/milestone …`: parse it and hand it to its verb's handler; every outcome is a short answer."""
     text = command.get("text") or ""
     slash = Slash(
-        ctx=ctx, respond=respond, channel_id=command["channel_id"], trigger_id=command["trigger_id"]
+        ctx=ctx,
+        respond=respond,
+        channel_id=command["channel_id"],
+        trigger_id=command["trigger_id"],
+        channel_name=command.get("channel_name") or "",
     )
     # `add` with a milestone on each line: every line is read before anything is added.
     lines = read_add_lines(text, now=ctx.now, user_id=ctx.person.user_id)
@@ -247,7 +252,10 @@ def report(slash: Slash, parsed: ReportCommand) -> None:
 
 def export(slash: Slash, parsed: ExportCommand) -> None:
     """`export csv|ics`: the channel's milestones as a file in the asker's DM."""
-    slash.reply(send_export(slash.ctx, channel_id=slash.channel_id, request=parsed))
+    export = send_export(
+        slash.ctx, channel_id=slash.channel_id, request=parsed, channel_name=slash.channel_name
+    )
+    slash.reply(export)
 
 
 def import_(slash: Slash, parsed: ImportCommand) -> None:

@@ -140,3 +140,14 @@ def test_an_empty_channel_says_there_is_nothing_to_export_and_sends_no_file(slac
         "Nothing to export: <#C1> has no milestones yet. Add one: `/milestone add Launch beta due Dec 15`"
     )
     assert slack_app.fake.calls_to("files.completeUploadExternal") == []
+
+
+def test_the_file_and_its_channel_column_name_the_channel_as_slack_sent_it(slack_app: SlackApp) -> None:
+    slack_app.fake.channel_names["C1"] = "launch"
+    build_plan(slack_app)
+
+    slack_app.requests.command("export csv")
+
+    content, file = uploaded(slack_app)
+    assert file["title"] == "Milestones of #launch"
+    assert {row["Channel"] for row in csv_rows(content)} == {"#launch"}
