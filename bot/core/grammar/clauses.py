@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.core.command_types import CommandError, Status
 from bot.core.dates import DateError, Prefer, format_date, parse_date
-from bot.core.grammar.tokens import Clause, Token, corrected, mention_id, plain_text, shown
+from bot.core.grammar.corrections import corrected, typed_mention
+from bot.core.grammar.tokens import Clause, Token, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, format_money, parse_money
 from bot.core.vocabulary import Field
@@ -46,10 +47,6 @@ FIELDS: dict[str, FieldWords] = {
 # How people write the statuses an update sets, for putting a misspelt one right in their own style.
 _STATUS_SPELLINGS = ("on track", "on-track", "on_track", "ontrack", "at risk", "at-risk", "at_risk", "atrisk",
                      "blocked", "open")  # fmt: skip
-# A name typed after `owner` (`alice`, `@alice`, `bob.smith`): a mention only once picked from Slack's list.
-_TYPED_NAME = re.compile(r"@?([^\W_][\w.'-]{0,40})")
-# Stands for the person in a corrected command, so it reads; shown as the `@name` that was typed.
-_SOMEONE = "U0SOMEONE"
 _STATUSES: dict[str, Status] = {
     "ontrack": "on_track",
     "atrisk": "at_risk",
@@ -85,7 +82,7 @@ class Request:
     ) -> CommandError:
         """A CommandError whose example shows this verb, with `field` written correctly when given.
 
-        `correction` is this command put right (see `tokens.corrected`), shown instead once it reads.
+        `correction` is this command put right (see `corrections`), shown instead once it reads.
         """
         kind = Unreadable if unreadable else CommandError
         return kind(message, example=self._example(field), correction=correction)
@@ -184,15 +181,6 @@ def read_owner(clause: Clause, request: Request) -> str:
     mention = None if clause.tokens[0].quoted else typed_mention(clause.raw)
     correction = request.corrected(mention, first=clause.tokens[0], last=clause.tokens[-1])
     raise request.error(message, field=Field.OWNER, unreadable=True, correction=correction)
-
-
-def typed_mention(raw: str) -> str | None:
-    """A name typed as text (`alice`, `@alice`) as the mention it was meant to be, for a correction.
-
-    Typed text is never a mention: the example shows `@alice`, to be picked from Slack's list as it is typed.
-    """
-    name = _TYPED_NAME.fullmatch(plain_text(raw))
-    return f"<@{_SOMEONE}|{name[1]}>" if name else None
 
 
 def read_status(clause: Clause, request: Request) -> Status:

@@ -28,13 +28,13 @@ from bot.core.command_types import (
 )
 from bot.core.dates import DateError, parse_date
 from bot.core.grammar import report_export_import
-from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text, typed_mention
+from bot.core.grammar.clauses import FIELDS, REASON, Request, Unreadable, read_field, read_text
+from bot.core.grammar.corrections import corrected, typed_mention, with_correction
 from bot.core.grammar.settings import SETTINGS_EXAMPLE, parse_settings
 from bot.core.grammar.tokens import (
     Clause,
     Token,
     TokenError,
-    corrected,
     mention_id,
     plain_text,
     shown,
@@ -89,10 +89,6 @@ _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine"
 _NUMBER = re.compile(r"#?([0-9]+)")
 _AWAY_UNTIL = ("until", "till", "til", "through", "thru", "to")
 _AWAY_OFF = ("off", "back")
-# A correction is offered only when it reads; one may need another (a verb, then a date), up to this many.
-_CORRECTION_ROUNDS = 4
-# A longer command is no example to copy from a short answer: the verb's own example is shown instead.
-_MAX_CORRECTION_LENGTH = 300
 # `#12x`, `12.`, `(#12)`: one number with a stray character or two around it (`-3` is no slip of the hand).
 _NEARLY_A_NUMBER = re.compile(r"[^0-9#+-]{0,2}(#?)0*([1-9][0-9]{0,8})[^0-9]{0,2}")
 
@@ -106,26 +102,7 @@ def parse_command(text: str, *, now: datetime, user_id: str, default_currency: s
     try:
         return read(text)
     except CommandError as error:
-        raise _with_correction(error, read=read) from None
-
-
-def _with_correction(error: CommandError, *, read: Callable[[str], Command]) -> CommandError:
-    """The error with its correction as the example once that reads; a correction may need another first."""
-    correction = error.correction
-    for _ in range(_CORRECTION_ROUNDS):
-        if correction is None:
-            break
-        correction = " ".join(correction.split())
-        if len(correction) > _MAX_CORRECTION_LENGTH:
-            break
-        try:
-            read(correction)
-        except CommandError as still_wrong:
-            correction = still_wrong.correction
-            continue
-        example = f"/milestone {plain_text(correction)}"
-        return CommandError(error.message, example=example, correction=correction)
-    return CommandError(error.message, example=error.example)
+        raise with_correction(error, read=read) from None
 
 
 def _read_command(text: str, *, now: datetime, user_id: str, default_currency: str) -> Command:

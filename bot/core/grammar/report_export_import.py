@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot.core.command_types import ExportCommand, ImportCommand, ReportCommand
-from bot.core.grammar.clauses import FIELDS, SINCE, Request, read_field, typed_mention
+from bot.core.grammar.clauses import FIELDS, SINCE, Request, read_field
+from bot.core.grammar.corrections import typed_mention
 from bot.core.grammar.tokens import Clause, Token, shown, split_clauses
 from bot.core.vocabulary import Field
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.core.command_types import CommandError, RemindersTo, SettingsChange, SettingsCommand
 from bot.core.countries import holidays_setting, nearest_countries
-from bot.core.grammar.tokens import Clause, Token, corrected, plain_text, respelt, shown, split_clauses
+from bot.core.grammar.corrections import corrected, respelt
+from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
 from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
 from bot.core.workdays import WEEKDAYS
 

@@ -225,17 +225,6 @@ def _plain_markup(match: re.Match[str]) -> str:
     return label or target
 
 
-def corrected(source: str, *, start: int, end: int, text: str) -> str:
-    """The command with what was typed from `start` to `end` put right as `text`: a correction to offer."""
-    return source[:start] + text + source[end:]
-
-
-def respelt(source: str, *, start: int, end: int, word: str, meant: str) -> str:
-    """The command with every `word` (in any case) between `start` and `end` written as `meant`."""
-    pattern = re.compile(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", re.IGNORECASE)
-    return corrected(source, start=start, end=end, text=pattern.sub(lambda _: meant, source[start:end]))
-
-
 def shown(raw: str) -> str:
     """User text quoted back in an error: plain, one line, at most 60 characters, no backticks."""
     return quoted(plain_text(raw))
