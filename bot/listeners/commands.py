@@ -44,6 +44,7 @@ from bot.render.checkins import review_outcome_message
 from bot.render.errors import too_slow_message
 from bot.render.help import help_message
 from bot.render.imports import import_modal
+from bot.render.lists import list_message
 from bot.render.message import Message
 from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
@@ -148,7 +149,7 @@ def list_(slash: Slash, parsed: ListCommand) -> None:
         today=today,
         owner_name=name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=parsed.owner_id),
     )
-    slash.reply(render.list_message(listing, today=today))
+    slash.reply(list_message(listing, today=today))
 
 
 def show(slash: Slash, parsed: ShowCommand) -> None:

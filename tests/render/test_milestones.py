@@ -7,14 +7,13 @@ import pytest
 
 from bot.core.command_types import ListCommand
 from bot.core.listing import ChannelSummary, Listing
+from bot.render.lists import empty_list_text, list_message
 from bot.render.milestones import (
     added_message,
     bulk_added_message,
     delete_cancelled_message,
     delete_confirm_message,
     deleted_message,
-    empty_list_text,
-    list_message,
     milestone_line,
     not_found_message,
     refused_message,
