@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -165,13 +165,10 @@ def due_review(*, schedule: ChannelSchedule, now: datetime) -> DueReview | None:
 
 def first_review_at(*, schedule: ChannelSchedule, started_on: date) -> datetime:
     """When a channel whose first milestone was added on `started_on` (its date) has its first review."""
-    started = replace(schedule, started_on=started_on)
     week = _review_week_of(started_on, schedule=schedule)
-    for _ in range(4):
-        if _opens_after_start(week, schedule=started):
-            return review_slot(week=week, schedule=schedule)
-        monday = date.fromisocalendar(*map(int, week.split("-W")), 1)
-        week = iso_week(monday + timedelta(days=7))
+    if review_day(week=week, schedule=schedule) <= started_on:
+        # The next week's review day is at least a week after this one's nominal day: after `started_on`.
+        week = _review_week_of(started_on + timedelta(days=7), schedule=schedule)
     return review_slot(week=week, schedule=schedule)
 
 
