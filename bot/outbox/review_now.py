@@ -10,12 +10,11 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.schedule import iso_week
+from bot.core.schedule import iso_week, schedule_of
 from bot.outbox.dispatch import dispatch
 from bot.outbox.outcomes import Outcome
 from bot.outbox.planner import plan_checkin
 from bot.outbox.tick import worker_name
-from bot.outbox.timing import channel_schedule
 from storage.channel_settings import get_channel_settings
 from storage.checkins import checkin_for_week
 from storage.workspace import Workspace
@@ -45,9 +44,7 @@ def post_review_now(
         settings = get_channel_settings(session=session, workspace=workspace, channel_id=channel_id)
     if settings is None:
         return ReviewOutcome("nothing_in_flight")
-    week = iso_week(
-        now.astimezone(channel_schedule(settings, default_timezone=settings.timezone).zone).date()
-    )
+    week = iso_week(schedule_of(settings).local_date(now))
     planned = plan_checkin(engine, settings=settings, week=week, now=now)
     if planned is not None:
         # The owners' DMs go with it, after the channel's message.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -12,6 +11,7 @@ from sqlmodel import Session
 from bot.core.checkins import review_count
 from bot.core.review_counts import ReviewCount
 from bot.outbox.holds import workspace_of
+from bot.outbox.timing import channel_schedule
 from bot.slack.conversations import is_person
 from storage.channel_settings import get_channel_settings
 from storage.checkins import get_checkin
@@ -99,6 +99,6 @@ def still_wanted_now(*, engine: Engine, delivery: Delivery, now: datetime) -> Ve
         settings = get_channel_settings(session=session, workspace=workspace, channel_id=home)
         review = None
         if checkin is not None:
-            today = now.astimezone(ZoneInfo(settings.timezone if settings else "UTC")).date()
+            today = channel_schedule(settings, default_timezone="UTC").local_date(now)
             review = review_count(session, checkin=checkin, today=today)
         return still_wanted(delivery=delivery, milestone=milestone, settings=settings, review=review)
