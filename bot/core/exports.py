@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.core.channel_settings import settings_for
 from bot.core.money import CURRENCIES, format_money
 from bot.core.revisions import budget_of, cost_of
+from bot.core.text import counted
 from bot.core.vocabulary import Field
 from storage.models import Milestone
 from storage.workspace import Workspace
@@ -125,11 +126,6 @@ def export_file(
         undated = len(items) - dated
         contents += f" with a due date ({undated} without one left out)"
     return ExportFile("milestones.ics", content, names.title, contents)
-
-
-def counted(count: int, noun: str) -> str:
-    """`1 milestone`, `3 milestones`."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def csv_header(zone: ZoneInfo) -> list[str]:

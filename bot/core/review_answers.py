@@ -21,7 +21,6 @@ from storage.models import CLOSED_STATUSES, CheckInAnswer, CheckInNote, Mileston
 from storage.workspace import Workspace
 
 ANSWERS = ("on_track", "at_risk", "blocked", "done", "new_date")
-REVIEW_STATUSES = ("on_track", "at_risk", "blocked", "done")
 NOTE_PREFIX = {"note": "", "risk": "⚠️ Risk: "}
 _NUMBER_MENTION = re.compile(r"(?<![\w#])#(\d{1,9})\b")
 

@@ -35,3 +35,8 @@ def quoted(text: str, *, limit: int = 60) -> str:
 def without_markup(text: str, *, limit: int = 300) -> str:
     """No raw `<` or `>`, so a message quoting user text can never become Slack markup; and not too long."""
     return excerpt(text.replace("<", "‹").replace(">", "›"), limit=limit)
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 milestone`, `3 milestones`: a count with its noun, plural when it is not one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

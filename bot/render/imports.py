@@ -11,7 +11,7 @@ from bot.core.dates import format_date
 from bot.core.forms.imports import CONFIRM_CALLBACK, UPLOAD_CALLBACK, ImportBlock, import_metadata
 from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
 from bot.core.money import format_money
-from bot.core.text import escape_mrkdwn
+from bot.core.text import counted, escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.inputs import input_block
 from bot.render.labels import status_label
@@ -106,11 +106,11 @@ def _problem_blocks(preview: ImportPreview) -> list[Block]:
         problems = ["The file has no milestones."]
     total = len(problems)
     blocks: list[Block] = [
-        section(f"*{_count(total, 'problem')}* in the file, so nothing was imported."),
+        section(f"*{counted(total, 'problem')}* in the file, so nothing was imported."),
         *packed_sections(problems[:SHOWN_PROBLEMS]),
     ]
     if total > SHOWN_PROBLEMS:
-        blocks.append(context(f"…and {_count(total - SHOWN_PROBLEMS, 'more problem')}."))
+        blocks.append(context(f"…and {counted(total - SHOWN_PROBLEMS, 'more problem')}."))
     blocks.append(section("Fix the file and upload it again with `/milestone import`."))
     return blocks
 
@@ -150,8 +150,4 @@ def _number_ranges(numbers: list[int]) -> str:
 
 
 def _milestones(count: int) -> str:
-    return _count(count, "milestone")
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return counted(count, "milestone")
