@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
@@ -73,11 +74,7 @@ def milestones_of(*, session: Session, checkin: CheckIn) -> list[Milestone]:
     Rows never move while people answer: a new due date or status leaves each milestone where it was.
     Index: the primary key.
     """
-    ids = json.loads(checkin.milestone_ids)
-    if not ids:
-        return []
-    found = {m.id: m for m in session.execute(select(Milestone).where(col(Milestone.id).in_(ids))).scalars()}
-    return [found[milestone_id] for milestone_id in ids if milestone_id in found]
+    return checkin_milestones(session=session, checkins=[checkin])[checkin.id or 0]
 
 
 def answers_to(*, session: Session, checkin_id: int) -> list[CheckInAnswer]:
@@ -125,3 +122,33 @@ def _one_in_channel(
             where,
         )
     ).scalar_one_or_none()
+
+
+def checkin_milestones(*, session: Session, checkins: Iterable[CheckIn]) -> dict[int, list[Milestone]]:
+    """Each check-in's milestones as it asked about them (in its order; deleted ones left out).
+
+    Index: the primary key of milestone.
+    """
+    asked = {checkin.id or 0: json.loads(checkin.milestone_ids) for checkin in checkins}
+    ids = sorted({milestone_id for listed in asked.values() for milestone_id in listed})
+    if not ids:
+        return {checkin_id: [] for checkin_id in asked}
+    found = {m.id: m for m in session.execute(select(Milestone).where(col(Milestone.id).in_(ids))).scalars()}
+    return {checkin_id: [found[m] for m in listed if m in found] for checkin_id, listed in asked.items()}
+
+
+def answered_milestones(*, session: Session, checkin_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each check-in, the milestones someone answered on it.
+
+    Index: ix_checkin_answer_checkin.
+    """
+    wanted = sorted(set(checkin_ids))
+    answered: dict[int, set[int]] = {checkin_id: set() for checkin_id in wanted}
+    if not wanted:
+        return answered
+    statement = select(CheckInAnswer.checkin_id, CheckInAnswer.milestone_id).where(
+        col(CheckInAnswer.checkin_id).in_(wanted)
+    )
+    for checkin_id, milestone_id in session.execute(statement).all():
+        answered[checkin_id].add(milestone_id)
+    return answered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -128,7 +129,7 @@ def checkin_view(session: Session, *, checkin: CheckIn, now: datetime) -> CheckI
 
 
 def _channel_zone(session: Session, *, checkin: CheckIn) -> ZoneInfo:
-    workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+    workspace = checkin_workspace(checkin)
     settings = get_channel_settings(session=session, workspace=workspace, channel_id=checkin.channel_id)
     try:
         return ZoneInfo(settings.timezone if settings else "UTC")
@@ -136,20 +137,45 @@ def _channel_zone(session: Session, *, checkin: CheckIn) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def checkin_workspace(checkin: CheckIn) -> Workspace:
+    """The workspace a check-in belongs to."""
+    return Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+
+
 def review_count(session: Session, *, checkin: CheckIn, today: date) -> ReviewCount:
     """Where the check-in stands on the channel's `today`: answered, waited on, away, ownerless."""
-    milestones = queries.milestones_of(session=session, checkin=checkin)
-    answered = {
-        answer.milestone_id for answer in queries.answers_to(session=session, checkin_id=checkin.id or 0)
+    return review_counts(session, checkins=[checkin], today={checkin.id or 0: today})[checkin.id or 0]
+
+
+def review_counts(
+    session: Session, *, checkins: Sequence[CheckIn], today: dict[int, date]
+) -> dict[int, ReviewCount]:
+    """Each check-in's count on its channel's `today`, for many check-ins in three queries."""
+    milestones = queries.checkin_milestones(session=session, checkins=checkins)
+    answered = queries.answered_milestones(session=session, checkin_ids=[c.id or 0 for c in checkins])
+    owners: dict[tuple[Workspace, date], set[str]] = {}
+    for c in checkins:
+        people = {m.owner_id for m in milestones[c.id or 0] if m.owner_id}
+        owners.setdefault((checkin_workspace(c), today[c.id or 0]), set()).update(people)
+    away = {
+        group: away_people(session, workspace=group[0], user_ids=people, day=group[1])
+        for group, people in owners.items()
     }
-    return _count(session, checkin=checkin, milestones=milestones, answered=answered, today=today)
+    return {
+        c.id or 0: count_answers(
+            milestones[c.id or 0],
+            answered_ids=answered[c.id or 0],
+            away=away[(checkin_workspace(c), today[c.id or 0])],
+        )
+        for c in checkins
+    }
 
 
 def _count(
     session: Session, *, checkin: CheckIn, milestones: list[Milestone], answered: set[int], today: date
 ) -> ReviewCount:
     """Count the check-in's milestones and answers, read once by the caller; only who is away is read here."""
-    workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+    workspace = checkin_workspace(checkin)
     owners = {m.owner_id for m in milestones if m.owner_id}
     away = away_people(session, workspace=workspace, user_ids=owners, day=today)
     return count_answers(milestones, answered_ids=answered, away=away)
@@ -159,7 +185,7 @@ def _changes_since_last(session: Session, *, checkin: CheckIn) -> WeekChanges | 
     previous = queries.previous_checkin(session=session, checkin=checkin)
     if previous is None or previous.posted_at is None:
         return None
-    workspace = Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
+    workspace = checkin_workspace(checkin)
     done: dict[int, Milestone] = {}
     slipped: dict[int, tuple[Milestone, date, date]] = {}
     at_risk: dict[int, Milestone] = {}

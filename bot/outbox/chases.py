@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.away import away_people
-from bot.core.review_counts import ReviewCount, count_answers
+from bot.core.checkins import checkin_workspace, review_counts
 from bot.core.schedule import ChannelSchedule, chase_slot, iso_week
 from bot.render.review_prompts import chase_message
 from storage import deliveries, review_chases
@@ -92,30 +91,6 @@ def plan_chases(engine: Engine, *, due: Sequence[DueChase], now: datetime) -> li
         return planned
 
 
-def review_counts(
-    session: Session, *, checkins: Sequence[CheckIn], today: dict[int, date]
-) -> dict[int, ReviewCount]:
-    """Each check-in's count, as `checkins.review_count` makes it, for many check-ins in a few queries."""
-    milestones = review_chases.checkin_milestones(session=session, checkins=checkins)
-    answered = review_chases.answered_milestones(session=session, checkin_ids=[c.id or 0 for c in checkins])
-    owners: dict[tuple[Workspace, date], set[str]] = {}
-    for c in checkins:
-        people = {m.owner_id for m in milestones[c.id or 0] if m.owner_id}
-        owners.setdefault((_workspace(c), today[c.id or 0]), set()).update(people)
-    away = {
-        group: away_people(session, workspace=group[0], user_ids=people, day=group[1])
-        for group, people in owners.items()
-    }
-    return {
-        c.id or 0: count_answers(
-            milestones[c.id or 0],
-            answered_ids=answered[c.id or 0],
-            away=away[(_workspace(c), today[c.id or 0])],
-        )
-        for c in checkins
-    }
-
-
 def _plan_chase(
     session: Session, *, key: str, checkin: CheckIn, user_id: str, numbers: list[int], now: datetime
 ) -> bool:
@@ -124,7 +99,7 @@ def _plan_chase(
         session=session,
         key=key,
         kind=DeliveryKind.CHASE,
-        workspace=_workspace(checkin),
+        workspace=checkin_workspace(checkin),
         channel_id=user_id,  # a person: the post goes to their DM with the bot
         payload={"text": message.text, "blocks": message.blocks},
         not_before=now,
@@ -133,9 +108,5 @@ def _plan_chase(
     )
 
 
-def _workspace(checkin: CheckIn) -> Workspace:
-    return Workspace(team_id=checkin.team_id, enterprise_id=checkin.enterprise_id)
-
-
 def _channel_week(checkin: CheckIn) -> tuple[Workspace, str, str]:
-    return (_workspace(checkin), checkin.channel_id, checkin.week)
+    return (checkin_workspace(checkin), checkin.channel_id, checkin.week)
