@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.core.checkins import checkin_view, open_checkin
 from bot.core.report import month_in_review
-from bot.core.schedule import due_review, schedule_of
+from bot.core.schedule import ChannelSchedule, due_review, schedule_of
 from bot.outbox.chases import DueChase, due_chase_week, plan_chases
 from bot.outbox.reminder_planning import plan_reminders
 from bot.outbox.review_dms import plan_review_dms
@@ -78,15 +78,16 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
         result.reminders = plan_reminders(
             session, settings=settings, now=now, default_timezone=default_timezone
         )
+    # Each channel's schedule once: a pass looks at every channel, every 30 seconds.
     working = [
-        channel
+        (channel, schedule)
         for channel in settings.values()
-        if not channel.paused and working_now(schedule_of(channel), now=now)
+        if not channel.paused and working_now(schedule := schedule_of(channel), now=now)
     ]
     # Only channels whose weekly time has come cost a query, and all of them one query together.
     due: dict[str, tuple[ChannelSettings, str]] = {}
-    for channel in working:
-        review = due_review(schedule=schedule_of(channel), now=now)
+    for channel, schedule in working:
+        review = due_review(schedule=schedule, now=now)
         if review is not None:
             workspace = Workspace(team_id=channel.team_id, enterprise_id=channel.enterprise_id)
             due[checkin_key(workspace, channel.channel_id, review.week)] = (channel, review.week)
@@ -102,10 +103,9 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
     return result
 
 
-def _due_chases(channels: list[ChannelSettings], *, now: datetime) -> list[DueChase]:
+def _due_chases(channels: list[tuple[ChannelSettings, ChannelSchedule]], *, now: datetime) -> list[DueChase]:
     due = []
-    for channel in channels:
-        schedule = schedule_of(channel)
+    for channel, schedule in channels:
         week = due_chase_week(schedule=schedule, now=now) if channel.chase else None
         if week is not None:
             due.append(DueChase(settings=channel, schedule=schedule, week=week))

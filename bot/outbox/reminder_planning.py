@@ -79,16 +79,18 @@ def _owed_reminders(
     default_timezone: str,
 ) -> list[_OwedReminder]:
     """The latest reminder due now of each open milestone, in a channel that is neither paused nor off."""
-    schedules = [channel_schedule(s, default_timezone=default_timezone) for s in settings.values()]
-    horizon = max((max(s.reminder_days, default=0) for s in schedules), default=0)
+    schedules = {key: channel_schedule(s, default_timezone=default_timezone) for key, s in settings.items()}
+    unset = channel_schedule(None, default_timezone=default_timezone)
+    horizon = max((max(s.reminder_days, default=0) for s in schedules.values()), default=0)
     ahead = max(horizon, *DEFAULT_REMINDER_DAYS) + DAYS_OFF_AHEAD
     first, last = reminder_window(today=now.date(), horizon_days=ahead)
     owed = []
     for milestone in open_milestones_due_between(session=session, first=first, last=last):
-        channel = settings.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
+        key = (milestone.enterprise_id, milestone.team_id, milestone.channel_id)
+        channel = settings.get(key)
         if channel is not None and channel.paused:
             continue
-        schedule = channel_schedule(channel, default_timezone=default_timezone)
+        schedule = schedules.get(key, unset)
         if not working_now(schedule, now=now):
             continue  # caught up on the next working day
         reminder = due_reminder(
