@@ -7,14 +7,11 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import Engine
-from sqlmodel import Session
 
-from bot.core.channel_settings import settings_for
 from bot.core.money import CURRENCIES, format_money
 from bot.core.revisions import budget_of, cost_of
 from bot.core.text import counted
@@ -98,17 +95,6 @@ def people_named(items: list[tuple[Milestone, int]]) -> list[str]:
     """Every person an export names (owners and who added each milestone), each once: the look-ups to make."""
     ids = (user_id for m, _ in items for user_id in (m.owner_id, m.created_by))
     return list(dict.fromkeys(user_id for user_id in ids if user_id))
-
-
-def channel_zone(
-    *, engine: Engine, workspace: Workspace, channel_id: str, timezone: str, now: datetime
-) -> ZoneInfo:
-    """The channel's zone from its settings (a channel without any takes the asker's): the file's times."""
-    with Session(engine) as session:
-        settings = settings_for(
-            session, workspace=workspace, channel_id=channel_id, timezone=timezone, now=now
-        )
-        return ZoneInfo(settings.timezone)
 
 
 def export_file(

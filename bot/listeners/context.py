@@ -91,7 +91,11 @@ class RequestContext:
 
     def channel_today(self, channel_id: str) -> date:
         """The channel's date, in its zone from its settings (a channel without any takes the asker's)."""
-        return self.at.astimezone(ZoneInfo(self._channel_timezone(channel_id))).date()
+        return self.at.astimezone(self.channel_zone(channel_id)).date()
+
+    def channel_zone(self, channel_id: str) -> ZoneInfo:
+        """The channel's zone from its settings (a channel without any takes the asker's)."""
+        return ZoneInfo(self._channel_timezone(channel_id))
 
     def _channel_timezone(self, channel_id: str) -> str:
         """The channel's zone: the one it was given, else the one its first milestone will give it."""

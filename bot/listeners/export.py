@@ -7,10 +7,11 @@ import logging
 from slack_sdk.errors import SlackClientError
 
 from bot.core.command_types import ExportCommand
-from bot.core.exports import ExportNames, channel_zone, export_file, people_named
+from bot.core.exports import ExportNames, export_file, people_named
 from bot.core.report import channel_milestones
 from bot.listeners.context import RequestContext
-from bot.render.message import Message, build_message, section
+from bot.render.exports import export_failed_message, export_sent_message, nothing_to_export_message
+from bot.render.message import Message
 from bot.slack.files import direct_channel, send_files
 
 logger = logging.getLogger(__name__)
@@ -25,22 +26,12 @@ def send_export(
     workspace, client = ctx.workspace, ctx.client
     items = channel_milestones(engine=ctx.engine, workspace=workspace, channel_id=channel_id)
     if not items:
-        text = (
-            f"Nothing to export: <#{channel_id}> has no milestones yet. "
-            "Add one: `/milestone add Launch beta due Dec 15`"
-        )
-        return build_message(text=text, blocks=[section(text)])
+        return nothing_to_export_message(channel_id=channel_id)
     names = ExportNames(
         # Once per person per export, through the people cache: never a look-up per row.
         people=ctx.people.names_of(client, workspace=workspace, user_ids=people_named(items)),
         channel="" if channel_name in _NOT_A_NAME else channel_name,
-        zone=channel_zone(
-            engine=ctx.engine,
-            workspace=workspace,
-            channel_id=channel_id,
-            timezone=ctx.person.timezone,
-            now=ctx.at,
-        ),
+        zone=ctx.channel_zone(channel_id),
     )
     export = export_file(items, file_format=request.format, workspace=workspace, names=names)
     try:
@@ -53,7 +44,5 @@ def send_export(
     except (SlackClientError, OSError) as problem:
         # The person asked for a file and is waiting for it: say it did not come, rather than nothing.
         logger.warning("could not send the export %s: %s", export.filename, problem)
-        text = f"⚠️ I couldn't send you `{export.filename}`: Slack did not take the upload. Please try again."
-        return build_message(text=text, blocks=[section(text)])
-    text = f"📎 Sent you `{export.filename}` with {export.contents} from <#{channel_id}> in a direct message."
-    return build_message(text=text, blocks=[section(text)])
+        return export_failed_message(filename=export.filename)
+    return export_sent_message(filename=export.filename, contents=export.contents, channel_id=channel_id)
