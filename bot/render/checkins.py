@@ -21,7 +21,7 @@ from bot.render.message import (
     packed_sections,
     section,
 )
-from bot.render.milestones import title_ref
+from bot.render.milestones import refused_message, title_ref
 from bot.render.review_button import REVIEW_MINE_LABEL, review_mine_button
 from storage.models import CLOSED_STATUSES, Milestone
 
@@ -176,11 +176,10 @@ def review_note_message(*, author: str, on: list[Milestone], text: str, kind: st
 
 def review_refusal_message(*, m: Milestone, action: str) -> Message:
     """An old review button pressed by someone who may not change the milestone: what they can do instead."""
-    people = list(dict.fromkeys(user for user in (m.owner_id, m.created_by) if user))
-    who = ", ".join(user_mention(user) for user in people)
+    refused = refused_message(action=action, m=m).text
     text = (
-        f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*. You can still add a note or flag a "
-        f"risk: press *{REVIEW_MINE_LABEL}* on the review, or reply in its thread."
+        f"{refused} You can still add a note or flag a risk: press *{REVIEW_MINE_LABEL}* on the review, "
+        "or reply in its thread."
     )
     return build_message(text=text, blocks=[section(text)])
 
