@@ -18,6 +18,7 @@ from bot.render.message import (
     build_message,
     context,
     header,
+    one_line,
     packed_sections,
     section,
 )
@@ -181,13 +182,13 @@ def review_refusal_message(*, m: Milestone, action: str) -> Message:
         f"{refused} You can still add a note or flag a risk: press *{REVIEW_MINE_LABEL}* on the review, "
         "or reply in its thread."
     )
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)
 
 
 def review_gone_message() -> Message:
     """The review a button belongs to is no longer there."""
     text = "This review is no longer open. `/milestone list` shows where things stand."
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)
 
 
 def review_outcome_message(*, outcome: str, channel_id: str, message_ts: str | None) -> Message:
@@ -202,4 +203,4 @@ def review_outcome_message(*, outcome: str, channel_id: str, message_ts: str | N
         "Is the bot a member of the channel? `/invite @Milestone Bot`",
     }
     text = texts[outcome]
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)

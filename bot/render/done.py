@@ -11,7 +11,7 @@ from bot.core.forms.buttons import Action
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.labels import cost_vs_budget, timeliness
-from bot.render.message import Message, build_message, context, section
+from bot.render.message import Message, build_message, context, one_line, section
 from bot.render.milestones import title_ref
 from storage.models import Milestone
 
@@ -45,7 +45,7 @@ def undo_too_late_message(m: Milestone, *, undo_for: timedelta) -> Message:
         f"Undo works for {_minutes(undo_for)} after Done, and #{m.number} was marked done earlier. "
         f"To reopen it: `/milestone update {m.number} status on-track`"
     )
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)
 
 
 def redrawn_reminder(blocks: list[dict], *, by: str, day: date, today: date) -> list[dict]:

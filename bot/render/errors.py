@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.text import escape_mrkdwn
-from bot.render.message import Message, build_message, section
+from bot.render.message import Message, one_line
 
 
 def error_message(message: str, *, example: str) -> Message:
@@ -12,17 +12,17 @@ def error_message(message: str, *, example: str) -> Message:
     # ending the code span early.
     code = escape_mrkdwn(example).replace("`", "'")
     text = f"⚠️ {message}\nTry: `{code}`"
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)
 
 
 def internal_error_message() -> Message:
     """Our failure, said plainly: nothing changed, try again."""
     text = "⚠️ Something went wrong on our side; nothing was changed. Please try again."
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)
 
 
 def too_slow_message(*, again: str | None) -> Message:
     """Slack gave up waiting for a form to open: `again` is the command to retry, else press the button."""
     retry = f"try {escape_mrkdwn(again)} again" if again else "press the button again"
     text = f"⏳ That took too long — {retry}."
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(text)

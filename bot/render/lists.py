@@ -8,13 +8,12 @@ from slack_sdk.models.blocks import Block
 
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.dates import format_weekday_date
-from bot.core.listing import ChannelSummary, Listing, spans_workspace
+from bot.core.listing import LIST_LIMIT, ChannelSummary, Listing, spans_workspace
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.message import Message, build_message, context, header, packed_sections, section
 from bot.render.milestones import milestone_line
 
-LIST_LIMIT = 100
 _NARROW_HINT = "Narrow it with `/milestone list mine`, `overdue` or `dept &lt;name&gt;`."
 _ADD_EXAMPLE = "`/milestone add Launch beta due Dec 15 owner @alice`"
 _NO_MILESTONES = f"No milestones in this channel yet. Add one: {_ADD_EXAMPLE}"

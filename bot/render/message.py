@@ -35,6 +35,11 @@ def build_message(*, text: str, blocks: Sequence[Block]) -> Message:
     return Message(text=text, blocks=[block.to_dict() for block in blocks])
 
 
+def one_line(text: str) -> Message:
+    """A one-section message whose notification text is the same line."""
+    return build_message(text=text, blocks=[section(text)])
+
+
 def header(text: str) -> HeaderBlock:
     """A header block; plain text, so user text in it neither formats nor pings, only needs shortening."""
     return HeaderBlock(text=PlainTextObject(text=excerpt(text, limit=HEADER_CHARS), emoji=True))

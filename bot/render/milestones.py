@@ -44,6 +44,7 @@ from bot.render.message import (
     build_message,
     context,
     header,
+    one_line,
     packed_sections,
     section,
 )
@@ -160,7 +161,7 @@ def first_review_blocks(first_review: datetime | None, *, today: date) -> list[B
 def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: date) -> Message:
     """One line for the channel: what an update changed, old → new, why, and who."""
     if not changes:
-        return _plain(f"Nothing to change on {title_ref(m)}: it already says that.")
+        return one_line(f"Nothing to change on {title_ref(m)}: it already says that.")
     summary = ", ".join(change_text(c, today=today) for c in changes)
     reasons = [reason for reason in dict.fromkeys(reason_text(c.reason) for c in changes) if reason]
     why = f" {reasons[0]}" if reasons else ""
@@ -201,17 +202,17 @@ def delete_confirm_message(m: Milestone, *, today: date) -> Message:
 
 def deleted_message(m: Milestone) -> Message:
     """Replaces the delete question once the milestone is gone."""
-    return _plain(f"🗑️ Deleted {title_ref(m)}.")
+    return one_line(f"🗑️ Deleted {title_ref(m)}.")
 
 
 def delete_cancelled_message(m: Milestone) -> Message:
     """Replaces the delete question when the person changed their mind."""
-    return _plain(f"Kept {title_ref(m)}; nothing was deleted.")
+    return one_line(f"Kept {title_ref(m)}; nothing was deleted.")
 
 
 def not_found_message(number: int) -> Message:
     """No milestone has that number in this workspace."""
-    return _plain(
+    return one_line(
         f"🔍 There's no milestone *#{number}* in this workspace. "
         "`/milestone list all` in a channel lists every number there, done ones too."
     )
@@ -221,12 +222,7 @@ def refused_message(*, action: str, m: Milestone) -> Message:
     """Says who may `action` (our verb, e.g. "delete") this milestone: its owner, its creator or an admin."""
     people = list(dict.fromkeys(user for user in (m.owner_id, m.created_by) if user))
     who = ", ".join(user_mention(user) for user in people)
-    return _plain(f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*.")
-
-
-def _plain(text: str) -> Message:
-    """A one-section message whose fallback text is the same line."""
-    return build_message(text=text, blocks=[section(text)])
+    return one_line(f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*.")
 
 
 def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
