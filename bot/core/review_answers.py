@@ -216,8 +216,7 @@ def keep_form_note(
         if checkin is None:
             return None
         shown = queries.milestones_of(session=session, checkin=checkin)
-        named = {int(n) for n in _NUMBER_MENTION.findall(text)}
-        targets = [m for m in shown if m.number in named] or [m for m in shown if m.number in numbers]
+        targets = _named_in(text, shown) or [m for m in shown if m.number in numbers]
         notes = [
             CheckInNote(
                 checkin_id=checkin_id,
@@ -266,10 +265,7 @@ def keep_note(
         if checkin is None:
             return []
         milestones = queries.milestones_of(session=session, checkin=checkin)
-        named = {int(n) for n in _NUMBER_MENTION.findall(text)}
-        targets = [m for m in milestones if m.number in named] or [
-            m for m in milestones if m.owner_id == user_id
-        ]
+        targets = _named_in(text, milestones) or [m for m in milestones if m.owner_id == user_id]
         notes = [
             CheckInNote(
                 checkin_id=checkin.id or 0,
@@ -282,3 +278,9 @@ def keep_note(
             for m in (targets or [None])
         ]
         return notes if _kept(session, notes) else []
+
+
+def _named_in(text: str, milestones: list[Milestone]) -> list[Milestone]:
+    """The milestones a note names as `#12`, in the review's order."""
+    named = {int(n) for n in _NUMBER_MENTION.findall(text)}
+    return [m for m in milestones if m.number in named]
