@@ -40,7 +40,7 @@ from bot.core.review_answers import (
 )
 from bot.listeners.context import RequestContext
 from bot.listeners.done import announce_done
-from bot.listeners.failures import on_form
+from bot.listeners.failures import ON_REVIEW, on_form
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import announce_change
 from bot.listeners.replies import answer, open_modal
@@ -48,7 +48,6 @@ from bot.render.checkins import (
     checkin_message,
     review_gone_message,
     review_note_message,
-    review_refusal_message,
 )
 from bot.render.errors import too_slow_message
 from bot.render.new_date import new_date_modal
@@ -65,8 +64,8 @@ def register(app: GuardedApp) -> None:
     app.view(OWNER_CALLBACK, refusals=on_form(ReviewBlock.NOTE))(submit_review)
     app.view(NOTE_CALLBACK, refusals=on_form(ReviewBlock.TEXT))(submit_note)
     for action_id in (*CHECKIN_STATUSES, Action.CHECKIN_DONE):
-        app.action(action_id)(answer_checkin)
-    app.action(Action.CHECKIN_NEW_DATE)(open_new_date)
+        app.action(action_id, refusals=ON_REVIEW)(answer_checkin)
+    app.action(Action.CHECKIN_NEW_DATE, refusals=ON_REVIEW)(open_new_date)
     app.action(Action.REMINDER_NEW_DATE)(open_new_date)
     app.view(CALLBACK, refusals=on_form(NewDateBlock.DUE))(submit_new_date)
 
@@ -171,23 +170,18 @@ def post_note(
     )
 
 
-def answer_checkin(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
+def answer_checkin(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """A review posted before Review my milestones: its On track / At risk / Blocked / Done still answer."""
     action = body["actions"][0]
     checkin_id, number = read_checkin_value(action["value"])
     status = "done" if action["action_id"] == Action.CHECKIN_DONE else CHECKIN_STATUSES[action["action_id"]]
-    try:
-        change = record_answer(
-            engine=ctx.engine,
-            asker=ctx.asker,
-            checkin_id=checkin_id,
-            given=MilestoneAnswer(number=number, status=status),
-            completed_on=ctx.my_today,
-        )
-    except access.NotAllowed as refused:
-        # On a review everyone may still take part: the refusal says how.
-        answer(respond, review_refusal_message(m=refused.milestone, action=refused.action))
-        return
+    change = record_answer(
+        engine=ctx.engine,
+        asker=ctx.asker,
+        checkin_id=checkin_id,
+        given=MilestoneAnswer(number=number, status=status),
+        completed_on=ctx.my_today,
+    )
     if change is not None and status == "done":
         announce_done(ctx, client=client, change=change)
     refresh_checkin(ctx, client=client, checkin_id=checkin_id)
@@ -228,22 +222,16 @@ def new_date_form(
     )
 
 
-def open_new_date(body: dict, client: WebClient, respond: Respond, ctx: RequestContext) -> None:
+def open_new_date(body: dict, client: WebClient, ctx: RequestContext) -> None:
     """Open the new-date form from an older review's button or an overdue nudge."""
     checkin_id, number = read_new_date_value(body["actions"][0]["value"])
-    try:
-        view = new_date_form(
-            ctx,
-            number=number,
-            checkin_id=checkin_id,
-            channel_id=body.get("channel", {}).get("id"),
-            message_ts=body.get("message", {}).get("ts"),
-        )
-    except access.NotAllowed as refused:
-        if checkin_id is None:
-            raise
-        answer(respond, review_refusal_message(m=refused.milestone, action=refused.action))
-        return
+    view = new_date_form(
+        ctx,
+        number=number,
+        checkin_id=checkin_id,
+        channel_id=body.get("channel", {}).get("id"),
+        message_ts=body.get("message", {}).get("ts"),
+    )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -16,6 +16,7 @@ from bot.core.forms.values import ModalErrors
 from bot.core.milestones import NothingChanged
 from bot.listeners.replies import tell
 from bot.render import milestones as render
+from bot.render.checkins import review_refusal_message
 from bot.render.errors import error_message
 from bot.render.message import Message
 
@@ -33,10 +34,13 @@ class Refusals:
     field: str | None = None
     # A form: bad input (CommandError) shows under this block instead, when it is about another field.
     invalid_field: str | None = None
+    # A weekly review's button: everyone may still take part, so "not allowed" says how.
+    on_review: bool = False
 
 
 ON_MESSAGE = Refusals()
 IN_PLACE = Refusals(replace=True)
+ON_REVIEW = Refusals(on_review=True)
 
 
 def on_form(field: str, *, invalid_field: str | None = None) -> Refusals:
@@ -56,7 +60,12 @@ def answer_refusal(args: Args, refusal: Refusal, *, how: Refusals) -> None:
     if args.ack.response is None:
         args.ack()
     body = args.body if isinstance(args.body, dict) else {}
-    tell(args, body=body, message=explain(refusal), replace=how.replace)
+    message = (
+        review_refusal_message(m=refusal.milestone, action=refusal.action)
+        if how.on_review and isinstance(refusal, NotAllowed)
+        else explain(refusal)
+    )
+    tell(args, body=body, message=message, replace=how.replace)
 
 
 def form_errors(refusal: Refusal, *, how: Refusals) -> dict[str, str]:
