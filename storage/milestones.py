@@ -153,6 +153,20 @@ def department_milestones(
     return _page(session, where=where, limit=limit)
 
 
+def departments(*, session: Session, workspace: Workspace) -> list[str]:
+    """The workspace's department spellings, most used first (ties: the first one given).
+
+    Index: ix_milestone_workspace_department.
+    """
+    statement = (
+        select(Milestone.department)
+        .where(_in_workspace(workspace), col(Milestone.department).is_not(None))
+        .group_by(col(Milestone.department))
+        .order_by(func.count().desc(), func.min(col(Milestone.id)))
+    )
+    return [name for name in session.exec(statement).all() if name]
+
+
 def owner_milestones(
     *,
     session: Session,

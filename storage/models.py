@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -30,6 +30,8 @@ class Milestone(SQLModel, table=True):
         Index("ix_milestone_workspace_channel", "enterprise_id", "team_id", "channel_id"),
         # The scheduler asks "which open milestones fall due soon": status and due date.
         Index("ix_milestone_status_due", "status", "due_date"),
+        # Departments are one spelling per workspace, matched without regard to case: `dept marketing`.
+        Index("ix_milestone_workspace_department", "enterprise_id", "team_id", text("lower(department)")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -106,6 +108,8 @@ class ChannelSettings(SQLModel, table=True):
     review_dm: bool = Field(default=True)  # owners get the weekly review by DM too
     chase: bool = Field(default=True)  # owners who have not answered get one DM the next working day
     reminders_to: str = Field(default="channel", max_length=8)  # one of REMINDERS_TO
+    # The "overdue" nudge the working day after the due date, for milestones not done by then.
+    overdue_nudge: bool = Field(default=True)
     # The channel's date when its first milestone was added: its first review comes after that day.
     started_on: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -89,3 +89,5 @@ def _apply(change: SettingsChange, *, settings: ChannelSettings) -> None:
         settings.chase = change.chase
     if change.reminders_to is not None:
         settings.reminders_to = change.reminders_to
+    if change.overdue_nudge is not None:
+        settings.overdue_nudge = change.overdue_nudge

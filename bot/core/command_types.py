@@ -127,6 +127,7 @@ class SettingsChange:
     review_dm: bool | None = None  # owners get the weekly review by DM
     chase: bool | None = None  # one DM the next working day to owners who have not answered
     reminders_to: RemindersTo | None = None
+    overdue_nudge: bool | None = None  # the "overdue" nudge the working day after the due date
 
     def is_empty(self) -> bool:
         """True when nothing is to change."""

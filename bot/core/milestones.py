@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
 from bot.core.command_types import CommandError, MilestoneFields
+from bot.core.departments import Spellings, canonical_department
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
@@ -147,8 +148,9 @@ def change_milestone(
     """Apply an edit in the caller's transaction, if its actor may; one Revision per changed field."""
     actor = edit.actor
     milestone = require_allowed(session, workspace=workspace, number=number, actor=actor, action=edit.action)
+    changes = _in_workspace_spelling(session, workspace=workspace, changes=edit.changes)
     revisions = apply_changes(
-        milestone, edit.changes, by=actor.user_id, at=now, reason=edit.reason, source=edit.source
+        milestone, changes, by=actor.user_id, at=now, reason=edit.reason, source=edit.source
     )
     if not revisions:
         session.expunge(milestone)
@@ -166,6 +168,17 @@ def change_milestone(
     session.add_all(revisions)
     session.flush()
     return Change(milestone, revisions)
+
+
+def _in_workspace_spelling(
+    session: Session, *, workspace: Workspace, changes: dict[Field, Value]
+) -> dict[Field, Value]:
+    """The changes with a department given as the workspace already spells it (`marketing` → `Marketing`)."""
+    department = changes.get(Field.DEPARTMENT)
+    if not isinstance(department, str):
+        return changes
+    spelt = canonical_department(session, workspace=workspace, typed=department)
+    return {**changes, Field.DEPARTMENT: spelt}
 
 
 def delete_milestone(*, engine: Engine, asker: Asker, number: int) -> Milestone:
@@ -202,10 +215,13 @@ def _add_all(
                 started = _ensure_channel_settings(
                     session, workspace=workspace, channel_id=channel_id, timezone=asker.timezone, now=now
                 )
+                spellings = Spellings.of(session, workspace=workspace)
                 # Numbers last: the counter row stays locked until commit, so hold it for as little as we can.
                 first = take_numbers(session=session, workspace=workspace, count=len(drafts))
                 added = [
-                    _new_milestone(draft, number=first + n, asker=asker, channel_id=channel_id)
+                    _new_milestone(
+                        draft, number=first + n, asker=asker, channel_id=channel_id, spellings=spellings
+                    )
                     for n, draft in enumerate(drafts)
                 ]
                 session.add_all(added)
@@ -218,8 +234,12 @@ def _add_all(
     raise AssertionError("unreachable")
 
 
-def _new_milestone(draft: _Draft, *, number: int, asker: Asker, channel_id: str) -> Milestone:
+def _new_milestone(
+    draft: _Draft, *, number: int, asker: Asker, channel_id: str, spellings: Spellings
+) -> Milestone:
     fields, workspace, now = draft.fields, asker.workspace, asker.now
+    # One spelling per department in a workspace, also among the lines of one bulk add or import.
+    department = spellings.canonical(fields.department) if fields.department else None
     return Milestone(
         team_id=workspace.team_id,
         enterprise_id=workspace.enterprise_id,
@@ -227,7 +247,7 @@ def _new_milestone(draft: _Draft, *, number: int, asker: Asker, channel_id: str)
         channel_id=channel_id,
         title=fields.title or "",
         owner_id=fields.owner_id,
-        department=fields.department,
+        department=department,
         start_date=fields.start,
         due_date=fields.due,
         baseline_due_date=draft.planned_due or fields.due,

@@ -32,6 +32,7 @@ class ChannelSchedule:
     holidays: str | None = None
     # The channel's date when its first milestone was added; None for channels older than the rule.
     started_on: date | None = None
+    overdue_nudge: bool = True  # the working day after the due date, for a milestone not done
 
     @property
     def zone(self) -> ZoneInfo:
@@ -59,6 +60,7 @@ def schedule_of(settings: models.ChannelSettings) -> ChannelSchedule:
         workdays=workdays_of(settings.workdays),
         holidays=settings.holidays,
         started_on=settings.started_on,
+        overdue_nudge=settings.overdue_nudge,
     )
 
 
@@ -103,7 +105,8 @@ def due_reminder(
     """The latest reminder for a due date whose time has come, unless that was before the date was set."""
     latest: DueReminder | None = None
     calendar = schedule.calendar
-    for offset in (*sorted(set(schedule.reminder_days), reverse=True), OVERDUE):
+    nudge = (OVERDUE,) if schedule.overdue_nudge else ()
+    for offset in (*sorted(set(schedule.reminder_days), reverse=True), *nudge):
         day = reminder_day(due=due, offset=offset, calendar=calendar)
         fire_at = wall_clock_moment(day, schedule.reminder_time, schedule.zone)
         if fire_at <= now:
