@@ -6,6 +6,7 @@ Lists come soonest due first (undated last); those a person reads capped also sa
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_
@@ -251,8 +252,10 @@ def revisions_of(*, session: Session, milestone_id: int, limit: int) -> tuple[li
     return list(session.exec(statement).all()), total
 
 
-def revision_counts(*, session: Session, milestone_ids: list[int]) -> dict[int, int]:
-    """How many revisions each milestone has (milestones without any are absent).
+def revision_counts(
+    *, session: Session, milestone_ids: list[int], fields: Collection[str] | None = None
+) -> dict[int, int]:
+    """How many revisions each milestone has, of `fields` only when given (milestones without any are absent).
 
     Index: ix_revision_milestone_at, by its milestone_id prefix.
     """
@@ -263,6 +266,8 @@ def revision_counts(*, session: Session, milestone_ids: list[int]) -> dict[int, 
         .where(col(Revision.milestone_id).in_(milestone_ids))
         .group_by(col(Revision.milestone_id))
     )
+    if fields is not None:
+        statement = statement.where(col(Revision.field).in_(list(fields)))
     return {milestone_id: count for milestone_id, count in session.exec(statement).all()}
 
 
