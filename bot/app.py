@@ -42,6 +42,7 @@ def build_app(
         people=People(default_timezone=settings.default_timezone),
         clock=clock,
         delivery_lease=settings.delivery_lease,
+        answer_in_ack_seconds=settings.answer_in_ack_seconds,
     )
     oauth_settings = None
     if settings.uses_oauth:

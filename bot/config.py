@@ -19,6 +19,12 @@ LOG_FORMATS = ("text", "json")
 DEFAULT_LISTENER_THREADS = 64
 # How long a delivery's claim holds without renewal; tests shorten it (DELIVERY_LEASE_SECONDS).
 DEFAULT_DELIVERY_LEASE = timedelta(minutes=2)
+# How long a slash command's acknowledgement waits for the answer to ride in it (ANSWER_IN_ACK_SECONDS).
+# Slack's 3 s include the network both ways, and an answer not ready by then goes through the response URL
+# anyway: half a second keeps every ack quick while help, list, show and errors are ready well within it.
+DEFAULT_ANSWER_IN_ACK_SECONDS = 0.5
+# Never close to Slack's 3 s: the ack must still cross the network after the wait.
+MAX_ANSWER_IN_ACK_SECONDS = 2.0
 
 
 class ConfigError(ValueError):
@@ -44,6 +50,8 @@ class Settings:
     token_encryption_keys: tuple[str, ...] = ()
     listener_threads: int = DEFAULT_LISTENER_THREADS
     delivery_lease: timedelta = DEFAULT_DELIVERY_LEASE
+    # 0: every slash command is acked empty at once and answered through its response URL.
+    answer_in_ack_seconds: float = DEFAULT_ANSWER_IN_ACK_SECONDS
 
     @property
     def uses_oauth(self) -> bool:
@@ -98,6 +106,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         token_encryption_keys=encryption_keys,
         listener_threads=_listener_threads(environ.get("LISTENER_THREADS") or ""),
         delivery_lease=_delivery_lease(environ.get("DELIVERY_LEASE_SECONDS") or ""),
+        answer_in_ack_seconds=_answer_in_ack_seconds(environ.get("ANSWER_IN_ACK_SECONDS") or ""),
     )
 
 
@@ -122,6 +131,23 @@ def _delivery_lease(value: str) -> timedelta:
     except ValueError:
         return DEFAULT_DELIVERY_LEASE
     return timedelta(seconds=seconds) if seconds > 0 else DEFAULT_DELIVERY_LEASE
+
+
+def _answer_in_ack_seconds(value: str) -> float:
+    """ANSWER_IN_ACK_SECONDS: unset is the default; seconds from 0 to the maximum, else refused."""
+    if not value:
+        return DEFAULT_ANSWER_IN_ACK_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= MAX_ANSWER_IN_ACK_SECONDS:
+        message = (
+            f"ANSWER_IN_ACK_SECONDS={value!r} is not a number of seconds from 0 to "
+            f"{MAX_ANSWER_IN_ACK_SECONDS:g} (Slack waits 3 s for the acknowledgement), e.g. 0.5."
+        )
+        raise ConfigError(message)
+    return seconds
 
 
 def parse_encryption_keys(value: str) -> tuple[str, ...]:

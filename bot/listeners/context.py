@@ -30,6 +30,8 @@ class Services:
     clock: Clock
     # How long a post sent from a request (`/milestone review`) holds its delivery: DELIVERY_LEASE_SECONDS.
     delivery_lease: timedelta
+    # How long a slash command's ack waits for its answer to ride in it: ANSWER_IN_ACK_SECONDS.
+    answer_in_ack_seconds: float
 
 
 class RequestContext:
@@ -52,6 +54,7 @@ class RequestContext:
         self.engine = services.engine
         self.people = services.people
         self.delivery_lease = services.delivery_lease
+        self.answer_in_ack_seconds = services.answer_in_ack_seconds
         self.client = client
         self.workspace = workspace
         self.user_id = user_id

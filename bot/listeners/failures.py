@@ -14,6 +14,7 @@ from bot.core.access import MilestoneNotFound, NotAllowed
 from bot.core.command_types import CommandError
 from bot.core.forms.values import ModalErrors
 from bot.core.milestones import NothingChanged
+from bot.listeners.ack_answer import make_sure_acked
 from bot.listeners.replies import tell
 from bot.render import milestones as render
 from bot.render.checkins import review_refusal_message
@@ -57,8 +58,7 @@ def answer_refusal(args: Args, refusal: Refusal, *, how: Refusals) -> None:
         else:
             args.ack()
         return
-    if args.ack.response is None:
-        args.ack()
+    make_sure_acked(args.ack, args.context)  # a command's open ack takes the answer itself
     body = args.body if isinstance(args.body, dict) else {}
     message = (
         review_refusal_message(m=refusal.milestone, action=refusal.action)

@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError
 
+from bot.listeners.ack_answer import close_answer_slot, make_sure_acked, open_answer_slot
 from bot.listeners.context import request_context
 from bot.listeners.failures import ON_MESSAGE, REFUSALS, Refusals, answer_refusal
 from bot.listeners.replies import tell
@@ -49,9 +50,10 @@ _REGISTERING = frozenset(
         "view_submission",
     }
 )
-# Listeners of these kinds always ack at once with nothing to say; views choose their ack (errors, update),
+# Listeners of these kinds always ack at once with nothing to say (Slack ignores what a button's ack says);
+# commands hold their ack a moment for the answer (ack_answer.py); views choose their ack (errors, update),
 # and Bolt acks events itself.
-_ACKED_AT_ONCE = frozenset({"action", "block_action", "command"})
+_ACKED_AT_ONCE = frozenset({"action", "block_action"})
 
 
 class GuardedApp:
@@ -73,6 +75,8 @@ class GuardedApp:
         ) -> Callable[[Listener], Any]:
             if name in _ACKED_AT_ONCE:
                 kwargs["middleware"] = [ack_at_once, *(kwargs.get("middleware") or [])]
+            elif name == "command":
+                kwargs["middleware"] = [hold_ack_for_answer, *(kwargs.get("middleware") or [])]
             register = attribute(*args, **kwargs)
             return lambda listener: register(guarded(listener, refusals=refusals))
 
@@ -84,6 +88,13 @@ def ack_at_once(ack: Ack, next: Callable[[], None]) -> None:
     # In production mode Bolt runs the listener, and so its ack(), in the listener pool: with every pool
     # thread busy on a slow Slack, the ack would wait for a free thread and miss Slack's 3 s.
     ack()
+    next()
+
+
+def hold_ack_for_answer(ack: Ack, context: BoltContext, next: Callable[[], None]) -> None:
+    """Hold a command's ack open a moment for its answer, in the request's own thread (see ack_at_once)."""
+    # The deadline starts here, before the listener is queued: however busy the pool, the ack is in time.
+    open_answer_slot(context, ack=ack, seconds=request_context(context).answer_in_ack_seconds)
     next()
 
 
@@ -104,6 +115,9 @@ def guarded(listener: Listener, *, refusals: Refusals = ON_MESSAGE) -> Callable[
         except Exception as error:
             recover(error, args=args, listener_name=listener.__name__)
             return None
+        finally:
+            # A command that answered nothing (it posted in the channel, or opened a form) is acked now.
+            close_answer_slot(args.context)
 
     run_guarded.__name__ = listener.__name__
     run_guarded.__qualname__ = listener.__qualname__
@@ -133,9 +147,9 @@ def recover(error: Exception, *, args: Args, listener_name: str) -> None:
     # The request's log line would read "ok": the listener returned, but it failed.
     args.context[OUTCOME_KEY] = "error"
     try:
-        if args.ack.response is None:
-            # An empty 200 whatever failed: Slack must hear from us, and never see a 404 or a 500.
-            args.ack()
+        # An empty 200 whatever failed: Slack must hear from us, and never see a 404 or a 500. A command's
+        # ack still open takes the apology itself.
+        make_sure_acked(args.ack, args.context)
         tell(args, body=body, message=_apology_for(error))
     except Exception:  # the apology is best effort; the error itself is logged above
         logger.exception("could not tell the person about the failure (request %s)", rid)

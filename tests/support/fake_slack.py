@@ -513,6 +513,17 @@ class FakeSlack(StartStop):
                 return _text_answer("invalid_blocks", status=400)
         return _text_answer("ok")
 
+    def record_ack_answer(self, key: str, body: Params) -> None:
+        """An answer the app put in a slash command's HTTP ack: Slack shows it as a response URL answer.
+
+        Recorded as a `response_url` call (params `_key`, and `_via` "ack"), its blocks checked alike.
+        """
+        params = {**body, "_key": key, "_via": "ack"}
+        with self._lock:
+            self._record(Call("response_url", params, {}))
+            if params.get("blocks") is not None:
+                self._payload_errors("response_url (ack)", params)
+
     def _answer_upload(self, file_id: str, headers: dict[str, str], body: bytes) -> _Answer:
         with self._lock:
             if file_id not in self._pending_files:

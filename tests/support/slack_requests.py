@@ -38,8 +38,19 @@ class Reply:
         return json.loads(self.body)
 
 
+def ack_answer(reply: Reply) -> dict[str, Any] | None:
+    """The answer a slash command's HTTP acknowledgement carries (text, blocks, response_type), if any."""
+    if reply.status != 200 or not reply.body.strip():
+        return None
+    try:
+        body = reply.json()
+    except ValueError:
+        return {"text": reply.body}  # Bolt sends a bare text answer as text/plain
+    return body if isinstance(body, dict) and ("text" in body or "blocks" in body) else None
+
+
 def answer_text(fake: FakeSlack) -> str:
-    """The text of the app's last answer through the response URL, blocks included."""
+    """The text of the app's last answer (in the ack or through the response URL), blocks included."""
     call = fake.last("response_url")
     parts = [call.params.get("text", "")]
     for block in call.params.get("blocks", []):
@@ -138,7 +149,13 @@ class SlackRequests:
             "response_url": self.fake.response_url(response_key),
             "trigger_id": self._trigger_id(),
         }
-        return self.post_raw(urlencode(fields).encode(), content_type=FORM)
+        reply = self.post_raw(urlencode(fields).encode(), content_type=FORM, settle=False)
+        # Slack shows an answer in the ack as it shows one sent to the response URL: the fake records both.
+        answer = ack_answer(reply)
+        if answer is not None:
+            self.fake.record_ack_answer(response_key, answer)
+        self._settle()
+        return reply
 
     def block_action(
         self,
@@ -285,17 +302,25 @@ class SlackRequests:
         signature: str | None = None,
         sign: bool = True,
         headers: dict[str, str] | None = None,
+        settle: bool = True,
     ) -> Reply:
-        """POST a body as is; signed with the current time unless told otherwise (for signature tests)."""
+        """POST a body as is; signed with the current time unless told otherwise (for signature tests).
+
+        Then waits for the work the app goes on with after its answer, unless `settle` is False.
+        """
         sent = {"Content-Type": content_type, **(headers or {})}
         if sign:
             stamp = str(timestamp if timestamp is not None else int(time.time()))
             sent["X-Slack-Request-Timestamp"] = stamp
             sent["X-Slack-Signature"] = signature or slack_signature(stamp, body, secret=self._secret)
         reply = self._call_wsgi(body, sent) if self.wsgi_app is not None else self._post(body, sent)
+        if settle:
+            self._settle()
+        return reply
+
+    def _settle(self) -> None:
         if self.settle is not None:
             self.settle()
-        return reply
 
     def _post(self, body: bytes, headers: dict[str, str]) -> Reply:
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")

@@ -1,0 +1,163 @@
+"""A slash command's answer in its HTTP acknowledgement: the first answer ready in time rides in the ack.
+
+Slack shows an answer in the ack exactly like one sent to the response URL, one round trip sooner. The ack
+of a command is held open in an AnswerSlot until a short deadline; `respond()` (RespondInAck) puts the
+listener's first answer in it while it is open, and goes to the response URL after that. One watcher
+thread acks empty every slot still open at its deadline, so a busy pool never makes an ack late.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import os
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk.webhook import WebhookResponse
+
+_KEY = "answer_slot"
+
+
+class AnswerSlot:
+    """One command's ack, open until its deadline for the first answer; acked exactly once, whoever acks."""
+
+    def __init__(self, ack: Ack, *, deadline: float) -> None:
+        self.deadline = deadline  # time.monotonic()
+        self._ack = ack
+        # The listener's answer and the watcher's empty ack may come at the same moment: one of them acks.
+        self._lock = threading.Lock()
+        self._acked = False
+
+    def answer(self, *, text: str, blocks: Sequence[Any] | None, response_type: str) -> bool:
+        """Ack with this answer if the slot is still open; False when it must go to the response URL."""
+        with self._lock:
+            if self._acked:
+                return False
+            self._acked = True
+            if time.monotonic() >= self.deadline:
+                # The watcher is about to ack empty: do it now, and let the answer take the response URL.
+                self._ack()
+                return False
+            try:
+                self._ack(text=text, blocks=blocks, response_type=response_type)
+            except Exception:
+                self._ack()  # Slack must still hear from us; the answer's error is the caller's
+                raise
+            return True
+
+    def close(self) -> None:
+        """Ack empty, unless an answer (or an empty ack) already went."""
+        with self._lock:
+            if not self._acked:
+                self._acked = True
+                self._ack()
+
+
+class DeadlineWatcher:
+    """One thread for every slot of the process: closes each at its deadline (a heap, not a timer each)."""
+
+    def __init__(self) -> None:
+        self._reset()
+        # A forked worker starts with no thread: it gets a fresh watcher state, started on its first slot.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._changed = threading.Condition()
+        self._slots: list[tuple[float, int, AnswerSlot]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, slot: AnswerSlot) -> None:
+        """Close `slot` at its deadline if nobody has by then."""
+        with self._changed:
+            heapq.heappush(self._slots, (slot.deadline, next(self._order), slot))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ack-deadlines", daemon=True)
+                self._thread.start()
+            if self._slots[0][2] is slot:
+                self._changed.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                due = self._due()
+            for slot in due:
+                slot.close()
+
+    def _due(self) -> list[AnswerSlot]:
+        """Wait (holding the condition) until some slot's deadline has passed; take every such slot."""
+        while True:
+            now = time.monotonic()
+            if self._slots and self._slots[0][0] <= now:
+                due = []
+                while self._slots and self._slots[0][0] <= now:
+                    due.append(heapq.heappop(self._slots)[2])
+                return due
+            self._changed.wait(self._slots[0][0] - now if self._slots else None)
+
+
+WATCHER = DeadlineWatcher()
+
+
+class RespondInAck(Respond):
+    """`respond()` of a slash command: its first answer rides in the ack while the slot is open."""
+
+    def __init__(self, slot: AnswerSlot, *, respond: Respond) -> None:
+        super().__init__(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
+        self.slot = slot
+
+    def __call__(  # type: ignore[override]
+        self,
+        text: str | dict = "",
+        blocks: Sequence[Any] | None = None,
+        attachments: Sequence[Any] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        **more: Any,
+    ) -> WebhookResponse:
+        """Answer in the ack when it is still open and the answer is a plain message; else the URL."""
+        plain = isinstance(text, str) and not attachments and not replace_original and not delete_original
+        if plain and not any(value is not None for value in more.values()):
+            kind = response_type or "ephemeral"
+            if self.slot.answer(text=str(text), blocks=blocks, response_type=kind):
+                return WebhookResponse(url=self.response_url or "", status_code=200, body="ok", headers={})
+        return super().__call__(
+            text=text,
+            blocks=blocks,
+            attachments=attachments,
+            response_type=response_type,
+            replace_original=replace_original,
+            delete_original=delete_original,
+            **more,
+        )
+
+
+def open_answer_slot(context: BoltContext, *, ack: Ack, seconds: float) -> None:
+    """Hold the command's ack open `seconds` for its first answer (0, or no response URL: ack empty now)."""
+    if seconds <= 0 or not context.response_url:
+        ack()
+        return
+    slot = AnswerSlot(ack, deadline=time.monotonic() + seconds)
+    context[_KEY] = slot
+    # Every answer of the listener goes through respond(): the first one ready in time takes the slot.
+    context["respond"] = RespondInAck(slot, respond=context.respond)
+    WATCHER.watch(slot)
+
+
+def close_answer_slot(context: BoltContext) -> None:
+    """Ack empty now if the request's answer slot is still open: the listener is done and said nothing."""
+    slot = context.get(_KEY)
+    if isinstance(slot, AnswerSlot):
+        slot.close()
+
+
+def make_sure_acked(ack: Ack, context: BoltContext) -> None:
+    """Ack empty unless already acked, or an answer slot still holds the ack for what comes next."""
+    # An open slot always ends in an ack (the answer, the listener's end, or the watcher).
+    if ack.response is None and not isinstance(context.get(_KEY), AnswerSlot):
+        ack()
