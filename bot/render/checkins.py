@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
@@ -10,8 +11,9 @@ from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
 from bot.core.dates import format_date
 from bot.core.review_counts import ReviewCount
 from bot.core.text import escape_mrkdwn, excerpt
+from bot.render.dates import SHORT, day_token, posted_due
 from bot.render.history import user_mention
-from bot.render.labels import days, days_overdue, due_on, status_label
+from bot.render.labels import status_label
 from bot.render.message import (
     SECTION_CHARS,
     Message,
@@ -44,8 +46,11 @@ SUMMARY_WORDS = {
 _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Launch beta due Dec 15`"
 
 
-def checkin_message(view: CheckInView) -> Message:
-    """The review: header, where it stands, what changed, one line per milestone, and Review my milestones."""
+def checkin_message(view: CheckInView, *, zone: ZoneInfo | None = None) -> Message:
+    """The review: header, where it stands, what changed, one line per milestone, and Review my milestones.
+
+    Read all week, so its days are Slack's date tokens (noon in `zone`, the channel's), not `in 3 days`.
+    """
     count = len(view.items)
     if not count:
         title = "Weekly review: nothing in flight"
@@ -55,7 +60,7 @@ def checkin_message(view: CheckInView) -> Message:
     if view.changes and not view.changes.is_empty():
         blocks.append(section(_changes_line(view.changes, today=view.today)))
     shown = view.items[:ROW_LIMIT]
-    blocks += packed_sections(_row(item, today=view.today) for item in shown)
+    blocks += packed_sections(_row(item, today=view.today, zone=zone) for item in shown)
     if count > len(shown):
         blocks.append(section(f"…and {count - len(shown)} more — `/milestone list`"))
     blocks.append(ActionsBlock(block_id="review", elements=[review_mine_button(checkin_id=view.checkin_id)]))
@@ -105,22 +110,20 @@ def _capped(phrases: list[str], *, joiner: str = ", ", more: str = "more") -> st
     return shown if extra <= 0 else f"{shown}{joiner}{extra} {more}"
 
 
-def _row(item: CheckInItem, *, today: date) -> str:
-    """`*#4* Launch beta · due Fri Dec 11 · <@U1> · 🟡 At risk — <@U1>, Tue` (or `not yet answered`)."""
+def _row(item: CheckInItem, *, today: date, zone: ZoneInfo | None) -> str:
+    """`*#4* Launch beta · due <Fri Dec 11> · <@U1> · 🟡 At risk — <@U1>, <Tue Dec 8>` (`<…>`: tokens)."""
     m = item.milestone
+    closed = m.status in CLOSED_STATUSES
     parts = [
         title_ref(m),
-        due_on(m, today=today),
+        posted_due(m.due_date, today=today, zone=zone, closed=closed),
         user_mention(m.owner_id) if m.owner_id else "no owner",
-        _answer_text(item, today=today),
+        _answer_text(item, today=today, zone=zone),
     ]
-    overdue = days_overdue(m, today=today)
-    if overdue:
-        parts.append(f"⚠️ {days(overdue)} overdue")
     return " · ".join(parts)
 
 
-def _answer_text(item: CheckInItem, *, today: date) -> str:
+def _answer_text(item: CheckInItem, *, today: date, zone: ZoneInfo | None) -> str:
     """The latest status in this review, with who and when; `not yet answered` before anyone did."""
     m, answer = item.milestone, item.answer
     if answer is None:
@@ -128,15 +131,9 @@ def _answer_text(item: CheckInItem, *, today: date) -> str:
     said = status_label(m.status)
     if answer.status == "new_date":
         said = "📅 New date" if m.status == "open" else f"{said} · 📅 new date"
-    when = _when(item.answered_on, today=today) if item.answered_on else ""
-    return f"{said} — {user_mention(answer.user_id)}{', ' + when if when else ''}"
-
-
-def _when(day: date, *, today: date) -> str:
-    """`today`, a weekday within the week (`Tue`), else the date."""
-    if day == today:
-        return "today"
-    return f"{day:%a}" if 0 < (today - day).days < 7 else format_date(day, today=today)
+    day = item.answered_on
+    when = f", {day_token(day, today=today, zone=zone, words=SHORT)}" if day else ""
+    return f"{said} — {user_mention(answer.user_id)}{when}"
 
 
 def _changes_line(changes: WeekChanges, *, today: date) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, PlainTextObject
 
-from bot.core.dates import format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.text import escape_mrkdwn
+from bot.render.dates import SHORT, day_token
 from bot.render.history import user_mention
 from bot.render.labels import cost_vs_budget, timeliness
 from bot.render.message import Message, build_message, context, one_line, section
@@ -48,10 +49,16 @@ def undo_too_late_message(m: Milestone, *, undo_for: timedelta) -> Message:
     return one_line(text)
 
 
-def redrawn_reminder(blocks: list[dict], *, by: str, day: date, today: date) -> list[dict]:
-    """A posted reminder or nudge without its buttons, and who did it: `✅ Done — @alice, Tue Dec 8`."""
+def redrawn_reminder(
+    blocks: list[dict], *, by: str, day: date, today: date, zone: ZoneInfo | None = None
+) -> list[dict]:
+    """A posted reminder or nudge without its buttons, and who did it: `✅ Done — @alice, <Tue Dec 8>`.
+
+    The day is Slack's date token (noon in `zone`, the channel's): `today` while it is, then the date.
+    """
     kept = [block for block in blocks if block.get("type") != "actions"]
-    stamp = context(f"✅ Done — {user_mention(by)}, {format_weekday_date(day, today=today)}").to_dict()
+    when = day_token(day, today=today, zone=zone, words=SHORT)
+    stamp = context(f"✅ Done — {user_mention(by)}, {when}").to_dict()
     return [*kept, stamp]
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.core.dates import format_date
+from bot.core.dates import format_date, format_weekday_date
 from bot.core.money import format_money
 from bot.core.revisions import stored_money
 from bot.core.text import escape_mrkdwn, excerpt
@@ -50,7 +50,8 @@ def describe_value(field: str, raw: str | None, *, today: date) -> str:
     _, kind = _FIELDS.get(field, ("", "text"))
     if kind == "date":
         try:
-            return format_date(date.fromisoformat(raw), today=today)
+            # The weekday shows a misread date (`next friday`) in the update's echo as in the history.
+            return format_weekday_date(date.fromisoformat(raw), today=today)
         except ValueError:
             pass
     elif kind == "money":

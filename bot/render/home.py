@@ -23,7 +23,7 @@ from bot.core.forms.buttons import HOME_DONE, HOME_NEW_DATE, Action, home_value
 from bot.core.home import by_urgency, split_by_owner
 from bot.core.text import escape_mrkdwn
 from bot.render.history import user_mention
-from bot.render.labels import days, days_overdue, due_on, status_label
+from bot.render.labels import due_on, status_label
 from bot.render.message import SECTION_CHARS, context, header, section
 from bot.render.milestones import title_ref
 from storage.models import Milestone
@@ -146,7 +146,7 @@ def _group_blocks(group: _Group, *, today: date, room: int, sections: int) -> tu
 
 
 def _line(m: Milestone, *, owned: bool, today: date) -> str:
-    """`*#12* Launch beta · due Tue Dec 15 · 🟡 At risk · <#C1>`: the owner named only when it is not you."""
+    """`*#12* Launch beta · due Tue Dec 15 · in 15 days · 🟡 At risk · <#C1>`: the owner only when not you."""
     parts = [title_ref(m)]
     if not owned:
         parts.append(f"for {user_mention(m.owner_id)}" if m.owner_id else "no owner yet")
@@ -155,9 +155,6 @@ def _line(m: Milestone, *, owned: bool, today: date) -> str:
         parts.append(escape_mrkdwn(m.department))
     if m.status in _TELLING_STATUSES:
         parts.append(status_label(m.status))
-    overdue = days_overdue(m, today=today)
-    if overdue:
-        parts.append(f"⚠️ {days(overdue)} overdue")
     parts.append(f"<#{m.channel_id}>")  # Home gathers milestones from every channel
     return " · ".join(parts)
 

@@ -7,16 +7,18 @@ from datetime import date, datetime
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
-from bot.core.dates import format_date
+from bot.core.dates import format_weekday_date
 from bot.core.forms.imports import CONFIRM_CALLBACK, UPLOAD_CALLBACK, ImportBlock, import_metadata
 from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
 from bot.core.money import format_money
 from bot.core.text import counted, escape_mrkdwn
+from bot.render.dates import due_words
 from bot.render.history import user_mention
 from bot.render.inputs import input_block
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from bot.render.milestones import first_review_blocks
+from storage.models import CLOSED_STATUSES
 
 SAMPLE_ROWS = 10
 SHOWN_PROBLEMS = 20
@@ -116,14 +118,14 @@ def _problem_blocks(preview: ImportPreview) -> list[Block]:
 
 
 def _row_line(row: ImportRow, *, today: date) -> str:
-    """`*Launch beta* · due Dec 15 · starts Nov 1 · $5,000 · <@U1> · Marketing`."""
+    """`*Launch beta* · due Tue Dec 15 · in 15 days · starts Sun Nov 1 · $5,000 · <@U1> · Marketing`."""
     fields = row.fields
     parts = [
         f"*{escape_mrkdwn(fields.title or '')}*",
-        f"due {format_date(fields.due, today=today)}" if fields.due else "no due date",
+        due_words(fields.due, today=today, closed=row.status in CLOSED_STATUSES),
     ]
     if fields.start:
-        parts.append(f"starts {format_date(fields.start, today=today)}")
+        parts.append(f"starts {format_weekday_date(fields.start, today=today)}")
     if fields.budget:
         parts.append(format_money(fields.budget))
     if fields.owner_id:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.dates import format_date, format_weekday_date
+from bot.core.dates import format_weekday_date
 from bot.core.money import Money, format_money
 from bot.core.revisions import budget_of, cost_of
 from bot.core.text import escape_mrkdwn
+from bot.render.dates import days, done_words, due_words, when_due
 from storage.models import CLOSED_STATUSES, Milestone
 
 _STATUS_LABELS = {
@@ -25,33 +26,28 @@ def status_label(status: str) -> str:
     return _STATUS_LABELS.get(status) or escape_mrkdwn(status.replace("_", " ").capitalize())
 
 
-def days(count: int) -> str:
-    """`1 day`, `5 days`."""
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
-def days_overdue(m: Milestone, *, today: date) -> int:
-    """How many days past due an unfinished milestone is; 0 when not overdue."""
-    if m.due_date is None or m.status in CLOSED_STATUSES:
-        return 0
-    return max((today - m.due_date).days, 0)
+def status_text(m: Milestone, *, today: date) -> str:
+    """The status label; a finished one says when, as its due date does: `✅ done Tue Dec 1`."""
+    if m.status == "done" and m.completed_on is not None:
+        return f"✅ {done_words(m.completed_on, today=today)}"
+    return status_label(m.status)
 
 
 def due_on(m: Milestone, *, today: date) -> str:
-    """`due Fri Dec 11`, the weekday people plan by; `no due date` without one."""
-    return f"due {format_weekday_date(m.due_date, today=today)}" if m.due_date else "no due date"
+    """For answers read at once: `due Fri Dec 11 · in 11 days`, `… · ⚠️ 3 days overdue`; `no due date`."""
+    return due_words(m.due_date, today=today, closed=m.status in CLOSED_STATUSES)
 
 
 def due_text(m: Milestone, *, today: date) -> str:
-    """Due date with the plan it moved from: `Dec 20 (planned Dec 15, slipped 5 days)`."""
+    """The due date, how far off, the plan it left: `Sun Dec 20 · in 20 days (planned Tue Dec 15, …)`."""
     if m.due_date is None:
         return "no due date"
-    text = format_date(m.due_date, today=today)
+    text = when_due(m.due_date, today=today, closed=m.status in CLOSED_STATUSES)
     baseline = m.baseline_due_date
     if baseline is not None and baseline != m.due_date:
         shift = (m.due_date - baseline).days
         moved = f"slipped {days(shift)}" if shift > 0 else f"{days(-shift)} earlier"
-        text += f" (planned {format_date(baseline, today=today)}, {moved})"
+        text += f" (planned {format_weekday_date(baseline, today=today)}, {moved})"
     return text
 
 

@@ -23,6 +23,7 @@ from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
 from bot.core.revisions import budget_of
 from bot.core.text import escape_mrkdwn, excerpt
+from bot.render.dates import day_token, moment_token, posted_due
 from bot.render.history import (
     change_text,
     reason_text,
@@ -31,11 +32,10 @@ from bot.render.history import (
 )
 from bot.render.labels import (
     cost_vs_budget,
-    days,
-    days_overdue,
     due_on,
     due_text,
     status_label,
+    status_text,
     timeliness,
 )
 from bot.render.message import (
@@ -63,18 +63,15 @@ def title_ref(m: Milestone) -> str:
 
 
 def milestone_line(m: Milestone, *, today: date) -> str:
-    """One list line: `*#12* Launch beta · due Dec 15 · <@U1> · 🟢 On track`."""
+    """One list line: `*#12* Launch beta · due Tue Dec 15 · in 15 days · <@U1> · 🟢 On track`."""
     parts = [
         title_ref(m),
-        f"due {format_date(m.due_date, today=today)}" if m.due_date else "no due date",
+        due_on(m, today=today),
         user_mention(m.owner_id) if m.owner_id else "no owner",
     ]
     if m.department:
         parts.append(escape_mrkdwn(m.department))
-    parts.append(status_label(m.status))
-    overdue = days_overdue(m, today=today)
-    if overdue:
-        parts.append(f"⚠️ {days(overdue)} overdue")
+    parts.append(status_text(m, today=today))
     return " · ".join(parts)
 
 
@@ -88,7 +85,7 @@ def show_message(
     notes: Sequence[CheckInNote] = (),
 ) -> Message:
     """Every field, the last changes newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
-    added_on = format_date(m.created_at.astimezone(tz).date(), today=today)
+    added_on = format_weekday_date(m.created_at.astimezone(tz).date(), today=today)
     blocks: list[Block] = [
         header(f"#{m.number} {m.title}"),
         SectionBlock(
@@ -116,28 +113,53 @@ def _notes_blocks(notes: Sequence[CheckInNote], *, today: date, tz: ZoneInfo) ->
     return [section("*Latest check-in notes*\n" + "\n".join(lines))]
 
 
-def added_message(m: Milestone, *, by: str, today: date, first_review: datetime | None = None) -> Message:
-    """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · @bob — by @alice`."""
-    parts = [
-        title_ref(m),
-        due_on(m, today=today),
-    ]
-    if m.owner_id:
-        parts.append(user_mention(m.owner_id))
-    budget = budget_of(m)
-    if budget:
-        parts.append(format_money(budget))
-    if m.department:
-        parts.append(escape_mrkdwn(m.department))
-    line = f"➕ Added {' · '.join(parts)} — by {user_mention(by)}"
-    return build_message(text=line, blocks=[section(line), *first_review_blocks(first_review, today=today)])
+def added_message(
+    m: Milestone,
+    *,
+    by: str,
+    today: date,
+    first_review: datetime | None = None,
+    zone: ZoneInfo | None = None,
+) -> Message:
+    """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · @bob — by @alice`.
+
+    The due date is Slack's date token (the channel reads it later, each in their own zone: `tomorrow`,
+    `Friday, December 11th`), noon in `zone`, the channel's; the notification text has the plain date.
+    """
+    zone = zone or _zone_of(first_review)
+
+    def line(*, plain: bool) -> str:
+        parts = [title_ref(m), posted_due(m.due_date, today=today, zone=zone, plain=plain)]
+        if m.owner_id:
+            parts.append(user_mention(m.owner_id))
+        budget = budget_of(m)
+        if budget:
+            parts.append(format_money(budget))
+        if m.department:
+            parts.append(escape_mrkdwn(m.department))
+        return f"➕ Added {' · '.join(parts)} — by {user_mention(by)}"
+
+    blocks = [section(line(plain=False)), *first_review_blocks(first_review, today=today)]
+    return build_message(text=line(plain=True), blocks=blocks)
+
+
+def _zone_of(moment: datetime | None) -> ZoneInfo | None:
+    """The channel's zone, when a moment of its (the first review) carries it."""
+    zone = moment.tzinfo if moment is not None else None
+    return zone if isinstance(zone, ZoneInfo) else None
 
 
 def bulk_added_message(
-    added: Sequence[Milestone], *, by: str, today: date, first_review: datetime | None = None
+    added: Sequence[Milestone],
+    *,
+    by: str,
+    today: date,
+    first_review: datetime | None = None,
+    zone: ZoneInfo | None = None,
 ) -> Message:
     """One summary for several added at once: `➕ 3 milestones added by @alice: #12 Launch beta, …`."""
-    shown = [_short_ref(m, today=today) for m in added[:BULK_SHOWN]]
+    zone = zone or _zone_of(first_review)
+    shown = [_short_ref(m, today=today, zone=zone) for m in added[:BULK_SHOWN]]
     more = len(added) - len(shown)
     listed = ", ".join(shown) + (f", …and {more} more" if more else "")
     head = f"➕ {len(added)} milestones added by {user_mention(by)}"
@@ -145,17 +167,19 @@ def bulk_added_message(
     return build_message(text=head, blocks=[*blocks, *first_review_blocks(first_review, today=today)])
 
 
-def _short_ref(m: Milestone, *, today: date) -> str:
-    due = f" ({format_weekday_date(m.due_date, today=today)})" if m.due_date else ""
+def _short_ref(m: Milestone, *, today: date, zone: ZoneInfo | None) -> str:
+    due = f" ({day_token(m.due_date, today=today, zone=zone)})" if m.due_date else ""
     return f"{title_ref(m)}{due}"
 
 
 def first_review_blocks(first_review: datetime | None, *, today: date) -> list[Block]:
-    """The channel's first milestones (added, or imported) say when the channel's first weekly review is."""
+    """The channel's first milestones (added, or imported) say when the channel's first weekly review is.
+
+    A moment as Slack's date token: each reader sees it in their own zone (`Monday, December 7th at 9:00 AM`).
+    """
     if first_review is None:
         return []
-    when = f"{format_weekday_date(first_review.date(), today=today)}, {first_review:%H:%M}"
-    return [context(f"🗓️ First weekly review: {when}")]
+    return [context(f"🗓️ First weekly review: {moment_token(first_review, today=today)}")]
 
 
 def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: date) -> Message:
@@ -174,7 +198,7 @@ def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: da
 
 def delete_confirm_message(m: Milestone, *, today: date) -> Message:
     """Asks before deleting, with a danger button that confirms once more and a Cancel button."""
-    due = f" (due {format_date(m.due_date, today=today)})" if m.due_date else ""
+    due = f" ({due_on(m, today=today)})" if m.due_date else ""
     text = f"Delete {title_ref(m)}{due}? Its history goes with it; this can't be undone."
     confirm = ConfirmObject(
         title=PlainTextObject(text=f"Delete #{m.number}?"),
@@ -227,15 +251,11 @@ def refused_message(*, action: str, m: Milestone) -> Message:
 
 def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
     """The field grid of `show`, in plan-table order; unset values as a dash so the grid keeps its shape."""
-    status = status_label(m.status)
-    overdue = days_overdue(m, today=today)
-    if overdue:
-        status += f" · ⚠️ {days(overdue)} overdue"
     budget = budget_of(m)
     fields = [
-        ("Status", status),
+        ("Status", status_label(m.status)),
         ("Due", due_text(m, today=today)),
-        ("Start", format_date(m.start_date, today=today) if m.start_date else "—"),
+        ("Start", format_weekday_date(m.start_date, today=today) if m.start_date else "—"),
         ("Owner", user_mention(m.owner_id) if m.owner_id else "—"),
         ("Department", escape_mrkdwn(m.department) if m.department else "—"),
         ("Budget", format_money(budget) if budget else "—"),
@@ -245,7 +265,7 @@ def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
         fields.append(("Actual cost", cost))
     if m.completed_on:
         when = timeliness(m)
-        completed = format_date(m.completed_on, today=today)
+        completed = format_weekday_date(m.completed_on, today=today)
         fields.append(("Completed on", f"{completed} ({when})" if when else completed))
     fields.append(("Channel", f"<#{m.channel_id}>"))
     return fields

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
-from bot.core.dates import format_date, format_weekday_date
+from bot.core.dates import format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.limits import MAX_DAYS_BEFORE
 from bot.core.text import escape_mrkdwn
+from bot.render.dates import LONG, day_token, relative_day
 from bot.render.history import user_mention
-from bot.render.labels import days
 from bot.render.message import Message, build_message, section
 from bot.render.milestones import title_ref
 from storage.models import Milestone
@@ -23,27 +23,36 @@ OVERDUE = -1
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 
 
-def reminder_message(m: Milestone, *, offset: int, today: date, away_until: date | None = None) -> Message:
+def reminder_message(
+    m: Milestone,
+    *,
+    offset: int,
+    today: date,
+    away_until: date | None = None,
+    zone: ZoneInfo | None = None,
+) -> Message:
     """A channel reminder `offset` days before the due date, or -1 for the overdue nudge; worded from `today`.
 
     The owner is mentioned, unless away until `away_until`: then they are named as away and not pinged.
+    The due date is Slack's date token (noon in `zone`, the channel's), in the reader's own words.
     """
     when = _Wording.of(m, offset=offset, today=today)
     owner = _owner(m, away_until=away_until, today=today)
-    token = _date_token(when.due, fallback=when.fallback)
+    token = day_token(when.due, today=today, zone=zone, words=LONG)
     body = f"{when.icon} {title_ref(m)} {when.phrase} ({token}){when.tail}"
     # Notification text: no bold and no date token, which only Block Kit surfaces render.
     text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {when.phrase} ({when.fallback}){when.tail}"
     return _reminder(m, body=f"{body} — {owner}", text=f"{text} — {owner}", overdue=when.overdue)
 
 
-def reminder_dm(m: Milestone, *, offset: int, today: date) -> Message:
-    """The same reminder sent to the owner by DM: it names the channel, and the day with its weekday."""
+def reminder_dm(m: Milestone, *, offset: int, today: date, zone: ZoneInfo | None = None) -> Message:
+    """The same reminder sent to the owner by DM: it names the channel, and the day as a date token."""
     when = _Wording.of(m, offset=offset, today=today)
     where = f"in {channel_mention(m.channel_id)}"
-    day = format_weekday_date(when.due, today=today)
-    body = f"{when.icon} {title_ref(m)} {where} {when.phrase} ({day}){when.tail}"
-    text = f"{when.icon} #{m.number} {escape_mrkdwn(m.title)} {where} {when.phrase} ({day}){when.tail}"
+    token = day_token(when.due, today=today, zone=zone, words=LONG)
+    body = f"{when.icon} {title_ref(m)} {where} {when.phrase} ({token}){when.tail}"
+    name = f"#{m.number} {escape_mrkdwn(m.title)}"
+    text = f"{when.icon} {name} {where} {when.phrase} ({when.fallback}){when.tail}"
     return _reminder(m, body=body, text=text, overdue=when.overdue)
 
 
@@ -75,8 +84,8 @@ class _Wording:
         return cls(
             due=m.due_date,
             icon="⚠️" if overdue else "⏰",
-            phrase=_when(days_left),
-            fallback=format_date(m.due_date, today=today),
+            phrase=f"{'was' if overdue else 'is'} due {relative_day(m.due_date, today=today)}",
+            fallback=format_weekday_date(m.due_date, today=today),
             tail=" and isn't marked done" if overdue else "",
             overdue=overdue,
         )
@@ -89,18 +98,6 @@ def _reminder(m: Milestone, *, body: str, text: str, overdue: bool) -> Message:
     return build_message(text=text, blocks=blocks)
 
 
-def _when(days_left: int) -> str:
-    if days_left == -1:
-        return "was due yesterday"
-    if days_left < 0:
-        return f"was due {days(-days_left)} ago"
-    if days_left == 0:
-        return "is due today"
-    if days_left == 1:
-        return "is due tomorrow"
-    return f"is due in {days(days_left)}"
-
-
 def _owner(m: Milestone, *, away_until: date | None, today: date) -> str:
     if m.owner_id and away_until is not None:
         # Named without the mention: a ping would reach them on their time off.
@@ -108,13 +105,6 @@ def _owner(m: Milestone, *, away_until: date | None, today: date) -> str:
     if m.owner_id:
         return user_mention(m.owner_id)
     return f"no owner yet; set one with `/milestone update {m.number} owner @name`"
-
-
-def _date_token(day: date, *, fallback: str) -> str:
-    """Slack's date token, which each reader sees in their own zone and words (`tomorrow`, `Dec 15th`)."""
-    # Noon UTC is the same calendar day from UTC-12 to UTC+11, so almost no one sees the day shift.
-    unix = calendar.timegm(datetime.combine(day, time(12, 0)).timetuple())
-    return f"<!date^{unix}^{{date_short}}|{fallback}>"
 
 
 def _overdue_buttons(m: Milestone) -> list[ButtonElement]:

@@ -4,28 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
-from bot.render.labels import due_on, status_label
+from bot.render.dates import posted_due
+from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, packed_sections, section
 from bot.render.milestones import title_ref
 from bot.render.reminders import channel_mention
 from bot.render.review_button import review_mine_button
-from storage.models import Milestone
+from storage.models import CLOSED_STATUSES, Milestone
 
 # A DM lists this many of the owner's milestones; the review form itself holds them all.
 MAX_PROMPT_LINES = 20
 
 
 def review_prompt_message(
-    *, checkin_id: int, channel_id: str, milestones: Sequence[Milestone], today: date
+    *,
+    checkin_id: int,
+    channel_id: str,
+    milestones: Sequence[Milestone],
+    today: date,
+    zone: ZoneInfo | None = None,
 ) -> Message:
-    """An owner's prompt: "3 of your milestones in #launch need a review", their lines, and the button."""
+    """An owner's prompt: "3 of your milestones in #launch need a review", their lines, and the button.
+
+    A DM read when the owner gets to it: due dates are Slack's date tokens, noon in `zone` (the channel's).
+    """
     count = len(milestones)
     need = "needs" if count == 1 else "need"
     headline = f"{count} of your milestones in {channel_mention(channel_id)} {need} a review"
-    lines = [_line(m, today=today) for m in milestones[:MAX_PROMPT_LINES]]
+    lines = [_line(m, today=today, zone=zone) for m in milestones[:MAX_PROMPT_LINES]]
     blocks: list[Block] = [section(f"*{headline}*"), *packed_sections(lines)]
     hidden = count - len(lines)
     if hidden > 0:
@@ -41,8 +51,8 @@ def chase_message(*, checkin_id: int, channel_id: str, numbers: Sequence[int]) -
     return build_message(text=text, blocks=[section(text), _button(checkin_id)])
 
 
-def _line(m: Milestone, *, today: date) -> str:
-    due = due_on(m, today=today)
+def _line(m: Milestone, *, today: date, zone: ZoneInfo | None) -> str:
+    due = posted_due(m.due_date, today=today, zone=zone, closed=m.status in CLOSED_STATUSES)
     return f"• {title_ref(m)} · {due} · {status_label(m.status)}"
 
 
