@@ -32,3 +32,14 @@ def test_default_timezone_is_checked_as_every_other_zone_is(zone: str) -> None:
 def test_default_timezone_is_kept_in_its_canonical_spelling() -> None:
     assert load_settings({"DEFAULT_TIMEZONE": "america/new york"}).default_timezone == "America/New_York"
     assert load_settings({}).default_timezone == "UTC"
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("", 0.5), ("0", 0.0), ("1.25", 1.25), ("2", 2.0)])
+def test_how_long_a_command_waits_for_its_answer_in_the_ack(value: str, seconds: float) -> None:
+    assert load_settings({"ANSWER_IN_ACK_SECONDS": value}).answer_in_ack_seconds == seconds
+
+
+@pytest.mark.parametrize("value", ["-1", "3", "nan", "soon"])
+def test_an_ack_wait_slack_would_not_allow_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"ANSWER_IN_ACK_SECONDS=.* from 0 to 2 \(Slack waits 3 s"):
+        load_settings({"ANSWER_IN_ACK_SECONDS": value})

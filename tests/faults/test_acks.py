@@ -16,8 +16,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from storage.models import Milestone, Revision
-from tests.support.app import BOTH_MODES, SIGNING_SECRET, SlackApp
-from tests.support.fake_slack import Call
+from tests.support.app import BOTH_MODES, SIGNING_SECRET, FrozenClock, SlackApp, app_settings, served_app
+from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import SlackRequests
 
 APOLOGY = "Something went wrong on our side"
@@ -176,27 +176,36 @@ def test_a_failure_is_logged_with_its_request_id(
     assert record.exc_info is not None
 
 
-def test_an_answer_the_response_url_refused_is_sent_again(slack_app: SlackApp) -> None:
-    slack_app.fake.fail_next("response_url", status=500, error="internal_error", times=2)
-    slack_app.requests.command("help")
-    tries = slack_app.fake.calls_to("response_url")
+@pytest.fixture
+def url_answers(fake_slack: FakeSlack, engine: Engine, clock: FrozenClock) -> Iterator[SlackApp]:
+    """The app with no answer in the ack (ANSWER_IN_ACK_SECONDS=0): every answer takes the response URL."""
+    settings = app_settings(fake=fake_slack, engine=engine, answer_in_ack_seconds=0)
+    with served_app(settings, fake=fake_slack, engine=engine, clock=clock) as served:
+        yield served
+
+
+def test_an_answer_the_response_url_refused_is_sent_again(url_answers: SlackApp) -> None:
+    url_answers.fake.fail_next("response_url", status=500, error="internal_error", times=2)
+    url_answers.requests.command("help")
+    tries = url_answers.fake.calls_to("response_url")
     assert len(tries) == 3 and tries[0].params["text"] == tries[-1].params["text"]
+    assert not any(call.params.get("_via") for call in tries)
 
 
 def test_an_answer_that_never_gets_through_is_logged(
-    slack_app: SlackApp, caplog: pytest.LogCaptureFixture
+    url_answers: SlackApp, caplog: pytest.LogCaptureFixture
 ) -> None:
-    slack_app.fake.fail_next("response_url", status=503, error="unavailable", times=10)
+    url_answers.fake.fail_next("response_url", status=503, error="unavailable", times=10)
     with caplog.at_level(logging.ERROR, logger="bot.listeners.replies"):
-        slack_app.requests.command("help")
-    assert len(slack_app.fake.calls_to("response_url")) == 4
+        url_answers.requests.command("help")
+    assert len(url_answers.fake.calls_to("response_url")) == 4
     assert any("answer through the response URL lost" in r.getMessage() for r in caplog.records)
 
 
-def test_an_answer_refused_for_good_is_not_retried(slack_app: SlackApp) -> None:
-    slack_app.fake.fail_next("response_url", status=404, error="expired_url")
-    slack_app.requests.command("help")
-    assert len(slack_app.fake.calls_to("response_url")) == 1
+def test_an_answer_refused_for_good_is_not_retried(url_answers: SlackApp) -> None:
+    url_answers.fake.fail_next("response_url", status=404, error="expired_url")
+    url_answers.requests.command("help")
+    assert len(url_answers.fake.calls_to("response_url")) == 1
 
 
 @pytest.mark.slow

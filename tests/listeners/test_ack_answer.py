@@ -1,0 +1,94 @@
+"""The answer slot: acked exactly once, with the first answer in time or empty at the deadline."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from slack_bolt import Ack, BoltResponse
+
+from bot.listeners.ack_answer import WATCHER, AnswerSlot
+
+ANSWER = {"text": "Hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
+
+
+def acked_body(ack: Ack) -> object:
+    assert ack.response is not None and ack.response.status == 200
+    return ack.response.body
+
+
+def test_the_first_answer_in_time_is_the_ack() -> None:
+    ack = Ack()
+    slot = AnswerSlot(ack, deadline=time.monotonic() + 5)
+    assert slot.answer(**ANSWER, response_type="in_channel")
+    assert '"response_type": "in_channel"' in str(acked_body(ack)) and '"text": "Hi"' in str(acked_body(ack))
+    # A second answer, or the end of the listener, leaves the ack as it went.
+    first = ack.response
+    assert not slot.answer(text="Again", blocks=None, response_type="ephemeral")
+    slot.close()
+    assert ack.response is first
+
+
+def test_an_answer_after_the_deadline_acks_empty_and_goes_elsewhere() -> None:
+    ack = Ack()
+    slot = AnswerSlot(ack, deadline=time.monotonic() - 0.01)
+    assert not slot.answer(**ANSWER, response_type="ephemeral")
+    assert acked_body(ack) == ""
+
+
+def test_closing_a_slot_nobody_answered_acks_it_empty() -> None:
+    ack = Ack()
+    slot = AnswerSlot(ack, deadline=time.monotonic() + 5)
+    slot.close()
+    assert acked_body(ack) == ""
+    assert not slot.answer(**ANSWER, response_type="ephemeral")
+
+
+def test_the_watcher_acks_every_unanswered_slot_at_its_deadline_in_order() -> None:
+    acks = [Ack() for _ in range(300)]
+    start = time.monotonic()
+    # Deadlines out of order: the heap still closes each at its own.
+    slots = [AnswerSlot(ack, deadline=start + 0.2 + (n % 7) * 0.05) for n, ack in enumerate(acks)]
+    for slot in slots:
+        WATCHER.watch(slot)
+    slots[0].answer(**ANSWER, response_type="ephemeral")
+    deadline = time.monotonic() + 5
+    while any(ack.response is None for ack in acks) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(ack.response is not None for ack in acks)
+    assert '"text": "Hi"' in str(acked_body(acks[0]))
+    assert all(acked_body(ack) == "" for ack in acks[1:])
+    assert time.monotonic() - start >= 0.2
+
+
+class CountingAck(Ack):
+    """An Ack that counts how often it was called."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        self.calls += 1
+        return super().__call__(*args, **kwargs)
+
+
+def test_an_answer_racing_the_watcher_is_acked_exactly_once() -> None:
+    acks: list[CountingAck] = []
+    threads: list[threading.Thread] = []
+    for n in range(200):
+        ack = CountingAck()
+        slot = AnswerSlot(ack, deadline=time.monotonic() + 0.02)
+        WATCHER.watch(slot)
+        # Answers land just before, at and just after the deadline.
+        later = threading.Timer(
+            0.015 + (n % 10) * 0.001, slot.answer, kwargs={**ANSWER, "response_type": "ephemeral"}
+        )
+        later.start()
+        acks.append(ack)
+        threads.append(later)
+    for thread in threads:
+        thread.join()
+    time.sleep(0.1)
+    assert [ack.calls for ack in acks] == [1] * 200
