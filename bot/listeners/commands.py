@@ -232,7 +232,7 @@ def settings(slash: Slash, parsed: SettingsCommand) -> None:
         current, failed = read_settings(
             engine=ctx.engine, workspace=ctx.workspace, channel_id=channel_id, timezone=timezone, now=ctx.now
         )
-        view = settings_modal(s=current, failed=failed, show_failed=ctx.person.is_admin)
+        view = settings_modal(s=current, failed=failed, show_failed=ctx.person.is_admin, at=ctx.at)
         slash.open_form(view, again="settings")
         return
     changed = change_settings(
