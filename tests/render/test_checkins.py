@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +18,7 @@ from bot.render.checkins import (
 from storage.models import CheckInAnswer
 from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid
 from tests.support.factories import HOSTILE, TODAY, make_milestone
+from tests.support.reading import fallbacks, tokens
 
 # TODAY is Fri Nov 20, 2026.
 
@@ -86,10 +88,18 @@ def test_the_review_is_a_summary_a_line_per_milestone_and_one_button():
         summary
         == "🟡 1 at risk · ⚠️ 1 overdue · ⏳ 1 not yet answered\n1 of 2 answered · waiting on <@U3> (#6)"
     )
-    assert first_rows.split("\n") == [
-        "*#4* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, Tue",
-        "*#6* Pricing page · due Wed Nov 18 · <@U3> · not yet answered · ⚠️ 2 days overdue",
+    # Read all week: dates are Slack's tokens (the reader's `tomorrow`), shown here by their fallbacks,
+    # and an overdue one says so without a count of days that would be wrong by Wednesday.
+    assert fallbacks(first_rows).split("\n") == [
+        "*#4* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, Tue Nov 17",
+        "*#6* Pricing page · due Wed Nov 18 · ⚠️ overdue · <@U3> · not yet answered",
     ]
+    assert [words for _, words, _ in tokens(first_rows)] == [
+        "{date_long_pretty}",
+        "{date_short_pretty}",
+        "{date_long_pretty}",
+    ]
+    assert "days" not in first_rows
     [button] = action_elements(message.blocks)
     assert (button["action_id"], button["value"], button["text"]["text"]) == (
         "review_mine",
@@ -108,12 +118,16 @@ def test_an_answer_today_says_today_and_a_new_date_says_so():
         answer=answer("U1", "new_date"),
         answered_on=TODAY,
     )
-    message = checkin_message(view(items=[row]))
+    message = checkin_message(view(items=[row]), zone=ZoneInfo("America/New_York"))
 
+    line = texts(message)[1]
     assert (
-        texts(message)[1]
-        == "*#4* Launch beta · due Tue Dec 22 · <@U1> · 🟢 On track · 📅 new date — <@U1>, today"
+        fallbacks(line)
+        == "*#4* Launch beta · due Tue Dec 22 · <@U1> · 🟢 On track · 📅 new date — <@U1>, Fri Nov 20"
     )
+    # Noon in the channel's zone: Slack writes `today` for the answer's day, each reader in their own words.
+    noon_ny = int(datetime(2026, 11, 20, 17, tzinfo=UTC).timestamp())
+    assert line.endswith(f"<@U1>, <!date^{noon_ny}^{{date_short_pretty}}|Fri Nov 20>")
 
 
 def test_the_count_is_per_owned_milestone_with_the_ownerless_and_the_away_apart():

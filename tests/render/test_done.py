@@ -15,6 +15,7 @@ from tests.support.blocks import (
     mrkdwn_texts,
 )
 from tests.support.factories import HOSTILE, TODAY, make_milestone
+from tests.support.reading import fallbacks
 
 
 @pytest.mark.parametrize(
@@ -81,5 +82,8 @@ def test_a_redrawn_nudge_loses_its_buttons_and_says_who_marked_it_done():
 
     assert action_elements(blocks) == []
     assert blocks[0] == nudge.blocks[0]
-    assert list(mrkdwn_texts(blocks))[-1] == "✅ Done — <@U1>, Tue Dec 8"
+    # Slack writes the day for each reader (`today`, `yesterday`, `Dec 8`); the fallback has the weekday.
+    stamp = list(mrkdwn_texts(blocks))[-1]
+    assert stamp.startswith("✅ Done — <@U1>, <!date^") and stamp.endswith("^{date_short_pretty}|Tue Dec 8>")
+    assert fallbacks(stamp) == "✅ Done — <@U1>, Tue Dec 8"
     assert_valid_blocks(blocks)

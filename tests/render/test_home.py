@@ -99,12 +99,12 @@ def test_what_you_own_and_what_you_added_for_others_are_apart_and_read_plainly()
         "[Add a milestone]",
         "Owned by you (2)",
         "*⚠️ Overdue (1)*",
-        "*#4* Ship · due Tue Nov 17 · 🔴 Blocked · ⚠️ 3 days overdue · <#C1>",
+        "*#4* Ship · due Tue Nov 17 · ⚠️ 3 days overdue · 🔴 Blocked · <#C1>",
         "*Later (1)*",
-        "*#1* Pricing page · due Tue Dec 15 · <#C7>",
+        "*#1* Pricing page · due Tue Dec 15 · in 25 days · <#C7>",
         "---",
         "Added by you for others (2)",
-        "*#2* Hire designer · for <@U2> · due Tue Dec 15 · 🟡 At risk · <#C1>",
+        "*#2* Hire designer · for <@U2> · due Tue Dec 15 · in 25 days · 🟡 At risk · <#C1>",
         "*#3* Legal review · no owner yet · no due date · <#C1>",
         "---",
         "*By channel*",
@@ -125,7 +125,7 @@ def test_your_own_mention_and_open_are_never_repeated_on_a_line() -> None:
 
 def test_on_track_is_said_because_it_is_an_answer() -> None:
     view = view_of([make_milestone(status="on_track")])
-    assert "*#12* Launch beta · due Tue Dec 15 · 🟢 On track · <#C1>" in page(view)
+    assert "*#12* Launch beta · due Tue Dec 15 · in 25 days · 🟢 On track · <#C1>" in page(view)
 
 
 def test_owning_nothing_says_so_and_how_to_add_one() -> None:
@@ -135,7 +135,7 @@ def test_owning_nothing_says_so_and_how_to_add_one() -> None:
         "Owned by you (0)",
         "Nothing owned by you is open · Add one: `/milestone add Launch beta due Dec 15 owner me`",
     ]
-    assert "*#12* Launch beta · for <@U2> · due Tue Dec 15 · 🟢 On track · <#C1>" in text
+    assert "*#12* Launch beta · for <@U2> · due Tue Dec 15 · in 25 days · 🟢 On track · <#C1>" in text
 
 
 def test_adding_nothing_for_others_says_so_in_one_grey_line() -> None:
@@ -192,9 +192,10 @@ def test_added_for_others_reads_soonest_first_with_the_overdue_said() -> None:
         ]
     )
     assert numbers_in_order(view) == [2, 3, 1]
-    assert "*#2* Launch beta · for <@U3> · due Thu Nov 19 · 🟢 On track · ⚠️ 1 day overdue · <#C1>" in page(
+    assert "*#2* Launch beta · for <@U3> · due Thu Nov 19 · ⚠️ 1 day overdue · 🟢 On track · <#C1>" in page(
         view
     )
+    assert "*#3* Launch beta · for <@U2> · due Fri Nov 20 · today · 🟢 On track · <#C1>" in page(view)
 
 
 def test_due_this_week_ends_on_sunday() -> None:
@@ -278,7 +279,7 @@ def test_many_of_both_kinds_share_the_room_and_say_where_the_rest_are() -> None:
     text = page(view)
     assert "Owned by you (400)" in text and "Added by you for others (200)" in text
     assert len(numbers_in_order(view)) + more_counts(view) == 600
-    assert "*#1001* Launch beta · for <@U2> · due Sat Nov 21 · 🟢 On track · <#C1>" in text
+    assert "*#1001* Launch beta · for <@U2> · due Sat Nov 21 · tomorrow · 🟢 On track · <#C1>" in text
     assert len(menus(view)) == MAX_MILESTONE_SECTIONS
     hints = [line for line in text if line.startswith("…and")]
     assert [re.sub(r"[0-9]+", "N", hint) for hint in hints] == [

@@ -68,7 +68,9 @@ def test_preview_asks_to_confirm_with_the_count():
     assert view["submit"]["text"] == "Import 2"
     assert json.loads(view["private_metadata"]) == {"channel_id": "C1", "file_id": "F1"}
     text = view_text(view)
-    assert "*Milestone 2* · due Dec 15 · starts Nov 1 · $5,000 · <@U1> · Marketing" in text
+    assert (
+        "*Milestone 2* · due Tue Dec 15 · in 25 days · starts Sun Nov 1 · $5,000 · <@U1> · Marketing" in text
+    )
     assert "*Hire a CTO* · no due date" in text
 
 

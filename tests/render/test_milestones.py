@@ -24,8 +24,10 @@ from bot.render.milestones import (
 from storage.models import Milestone
 from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid, mrkdwn_texts
 from tests.support.factories import HOSTILE, TODAY, make_milestone, make_revision
+from tests.support.reading import fallbacks
 
 TZ = ZoneInfo("America/Los_Angeles")
+NEW_YORK = ZoneInfo("America/New_York")
 ADD_EXAMPLE = "`/milestone add Launch beta due Dec 15 owner @alice`"
 NO_MILESTONES = f"No milestones in this channel yet. Add one: {ADD_EXAMPLE}"
 NO_CHANNEL = ChannelSummary(milestones=0, open=0, done=0, overdue=0, next_due=None)
@@ -65,22 +67,33 @@ def test_status_label_has_emoji_and_words(status, label):
     assert status_label(status) == label
 
 
-def test_milestone_line_reads_number_title_due_owner_status():
+def test_milestone_line_reads_number_title_due_with_weekday_and_how_far_owner_status():
     line = milestone_line(make_milestone(), today=TODAY)
 
-    assert line == "*#12* Launch beta · due Dec 15 · <@U1> · 🟢 On track"
+    assert line == "*#12* Launch beta · due Tue Dec 15 · in 25 days · <@U1> · 🟢 On track"
 
 
-def test_milestone_line_says_how_overdue_an_open_milestone_is():
-    line = milestone_line(make_milestone(), today=date(2026, 12, 18))
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        (date(2026, 12, 14), "due Tue Dec 15 · tomorrow"),
+        (date(2026, 12, 15), "due Tue Dec 15 · today"),
+        (date(2026, 12, 16), "due Tue Dec 15 · ⚠️ 1 day overdue"),
+        (date(2026, 12, 18), "due Tue Dec 15 · ⚠️ 3 days overdue"),
+    ],
+)
+def test_milestone_line_says_tomorrow_today_and_how_overdue_an_open_milestone_is(today, due):
+    line = milestone_line(make_milestone(), today=today)
 
-    assert line.endswith("🟢 On track · ⚠️ 3 days overdue")
+    assert line == f"*#12* Launch beta · {due} · <@U1> · 🟢 On track"
 
 
-def test_milestone_line_done_is_never_overdue():
-    line = milestone_line(make_milestone(status="done"), today=date(2026, 12, 18))
+def test_milestone_line_done_is_never_overdue_and_says_when_it_was_done():
+    line = milestone_line(
+        make_milestone(status="done", completed_on=date(2026, 12, 17)), today=date(2026, 12, 18)
+    )
 
-    assert "overdue" not in line
+    assert line == "*#12* Launch beta · due Tue Dec 15 · <@U1> · ✅ done Thu Dec 17"
 
 
 def test_milestone_line_is_terse_about_missing_date_and_owner():
@@ -234,8 +247,8 @@ def test_show_has_every_field_and_the_slip_against_the_plan():
     }
     assert fields == {
         "*Status*": "🟢 On track",
-        "*Due*": "Dec 20 (planned Dec 15, slipped 5 days)",
-        "*Start*": "Nov 1",
+        "*Due*": "Sun Dec 20 · in 30 days (planned Tue Dec 15, slipped 5 days)",
+        "*Start*": "Sun Nov 1",
         "*Owner*": "<@U1>",
         "*Department*": "Marketing",
         "*Budget*": "$5,000",
@@ -259,7 +272,8 @@ def test_show_done_milestone_has_actual_cost_variance_and_no_done_button():
     assert_valid(message)
     text = all_mrkdwn(message)
     assert "*Actual cost*\n$5,500 — $500 over budget" in text
-    assert "*Completed on*\nDec 18 (3 days late)" in text
+    assert "*Completed on*\nFri Dec 18 (3 days late)" in text
+    assert "*Due*\nTue Dec 15\n" in text + "\n"  # done: nothing relative
     assert [button["action_id"] for button in action_elements(message.blocks)] == ["milestone_edit"]
 
 
@@ -278,8 +292,8 @@ def test_show_lists_last_ten_changes_newest_first_in_the_channel_time_zone():
     text = all_mrkdwn(message)
     history = [line for line in text.split("\n") if " changed due date " in line]
     assert len(history) == 10
-    assert history[0] == "Nov 26 · <@U1> changed due date Dec 25 → Dec 26"
-    assert history[-1] == "Nov 17 · <@U1> changed due date Dec 16 → Dec 17"
+    assert history[0] == "Nov 26 · <@U1> changed due date Fri Dec 25 → Sat Dec 26"
+    assert history[-1] == "Nov 17 · <@U1> changed due date Wed Dec 16 → Thu Dec 17"
     assert "…and 15 earlier changes." in text
 
 
@@ -296,7 +310,9 @@ def test_show_dates_a_change_by_the_day_it_was_in_the_time_zone():
 
     message = show_message(make_milestone(), [late_evening_in_la], today=TODAY, tz=TZ)
 
-    assert "Nov 25 · <@U1> changed due date Dec 15 → Dec 20 — _because vendor late_" in all_mrkdwn(message)
+    assert "Nov 25 · <@U1> changed due date Tue Dec 15 → Sun Dec 20 — _because vendor late_" in all_mrkdwn(
+        message
+    )
 
 
 @pytest.mark.parametrize(
@@ -305,7 +321,7 @@ def test_show_dates_a_change_by_the_day_it_was_in_the_time_zone():
         ("budget", "500000 USD", "750000 USD", "changed budget $5,000 → $7,500"),
         ("status", "on_track", "at_risk", "changed status 🟢 On track → 🟡 At risk"),
         ("owner", "U1", "U2", "changed owner <@U1> → <@U2>"),
-        ("start", None, "2026-11-01", "set start to Nov 1"),
+        ("start", None, "2026-11-01", "set start to Sun Nov 1"),
         ("department", "Sales", None, "cleared department (was Sales)"),
         ("title", "Beta", "Launch beta", "changed title Beta → Launch beta"),
         ("actual_cost", None, "550000 USD", "set actual cost to $5,500"),
@@ -348,13 +364,27 @@ def test_added_message_is_one_line_with_no_tips():
         due_date=date(2026, 12, 11), owner_id="U2", budget_minor=500000, budget_currency="USD"
     )
 
-    message = added_message(milestone, by="U1", today=TODAY)
+    message = added_message(milestone, by="U1", today=TODAY, zone=NEW_YORK)
 
     assert_valid(message)
     [line] = mrkdwn_texts(message.blocks)
-    assert line == "➕ Added *#12* Launch beta · due Fri Dec 11 · <@U2> · $5,000 — by <@U1>"
+    # The channel reads it later, each reader in their zone: Slack's token, noon in New York on Dec 11.
+    token = "<!date^1797008400^{date_long_pretty}|Fri Dec 11>"
+    assert line == f"➕ Added *#12* Launch beta · due {token} · <@U2> · $5,000 — by <@U1>"
     assert "/milestone" not in all_mrkdwn(message)
-    assert message.text == line
+    assert message.text == "➕ Added *#12* Launch beta · due Fri Dec 11 · <@U2> · $5,000 — by <@U1>"
+    assert fallbacks(line) == message.text
+
+
+def test_added_message_of_an_overdue_date_says_overdue_without_a_count_that_would_go_stale():
+    message = added_message(make_milestone(due_date=date(2026, 11, 18)), by="U1", today=TODAY)
+
+    assert message.text == "➕ Added *#12* Launch beta · due Wed Nov 18 · ⚠️ overdue · <@U1> — by <@U1>"
+    # No zone known: noon UTC, the same day from UTC−12 to UTC+11.
+    assert (
+        f"<!date^{int(datetime(2026, 11, 18, 12, tzinfo=UTC).timestamp())}^"
+        in message.blocks[0]["text"]["text"]
+    )
 
 
 def test_added_message_of_a_channels_first_milestone_says_when_its_first_review_is():
@@ -363,7 +393,14 @@ def test_added_message_of_a_channels_first_milestone_says_when_its_first_review_
     message = added_message(make_milestone(), by="U1", today=TODAY, first_review=first_review)
 
     assert_valid(message)
-    assert list(mrkdwn_texts(message.blocks))[-1] == "🗓️ First weekly review: Mon Dec 7, 09:00"
+    *_, review = mrkdwn_texts(message.blocks)
+    unix = int(first_review.timestamp())
+    assert (
+        review == f"🗓️ First weekly review: <!date^{unix}^{{date_long_pretty}} at {{time}}|Mon Dec 7, 09:00>"
+    )
+    # The first review carries the channel's zone: the due date's token is noon there.
+    noon_ny = int(datetime(2026, 12, 15, 12, tzinfo=NEW_YORK).timestamp())
+    assert f"<!date^{noon_ny}^" in message.blocks[0]["text"]["text"]
 
 
 def test_added_message_escapes_the_title():
@@ -380,10 +417,11 @@ def test_bulk_added_message_is_one_summary_within_limits():
 
     assert_valid(message)
     [line] = mrkdwn_texts(message.blocks)
-    assert line.startswith(
+    assert fallbacks(line).startswith(
         "➕ 25 milestones added by <@U1>: *#12* Step 0 (Fri Dec 11), *#13* Step 1 (Fri Dec 11)"
     )
-    assert line.endswith("*#21* Step 9 (Fri Dec 11), …and 15 more")
+    assert fallbacks(line).endswith("*#21* Step 9 (Fri Dec 11), …and 15 more")
+    assert line.count("<!date^") == 10
     assert message.text == "➕ 25 milestones added by <@U1>"
 
 
@@ -396,7 +434,7 @@ def test_updated_message_is_one_line_old_to_new_with_the_reason_and_who():
     assert_valid(message)
     [line] = mrkdwn_texts(message.blocks)
     assert line == (
-        "✏️ Updated *#12* Launch beta: changed due date Dec 15 → Dec 20, changed owner <@U1> → <@U2>"
+        "✏️ Updated *#12* Launch beta: changed due date Tue Dec 15 → Sun Dec 20, changed owner <@U1> → <@U2>"
         " _because vendor late_ — by <@U3>"
     )
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -9,9 +10,10 @@ from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, as
 from tests.support.factories import HOSTILE, TODAY, make_milestone
 
 DUE = date(2026, 12, 15)
-# Noon UTC on the due date, so the token shows Dec 15 to readers from UTC-12 to UTC+11.
+# No zone given: noon UTC on the due date, so the token shows Dec 15 to readers from UTC-12 to UTC+11.
 DUE_UNIX = int(datetime(2026, 12, 15, 12, 0, tzinfo=UTC).timestamp())
-TOKEN = f"<!date^{DUE_UNIX}^{{date_short}}|Dec 15>"
+# `{date_long}`, not `{date_long_pretty}`: the words before it already say `tomorrow`; it adds the weekday.
+TOKEN = f"<!date^{DUE_UNIX}^{{date_long}}|Tue Dec 15>"
 
 
 def body(message) -> str:
@@ -32,7 +34,7 @@ def test_reminder_says_how_many_days_are_left(offset, when):
 
     assert_valid(message)
     assert body(message) == f"⏰ *#12* Launch beta {when} ({TOKEN}) — <@U1>"
-    assert message.text == f"⏰ #12 Launch beta {when} (Dec 15) — <@U1>"
+    assert message.text == f"⏰ #12 Launch beta {when} (Tue Dec 15) — <@U1>"
     assert action_elements(message.blocks) == []
 
 
@@ -55,7 +57,7 @@ def test_overdue_nudge_has_done_and_new_date_buttons():
 
     assert_valid(message)
     assert body(message) == f"⚠️ *#12* Launch beta was due yesterday ({TOKEN}) and isn't marked done — <@U1>"
-    assert message.text == "⚠️ #12 Launch beta was due yesterday (Dec 15) and isn't marked done — <@U1>"
+    assert message.text == "⚠️ #12 Launch beta was due yesterday (Tue Dec 15) and isn't marked done — <@U1>"
     done, new_date = action_elements(message.blocks)
     assert (done["action_id"], done["value"], done["style"]) == ("reminder_done", "12", "primary")
     assert done["text"]["text"] == "Done"
@@ -67,16 +69,26 @@ def test_overdue_nudge_posted_later_says_how_long_ago():
     message = reminder_message(make_milestone(), offset=-1, today=DUE + timedelta(days=3))
 
     assert "was due 3 days ago" in body(message)
-    assert "was due 3 days ago (Dec 15)" in message.text
+    assert "was due 3 days ago (Tue Dec 15)" in message.text
 
 
 def test_date_token_is_only_in_blocks_and_falls_back_to_the_written_date():
     message = reminder_message(make_milestone(due_date=date(2027, 1, 8)), offset=60, today=TODAY)
 
     assert "<!date^" in body(message)
-    assert "|Jan 8, 2027>" in body(message)
+    assert "|Fri Jan 8, 2027>" in body(message)
     assert "<!date^" not in message.text
-    assert "(Jan 8, 2027)" in message.text
+    assert "(Fri Jan 8, 2027)" in message.text
+
+
+def test_the_token_is_noon_in_the_channels_zone():
+    message = reminder_message(
+        make_milestone(), offset=1, today=DUE - timedelta(days=1), zone=ZoneInfo("Pacific/Kiritimati")
+    )
+
+    # UTC+14: noon on Dec 15 there is 22:00 UTC on Dec 14, so the channel's readers all see Dec 15.
+    noon_there = int(datetime(2026, 12, 14, 22, 0, tzinfo=UTC).timestamp())
+    assert f"(<!date^{noon_there}^{{date_long}}|Tue Dec 15>)" in body(message)
 
 
 def test_reminder_without_owner_says_how_to_set_one():
@@ -119,7 +131,12 @@ def test_a_reminder_by_dm_names_the_channel_and_the_weekday():
 
     assert_valid(message)
     assert message.text == "⏰ #12 Launch beta in <#C1> is due tomorrow (Fri Dec 11)"
-    assert body(message) == "⏰ *#12* Launch beta in <#C1> is due tomorrow (Fri Dec 11)"
+    # A DM is read later too: the day is a date token, the notification has its fallback.
+    unix = int(datetime(2026, 12, 11, 12, 0, tzinfo=UTC).timestamp())
+    assert (
+        body(message)
+        == f"⏰ *#12* Launch beta in <#C1> is due tomorrow (<!date^{unix}^{{date_long}}|Fri Dec 11>)"
+    )
     assert action_elements(message.blocks) == []
 
 

@@ -50,7 +50,7 @@ def test_an_owner_gets_a_status_and_a_new_date_per_milestone_a_reason_and_a_note
         "Why the new date?",
         "Note",
     ]
-    assert blocks[0]["hint"]["text"] == "due Tue Dec 15"
+    assert blocks[0]["hint"]["text"] == "due Tue Dec 15 · in 25 days"  # plain text: no date token
     assert blocks[2]["hint"]["text"] == "no due date"
     options = [o["text"]["text"] for o in blocks[0]["element"]["options"]]
     assert options == ["🟢 On track", "🟡 At risk", "🔴 Blocked", "✅ Done"]
