@@ -59,12 +59,12 @@ def redraw_reminders(ctx: RequestContext, *, client: WebClient, done: Milestone)
     """Take the buttons off the reminders and nudges posted about a done milestone; say who did it, when."""
     today = ctx.channel_today(done.channel_id)
     day = done.completed_on or today
-    by = ctx.person.user_id
+    by, zone = ctx.person.user_id, ctx.channel_zone(done.channel_id)
     _update_reminders(
         ctx,
         client=client,
         milestone=done,
-        blocks_of=lambda posted: redrawn_reminder(posted.blocks, by=by, day=day, today=today),
+        blocks_of=lambda posted: redrawn_reminder(posted.blocks, by=by, day=day, today=today, zone=zone),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -126,11 +127,13 @@ def _plan_reminder(
     m = o.milestone
     rows = []
     to_channel, to_owner = _destinations(o, away_until=away_until)
+    zone = ZoneInfo(o.settings.timezone) if o.settings else None  # date tokens: noon in the channel's zone
     if to_channel:
-        message = reminder_message(m, offset=o.offset, today=o.today, away_until=away_until)
+        message = reminder_message(m, offset=o.offset, today=o.today, away_until=away_until, zone=zone)
         rows.append((o.key, m.channel_id, message))
     if to_owner and m.owner_id:
-        rows.append((dm_reminder_key(o.key), m.owner_id, reminder_dm(m, offset=o.offset, today=o.today)))
+        dm = reminder_dm(m, offset=o.offset, today=o.today, zone=zone)
+        rows.append((dm_reminder_key(o.key), m.owner_id, dm))
     inserted = [
         key
         for key, target, message in rows
