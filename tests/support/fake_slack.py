@@ -491,10 +491,19 @@ class FakeSlack(StartStop):
 
     def _payload_errors(self, method: str, params: Params) -> list[str]:
         errors = block_errors(params["blocks"]) if params.get("blocks") is not None else []
+        errors += self._unknown_files(params.get("blocks"))
         if params.get("view") is not None:
             errors += view_errors(params["view"])
         self.invalid_payloads.extend(f"{method}: {error}" for error in errors)
         return errors
+
+    def _unknown_files(self, blocks: Any) -> list[str]:
+        # Slack refuses an image block showing a file it does not know (or has not readied yet).
+        images = [
+            b.get("slack_file") for b in blocks or [] if isinstance(b, dict) and b.get("type") == "image"
+        ]
+        ids = [image.get("id") for image in images if isinstance(image, dict)]
+        return [f"invalid slack file {file_id}" for file_id in ids if file_id and file_id not in self.files]
 
     def _answer_response_url(self, key: str, headers: dict[str, str], body: bytes) -> _Answer:
         try:
