@@ -31,6 +31,44 @@ class CommandError(ValueError):
 
 
 @dataclass(frozen=True)
+class PastDay:
+    """A due date typed without a year whose this year's reading has passed (`Nov 27` on Nov 30)."""
+
+    passed: date  # this year's, already overdue
+    upcoming: date  # the next one: next year's (Feb 29: the next leap year's)
+    line: int | None = None  # its line in an `add` of several lines
+
+
+class PastDateQuestion(CommandError):
+    """Which year a due date without one means, asked rather than guessed: nothing is saved until answered.
+
+    `overdue` and `upcoming` are the person's command with each such date written out (`2026-11-27`, or
+    `2027-11-27`), as Slack would send it; `today` is the asker's date, for "already 3 days overdue".
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        example: str,
+        days: tuple[PastDay, ...],
+        overdue: str,
+        upcoming: str,
+        today: date,
+    ) -> None:
+        super().__init__(message, example=example, correction=upcoming)
+        self.days = days
+        self.overdue = overdue
+        self.upcoming = upcoming
+        self.today = today
+
+    @property
+    def passed(self) -> frozenset[date]:
+        """The past due dates the overdue choice keeps: the grammar takes them although they have passed."""
+        return frozenset(day.passed for day in self.days)
+
+
+@dataclass(frozen=True)
 class MilestoneFields:
     """Fields given to `add` or `update`; None means "not given"."""
 

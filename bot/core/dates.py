@@ -69,14 +69,40 @@ class DateError(ValueError):
     """Raised when text is not a date we can read without guessing."""
 
 
+class PastDate(DateError):
+    """A day without a year whose nearer reading, this year's, has passed: which one is meant is asked.
+
+    `passed` is this year's (before today); `upcoming` the next one (next year's, or the next leap year's).
+    """
+
+    def __init__(self, *, shown: str, passed: date, upcoming: date) -> None:
+        super().__init__(
+            f"{shown} has already passed this year; write the year, like `{upcoming.isoformat()}`."
+        )
+        self.passed = passed
+        self.upcoming = upcoming
+
+
 def parse_date(text: str, *, now: datetime, prefer: Prefer = "future") -> date:
     """Read a date typed by a person; `now` is aware, in that person's time zone."""
+    return _parse(text, now=now, prefer=prefer, nearest=False)
+
+
+def parse_due_date(text: str, *, now: datetime) -> date:
+    """A due date, read forward; a day without a year is the nearer of this year's and the next one.
+
+    When this year's has passed and is the nearer (`Nov 27` on Nov 30), it is not guessed: PastDate says both.
+    """
+    return _parse(text, now=now, prefer="future", nearest=True)
+
+
+def _parse(text: str, *, now: datetime, prefer: Prefer, nearest: bool) -> date:
     shown = quoted(text)
     if not text.strip():
         raise DateError(f"Give a date, like {_EXAMPLES}.")
     if len(text) > _MAX_TEXT:
         raise DateError(f"{shown} is too long to be a date; try {_EXAMPLES}.")
-    day = _read(_normalise(text), today=now.date(), prefer=prefer, shown=shown)
+    day = _read(_normalise(text), today=now.date(), prefer=prefer, nearest=nearest, shown=shown)
     if day is None:
         day = _read_with_dateparser(text.strip(), now=now, prefer=prefer)
     if day is None:
@@ -90,6 +116,11 @@ def format_date(day: date, *, today: date) -> str:
     """Write a date for people: `Dec 15` this year, `Dec 15, 2027` otherwise."""
     text = f"{_MONTH_ABBR[day.month - 1]} {day.day}"
     return text if day.year == today.year else f"{text}, {day.year}"
+
+
+def format_full_date(day: date) -> str:
+    """A date with its year whatever today is: `Nov 27, 2026`, as a choice between two years reads."""
+    return f"{_MONTH_ABBR[day.month - 1]} {day.day}, {day.year}"
 
 
 def format_weekday_date(day: date, *, today: date) -> str:
@@ -107,7 +138,7 @@ def _normalise(text: str) -> str:
     return " ".join(words)
 
 
-def _read(text: str, *, today: date, prefer: Prefer, shown: str) -> date | None:
+def _read(text: str, *, today: date, prefer: Prefer, nearest: bool, shown: str) -> date | None:
     """The forms we read ourselves, as dateparser misreads or guesses them; None when not one of them."""
     if match := _ISO.fullmatch(text):
         return _real_date(int(match["y"]), int(match["m"]), int(match["d"]), shown=shown)
@@ -118,7 +149,7 @@ def _read(text: str, *, today: date, prefer: Prefer, shown: str) -> date | None:
         raise DateError(f"{shown} could mean several dates; write it like `2026-12-15` or `Dec 15`.")
     words = text.replace("-", " ")
     if (match := _MONTH_DAY.fullmatch(words)) or (match := _DAY_MONTH.fullmatch(words)):
-        return _month_day(match, today=today, prefer=prefer, shown=shown)
+        return _month_day(match, today=today, prefer=prefer, nearest=nearest, shown=shown)
     if _MONTH_ONLY.fullmatch(words):
         raise DateError(f"{shown} needs a day of the month, like `Dec 15`.")
     if words in _DAY_WORDS:
@@ -161,8 +192,8 @@ def _ambiguous(match: re.Match[str], *, today: date, shown: str) -> str:
     return f"{shown} can be read two ways; write it as `{iso}` or `{short}`."
 
 
-def _month_day(match: re.Match[str], *, today: date, prefer: Prefer, shown: str) -> date:
-    """`Dec 15` or `15 Dec 2026`; without a year, the year `prefer` points to."""
+def _month_day(match: re.Match[str], *, today: date, prefer: Prefer, nearest: bool, shown: str) -> date:
+    """`Dec 15` or `15 Dec 2026`; without a year, the year `prefer` points to (or the nearer one)."""
     month, day = _MONTHS[match["month"]], int(match["d"])
     if match["y"]:
         return _real_date(int(match["y"]), month, day, shown=shown)
@@ -173,6 +204,14 @@ def _month_day(match: re.Match[str], *, today: date, prefer: Prefer, shown: str)
             raise DateError(f"{shown} isn't a real date in {today.year}.")
         return date(today.year, month, day)
     step = 1 if prefer == "future" else -1
+    upcoming = _occurrence(month, day, today=today, step=step, shown=shown)
+    if nearest:
+        _refuse_a_nearer_past(month, day, today=today, upcoming=upcoming, shown=shown)
+    return upcoming
+
+
+def _occurrence(month: int, day: int, *, today: date, step: int, shown: str) -> date:
+    """The first `month`/`day` from today on (`step` 1) or back from today (`step` -1)."""
     # Feb 29 may be up to eight years away; every other day is found in this year or the next.
     for offset in range(9):
         year = today.year + step * offset
@@ -181,6 +220,16 @@ def _month_day(match: re.Match[str], *, today: date, prefer: Prefer, shown: str)
             if (candidate >= today) if step == 1 else (candidate <= today):
                 return candidate
     raise DateError(f"{shown} isn't a real date.")
+
+
+def _refuse_a_nearer_past(month: int, day: int, *, today: date, upcoming: date, shown: str) -> None:
+    """PastDate when this year's `month`/`day` has passed and is no farther back than `upcoming` is ahead."""
+    if (month, day) == (2, 29) and not calendar.isleap(today.year):
+        return
+    passed = date(today.year, month, day)
+    # A tie is asked too: neither reading is the nearer, so either would be a guess.
+    if passed < today and today - passed <= upcoming - today:
+        raise PastDate(shown=shown, passed=passed, upcoming=upcoming)
 
 
 def _weekday(weekday: int, *, shift: str | None, today: date, prefer: Prefer) -> date:

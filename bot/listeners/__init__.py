@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.listeners import (
     checkins,
     commands,
+    date_question,
     done,
     errors,
     events,
@@ -26,6 +27,7 @@ def register_listeners(bolt_app: App) -> None:
     app = GuardedApp(bolt_app)
     commands.register(app)
     milestones.register(app)
+    date_question.register(app)
     done.register(app)
     checkins.register(app)
     settings.register(app)

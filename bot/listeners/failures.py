@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.core.access import MilestoneNotFound, NotAllowed
-from bot.core.command_types import CommandError
+from bot.core.command_types import CommandError, PastDateQuestion
 from bot.core.forms.values import ModalErrors
 from bot.core.milestones import NothingChanged
 from bot.listeners.ack_answer import make_sure_acked
 from bot.listeners.replies import tell
 from bot.render import milestones as render
 from bot.render.checkins import review_refusal_message
+from bot.render.date_question import past_date_question
 from bot.render.errors import error_message
 from bot.render.message import Message
 
@@ -97,6 +98,8 @@ def explain(refusal: Refusal) -> Message:
                 f"Nothing to change: *#{milestone.number}* already looks like that.",
                 example=f"/milestone update {milestone.number} due next friday because vendor is late",
             )
+        case PastDateQuestion():
+            return past_date_question(refusal)
         case CommandError(message=message, example=example):
             return error_message(message, example=example)
     raise AssertionError(f"no answer for {refusal!r}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from bot.core.command_types import Status
@@ -26,6 +30,8 @@ class Action(StrEnum):
     REPORT_SHARE = "report_share"
     REVIEW_MINE = "review_mine"  # the weekly review's one button, in the channel and in the owners' DMs
     UNDO_DONE = "undo_done"
+    PAST_DATE_OVERDUE = "past_date_overdue"  # a due date without a year that has passed: this year's
+    PAST_DATE_NEXT = "past_date_next"  # … or the next one
 
 
 # The check-in buttons that set a status; Done and New date… have their own paths.
@@ -74,3 +80,44 @@ def read_home_value(value: str) -> tuple[str, int]:
     """The choice and the milestone number of a Home menu option."""
     choice, _, number = value.partition(":")
     return choice, int(number)
+
+
+# Slack refuses a button whose value is longer.
+BUTTON_VALUE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """What a button of the past-date question carries: the command to run, as if typed, and its question."""
+
+    question_id: str  # both buttons of one question share it: it is answered once
+    command: str  # the person's command with the date written out, as Slack sent it
+    overdue_ok: frozenset[date]  # the past due dates this choice keeps (none for the next year's)
+
+
+def new_question_id() -> str:
+    """A fresh id for one question, so that it is answered once however often it is pressed."""
+    return uuid.uuid4().hex
+
+
+def year_choice_value(choice: YearChoice) -> str:
+    """A past-date button's value: JSON, at most BUTTON_VALUE_CHARS long when the command is not too long."""
+    carried = {
+        "q": choice.question_id,
+        "c": choice.command,
+        "o": sorted(day.isoformat() for day in choice.overdue_ok),
+    }
+    return json.dumps(carried, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_year_choice_value(value: str) -> YearChoice:
+    """The choice a past-date button carries; ValueError when garbled."""
+    try:
+        carried = json.loads(value)
+        question_id, command, overdue_ok = carried["q"], carried["c"], carried["o"]
+        days = frozenset(date.fromisoformat(day) for day in overdue_ok)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"not a past-date choice: {value[:60]!r}") from error
+    if not isinstance(question_id, str) or not isinstance(command, str):
+        raise ValueError(f"not a past-date choice: {value[:60]!r}")
+    return YearChoice(question_id=question_id, command=command, overdue_ok=days)

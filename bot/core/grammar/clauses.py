@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.core.command_types import CommandError, Status
-from bot.core.dates import DateError, Prefer, format_date, parse_date
+from bot.core.command_types import CommandError, PastDateQuestion, PastDay, Status
+from bot.core.dates import DateError, PastDate, Prefer, format_date, parse_date, parse_due_date
 from bot.core.grammar.corrections import corrected, typed_mention
 from bot.core.grammar.tokens import Clause, Token, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
@@ -66,6 +66,8 @@ class Request:
     user_id: str
     default_currency: str
     number: int | None = None
+    # Past due dates to take as they are: the ones a person chose, already overdue, when asked which year.
+    overdue_ok: frozenset[date] = frozenset()
 
     @property
     def today(self) -> date:
@@ -122,8 +124,18 @@ def read_text(clause: Clause, request: Request) -> str:
 
 
 def read_due(clause: Clause, request: Request) -> date:
-    """A due date, read forward from today; a day already past is an error."""
-    due = _read_date(clause, request, prefer="future")
+    """A due date, read forward from today; a day already past is an error, unless chosen as overdue.
+
+    A day without a year whose this year's reading has passed and is the nearer is asked about: see PastDate.
+    """
+    try:
+        due = parse_due_date(plain_text(clause.raw), now=request.now)
+    except PastDate as past:
+        raise _past_date_question(past, clause, request) from None
+    except DateError as error:
+        raise _date_error(error, clause, request) from None
+    if due in request.overdue_ok:
+        return due
     try:
         check_new_due(due, today=request.today)
     except LimitError as error:
@@ -208,10 +220,33 @@ def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
     try:
         return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
     except DateError as error:
-        # The rest of their command stays; a date this clause takes stands in for the unreadable one.
-        day = _STAND_IN_DATES[clause.field](request.today)
-        stand_in = request.corrected(f"{day:%b} {day.day}", first=clause.tokens[0], last=clause.tokens[-1])
-        raise _value_error(error, clause, request, correction=stand_in) from None
+        raise _date_error(error, clause, request) from None
+
+
+def _date_error(error: DateError, clause: Clause, request: Request) -> CommandError:
+    """What dates said, with the rest of their command kept and a date this clause takes in its place."""
+    day = _STAND_IN_DATES[clause.field](request.today)
+    stand_in = request.corrected(f"{day:%b} {day.day}", first=clause.tokens[0], last=clause.tokens[-1])
+    return _value_error(error, clause, request, correction=stand_in)
+
+
+def _past_date_question(past: PastDate, clause: Clause, request: Request) -> PastDateQuestion:
+    """Ask which year: the command with the date written out as this year's (overdue), or as the next one."""
+    last = clause.tokens[-1]
+    comma = last.text[len(last.bare) :]  # `due Nov 27, owner @bob`: the comma stays
+
+    def written(day: date) -> str:
+        return request.corrected(day.isoformat() + comma, first=clause.tokens[0], last=last) or ""
+
+    upcoming = written(past.upcoming)
+    return PastDateQuestion(
+        f"{FIELDS[clause.field].name.capitalize()}: {past}",
+        example=f"/milestone {plain_text(upcoming)}",
+        days=(PastDay(passed=past.passed, upcoming=past.upcoming),),
+        overdue=written(past.passed),
+        upcoming=upcoming,
+        today=request.today,
+    )
 
 
 def _value_error(

@@ -7,7 +7,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.core.away import check_away_until
@@ -22,6 +22,7 @@ from bot.core.command_types import (
     ListCommand,
     ListScope,
     MilestoneFields,
+    PastDateQuestion,
     ReviewCommand,
     ShowCommand,
     UpdateCommand,
@@ -93,19 +94,40 @@ _AWAY_OFF = ("off", "back")
 _NEARLY_A_NUMBER = re.compile(r"[^0-9#+-]{0,2}(#?)0*([1-9][0-9]{0,8})[^0-9]{0,2}")
 
 
-def parse_command(text: str, *, now: datetime, user_id: str, default_currency: str = "USD") -> Command:
+def parse_command(
+    text: str,
+    *,
+    now: datetime,
+    user_id: str,
+    default_currency: str = "USD",
+    overdue_ok: frozenset[date] = frozenset(),
+) -> Command:
     """Read `/milestone` text as Slack sends it (escaped) in the sender's `now`; raise CommandError if bad.
 
-    The error's example is the person's own command put right when a correction is known and reads.
+    The error's example is the person's own command put right when a correction is known and reads. A due
+    date without a year that has passed this year is asked about (PastDateQuestion) once the rest reads;
+    `overdue_ok` are past due dates taken as they are, chosen by answering that question.
     """
-    read = functools.partial(_read_command, now=now, user_id=user_id, default_currency=default_currency)
+    read = functools.partial(
+        _read_command, now=now, user_id=user_id, default_currency=default_currency, overdue_ok=overdue_ok
+    )
     try:
         return read(text)
+    except PastDateQuestion as question:
+        asked = question
     except CommandError as error:
         raise with_correction(error, read=read) from None
+    try:
+        # The question only once the rest of the command reads: a slip elsewhere is said first.
+        read(asked.upcoming)
+    except CommandError as error:
+        raise with_correction(error, read=read) from None
+    raise asked
 
 
-def _read_command(text: str, *, now: datetime, user_id: str, default_currency: str) -> Command:
+def _read_command(
+    text: str, *, now: datetime, user_id: str, default_currency: str, overdue_ok: frozenset[date]
+) -> Command:
     # The verb's example, for errors found before the text is split into words.
     first_words = text[:40].split(maxsplit=1)
     example = _EXAMPLES.get(first_words[0].lower() if first_words else "", "/milestone help")
@@ -133,6 +155,7 @@ def _read_command(text: str, *, now: datetime, user_id: str, default_currency: s
         now=now,
         user_id=user_id,
         default_currency=default_currency,
+        overdue_ok=overdue_ok,
     )
     try:
         return _PARSERS[verb](tokens[1:], request)
@@ -362,6 +385,8 @@ def _read_clauses(
             raise request.error(f"The {FIELDS[clause.field].name} is given twice; give it once.")
         try:
             values[clause.field] = read_field(clause, request)
+        except PastDateQuestion:
+            raise
         except CommandError as error:
             unreadable = isinstance(error, Unreadable)
             error = _with_keyword_respelt(error, clause, request, keywords=keywords)

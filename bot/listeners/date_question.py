@@ -1,0 +1,56 @@
+"""The past-date question's two buttons: run the chosen command as if the person had typed it, once."""
+
+from __future__ import annotations
+
+from slack_bolt import Respond
+
+from bot.core.forms.buttons import Action, YearChoice, read_year_choice_value
+from bot.core.grammar.bulk_add import read_add_lines
+from bot.core.grammar.command import parse_command
+from bot.listeners.commands import HANDLERS, Slash, add_lines
+from bot.listeners.context import RequestContext
+from bot.listeners.failures import IN_PLACE
+from bot.listeners.guard import GuardedApp
+from bot.listeners.replies import answer
+from bot.render.date_question import question_answered_message
+from storage.events import first_sighting
+
+# A question's id is kept beside Slack's event ids: the same "first one only" record, on any instance.
+_SEEN_PREFIX = "past_date:"
+
+
+def register(app: GuardedApp) -> None:
+    """Register both buttons; a refusal (bad input, not allowed) takes the place of the question."""
+    app.action(Action.PAST_DATE_OVERDUE, refusals=IN_PLACE)(choose_year)
+    app.action(Action.PAST_DATE_NEXT, refusals=IN_PLACE)(choose_year)
+
+
+def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
+    """Run the command the pressed button carries, then take the question away; a second press does nothing."""
+    choice = read_year_choice_value(body["actions"][0]["value"])
+    # Before anything is saved: of two presses (a double click, or the other button), only the first runs.
+    if not first_sighting(engine=ctx.engine, event_id=_SEEN_PREFIX + choice.question_id, now=ctx.at):
+        answer(respond, question_answered_message(), replace=True)
+        return
+    channel = body.get("channel") or {}
+    slash = Slash(
+        ctx=ctx,
+        respond=respond,
+        channel_id=channel.get("id") or body["container"]["channel_id"],
+        trigger_id=body["trigger_id"],
+        channel_name=channel.get("name") or "",
+    )
+    run_chosen(slash, choice)
+    respond(delete_original=True)
+
+
+def run_chosen(slash: Slash, choice: YearChoice) -> None:
+    """The chosen command, read and handled as `/milestone` does, keeping the past dates it was chosen with."""
+    ctx = slash.ctx
+    user_id = ctx.person.user_id
+    lines = read_add_lines(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
+    if lines is not None:
+        add_lines(slash, lines)
+        return
+    parsed = parse_command(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
+    HANDLERS[type(parsed)](slash, parsed)
