@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from storage.models import ChannelSettings
 from storage.workspace import Workspace
@@ -24,6 +24,24 @@ def get_channel_settings(
         ChannelSettings.channel_id == channel_id,
     )
     return session.exec(statement).first()
+
+
+def workspace_timezones(*, session: Session, workspace: Workspace, limit: int) -> list[str]:
+    """The time zones the workspace's channels use, most used first.
+
+    Index: uq_channel_settings_channel, by its (enterprise_id, team_id) prefix.
+    """
+    statement = (
+        select(ChannelSettings.timezone)
+        .where(
+            ChannelSettings.team_id == workspace.team_id,
+            ChannelSettings.enterprise_id == workspace.enterprise_id,
+        )
+        .group_by(col(ChannelSettings.timezone))
+        .order_by(func.count().desc(), col(ChannelSettings.timezone))
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
 
 
 def all_channel_settings(*, session: Session) -> list[ChannelSettings]:

@@ -241,6 +241,8 @@ def test_manifest_points_slack_at_the_apps_endpoints(manifest: dict[str, Any]) -
     settings = manifest["settings"]
     urls = [command["url"] for command in manifest["features"]["slash_commands"]]
     urls += [settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"]]
+    # The menus that load as one types (the time zone, the department) ask the same endpoint.
+    urls.append(settings["interactivity"]["message_menu_options_url"])
 
     assert all(url.endswith("/slack/events") for url in urls), urls
     assert manifest["oauth_config"]["redirect_urls"] == ["https://YOUR-HOST/slack/oauth_redirect"]

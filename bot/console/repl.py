@@ -242,7 +242,7 @@ class Console:
             for question in pending:
                 default = typed.get(question.block_id, question.initial)
                 typed[question.block_id], states[question.block_id] = self.answer(
-                    replace(question, initial=default or None)
+                    replace(question, initial=default or None), form=form
                 )
             values = {q.block_id: {q.action_id: states[q.block_id]} for q in asked}
             outputs = self.session.submit(form, values)
@@ -252,7 +252,7 @@ class Console:
             self.write(render(refused[-1], names=self.session, ansi=self.ansi)[0])
             pending = [q for q in asked if q.block_id in (refused[-1].errors or {})] or asked
 
-    def answer(self, question: Question) -> tuple[str, dict]:
+    def answer(self, question: Question, *, form: Output | None = None) -> tuple[str, dict]:
         """Read one answer until it fits: what was typed, and the state Slack would send."""
         while True:
             try:
@@ -266,7 +266,8 @@ class Console:
                 continue
             typed = "" if line == "-" else (line or question.initial or "")
             try:
-                return typed, state_of(question, typed, ids=Directory(self.session), now=self.local_now())
+                ids = Directory(self.session, form=form)
+                return typed, state_of(question, typed, ids=ids, now=self.local_now())
             except AnswerError as error:
                 self.write(f"⚠️ {error}")
 
@@ -278,8 +279,9 @@ class Console:
 class Directory:
     """People and channels by name, through the session's own @name and #channel reading."""
 
-    def __init__(self, session: ConsoleSession) -> None:
+    def __init__(self, session: ConsoleSession, *, form: Output | None = None) -> None:
         self.session = session
+        self.form = form
 
     def user_id(self, name: str) -> str:
         """`U0ALICE` for `@alice`."""
@@ -294,6 +296,14 @@ class Directory:
         if not found:
             raise ValueError(f"no channel {name.strip()} here; try #general or #ops")
         return found[1]
+
+    def suggestions(self, question: Question, typed: str) -> list[dict]:
+        """What the app offers in a form's menu as `typed` is typed there."""
+        if self.form is None:
+            return []
+        return self.session.suggest(
+            self.form, action_id=question.action_id, block_id=question.block_id, typed=typed
+        )
 
 
 def main(

@@ -155,6 +155,29 @@ def view_submission(
     )
 
 
+def block_suggestion(
+    workspace: Workspace,
+    *,
+    user: dict[str, str],
+    view: dict[str, Any],
+    action_id: str,
+    block_id: str,
+    value: str,
+) -> Body:
+    """What Slack sends as a person types in a modal's menu that loads its options (external_select)."""
+    return _interaction(
+        workspace,
+        kind="block_suggestion",
+        user=user,
+        trigger_id="",
+        container={"type": "view", "view_id": view["id"]},
+        view=view,
+        action_id=action_id,
+        block_id=block_id,
+        value=value,
+    )
+
+
 def event_callback(workspace: Workspace, *, event: dict[str, Any], event_id: str, event_time: int) -> Body:
     """An Events API delivery of `event`."""
     envelope = {

@@ -129,6 +129,19 @@ class ConsoleSession:
         )
         return self._send(body, form=view)
 
+    def suggest(self, form: Output, *, action_id: str, block_id: str, typed: str) -> list[dict]:
+        """The options the app answers as `typed` is typed in one of the form's menus (external_select)."""
+        view = self.stand_in.view(form.view_id or "") or dict(form.view or {}, id=form.view_id)
+        body = requests.block_suggestion(
+            self._workspace, user=self._user(), view=view, action_id=action_id, block_id=block_id, value=typed
+        )
+        headers = requests.signed_headers(body, secret=SIGNING_SECRET, timestamp=int(time.time()))
+        status, answer = self._post(body.raw, headers)
+        if status != 200:
+            raise RuntimeError(f"the app answered {status}: {answer[:200]!r}")
+        said = json.loads(answer) if answer.strip() else {}
+        return list(said.get("options") or []) if isinstance(said, dict) else []
+
     def reply_in_thread(self, text: str, *, thread_ts: str) -> list[Output]:
         """A reply in a message's thread in the current channel (the app keeps check-in replies as notes)."""
         posted = requests.message_event(

@@ -230,7 +230,9 @@ class _Writer:
 def options_of(element: dict) -> list[dict]:
     """A menu's options, its option groups flattened."""
     grouped = [option for group in element.get("option_groups", ()) for option in group.get("options", ())]
-    return [*element.get("options", ()), *grouped]
+    # A menu that loads its options as one types holds only the current choice.
+    initial = element.get("initial_option") if element.get("type") == "external_select" else None
+    return [*element.get("options", ()), *grouped, *([initial] if initial else [])]
 
 
 def confirmation(choice: Choice) -> str | None:
@@ -257,6 +259,10 @@ class Directory(Protocol):
 
     def channel_id(self, name: str) -> str:
         """The id of `ops` or `#ops`; ValueError when there is no such channel."""
+        ...
+
+    def suggestions(self, question: Question, typed: str) -> list[dict]:
+        """The options the app offers as `typed` is typed in a menu that loads them (external_select)."""
         ...
 
 
@@ -309,7 +315,7 @@ def _initial(element: dict, *, names: Names) -> str | None:
     if kind in ("conversations_select", "channels_select"):
         channel = element.get("initial_conversation") or element.get("initial_channel")
         return hashed(names.channel_name(channel)) if channel else None
-    if kind in ("static_select", "radio_buttons") and element.get("initial_option"):
+    if kind in ("static_select", "radio_buttons", "external_select") and element.get("initial_option"):
         return _plain(element["initial_option"].get("text"))
     if kind == "checkboxes" and element.get("initial_options"):
         return ", ".join(_plain(option.get("text")) for option in element["initial_options"])
@@ -320,7 +326,7 @@ def ask_line(question: Question) -> str:
     """How a question reads before the answer: hint and numbered options above, then label and default."""
     takes = _TAKES.get(question.kind)
     above = [f"{INDENT}{question.hint}"] if question.hint else []
-    if question.options:
+    if question.options and question.kind != "external_select":
         numbered = (f"[{n}] {_plain(option.get('text'))}" for n, option in enumerate(question.options, 1))
         above.append(INDENT + "  ".join(numbered))
     label = question.label + (f" ({takes})" if takes else "")
@@ -339,6 +345,7 @@ _TAKES = {
     "checkboxes": "numbers like 1,2",
     "static_select": "a number",
     "radio_buttons": "a number",
+    "external_select": "type to search",
 }
 
 
@@ -364,6 +371,7 @@ _STATES: dict[str, tuple[str, _Reader]] = {
     "static_select": ("selected_option", lambda typed, q, ids, now: _picked(q, typed)[0]),
     "radio_buttons": ("selected_option", lambda typed, q, ids, now: _picked(q, typed)[0]),
     "checkboxes": ("selected_options", lambda typed, q, ids, now: _picked(q, typed)),
+    "external_select": ("selected_option", lambda typed, q, ids, now: _suggested(q, typed, ids=ids)),
     "users_select": ("selected_user", lambda typed, q, ids, now: ids.user_id(typed)),
     "conversations_select": ("selected_conversation", lambda typed, q, ids, now: ids.channel_id(typed)),
     "channels_select": ("selected_channel", lambda typed, q, ids, now: ids.channel_id(typed)),
@@ -404,6 +412,21 @@ def _date(typed: str, *, now: datetime) -> str:
 def _time(typed: str) -> str:
     """HH:MM as a time picker gives it, from a time read as `/milestone settings` reads one (9am, 16:00)."""
     return parse_time(typed).strftime("%H:%M")
+
+
+def _suggested(question: Question, typed: str, *, ids: Directory) -> dict:
+    """The option the app offers for what was typed: the one named exactly, else its first."""
+    # Enter keeps the current choice, which the form holds (`initial_option`) whatever the app would offer.
+    kept = [option for option in question.options if _plain(option.get("text")) == typed]
+    offered = kept or ids.suggestions(question, typed)
+    exact = [
+        option
+        for option in offered
+        if typed.lower() in (_plain(option.get("text")).lower(), str(option.get("value", "")).lower())
+    ]
+    if not offered:
+        raise AnswerError(f"{question.label}: nothing found for {typed!r}; try other words.")
+    return (exact or offered)[0]
 
 
 def _picked(question: Question, typed: str) -> list[dict]:

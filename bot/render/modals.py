@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     Block,
     ConversationFilter,
     ConversationSelectElement,
+    ExternalDataSelectElement,
     InputBlock,
     Option,
     PlainTextObject,
@@ -16,10 +17,18 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dates import format_date
-from bot.core.forms.milestone import CALLBACKS, STATUS_CHOICES, MilestoneBlock, Mode, milestone_metadata
-from bot.core.limits import BUDGET_CHARS, DEPARTMENT_CHARS, REASON_CHARS, TITLE_CHARS
+from bot.core.forms.milestone import (
+    CALLBACKS,
+    STATUS_CHOICES,
+    MilestoneBlock,
+    Mode,
+    department_value,
+    milestone_metadata,
+)
+from bot.core.limits import BUDGET_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
 from bot.core.revisions import budget_of
+from bot.core.text import excerpt
 from bot.render.inputs import date_input, input_block, text_input
 from bot.render.labels import status_label
 from bot.render.message import modal
@@ -81,14 +90,26 @@ def _plan_inputs(current: Milestone | None, *, today: date) -> list[Block]:
             max_length=BUDGET_CHARS,
             placeholder="$5,000 or 5000 EUR",
         ),
-        text_input(
-            MilestoneBlock.DEPARTMENT,
-            "Department",
-            initial=current.department if current else None,
-            max_length=DEPARTMENT_CHARS,
-            placeholder="Marketing",
-        ),
+        _department_input(current.department if current else None),
     ]
+
+
+def _department_input(department: str | None) -> InputBlock:
+    """A menu of the workspace's departments, searched as one types; a name not there yet is offered too."""
+    element = ExternalDataSelectElement(
+        action_id=MilestoneBlock.DEPARTMENT,
+        placeholder=PlainTextObject(text="Pick or type a department"),
+        initial_option=department_option(department) if department else None,
+        # Listed as soon as the menu opens, before anything is typed.
+        min_query_length=0,
+    )
+    hint = "Type to find one, or a new department's name to add it."
+    return input_block(MilestoneBlock.DEPARTMENT, "Department", element, hint=hint, optional=True)
+
+
+def department_option(name: str, *, label: str | None = None) -> Option:
+    """A department in the menu, shown as its name (or `label`) within Slack's 75 characters."""
+    return Option(value=department_value(name), text=PlainTextObject(text=excerpt(label or name, limit=75)))
 
 
 def _reason_input() -> InputBlock:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
     DividerBlock,
+    ExternalDataSelectElement,
     Option,
     PlainTextObject,
     RadioButtonsElement,
@@ -14,10 +17,10 @@ from slack_sdk.models.blocks import (
 
 from bot.core.countries import country_name
 from bot.core.forms.settings import (
-    BOX_CHARS,
     CALLBACK,
     CHASE,
     COUNTRY_CHARS,
+    OVERDUE_NUDGE,
     PAUSED,
     REVIEW_DM,
     SettingsBlock,
@@ -25,6 +28,7 @@ from bot.core.forms.settings import (
 )
 from bot.core.limits import reminder_days_of, workdays_of
 from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.timezones import zone_label
 from bot.render.inputs import input_block, text_input, time_input
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from storage.models import ChannelSettings, Delivery
@@ -37,7 +41,10 @@ REMINDERS_GO_TO = {
 }
 FAILED_LIMIT = 10
 _ERROR_CHARS = 120
-_DAYS_HINT = "Days before the due date; empty for none. The overdue nudge is always sent the day after."
+# The reminders a channel starts with, offered whatever it has now; others it has are offered beside them.
+_STANDARD_DAYS = (7, 1, 0)
+_AFTER = "the day after, if not done"
+_DAYS_HINT = "At the reminder time below, on working days; the day after comes with Done / New date buttons."
 _HOLIDAYS_HINT = "A country's code (US, GB, DE) or name: its public holidays are days off. Empty: none."
 _WORKDAYS_HINT = "Nothing is posted on a day off: a reminder comes the working day before, a review after."
 
@@ -52,9 +59,9 @@ def settings_message(s: ChannelSettings, *, failed: list[Delivery], show_failed:
 
 
 def summary_text(s: ChannelSettings) -> str:
-    """`time zone Europe/Berlin · reminders 7 and 1 days before at 09:30 · weekly review Fridays at 16:00`."""
-    days = reminder_days_of(s.reminder_days)
-    reminders = f"reminders {_days_text(days)} at {s.reminder_time}" if days else "reminders off"
+    """`time zone Europe/Berlin · reminders 1 week and 1 day before at 09:30 · weekly review Fridays at …`."""
+    words = reminders_text(reminder_days_of(s.reminder_days), overdue_nudge=s.overdue_nudge)
+    reminders = f"reminders {words} at {s.reminder_time}" if words else "reminders off"
     review = f"weekly review {WEEKDAYS[s.review_weekday]}s at {s.review_time}"
     state = "active"
     if s.paused:
@@ -115,9 +122,14 @@ def failed_lines(failed: list[Delivery]) -> list[str]:
     return lines
 
 
-def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: bool) -> dict:
-    """The settings form filled with the channel's current values; admins also see failed posts."""
-    blocks: list[Block] = [*_schedule_inputs(s), *_delivery_inputs(s)]
+def settings_modal(
+    *, s: ChannelSettings, failed: list[Delivery], show_failed: bool, at: datetime | None = None
+) -> dict:
+    """The settings form filled with the channel's current values; admins also see failed posts.
+
+    `at` gives the zone's offset beside its name (`America/New_York (UTC−05:00)`).
+    """
+    blocks: list[Block] = [*_schedule_inputs(s, at=at), *_delivery_inputs(s)]
     if show_failed and failed:
         blocks += [DividerBlock(), *(context(line) for line in failed_lines(failed))]
     return modal(
@@ -129,20 +141,12 @@ def settings_modal(*, s: ChannelSettings, failed: list[Delivery], show_failed: b
     )
 
 
-def _schedule_inputs(s: ChannelSettings) -> list[Block]:
+def _schedule_inputs(s: ChannelSettings, *, at: datetime | None) -> list[Block]:
     """When the channel hears from the bot: its zone, working days, holidays, reminder days and review."""
     day_options = [_option(str(day), name) for day, name in enumerate(WEEKDAYS)]
     working = [day_options[day] for day in workdays_of(s.workdays)]
     return [
-        text_input(
-            SettingsBlock.TIMEZONE,
-            "Time zone",
-            placeholder="Europe/Berlin",
-            max_length=BOX_CHARS,
-            initial=s.timezone,
-            hint="Reminders and the weekly review follow this zone's clock.",
-            optional=False,
-        ),
+        _timezone_input(s.timezone, at=at),
         input_block(
             SettingsBlock.WORKDAYS,
             "Working days",
@@ -157,14 +161,7 @@ def _schedule_inputs(s: ChannelSettings) -> list[Block]:
             initial=s.holidays,
             hint=_HOLIDAYS_HINT,
         ),
-        text_input(
-            SettingsBlock.REMINDER_DAYS,
-            "Reminder days",
-            placeholder="7, 1, 0",
-            max_length=BOX_CHARS,
-            initial=", ".join(str(day) for day in reminder_days_of(s.reminder_days)),
-            hint=_DAYS_HINT,
-        ),
+        _reminders_input(s),
         time_input(SettingsBlock.REMINDER_TIME, "Reminder time", initial=s.reminder_time),
         input_block(
             SettingsBlock.REVIEW_WEEKDAY,
@@ -178,6 +175,39 @@ def _schedule_inputs(s: ChannelSettings) -> list[Block]:
         ),
         time_input(SettingsBlock.REVIEW_TIME, "Weekly review time", initial=s.review_time),
     ]
+
+
+def _timezone_input(zone: str, *, at: datetime | None) -> Block:
+    """A menu of every IANA zone, searched as one types (`new york`, `berlin`, `UTC+1`)."""
+    label = zone_label(zone, at=at) if at is not None else zone
+    element = ExternalDataSelectElement(
+        action_id=SettingsBlock.TIMEZONE,
+        placeholder=PlainTextObject(text="Type a city, like New York or Berlin"),
+        initial_option=_option(zone, label),
+        # Listed as soon as the menu opens: the channel's zone, yours, and the common ones.
+        min_query_length=0,
+    )
+    hint = "Reminders and the weekly review follow this zone's clock."
+    return input_block(SettingsBlock.TIMEZONE, "Time zone", element, hint=hint)
+
+
+def _reminders_input(s: ChannelSettings) -> Block:
+    """A box per reminder: 1 week and 1 day before, on the day, the day after; other days get boxes too."""
+    days = reminder_days_of(s.reminder_days)
+    offered = sorted(set(_STANDARD_DAYS) | set(days), reverse=True)
+    options = [_option(str(day), _capitalised(day_text(day))) for day in offered]
+    nudge = _option(OVERDUE_NUDGE, _capitalised(_AFTER))
+    ticked = [option for option, day in zip(options, offered, strict=True) if day in days]
+    ticked += [nudge] if s.overdue_nudge else []
+    return input_block(
+        SettingsBlock.REMINDER_DAYS,
+        "Reminders",
+        CheckboxesElement(
+            action_id=SettingsBlock.REMINDER_DAYS, options=[*options, nudge], initial_options=ticked or None
+        ),
+        hint=_DAYS_HINT,
+        optional=True,
+    )
 
 
 def _delivery_inputs(s: ChannelSettings) -> list[Block]:
@@ -231,8 +261,35 @@ def _on_off(value: bool) -> str:
     return "on" if value else "off"
 
 
-def _days_text(days: tuple[int, ...]) -> str:
-    """`7, 1 and 0 days before`, `1 day before`."""
-    numbers = [str(day) for day in days]
-    listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
-    return f"{listed} day{'' if days == (1,) else 's'} before"
+def day_text(day: int) -> str:
+    """`on the day`, `1 day before`, `3 days before`, `1 week before`, `2 weeks before`."""
+    if day == 0:
+        return "on the day"
+    return f"{_span(day)} before"
+
+
+def reminders_text(days: tuple[int, ...], *, overdue_nudge: bool) -> str:
+    """`1 week and 1 day before, on the day, and the day after if not done`; empty when there are none."""
+    before = [_span(day) for day in sorted(days, reverse=True) if day > 0]
+    parts = [f"{_listed(before)} before"] if before else []
+    parts += ["on the day"] if 0 in days else []
+    parts += ["the day after if not done"] if overdue_nudge else []
+    if len(parts) > 2:
+        return f"{', '.join(parts[:-1])}, and {parts[-1]}"
+    return " and ".join(parts)
+
+
+def _span(day: int) -> str:
+    """`1 day`, `3 days`, `1 week`, `2 weeks`: whole weeks in weeks."""
+    if day % 7 == 0:
+        weeks = day // 7
+        return f"{weeks} week{'' if weeks == 1 else 's'}"
+    return f"{day} day{'' if day == 1 else 's'}"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -39,8 +40,8 @@ def test_summary_reads_the_schedule_then_the_days_and_who_hears_what():
 
     assert_valid(message)
     assert summary(message) == (
-        "Settings for <#C1>: time zone Europe/Berlin · reminders 7, 1 and 0 days before at 09:30"
-        " · weekly review Fridays at 16:00 · active"
+        "Settings for <#C1>: time zone Europe/Berlin · reminders 1 week and 1 day before, on the day,"
+        " and the day after if not done at 09:30 · weekly review Fridays at 16:00 · active"
     )
     assert days_line(message) == DEFAULT_DAYS
     assert message.text == f"{summary(message)}\n{days_line(message)}"
@@ -84,15 +85,21 @@ def test_the_days_line_words_each_setting(overrides, words):
 
 
 @pytest.mark.parametrize(
-    ("days", "words"),
+    ("days", "nudge", "words"),
     [
-        ("", "reminders off"),
-        ("1", "reminders 1 day before at 09:30"),
-        ("7,1", "reminders 7 and 1 days before"),
+        ("", True, "reminders the day after if not done at 09:30"),
+        ("", False, "reminders off"),
+        ("1", False, "reminders 1 day before at 09:30"),
+        ("0", False, "reminders on the day at 09:30"),
+        ("7,1", True, "reminders 1 week and 1 day before and the day after if not done at 09:30"),
+        ("14,3,0", False, "reminders 2 weeks and 3 days before and on the day at 09:30"),
+        ("21,7,2,1", False, "reminders 3 weeks, 1 week, 2 days and 1 day before at 09:30"),
     ],
 )
-def test_summary_words_the_reminder_days(days, words):
-    assert words in summary(settings_message(make_settings(reminder_days=days), failed=[], show_failed=False))
+def test_summary_words_the_reminder_days(days, nudge, words):
+    settings = make_settings(reminder_days=days, overdue_nudge=nudge)
+
+    assert f"· {words} ·" in summary(settings_message(settings, failed=[], show_failed=False))
 
 
 def test_summary_says_paused_and_why():
@@ -140,10 +147,19 @@ def test_settings_modal_is_filled_with_the_channel_settings():
     assert [block["block_id"] for block in inputs] == INPUTS
     assert all(block["element"]["action_id"] == block["block_id"] for block in inputs)
     by_id = {block["block_id"]: block for block in inputs}
-    assert by_id["timezone"]["element"]["initial_value"] == "Europe/Berlin"
-    assert by_id["reminder_days"]["element"]["initial_value"] == "7, 1, 0"
-    assert by_id["reminder_days"]["hint"]["text"] == (
-        "Days before the due date; empty for none. The overdue nudge is always sent the day after."
+    zone = by_id["timezone"]["element"]
+    assert (zone["type"], zone["initial_option"]["value"]) == ("external_select", "Europe/Berlin")
+    assert zone["initial_option"]["text"]["text"] == "Europe/Berlin"
+    reminders = by_id["reminder_days"]
+    assert reminders["element"]["type"] == "checkboxes"
+    assert [option["value"] for option in reminders["element"]["initial_options"]] == [
+        "7",
+        "1",
+        "0",
+        "overdue",
+    ]
+    assert reminders["hint"]["text"] == (
+        "At the reminder time below, on working days; the day after comes with Done / New date buttons."
     )
     assert by_id["reminder_time"]["element"]["type"] == "timepicker"
     assert by_id["reminder_time"]["element"]["initial_time"] == "09:30"
@@ -223,11 +239,37 @@ def test_settings_modal_shows_paused_and_failed_posts_to_admins():
 
 
 def test_stored_reminder_days_are_shown_furthest_first_and_once():
-    settings = make_settings(reminder_days="1,7,7")
+    settings = make_settings(reminder_days="1,7,7", overdue_nudge=False)
 
-    assert "reminders 7 and 1 days before" in summary(
+    assert "reminders 1 week and 1 day before at" in summary(
         settings_message(settings, failed=[], show_failed=False)
     )
     view = settings_modal(s=settings, failed=[], show_failed=False)
     days = next(block for block in view["blocks"] if block["block_id"] == "reminder_days")
-    assert days["element"]["initial_value"] == "7, 1"
+    assert [option["value"] for option in days["element"]["initial_options"]] == ["7", "1"]
+
+
+def test_odd_reminder_days_get_boxes_of_their_own_in_words():
+    view = settings_modal(s=make_settings(reminder_days="30,14,3"), failed=[], show_failed=False)
+
+    assert_valid_view(view, kind="modal")
+    days = next(block for block in view["blocks"] if block["block_id"] == "reminder_days")["element"]
+    assert [option["text"]["text"] for option in days["options"]] == [
+        "30 days before", "2 weeks before", "1 week before", "3 days before", "1 day before", "On the day",
+        "The day after, if not done",
+    ]  # fmt: skip
+    assert [option["value"] for option in days["initial_options"]] == ["30", "14", "3", "overdue"]
+
+
+def test_with_a_moment_the_zone_shows_its_offset_then():
+    winter = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 12, tzinfo=UTC)
+
+    def zone_label(at: datetime) -> str:
+        view = settings_modal(s=make_settings(), failed=[], show_failed=False, at=at)
+        return next(b for b in view["blocks"] if b["block_id"] == "timezone")["element"]["initial_option"][
+            "text"
+        ]["text"]
+
+    assert zone_label(winter) == "Europe/Berlin (UTC+01:00)"
+    assert zone_label(summer) == "Europe/Berlin (UTC+02:00)"

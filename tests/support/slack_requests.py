@@ -252,6 +252,33 @@ class SlackRequests:
         }
         return self._post_payload(payload)
 
+    def block_suggestion(
+        self,
+        *,
+        action_id: str,
+        value: str,
+        view: dict[str, Any],
+        user: str = "U1",
+        block_id: str | None = None,
+    ) -> Reply:
+        """What Slack sends as a person types in a modal's external_select: the app answers the options."""
+        view = {"id": "V1", "team_id": self.team_id, "app_id": self.fake.app_id, **view}
+        payload = {
+            "type": "block_suggestion",
+            "user": self._user(user),
+            "container": {"type": "view", "view_id": view["id"]},
+            "api_app_id": self.fake.app_id,
+            "token": VERIFICATION_TOKEN,
+            "action_id": action_id,
+            "block_id": block_id or action_id,
+            "value": value,
+            "team": self._team(),
+            "enterprise": self._enterprise(),
+            "is_enterprise_install": False,
+            "view": view,
+        }
+        return self._post_payload(payload)
+
     def event(
         self,
         event: dict[str, Any],

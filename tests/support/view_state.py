@@ -12,6 +12,7 @@ _STATE_KEYS = {
     "users_select": ("selected_user", "initial_user"),
     "conversations_select": ("selected_conversation", "initial_conversation"),
     "static_select": ("selected_option", "initial_option"),
+    "external_select": ("selected_option", "initial_option"),
     "radio_buttons": ("selected_option", "initial_option"),
     "checkboxes": ("selected_options", "initial_options"),
 }

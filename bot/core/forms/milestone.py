@@ -19,7 +19,7 @@ from bot.core.forms.values import (
     read_metadata,
     read_text,
 )
-from bot.core.limits import LimitError, check_plan_dates
+from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.revisions import field_value
 from bot.core.vocabulary import Field
@@ -28,6 +28,10 @@ from storage.models import Milestone
 Mode = Literal["add", "update"]
 # The form's callback_id says which of the two was submitted.
 CALLBACKS: dict[Mode, str] = {"add": "milestone_add", "update": "milestone_update"}
+
+# The department menu's option values: `dept:Marketing` for a department (new or not), or no department.
+DEPARTMENT_VALUE = "dept:"
+NO_DEPARTMENT = "none"
 
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
 STATUS_CHOICES: tuple[Status, ...] = ("open", "on_track", "at_risk", "blocked")
@@ -99,7 +103,7 @@ def read_milestone_modal(
     title = read_text(
         values, MilestoneBlock.TITLE, field=Field.TITLE, errors=errors, missing="Give the milestone a title."
     )
-    department = read_text(values, MilestoneBlock.DEPARTMENT, field=Field.DEPARTMENT, errors=errors)
+    department = _read_department(values, errors=errors)
     reason = read_text(values, MilestoneBlock.REASON, field="reason", errors=errors)
     budget_text = read_text(values, MilestoneBlock.BUDGET, field=Field.BUDGET, errors=errors)
     budget = _read_budget(budget_text, current=current, errors=errors)
@@ -152,6 +156,29 @@ def _check_dates(
         check_plan_dates(start=start, due=due, today=today)
     except LimitError:
         errors[MilestoneBlock.START] = "The start is after the due date."
+
+
+def department_value(name: str) -> str:
+    """The department menu's option value for a department."""
+    return f"{DEPARTMENT_VALUE}{name}"
+
+
+def _read_department(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
+    """The department picked (or typed, in a form opened before the menu came); None: no department."""
+    state = entry(values, MilestoneBlock.DEPARTMENT)
+    if "value" in state:
+        return read_text(values, MilestoneBlock.DEPARTMENT, field=Field.DEPARTMENT, errors=errors)
+    value = (state.get("selected_option") or {}).get("value")
+    if not isinstance(value, str) or value == NO_DEPARTMENT:
+        return None
+    if not value.startswith(DEPARTMENT_VALUE):
+        errors[MilestoneBlock.DEPARTMENT] = "Pick a department from the list, or type a new one's name."
+        return None
+    try:
+        return check_text(value.removeprefix(DEPARTMENT_VALUE), field=Field.DEPARTMENT)
+    except LimitError as error:
+        errors[MilestoneBlock.DEPARTMENT] = str(error)
+        return None
 
 
 def _read_budget(text: str | None, *, current: Milestone | None, errors: dict[str, str]) -> Money | None:

@@ -12,26 +12,24 @@ from typing import Any, cast
 from bot.core.command_types import NO_HOLIDAYS, RemindersTo, SettingsChange
 from bot.core.countries import holidays_setting
 from bot.core.forms.values import ModalErrors, entry, metadata_field, read_metadata
-from bot.core.limits import MAX_DAYS_BEFORE, LimitError, check_reminder_days, check_timezone, check_workdays
-from bot.core.text import excerpt
+from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays
 from storage.models import REMINDERS_TO
 
 CALLBACK = "channel_settings"
 PAUSED = "paused"  # the value of the pause checkbox's one option
 REVIEW_DM = "review_dm"  # the values of the review DM checkboxes' two options
 CHASE = "chase"
-BOX_CHARS = 64  # what the time zone and reminder days boxes hold
+OVERDUE_NUDGE = "overdue"  # the value of the reminder box "the day after, if not done"
 COUNTRY_CHARS = 40  # a country's code or name (`US`, `United Kingdom`)
-_DAY_SEPARATORS = re.compile(r"[,;\s]+")
-# As many digits as the box holds; a longer run (never from Slack's form) is no number, not a huge one.
-_DAY_NUMBER = re.compile(f"[0-9]{{1,{BOX_CHARS}}}")
+# A reminder box's value is its days before the due date; a longer run (never from Slack) is no day.
+_DAY_NUMBER = re.compile("[0-9]{1,3}")
 
 
 class SettingsBlock(StrEnum):
     """The settings form's inputs; each block's action_id is its block_id."""
 
     TIMEZONE = "timezone"
-    REMINDER_DAYS = "reminder_days"
+    REMINDER_DAYS = "reminder_days"  # checkboxes: days before the due date, and the overdue nudge
     REMINDER_TIME = "reminder_time"
     REVIEW_WEEKDAY = "review_weekday"
     REVIEW_TIME = "review_time"
@@ -66,7 +64,7 @@ def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
     """
     errors: dict[str, str] = {}
     timezone = _read_timezone(values, errors=errors)
-    days = _read_days(values, errors=errors)
+    days, nudge = _read_reminders(values, errors=errors)
     reminder_time = _read_time(values, SettingsBlock.REMINDER_TIME, what="reminders", errors=errors)
     weekday = _read_weekday(values, errors=errors)
     review_time = _read_time(values, SettingsBlock.REVIEW_TIME, what="the weekly review", errors=errors)
@@ -87,33 +85,38 @@ def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
         review_dm=None if review_dms is None else REVIEW_DM in review_dms,
         chase=None if review_dms is None else CHASE in review_dms,
         reminders_to=_read_reminders_to(values),
+        overdue_nudge=nudge,
     )
 
 
 def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
+    """The zone picked from the menu (or typed, in a form opened before the menu came)."""
+    state = entry(values, SettingsBlock.TIMEZONE)
+    picked = (state.get("selected_option") or {}).get("value") if "value" not in state else state["value"]
     try:
-        return check_timezone(entry(values, SettingsBlock.TIMEZONE).get("value") or "")
+        return check_timezone(picked if isinstance(picked, str) else "")
     except LimitError as error:
         errors[SettingsBlock.TIMEZONE] = str(error)
         return None
 
 
-def _read_days(values: dict[str, Any], *, errors: dict[str, str]) -> tuple[int, ...] | None:
-    """Days as typed (`7, 1, 0`, `14 3`), furthest first and each once; empty turns reminders off."""
-    raw = entry(values, SettingsBlock.REMINDER_DAYS).get("value") or ""
-    parts = [part for part in _DAY_SEPARATORS.split(raw) if part]
-    not_days = [part for part in parts if not _DAY_NUMBER.fullmatch(part)]
-    if not_days:
-        errors[SettingsBlock.REMINDER_DAYS] = (
-            f"“{excerpt(not_days[0], limit=20)}” isn't a number of days from 0 to {MAX_DAYS_BEFORE};"
-            " write them like 7, 1, 0."
-        )
-        return None
+def _read_reminders(
+    values: dict[str, Any], *, errors: dict[str, str]
+) -> tuple[tuple[int, ...] | None, bool | None]:
+    """The ticked reminder days, furthest first, and whether the overdue nudge is on; none ticked: all off.
+
+    A form opened before the boxes came (a text box then) leaves both as they are.
+    """
+    state = entry(values, SettingsBlock.REMINDER_DAYS)
+    if "selected_options" not in state:
+        return None, None
+    chosen = _chosen(values, SettingsBlock.REMINDER_DAYS) or set()
     try:
-        return check_reminder_days(int(part) for part in parts)
+        days = check_reminder_days(int(value) for value in chosen if _DAY_NUMBER.fullmatch(value or ""))
     except LimitError as error:
         errors[SettingsBlock.REMINDER_DAYS] = str(error)
-        return None
+        return None, None
+    return days, OVERDUE_NUDGE in chosen
 
 
 def _read_time(values: dict[str, Any], block_id: str, *, what: str, errors: dict[str, str]) -> time | None:

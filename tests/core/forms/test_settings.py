@@ -29,6 +29,7 @@ def test_reading_the_untouched_form_gives_every_setting():
         review_dm=True,
         chase=True,
         reminders_to="channel",
+        overdue_nudge=True,
     )
 
 
@@ -48,8 +49,8 @@ def test_reading_a_changed_form():
     view = settings_modal(s=make_settings(), failed=[], show_failed=False)
     values = submitted(
         view,
-        timezone="  america/new_york ",
-        reminder_days="1 14,3, 3",
+        timezone="America/New_York",
+        reminder_days=ticked("1", "14", "3", "overdue"),
         reminder_time="08:00",
         review_weekday={"value": "0", "text": {"type": "plain_text", "text": "Monday"}},
         paused=[{"value": "paused"}],
@@ -58,16 +59,37 @@ def test_reading_a_changed_form():
     change = read_settings_modal(values)
 
     assert change.timezone == "America/New_York"
-    assert change.reminder_days == (14, 3, 1)
+    assert (change.reminder_days, change.overdue_nudge) == ((14, 3, 1), True)
     assert change.reminder_time == time(8, 0)
     assert change.review_weekday == 0
     assert change.paused is True
 
 
-def test_empty_reminder_days_turn_reminders_off():
+def test_no_reminder_box_ticked_turns_reminders_and_the_nudge_off():
     view = settings_modal(s=make_settings(), failed=[], show_failed=False)
 
-    assert read_settings_modal(submitted(view, reminder_days=None)).reminder_days == ()
+    change = read_settings_modal(submitted(view, reminder_days=[]))
+
+    assert (change.reminder_days, change.overdue_nudge) == ((), False)
+
+
+def test_the_day_after_alone_keeps_only_the_nudge():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+
+    change = read_settings_modal(submitted(view, reminder_days=ticked("overdue")))
+
+    assert (change.reminder_days, change.overdue_nudge) == ((), True)
+
+
+def test_a_form_opened_before_the_boxes_leaves_the_reminders_as_they_are():
+    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    values = submitted(view)
+    values["reminder_days"] = {"reminder_days": {"type": "plain_text_input", "value": "7, 1"}}
+    values["timezone"] = {"timezone": {"type": "plain_text_input", "value": "asia/tokyo"}}
+
+    change = read_settings_modal(values)
+
+    assert (change.reminder_days, change.overdue_nudge, change.timezone) == (None, None, "Asia/Tokyo")
 
 
 @pytest.mark.parametrize(
@@ -75,11 +97,8 @@ def test_empty_reminder_days_turn_reminders_off():
     [
         ("timezone", "Mars/Olympus", "isn't a time zone I know"),
         ("timezone", None, "Give a time zone"),
-        ("reminder_days", "7, soon", "“soon” isn't a number of days from 0 to 60"),
-        ("reminder_days", "61", "isn't a number of days from 0 to 60"),
-        ("reminder_days", "-1", "isn't a number of days"),
-        ("reminder_days", "²", "isn't a number of days"),
-        ("reminder_days", "30 14 7 3 2 1 0", "That's 7 reminders; keep it to 6."),
+        ("reminder_days", [{"value": "61"}], "isn't a number of days from 0 to 60"),
+        ("reminder_days", [{"value": d} for d in "7654321"], "That's 7 reminders; keep it to 6."),
         ("reminder_time", None, "Pick a time for reminders."),
         ("review_time", None, "Pick a time for the weekly review."),
         ("review_time", "25:99", "Pick a time from the list."),
@@ -98,7 +117,9 @@ def test_bad_settings_name_the_field(block_id, value, message):
 
 def test_every_bad_field_is_reported_at_once():
     view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-    values = submitted(view, timezone="Nowhere", reminder_days="99", reminder_time=None, review_time=None)
+    values = submitted(
+        view, timezone="Nowhere", reminder_days=[{"value": "99"}], reminder_time=None, review_time=None
+    )
 
     with pytest.raises(ModalErrors) as caught:
         read_settings_modal(values)
@@ -127,19 +148,11 @@ def test_zone_database_files_that_name_no_place_are_refused(typed):
     assert "isn't a time zone I know" in caught.value.errors["timezone"]
 
 
-def test_reminder_days_are_read_as_the_command_reads_them():
+def test_forged_reminder_boxes_are_no_days():
     view = settings_modal(s=make_settings(), failed=[], show_failed=False)
+    forged = ticked("9" * 5000, "-1", "²", "soon", "1")
 
-    assert read_settings_modal(submitted(view, reminder_days="007; 1,1  60")).reminder_days == (60, 7, 1)
-
-
-def test_a_forged_run_of_digits_is_no_number_of_days():
-    view = settings_modal(s=make_settings(), failed=[], show_failed=False)
-
-    with pytest.raises(ModalErrors) as caught:
-        read_settings_modal(submitted(view, reminder_days="9" * 5000))
-
-    assert "isn't a number of days" in caught.value.errors["reminder_days"]
+    assert read_settings_modal(submitted(view, reminder_days=forged)).reminder_days == (1,)
 
 
 def ticked(*values: str) -> list[dict]:
