@@ -50,7 +50,9 @@ def test_edit_modal_is_prefilled_with_current_values():
     assert blocks["start"]["initial_date"] == "2026-11-01"
     assert blocks["owner"]["initial_user"] == "U1"
     assert blocks["budget"]["initial_value"] == "$5,000"
-    assert blocks["dept"]["initial_value"] == "Marketing"
+    assert blocks["dept"]["type"] == "external_select"
+    assert blocks["dept"]["initial_option"]["text"]["text"] == "Marketing"
+    assert blocks["dept"]["initial_option"]["value"] == "dept:Marketing"
     assert blocks["status"]["initial_option"]["value"] == "at_risk"
     assert [option["value"] for option in blocks["status"]["options"]] == [
         "open",

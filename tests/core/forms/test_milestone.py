@@ -57,7 +57,7 @@ def test_read_add_form_with_every_field():
         start="2026-11-20",
         owner="U2",
         budget="5000 EUR",
-        dept="Marketing",
+        dept="dept:Marketing",
     )
 
     form = read_milestone_modal(values, now=NOW, mode="add")
@@ -80,7 +80,9 @@ def test_read_add_form_with_only_a_title():
 
 
 def test_read_add_form_reports_every_bad_field_at_once():
-    values = add_values(title=None, due="2026-11-19", start="2026-12-01", budget="lots", dept="R&D\u202e")
+    values = add_values(
+        title=None, due="2026-11-19", start="2026-12-01", budget="lots", dept="dept:R&D\u202e"
+    )
 
     with pytest.raises(ModalErrors) as raised:
         read_milestone_modal(values, now=NOW, mode="add")
@@ -90,6 +92,41 @@ def test_read_add_form_reports_every_bad_field_at_once():
     assert raised.value.errors["due"] == "That date has passed; pick today or later."
     assert raised.value.errors["start"] == "The start is after the due date."
     assert raised.value.errors["budget"] == "Write an amount like $5,000 or 5000 EUR."
+
+
+def test_the_department_menu_reads_a_department_or_none():
+    assert read_milestone_modal(
+        add_values(title="Ads", dept="dept:Sales Ops"), now=NOW, mode="add"
+    ).fields == (MilestoneFields(title="Ads", department="Sales Ops"))
+    assert read_milestone_modal(add_values(title="Ads", dept="none"), now=NOW, mode="add").fields == (
+        MilestoneFields(title="Ads")
+    )
+
+
+def test_a_forged_department_option_is_refused_beside_the_menu():
+    with pytest.raises(ModalErrors) as raised:
+        read_milestone_modal(add_values(title="Ads", dept="Marketing"), now=NOW, mode="add")
+
+    assert raised.value.errors == {"dept": "Pick a department from the list, or type a new one's name."}
+    with pytest.raises(ModalErrors) as raised:
+        read_milestone_modal(add_values(title="Ads", dept="dept:" + "x" * 81), now=NOW, mode="add")
+
+    assert raised.value.errors == {"dept": "The department is 81 characters; keep it to 80."}
+
+
+def test_a_form_opened_before_the_menu_reads_the_typed_department():
+    values = add_values(title="Ads")
+    values["dept"] = {"dept": {"type": "plain_text_input", "value": "  Sales  "}}
+
+    assert read_milestone_modal(values, now=NOW, mode="add").fields.department == "Sales"
+
+
+def test_the_edit_form_clears_the_department_with_no_department():
+    milestone, view = edit_form()
+
+    form = read_milestone_modal(submitted(view, dept="none"), now=NOW, mode="update", current=milestone)
+
+    assert form.cleared == frozenset({"department"})
 
 
 def test_read_add_form_refuses_a_title_too_long():
