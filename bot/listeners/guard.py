@@ -118,6 +118,9 @@ def guarded(listener: Listener, *, refusals: Refusals = ON_MESSAGE) -> Callable[
         finally:
             # A command that answered nothing (it posted in the channel, or opened a form) is acked now.
             close_answer_slot(args.context)
+            # Said here, not read from Bolt's response: a listener that answers in its ack may be done before
+            # Bolt's request thread has picked the ack up, and the log would then read "error".
+            args.context.setdefault(OUTCOME_KEY, "ok")
 
     run_guarded.__name__ = listener.__name__
     run_guarded.__qualname__ = listener.__qualname__

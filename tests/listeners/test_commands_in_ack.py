@@ -6,6 +6,7 @@ the acknowledgement later than its deadline.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -215,3 +216,15 @@ def test_many_commands_at_once_each_get_their_own_answer_in_their_ack(slack_app:
     for key, reply in replies.items():
         assert f"*#{key}*" in in_ack(reply)["text"]
     assert through_the_url(slack_app.fake) == []
+
+
+def test_the_request_log_says_how_a_command_answered_in_its_ack_went(
+    slack_app: SlackApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack_app.requests.command("list")
+    with caplog.at_level(logging.INFO, logger="bot.requests"):
+        slack_app.requests.command("help")
+        with database_down(slack_app.engine):
+            slack_app.requests.command("list")
+    lines = [(r.action, r.outcome) for r in caplog.records if r.name == "bot.requests"]
+    assert lines == [("help", "ok"), ("list", "error")]
