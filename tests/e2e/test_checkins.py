@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from storage.models import CheckIn, CheckInAnswer, CheckInNote, Milestone, Revision
 from tests.support.app import BOTH_MODES, SlackApp
+from tests.support.reading import fallbacks, tokens
 from tests.support.scheduler import buttons, ny, posts, tick
 from tests.support.slack_requests import date_value, message_event, text_value
 
@@ -49,7 +50,8 @@ def press_old(app: SlackApp, action_id: str, number: int, *, user: str = "U1") -
 
 
 def sections(message: dict) -> list[str]:
-    return [block["text"]["text"] for block in message["blocks"] if block["type"] == "section"]
+    """The sections' texts, date tokens read as their fallbacks."""
+    return [fallbacks(block["text"]["text"]) for block in message["blocks"] if block["type"] == "section"]
 
 
 def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackApp) -> None:
@@ -68,6 +70,9 @@ def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackAp
         "*#3* Hire designer · due Sun Dec 20 · <@U2> · not yet answered",
         "*#2* Pricing page · due Sat Jan 9, 2027 · <@U2> · not yet answered",
     ]
+    # Read all week, in every reader's zone: each due date is Slack's token at noon in New York.
+    raw = post["blocks"][2]["text"]["text"]
+    assert tokens(raw)[0] == (int(ny("2026-12-15 12:00").timestamp()), "{date_long_pretty}", "Tue Dec 15")
     assert buttons(post["blocks"]) == [("review_mine", str(post_checkin_id(slack_app)))]
     tick(slack_app, ny("2026-12-07 09:00"))
     assert len(posts(slack_app, kind="checkin")) == 2
@@ -96,7 +101,7 @@ def test_an_older_reviews_button_still_records_its_answer(slack_app: SlackApp) -
     assert update["ts"] == checkin_in_channel(slack_app)["ts"]
     standing, rows = sections(update)
     assert standing.split("\n")[1] == "1 of 3 answered · waiting on <@U2> (#3, #2)"
-    assert rows.split("\n")[0] == "*#1* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, today"
+    assert rows.split("\n")[0] == "*#1* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, Mon Nov 30"
 
 
 @pytest.mark.parametrize("action_id", ["checkin_done", "checkin_new_date"])
@@ -134,7 +139,7 @@ def test_new_date_from_the_checkin_is_a_slip_with_a_reason(slack_app: SlackApp) 
     assert (revision.reason, revision.source) == ("Copy not ready", "check-in")
     assert answer.status == "new_date"
     rows = sections(slack_app.fake.last("chat.update").params)[1].split("\n")
-    assert rows[2] == "*#2* Pricing page · due Sat Jan 23, 2027 · <@U2> · 📅 New date — <@U2>, today"
+    assert rows[2] == "*#2* Pricing page · due Sat Jan 23, 2027 · <@U2> · 📅 New date — <@U2>, Wed Nov 25"
 
 
 @BOTH_MODES

@@ -43,13 +43,13 @@ def test_home_shows_what_you_own_apart_from_what_you_added_for_others(slack_app:
         "[Add a milestone]",
         "Owned by you (3)",
         "*📅 Due this week (1)*",
-        "*#2* Ship beta · due Fri Nov 27 · 🟡 At risk · <#C1>",
+        "*#2* Ship beta · due Fri Nov 27 · in 2 days · 🟡 At risk · <#C1>",
         "*Later (2)*",
-        "*#5* Press kit · due Tue Dec 1 · <#C2>",
-        "*#1* Pricing page · due Tue Dec 15 · <#C1>",
+        "*#5* Press kit · due Tue Dec 1 · in 6 days · <#C2>",
+        "*#1* Pricing page · due Tue Dec 15 · in 20 days · <#C1>",
         "---",
         "Added by you for others (2)",
-        "*#3* Hire designer · for <@U2> · due Fri Dec 4 · <#C1>",
+        "*#3* Hire designer · for <@U2> · due Fri Dec 4 · in 9 days · <#C1>",
         "*#4* Legal review · no owner yet · no due date · <#C1>",
         "---",
         "*By channel*",
@@ -64,11 +64,11 @@ def test_an_overdue_milestone_comes_first_and_says_how_late(slack_app: SlackApp)
     page = open_home(slack_app, "U1")
     assert page[page.index("Owned by you (3)") + 1 : page.index("Added by you for others (2)") - 1] == [
         "*⚠️ Overdue (1)*",
-        "*#2* Ship beta · due Fri Nov 27 · 🟡 At risk · ⚠️ 3 days overdue · <#C1>",
+        "*#2* Ship beta · due Fri Nov 27 · ⚠️ 3 days overdue · 🟡 At risk · <#C1>",
         "*📅 Due this week (1)*",
-        "*#5* Press kit · due Tue Dec 1 · <#C2>",
+        "*#5* Press kit · due Tue Dec 1 · tomorrow · <#C2>",
         "*Later (1)*",
-        "*#1* Pricing page · due Tue Dec 15 · <#C1>",
+        "*#1* Pricing page · due Tue Dec 15 · in 15 days · <#C1>",
     ]
     assert "<#C1> — 4 open, 1 overdue" in page
 
@@ -90,7 +90,7 @@ def test_owning_nothing_says_so_above_what_you_added_for_others(slack_app: Slack
         "Nothing owned by you is open · Add one: `/milestone add Launch beta due Dec 15 owner me`",
         "---",
         "Added by you for others (1)",
-        "*#1* Hire designer · for <@U2> · due Fri Dec 4 · <#C1>",
+        "*#1* Hire designer · for <@U2> · due Fri Dec 4 · in 8 days · <#C1>",
     ]
 
 
@@ -113,7 +113,7 @@ def test_done_on_a_milestone_added_for_someone_else_tells_the_channel_and_redraw
         "Nothing you added for someone else is open · Ask someone for one: "
         "`/milestone add Website copy due Dec 15 owner @name`"
     )
-    assert "*#1* Pricing page · due Tue Dec 15 · <#C1>" in page
+    assert "*#1* Pricing page · due Tue Dec 15 · in 20 days · <#C1>" in page
 
 
 def test_a_full_plate_stays_within_slacks_100_blocks_and_says_where_the_rest_are(slack_app: SlackApp) -> None:
@@ -126,8 +126,8 @@ def test_a_full_plate_stays_within_slacks_100_blocks_and_says_where_the_rest_are
     view = slack_app.fake.last("views.publish").params["view"]
     assert len(view["blocks"]) <= 100
     assert "Owned by you (400)" in page and "Added by you for others (50)" in page
-    assert "*#1* Task 0 · due Tue Dec 1 · <#C1>" in page
-    assert "*#401* Ask 0 · for <@U2> · due Tue Dec 1 · <#C1>" in page
+    assert "*#1* Task 0 · due Tue Dec 1 · in 6 days · <#C1>" in page
+    assert "*#401* Ask 0 · for <@U2> · due Tue Dec 1 · in 6 days · <#C1>" in page
     hints = [line for line in page if line.startswith("…and")]
     assert len(hints) == 2
     assert hints[0].endswith(" more later: `/milestone list mine`")
