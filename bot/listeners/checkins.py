@@ -193,8 +193,7 @@ def refresh_checkin(ctx: RequestContext, *, client: WebClient, checkin_id: int) 
         checkin = get_checkin(session=session, workspace=ctx.workspace, checkin_id=checkin_id)
         if checkin is None or checkin.message_ts is None:
             return
-        view = checkin_view(session, checkin=checkin, now=ctx.at)
-        message = checkin_message(view, zone=ctx.channel_zone(checkin.channel_id))
+        message = checkin_message(checkin_view(session, checkin=checkin, now=ctx.at))
     try:
         client.chat_update(
             channel=checkin.channel_id, ts=checkin.message_ts, text=message.text, blocks=message.blocks

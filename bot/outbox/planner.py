@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -130,7 +129,7 @@ def plan_checkin(
                 return None
             view = checkin_view(session, checkin=checkin, now=now)
             today = view.today
-            message = checkin_message(view, zone=ZoneInfo(settings.timezone))
+            message = checkin_message(view)
             if opens_the_month(week, review_weekday=settings.review_weekday):
                 message = _with_monthly_digest(
                     message, session=session, workspace=workspace, settings=settings, today=today

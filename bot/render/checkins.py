@@ -49,7 +49,8 @@ _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Laun
 def checkin_message(view: CheckInView, *, zone: ZoneInfo | None = None) -> Message:
     """The review: header, where it stands, what changed, one line per milestone, and Review my milestones.
 
-    Read all week, so its days are Slack's date tokens (noon in `zone`, the channel's), not `in 3 days`.
+    Read all week, so its days are Slack's date tokens, not `in 3 days`: noon in `zone`, the channel's, else
+    noon UTC. The planner and the redraw after each answer must pass the same zone, or the instants move.
     """
     count = len(view.items)
     if not count:
