@@ -431,13 +431,22 @@ def _suggested(question: Question, typed: str, *, ids: Directory) -> dict:
 
 def _picked(question: Question, typed: str) -> list[dict]:
     """The options named by number (`2`, `1,3`) or by their label."""
+    labels = [_plain(option.get("text")).lower() for option in question.options]
+    pieces = [piece.strip() for piece in typed.split(",")]
     picked = []
-    for part in (piece.strip() for piece in typed.split(",")):
-        labels = [_plain(option.get("text")).lower() for option in question.options]
-        if part.isdigit() and 1 <= int(part) <= len(question.options):
-            picked.append(question.options[int(part) - 1])
-        elif part.lower() in labels:
-            picked.append(question.options[labels.index(part.lower())])
+    while pieces:
+        # A label may hold a comma itself (`The day after, if not done`): the shortest run that names one.
+        for size in range(1, len(pieces) + 1):
+            part = ", ".join(pieces[:size])
+            if part.isdigit() and 1 <= int(part) <= len(question.options):
+                picked.append(question.options[int(part) - 1])
+                break
+            if part.lower() in labels:
+                picked.append(question.options[labels.index(part.lower())])
+                break
         else:
-            raise AnswerError(f"{question.label}: pick one of 1 to {len(question.options)}, not {part!r}.")
+            raise AnswerError(
+                f"{question.label}: pick one of 1 to {len(question.options)}, not {pieces[0]!r}."
+            )
+        pieces = pieces[size:]
     return picked

@@ -149,3 +149,29 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
         "The console can't fill in CSV file (a file upload); the form is closed."
     )
     assert ":time 2026-12-14 09:00" in after(transcript, ":help")
+
+
+def test_the_menus_that_load_as_one_types_are_filled_from_what_the_app_offers(tmp_path: Path) -> None:
+    ran = console(
+        tmp_path,
+        "add Launch beta dept Marketing",
+        "settings",
+        *["tokyo", "", "", "1,2", "", "", "", "", "", ""],
+        "add",
+        *["Pricing page", "", "", "", "", "marketing"],
+        "add",
+        *["Press kit", "", "", "", "", "Design"],
+        "list dept marketing",
+        ":quit",
+    )
+
+    transcript = ran.stdout
+    assert ran.returncode == 0, ran.stderr
+    assert "Traceback" not in transcript + ran.stderr
+    form = after(transcript, "settings")
+    assert "Time zone (type to search) [America/New_York (UTC−05:00)]: tokyo\n" in form
+    assert "  [1] 1 week before  [2] 1 day before  [3] On the day  [4] The day after, if not done\n" in form
+    assert "time zone Asia/Tokyo · reminders 1 week and 1 day before at 09:00" in form
+    assert "Added #2 Pricing page" in after(transcript, "add")
+    listed = after(transcript, "list dept marketing")
+    assert "Launch beta" in listed and "Pricing page" in listed and "Press kit" not in listed

@@ -10,6 +10,7 @@ import pytest
 from bot.console.outputs import Output
 from bot.console.text import (
     AnswerError,
+    Question,
     ask_line,
     confirmation,
     questions,
@@ -56,6 +57,12 @@ class Workspace:
 
     def channel_id(self, name: str) -> str:
         return {known: channel_id for channel_id, known in CHANNELS.items()}[name.removeprefix("#")]
+
+    def suggestions(self, question: Question, typed: str) -> list[dict]:
+        # What the app would offer in the department menu: the typed name as a new department.
+        return [
+            {"text": {"type": "plain_text", "text": f"New department: {typed}"}, "value": f"dept:{typed}"}
+        ]
 
 
 NAMES = Workspace()
@@ -233,7 +240,7 @@ def test_the_add_form_becomes_questions_and_typed_answers_become_what_slack_subm
         ("Start date", "datepicker", True),
         ("Owner", "users_select", True),
         ("Budget", "plain_text_input", True),
-        ("Department", "plain_text_input", True),
+        ("Department", "external_select", True),
     ]
     assert values == submitted(view, title="Launch beta", due="2026-12-15", owner="U0ALICE", budget="$5,000")
     read = read_milestone_modal(values, now=NOW, mode="add")
@@ -263,16 +270,34 @@ def test_the_edit_form_offers_what_the_milestone_holds_and_enter_keeps_it() -> N
     assert "  [1] ⚪ Open  [2] 🟢 On track  [3] 🟡 At risk  [4] 🔴 Blocked\n" in ask_line(status)
 
 
+def test_a_menu_that_loads_as_one_types_takes_what_the_app_offers() -> None:
+    view = milestone_modal(mode="add", channel_id="C0GENERAL", milestone=None, today=NOW.date())
+    department = next(q for q in questions(view, names=NAMES) if q.block_id == "dept")
+
+    assert ask_line(department).endswith("\nDepartment (type to search), optional: ")
+    assert state_of(department, "Design", ids=NAMES, now=NOW)["selected_option"]["value"] == "dept:Design"
+    assert state_of(department, "", ids=NAMES, now=NOW) == {
+        "type": "external_select",
+        "selected_option": None,
+    }
+
+
 def test_the_settings_form_takes_times_days_and_boxes() -> None:
     view = settings_modal(s=make_settings(channel_id="C0GENERAL"), failed=[], show_failed=False)
     asked = {q.block_id: q for q in questions(view, names=NAMES)}
     answers = {q.block_id: q.initial or "" for q in asked.values()}
-    answers |= {"reminder_time": "8:15", "review_weekday": "1", "paused": "1"}
+    answers |= {"reminder_time": "8:15", "review_weekday": "1", "paused": "1", "reminder_days": "2, 4"}
 
     values = state_values(list(asked.values()), answers, ids=NAMES, now=NOW)
 
     change = read_settings_modal(values)
     assert (change.reminder_time.isoformat(), change.review_weekday, change.paused) == ("08:15:00", 0, True)
+    assert (change.timezone, change.reminder_days, change.overdue_nudge) == ("Europe/Berlin", (1,), True)
+    # Enter keeps the ticked boxes, a label with a comma in it too.
+    kept = state_values(
+        list(asked.values()), {q.block_id: q.initial or "" for q in asked.values()}, ids=NAMES, now=NOW
+    )
+    assert read_settings_modal(kept).overdue_nudge is True
 
 
 @pytest.mark.parametrize(
