@@ -26,6 +26,7 @@ from storage.claims import claim_due, start_posting
 from storage.models import CheckIn, Delivery
 from tests.support.app import BOT_TOKEN, SlackApp
 from tests.support.blocks import assert_valid_blocks
+from tests.support.reading import fallbacks
 from tests.support.scheduler import buttons, delivery_key, ny, posts, stamp_messages_from, tick
 from tests.support.view_state import submitted
 
@@ -62,7 +63,8 @@ def rows(app: SlackApp) -> dict[str, Delivery]:
 
 
 def sections(post: dict) -> list[str]:
-    return [block["text"]["text"] for block in post["blocks"] if block["type"] == "section"]
+    """The sections' texts, date tokens read as their fallbacks."""
+    return [fallbacks(block["text"]["text"]) for block in post["blocks"] if block["type"] == "section"]
 
 
 def answer_from_dm(app: SlackApp, *, user: str, **statuses: str) -> None:
