@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Respond
 
 from bot.core.forms.buttons import Action, YearChoice, read_year_choice_value
@@ -15,6 +17,8 @@ from bot.listeners.replies import answer
 from bot.render.date_question import question_answered_message
 from storage.events import first_sighting
 
+logger = logging.getLogger(__name__)
+
 # A question's id is kept beside Slack's event ids: the same "first one only" record, on any instance.
 _SEEN_PREFIX = "past_date:"
 
@@ -26,7 +30,7 @@ def register(app: GuardedApp) -> None:
 
 
 def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
-    """Run the command the pressed button carries, then take the question away; a second press does nothing."""
+    """Run the command the pressed button carries, then take the question away; pressed again, nothing."""
     choice = read_year_choice_value(body["actions"][0]["value"])
     # Before anything is saved: of two presses (a double click, or the other button), only the first runs.
     if not first_sighting(engine=ctx.engine, event_id=_SEEN_PREFIX + choice.question_id, now=ctx.at):
@@ -41,11 +45,11 @@ def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
         channel_name=channel.get("name") or "",
     )
     run_chosen(slash, choice)
-    respond(delete_original=True)
+    _take_away(respond)
 
 
 def run_chosen(slash: Slash, choice: YearChoice) -> None:
-    """The chosen command, read and handled as `/milestone` does, keeping the past dates it was chosen with."""
+    """The chosen command, read and handled as `/milestone` does, keeping the past dates chosen with it."""
     ctx = slash.ctx
     user_id = ctx.person.user_id
     lines = read_add_lines(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
@@ -54,3 +58,11 @@ def run_chosen(slash: Slash, choice: YearChoice) -> None:
         return
     parsed = parse_command(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
     HANDLERS[type(parsed)](slash, parsed)
+
+
+def _take_away(respond: Respond) -> None:
+    """Delete the answered question; what was chosen is saved whether or not this gets through."""
+    try:
+        respond(delete_original=True)
+    except OSError:  # a question left behind is harmless: pressing it again adds nothing
+        logger.warning("could not take an answered past-date question away", exc_info=True)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, select
 
 from storage.models import Milestone
-from tests.support.app import SlackApp
+from tests.support.app import BOTH_MODES, SlackApp
 from tests.support.blocks import action_elements, assert_valid_blocks, mrkdwn_texts
 from tests.support.fake_slack import Call
 
@@ -36,7 +36,12 @@ def buttons(question: Call) -> list[dict]:
 
 def press(app: SlackApp, button: dict) -> None:
     """Press a button of the ephemeral question, as Slack sends it."""
-    ephemeral = {"type": "message", "message_ts": "1764514800.000100", "channel_id": "C1", "is_ephemeral": True}
+    ephemeral = {
+        "type": "message",
+        "message_ts": "1764514800.000100",
+        "channel_id": "C1",
+        "is_ephemeral": True,
+    }
     app.requests.block_action(
         action_id=button["action_id"], value=button["value"], container=ephemeral, response_key="q1"
     )
@@ -59,6 +64,7 @@ def test_a_passed_date_is_asked_about_and_nothing_is_saved(slack_app: SlackApp) 
     assert milestones(slack_app) == []
 
 
+@BOTH_MODES
 def test_this_years_button_adds_it_already_overdue_and_takes_the_question_away(slack_app: SlackApp) -> None:
     question = ask(slack_app, "add Register company due Nov 27 owner <@U2|bob>")
     press(slack_app, buttons(question)[0])
