@@ -117,6 +117,7 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "• `review dm on|off` (owners get the review by DM) · `chase on|off` "
             "(one reminder the next working day to owners who have not answered)",
             "• `reminders to channel|owner|both` (`owner`: by DM to the milestone's owner)",
+            "• `overdue on|off` (the nudge the day after the due date, if not done)",
             "Nothing is posted on a day off: a reminder comes the working day before, an overdue nudge and a "
             "review the working day after.",
             "Example: `/milestone settings workdays sun-thu holidays IL reminders to both`",

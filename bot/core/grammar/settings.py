@@ -20,8 +20,10 @@ SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 a
 
 _KEYWORDS = {"timezone": "timezone", "tz": "timezone", "reminders": "reminders", "reminder": "reminders",
              "review": "review", "workdays": "workdays", "workday": "workdays", "holidays": "holidays",
-             "holiday": "holidays", "chase": "chase", "pause": "pause", "resume": "resume"}  # fmt: skip
-_SETTING_WORDS = ("timezone", "reminders", "review", "workdays", "holidays", "chase", "pause", "resume")
+             "holiday": "holidays", "chase": "chase", "overdue": "overdue", "pause": "pause",
+             "resume": "resume"}  # fmt: skip
+_SETTING_WORDS = ("timezone", "reminders", "overdue", "review", "workdays", "holidays", "chase", "pause",
+                  "resume")  # fmt: skip
 _EXAMPLES = {
     "timezone": "/milestone settings timezone Europe/Berlin",
     "reminders": "/milestone settings reminders 7,1,0 at 09:30",
@@ -31,6 +33,7 @@ _EXAMPLES = {
     "workdays": "/milestone settings workdays mon-fri",
     "holidays": "/milestone settings holidays US",
     "chase": "/milestone settings chase off",
+    "overdue": "/milestone settings overdue off",
     "pause": "/milestone settings pause",
     "resume": "/milestone settings resume",
 }
@@ -244,6 +247,13 @@ def _read_chase(clause: Clause, source: str) -> dict[str, Any]:
     return {"chase": _read_switch(clause.tokens, setting="chase", source=source)}
 
 
+def _read_overdue(clause: Clause, source: str) -> dict[str, Any]:
+    """`overdue on` or `overdue off`: the nudge the working day after the due date, if not done."""
+    if not clause.tokens:
+        raise _needs(clause, "`on` or `off`")
+    return {"overdue_nudge": _read_switch(clause.tokens, setting="overdue", source=source)}
+
+
 def _read_reminders_to(tokens: Sequence[Token], *, source: str) -> RemindersTo:
     """Where reminders go: `channel`, `owner` (by DM) or `both`; `the channel` reads as `channel`."""
     words = [token for token in tokens if token.word != "the"]
@@ -373,6 +383,7 @@ _READERS: dict[str, Callable[[Clause, str], dict[str, Any]]] = {
     "workdays": _read_workdays,
     "holidays": _read_holidays,
     "chase": _read_chase,
+    "overdue": _read_overdue,
     "pause": _read_pause,
     "resume": _read_pause,
 }

@@ -71,7 +71,9 @@ def test_settings_refuses_a_setting_given_twice(text: str) -> None:
 def test_settings_names_unknown_words_and_lists_the_settings(text: str) -> None:
     error = error_of(text)
     assert f"`{text.split()[-1]}`" in error.message
-    assert "timezone, reminders, review, workdays, holidays, chase, pause and resume" in error.message
+    assert (
+        "timezone, reminders, overdue, review, workdays, holidays, chase, pause and resume" in error.message
+    )
     assert error.example == f"/milestone {DESIGN_EXAMPLE}"
 
 
@@ -582,3 +584,25 @@ def test_any_working_week_written_as_a_list_reads_back(days: set[int], separator
 def test_any_range_of_weekdays_runs_forward_over_the_weekend(first: int, last: int) -> None:
     days = change_of(f"settings workdays {WEEKDAYS[first]}-{WEEKDAYS[last]}").workdays
     assert days == tuple(sorted((first + shift) % 7 for shift in range((last - first) % 7 + 1)))
+
+
+# the overdue nudge
+
+
+@pytest.mark.parametrize(("text", "on"), [("settings overdue off", False), ("settings overdue ON", True)])
+def test_the_overdue_nudge_is_switched_on_or_off(text: str, on: bool) -> None:
+    assert change_of(text) == SettingsChange(overdue_nudge=on)
+
+
+def test_the_overdue_nudge_goes_with_the_reminder_days() -> None:
+    assert change_of("settings reminders 7,1,0 at 09:30 overdue off") == SettingsChange(
+        reminder_days=(7, 1, 0), reminder_time=time(9, 30), overdue_nudge=False
+    )
+
+
+@pytest.mark.parametrize("text", ["settings overdue", "settings overdue sometimes"])
+def test_the_overdue_nudge_needs_on_or_off(text: str) -> None:
+    error = error_of(text)
+
+    assert "`overdue`" in error.message and "on" in error.message
+    assert error.example == "/milestone settings overdue off"
