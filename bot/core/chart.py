@@ -6,11 +6,9 @@ import io
 import struct
 import threading
 import unicodedata
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache, wraps
-from itertools import groupby
 from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
@@ -27,7 +25,18 @@ from matplotlib.transforms import Bbox, blended_transform_factory
 
 from bot.core.plan_vs_actual import ReportLine
 from bot.core.text import excerpt
-from bot.core.timeline import Bar, bar_dates, bar_of, chart_pages, page_title
+from bot.core.timeline import (
+    POINT_LEGEND,
+    SPAN_LEGEND,
+    Bar,
+    Shapes,
+    bar_dates,
+    bar_of,
+    chart_pages,
+    department_rows,
+    page_title,
+    shapes_of,
+)
 
 # Headless, whoever imports pyplot later: a GUI backend in a server thread would not draw, or would crash.
 matplotlib.use("agg")
@@ -44,6 +53,8 @@ _LABELS_IN = 3.3
 _RIGHT_IN = 0.3
 _DEPARTMENTS_IN = 1.4
 _EMPTY_HEIGHT_IN = 1.2
+_LEGEND_COLUMNS = 6
+_LEGEND_ROW_IN = 0.22
 _TITLE_CHARS = 36
 _DEPARTMENT_CHARS = 16
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -70,7 +81,11 @@ _SPAN_STYLES: dict[str, tuple[float, dict[str, Any]]] = {
     "late": (0.22, {"color": _LATE}),
     "early": (0.22, {"color": _EARLY}),
 }
+# Points drawn after the spans, in this order, so the outcome sits on the planned date it may share.
 _POINT_STYLES: dict[str, dict[str, Any]] = {
+    "planned": {"marker": "o", "markersize": 10, "markerfacecolor": "#c9d6e3", "markeredgecolor": "#7f9bb8",
+                "markeredgewidth": 1.2},
+    "cancelled_point": {"marker": "o", "markersize": 9, "color": _CANCELLED, "alpha": 0.6},
     "forecast": {"marker": "D", "markersize": 6, "markerfacecolor": "white", "markeredgecolor": "#1f4e79",
                  "markeredgewidth": 1.5},
     "done": {"marker": r"$\checkmark$", "markersize": 11, "color": _EARLY},
@@ -94,6 +109,8 @@ def timeline_pngs(lines: list[ReportLine], *, today: date, title: str) -> list[b
     if not pages:
         return [_empty_png(title=title)]
     bars = [[bar_of(line, today=today) for line in page] for page in pages]
+    # One legend for every page, so all pages have the same margins and line up when read one after another.
+    kinds = shapes_of([bar for page in bars for bar in page]).kinds()
     # One date range for every page, so a bar on page 1 and one on page 5 compare by eye.
     days = [today, *(d for page in bars for bar in page for d in bar_dates(bar))]
     with_departments = any(line.department for page in pages for line in page)
@@ -105,6 +122,7 @@ def timeline_pngs(lines: list[ReportLine], *, today: date, title: str) -> list[b
             span=(min(days), max(days)),
             title=page_title(title, page, number=number, count=len(pages)),
             with_departments=with_departments,
+            kinds=kinds,
         )
         for number, (page, page_bars) in enumerate(zip(pages, bars, strict=True), start=1)
     ]
@@ -127,26 +145,45 @@ def _page_png(
     span: tuple[date, date],
     title: str,
     with_departments: bool,
+    kinds: list[str],
 ) -> bytes:
-    height_in = _TOP_IN + _BOTTOM_IN + _BAR_IN * len(page)
+    legend = _legend(kinds)
+    # The legend wraps onto more rows rather than run off the picture; each extra row moves the plot down.
+    top_in = _TOP_IN + _LEGEND_ROW_IN * ((len(legend) - 1) // _LEGEND_COLUMNS)
+    height_in = top_in + _BOTTOM_IN + _BAR_IN * len(page)
     fig = Figure(figsize=(_WIDTH_IN, height_in), dpi=_DPI)
     right_in = _RIGHT_IN + (_DEPARTMENTS_IN if with_departments else 0)
     fig.subplots_adjust(
         left=_LABELS_IN / _WIDTH_IN,
         right=1 - right_in / _WIDTH_IN,
-        top=1 - _TOP_IN / height_in,
+        top=1 - top_in / height_in,
         bottom=_BOTTOM_IN / height_in,
     )
     ax = fig.add_subplot()
-    kinds = _draw_bars(ax, bars)
+    _draw_shapes(ax, shapes_of(bars))
     ax.axvline(_x(today), color=_TEXT, linestyle="--", linewidth=1)
     _draw_labels(fig, ax, page)
     if with_departments:
         _draw_departments(ax, page)
+    _draw_axis(ax, span=span, rows=len(page))
+    _plain_text(fig, 0.5, 1 - 0.3 / height_in, title, ha="center", fontsize=12, fontweight="bold")
+    fig.legend(
+        handles=legend,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 0.5 / height_in),
+        ncols=min(len(legend), _LEGEND_COLUMNS),
+        frameon=False,
+        fontsize=8,
+        handlelength=1.6,
+        columnspacing=1.4,
+    )
+    return _png(fig)
 
+
+def _draw_axis(ax: Axes, *, span: tuple[date, date], rows: int) -> None:
     padding = max(2.0, (_x(span[1]) - _x(span[0])) * 0.03)
     ax.set_xlim(_x(span[0]) - padding, _x(span[1]) + padding)
-    ax.set_ylim(len(page) - 0.5, -0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
     ax.set_yticks([])
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
@@ -157,44 +194,18 @@ def _page_png(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
-    _plain_text(fig, 0.5, 1 - 0.3 / height_in, title, ha="center", fontsize=12, fontweight="bold")
-    fig.legend(
-        handles=_legend(kinds),
-        loc="center",
-        bbox_to_anchor=(0.5, 1 - 0.6 / height_in),
-        ncols=len(kinds) + 1,
-        frameon=False,
-        fontsize=8,
-        handlelength=1.6,
-        columnspacing=1.4,
-    )
-    return _png(fig)
 
-
-def _draw_bars(ax: Axes, bars: list[Bar]) -> list[str]:
-    """Draw plans, slips, overdue spans and outcome markers; return the kinds drawn, for the legend."""
-    spans: dict[str, list[tuple[int, date, date]]] = defaultdict(list)
-    points: dict[str, list[tuple[int, date]]] = defaultdict(list)
-    for row, bar in enumerate(bars):
-        if bar.plan_from and bar.plan_to:
-            spans["cancelled" if bar.cancelled else "plan"].append((row, bar.plan_from, bar.plan_to))
-        if bar.overdue_from and bar.overdue_to:
-            spans["overdue"].append((row, bar.overdue_from, bar.overdue_to))
-        if bar.outcome and bar.plan_to and bar.outcome != bar.plan_to:
-            low, high = sorted((bar.plan_to, bar.outcome))
-            spans["late" if bar.outcome > bar.plan_to else "early"].append((row, low, high))
-        if bar.outcome:
-            points["done" if bar.done else "forecast"].append((row, bar.outcome))
+def _draw_shapes(ax: Axes, shapes: Shapes) -> None:
+    """Draw plans (a bar from a start, else a point), slips, overdue spans and outcomes."""
     # One collection per kind: barh would add a patch per bar, which is slow to build and lay out.
     for kind, (height, style) in _SPAN_STYLES.items():
-        rectangles = [_rectangle(row, start, end, height=height) for row, start, end in spans[kind]]
+        rectangles = [_rectangle(row, start, end, height=height) for row, start, end in shapes.spans[kind]]
         if rectangles:
             ax.add_collection(PolyCollection(rectangles, **style), autolim=False)
     for kind, style in _POINT_STYLES.items():
-        if points[kind]:
-            rows, days = zip(*points[kind], strict=True)
+        if shapes.points[kind]:
+            rows, days = zip(*shapes.points[kind], strict=True)
             ax.plot([_x(day) for day in days], rows, linestyle="", **style)
-    return [kind for kind in (*_SPAN_STYLES, *_POINT_STYLES) if spans.get(kind) or points.get(kind)]
 
 
 def _draw_labels(fig: Figure, ax: Axes, page: list[ReportLine]) -> None:
@@ -216,26 +227,24 @@ def _draw_labels(fig: Figure, ax: Axes, page: list[ReportLine]) -> None:
 
 def _draw_departments(ax: Axes, page: list[ReportLine]) -> None:
     at_right = blended_transform_factory(ax.transAxes, ax.transData)
-    row = 0
-    for department, group in groupby(line.department for line in page):
-        size = len(list(group))
-        if row:
-            ax.axhline(row - 0.5, color="#999999", linewidth=0.8)
-        name = excerpt(department or "No department", limit=_DEPARTMENT_CHARS)
-        _plain_text(
-            ax, 1.02, row + (size - 1) / 2, name, transform=at_right, fontweight="bold", color="#555555"
-        )
-        row += size
+    for run in department_rows(page):
+        if run.first:
+            ax.axhline(run.first - 0.5, color="#999999", linewidth=0.8)
+        name = excerpt(run.name, limit=_DEPARTMENT_CHARS)
+        middle = run.first + (run.size - 1) / 2
+        _plain_text(ax, 1.02, middle, name, transform=at_right, fontweight="bold", color="#555555")
 
 
 def _legend(kinds: list[str]) -> list[Patch | Line2D]:
+    """One entry per kind drawn, in words; "cancelled" once, whether drawn as a bar or a point."""
     handles: list[Patch | Line2D] = [
-        Patch(label=kind, **_SPAN_STYLES[kind][1]) for kind in kinds if kind in _SPAN_STYLES
+        Patch(label=SPAN_LEGEND[kind], **_SPAN_STYLES[kind][1]) for kind in kinds if kind in _SPAN_STYLES
     ]
+    labels = {handle.get_label() for handle in handles}
     handles += [
-        Line2D([], [], linestyle="", label=kind, **_POINT_STYLES[kind])
+        Line2D([], [], linestyle="", label=POINT_LEGEND[kind], **_POINT_STYLES[kind])
         for kind in kinds
-        if kind in _POINT_STYLES
+        if kind in _POINT_STYLES and POINT_LEGEND[kind] not in labels
     ]
     return [*handles, Line2D([], [], color=_TEXT, linestyle="--", linewidth=1, label="today")]
 

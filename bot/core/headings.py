@@ -24,6 +24,7 @@ _REPORT_HEADINGS = {
     "owner": "Plan vs actual — {owner}",
 }
 _REPORT_HERE = "Plan vs actual — this channel"
+_REPORT_HERE_NAMED = "Plan vs actual — #"
 
 
 def list_heading(request: ListCommand, *, owner_name: str) -> str:
@@ -31,11 +32,13 @@ def list_heading(request: ListCommand, *, owner_name: str) -> str:
     return _filled(_LIST_HEADINGS.get(request.scope, _OPEN_HERE), request.department, owner_name=owner_name)
 
 
-def report_heading(request: ReportCommand, *, owner_name: str, today: date) -> str:
-    """The heading of a report: the channel's unless the scope says otherwise, and since when if asked."""
-    heading = _filled(
-        _REPORT_HEADINGS.get(request.scope, _REPORT_HERE), request.department, owner_name=owner_name
-    )
+def report_heading(request: ReportCommand, *, owner_name: str, today: date, channel_name: str = "") -> str:
+    """The heading of a report: the channel's by its name unless the scope says otherwise, and since when."""
+    template = _REPORT_HEADINGS.get(request.scope)
+    if template is not None:
+        heading = _filled(template, request.department, owner_name=owner_name)
+    else:
+        heading = f"{_REPORT_HERE_NAMED}{channel_name}" if channel_name else _REPORT_HERE
     if request.since is not None:
         heading += f" since {format_date(request.since, today=today)}"
     return heading

@@ -1,4 +1,4 @@
-"""Which milestones a plan-vs-actual report covers, with their revision counts, and what to call it."""
+"""Which milestones a plan-vs-actual report covers, with how often their plan changed, and what to call it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
 from bot.core.headings import report_heading
-from bot.core.plan_vs_actual import Report, build_report
+from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report
 from storage import milestones as queries
 from storage.models import Milestone
 from storage.workspace import Workspace
@@ -38,12 +38,13 @@ def load_report(
     request: ReportCommand,
     today: date,
     owner_name: str = "",
+    channel_name: str = "",
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
-    heading = report_heading(request, owner_name=owner_name, today=today)
+    heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     with Session(engine) as session:
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
-        report = build_report(_with_revision_counts(session, found), today=today)
+        report = build_report(_with_plan_changes(session, found), today=today)
     return ScopedReport(report=report, heading=heading, total=total)
 
 
@@ -60,7 +61,7 @@ def month_in_review(
         today=today,
         limit=REPORT_LIMIT,
     )
-    return build_report(_with_revision_counts(session, found), today=today)
+    return build_report(_with_plan_changes(session, found), today=today)
 
 
 def _find(
@@ -82,8 +83,15 @@ def _find(
     return queries.channel_milestones(**where, channel_id=channel_id)
 
 
-def _with_revision_counts(session: Session, found: list[Milestone]) -> list[tuple[Milestone, int]]:
-    counts = queries.revision_counts(session=session, milestone_ids=[m.id for m in found if m.id])
+def _with_plan_changes(session: Session, found: list[Milestone]) -> list[tuple[Milestone, int]]:
+    return _with_revision_counts(session, found, fields=PLAN_FIELDS)
+
+
+def _with_revision_counts(
+    session: Session, found: list[Milestone], *, fields: frozenset[str] | None = None
+) -> list[tuple[Milestone, int]]:
+    ids = [m.id for m in found if m.id]
+    counts = queries.revision_counts(session=session, milestone_ids=ids, fields=fields)
     return [(m, counts.get(m.id or 0, 0)) for m in found]
 
 
@@ -114,7 +122,7 @@ def request_from_share(value: str) -> ReportCommand:
 def channel_milestones(
     *, engine: Engine, workspace: Workspace, channel_id: str
 ) -> list[tuple[Milestone, int]]:
-    """Every milestone of a channel, soonest due first, with its revision count (for exports)."""
+    """Every milestone of a channel, soonest due first, with its count of every revision (for exports)."""
     with Session(engine) as session:
         found, _ = queries.channel_milestones(
             session=session, workspace=workspace, channel_id=channel_id, limit=EXPORT_LIMIT

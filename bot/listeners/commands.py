@@ -248,7 +248,13 @@ def settings(slash: Slash, parsed: SettingsCommand) -> None:
 
 def report(slash: Slash, parsed: ReportCommand) -> None:
     """`report …`: plan vs actual to the asker, with its chart."""
-    send_report(slash.ctx, channel_id=slash.channel_id, request=parsed, respond=slash.respond)
+    send_report(
+        slash.ctx,
+        channel_id=slash.channel_id,
+        request=parsed,
+        respond=slash.respond,
+        channel_name=slash.channel_name,
+    )
 
 
 def export(slash: Slash, parsed: ExportCommand) -> None:

@@ -1,42 +1,55 @@
-"""The plan-vs-actual report: a summary, one line per milestone, and totals by department and owner."""
+"""The plan-vs-actual report: three headline figures, then Late, At risk, On plan and Done, a timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ImageBlock, PlainTextObject
 
-from bot.core.dates import format_date
+from bot.core.dates import format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.money import Money, format_money
-from bot.core.plan_vs_actual import (
-    NO_DEPARTMENT,
-    NO_OWNER,
-    CostVariance,
-    Group,
-    Report,
-    ReportLine,
-    cost_variance,
-)
-from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.plan_vs_actual import CostVariance, Group, Report, ReportLine, Standing, cost_variance
+from bot.core.text import counted, escape_mrkdwn, excerpt
+from bot.core.timeline import charted_count
 from bot.render.history import user_mention
 from bot.render.labels import days, status_label
 from bot.render.message import Message, build_message, context, header, packed_sections, section
 
-# Caps that keep a 200-milestone plan, hostile text and all, well under 50 blocks and 3,000 characters a text.
-LINE_LIMIT = 60
-GROUP_LIMIT = 20
-CURRENCY_LIMIT = 6
+# Caps that keep a 1,000-milestone plan, hostile text and all, under 50 blocks and 3,000 characters a text.
+GROUP_LINES = 15
+DEPARTMENT_LIMIT = 12
+CURRENCY_LIMIT = 4
+CANCELLED_LIMIT = 10
 SLIP_LIMIT = 3
 OVERDUE_LIMIT = 10
 TITLE_CHARS = 80
+DEPARTMENT_CHARS = 40
 _EMPTY = (
     "No milestones to report yet. Add the first one and the plan starts here: "
     "`/milestone add Launch beta due Dec 15 budget $5,000`"
 )
 _NARROW_HINT = "narrow with `/milestone report dept &lt;name&gt;`"
-_WATCH_STATUSES = ("at_risk", "blocked")
+_GROUPS = (
+    (Standing.LATE, "Late", "open, past due"),
+    (Standing.AT_RISK, "At risk", "open, flagged at risk or blocked, or now due later than planned"),
+    (Standing.ON_PLAN, "On plan", "open, due when planned"),
+    (Standing.DONE, "Done", "finished"),
+)
+_DEFINITIONS = (
+    "*Planned* is the first due date set; *plan changes* are new due dates, start dates or budgets"
+    " (status, owner and notes are not counted)."
+)
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """One page of the timeline, uploaded to Slack: the file an image block shows, and its title."""
+
+    file_id: str
+    title: str
 
 
 def report_message(
@@ -46,27 +59,24 @@ def report_message(
     today: date,
     shared_by: str | None = None,
     share_value: str = "",
+    charts: Sequence[ChartImage] = (),
 ) -> Message:
-    """The report: summary, milestone lines, by department and owner; a Share button until it is shared."""
+    """The report: headline figures, the four groups, the timeline; a Share button until it is shared."""
     if not report.lines:
         return build_message(
             text=f"{escape_mrkdwn(heading)}: no milestones to report yet",
             blocks=[header(heading), section(_EMPTY)],
         )
-    summary = report_summary(report)
-    shown = report.lines[:LINE_LIMIT]
-    blocks: list[Block] = [
-        header(heading),
-        section(summary),
-        *packed_sections(_line_text(line, today=today) for line in shown),
-    ]
-    more = len(report.lines) - len(shown)
-    if more:
-        blocks.append(context(f"…and {more} more; {_NARROW_HINT}"))
-    blocks += _group_blocks("By department", report.by_department, missing=NO_DEPARTMENT, label=_department)
-    blocks += _group_blocks("By owner", report.by_owner, missing=NO_OWNER, label=_owner)
-    legend = f"As of {format_date(today, today=today)} · planned = the first due date set · +d late, −d early"
-    blocks.append(context(legend))
+    headline = headline_lines(report)
+    blocks: list[Block] = [header(heading), section("\n".join(headline))]
+    for standing, title, meaning in _GROUPS:
+        blocks += _group_blocks(report.standing(standing), title=title, meaning=meaning, today=today)
+    blocks += _chart_blocks(report, charts)
+    blocks += _department_blocks(report.by_department)
+    cancelled = report.standing(Standing.CANCELLED)
+    if cancelled:
+        blocks.append(context(_cancelled_line(cancelled)))
+    blocks.append(context(f"As of {format_weekday_date(today, today=today)}. {_DEFINITIONS}"))
     if shared_by:
         blocks.append(context(f"Shared by {user_mention(shared_by)}"))
     else:
@@ -76,205 +86,255 @@ def report_message(
             value=share_value or None,
         )
         blocks.append(ActionsBlock(elements=[share]))
+    summary = f"On time so far: {_on_time(report.total)} · Late: {_late(report.total)}"
     return build_message(text=f"{escape_mrkdwn(heading)}: {summary}", blocks=blocks)
+
+
+def headline_lines(report: Report) -> list[str]:
+    """The three headline figures, each saying in words what it counts."""
+    total = report.total
+    return [
+        f"*On time so far:* {_on_time(total)}",
+        f"*Late:* {_late(total)}",
+        f"*Budget vs actual:* {_budget(total, cost_variance(report.lines))}",
+    ]
 
 
 def digest_section(report: Report, *, month_label: str, today: date) -> list[dict]:
     """A month's plan vs actual in three blocks, for the top of the month's first check-in; [] when empty."""
     if not report.lines:
         return []
-    blocks: list[Block] = [section(f"*📊 {escape_mrkdwn(month_label)} in review*\n{report_summary(report)}")]
+    title = f"*📊 {escape_mrkdwn(month_label)} in review*"
+    blocks: list[Block] = [section("\n".join([title, *headline_lines(report)]))]
     slipped = [line for line in report.lines if line.status != "cancelled" and (line.slip_days or 0) > 0]
     slipped.sort(key=lambda line: (-(line.slip_days or 0), line.number))
     if slipped:
-        worst = [_slip_mention(line) for line in slipped[:SLIP_LIMIT]]
-        blocks.append(section("*Biggest slips:* " + " · ".join(worst)))
-    overdue = [f"#{line.number}" for line in report.lines if line.overdue]
-    if len(overdue) > OVERDUE_LIMIT:
-        overdue[OVERDUE_LIMIT:] = [f"{len(overdue) - OVERDUE_LIMIT} more"]
-    status = f"⚠️ {report.total.overdue} overdue: {', '.join(overdue)}" if overdue else "✅ Nothing overdue"
+        worst = [f"{_title(line)}, {_slip_words(line)}" for line in slipped[:SLIP_LIMIT]]
+        blocks.append(section("*Furthest behind plan:* " + " · ".join(worst)))
+    late = report.standing(Standing.LATE)
+    numbers = [f"#{line.number}" for line in late[:OVERDUE_LIMIT]]
+    if len(late) > OVERDUE_LIMIT:
+        numbers.append(f"{len(late) - OVERDUE_LIMIT} more")
+    status = f"⚠️ {len(late)} past due: {', '.join(numbers)}" if late else "✅ Nothing past due"
     blocks.append(context(f"{status} · Full report: `/milestone report`"))
     return [block.to_dict() for block in blocks]
 
 
-def report_summary(report: Report) -> str:
-    """`12 milestones · 5 done, 4 on time (80%) · 3 overdue · average slip +4.2 days · budget … vs …`."""
-    total = report.total
-    count = f"{total.count} milestone{'' if total.count == 1 else 's'}"
-    if total.cancelled:
-        count += f" ({total.cancelled} cancelled)"
-    parts = [count, _done(total)]
+# --- the headline --------------------------------------------------------------------------------------
+
+
+def _on_time(total: Group) -> str:
+    """`3 of 4 finished milestones (75%)`: finished on or before the date first planned."""
+    if not total.done:
+        return "nothing finished yet"
+    if not total.judged:
+        return f"{counted(total.done, 'milestone')} finished, none with a planned date"
+    rate = total.on_time / total.judged
+    text = f"{total.on_time} of {counted(total.judged, 'finished milestone')} ({rate:.0%})"
+    unplanned = total.done - total.judged
+    return text + (f" · {unplanned} more finished without a planned date" if unplanned else "")
+
+
+def _late(total: Group) -> str:
+    """`2 open past due · 1 finished late`."""
+    parts = []
     if total.overdue:
-        parts.append(f"{total.overdue} overdue")
-    if total.average_slip_days is not None:
-        parts.append(f"average slip {_average(total.average_slip_days)}")
-    parts += _money_parts(total, cost_variance(report.lines))
+        parts.append(f"{total.overdue} open past due")
+    if total.late:
+        parts.append(f"{total.late} finished late")
+    return " · ".join(parts) or "nothing late"
+
+
+def _budget(total: Group, variances: dict[str, CostVariance]) -> str:
+    """Per currency, budgets against costs: amounts in different currencies are never added."""
+    currencies = sorted(set(total.budget) | set(total.actual), key=lambda c: (c not in total.budget, c))
+    if not currencies:
+        return "no budgets set"
+    parts = [
+        _currency_budget(currency, total=total, variance=variances.get(currency))
+        for currency in currencies[:CURRENCY_LIMIT]
+    ]
+    if len(currencies) > CURRENCY_LIMIT:
+        more = len(currencies) - CURRENCY_LIMIT
+        parts.append(f"and {more} more {'currency' if more == 1 else 'currencies'}")
+    return "; ".join(parts)
+
+
+def _currency_budget(currency: str, *, total: Group, variance: CostVariance | None) -> str:
+    """`$12,000 planned · $13,500 spent · $1,500 over budget (12%)`."""
+    budget, actual = total.budget.get(currency), total.actual.get(currency)
+    spent = f"{_amount(actual, currency)} spent" if actual is not None else "nothing spent yet"
+    if budget is None:
+        return f"{spent}, no budget set"
+    parts = [f"{_amount(budget, currency)} planned", spent]
+    if variance is not None and variance.costed:
+        gap = _over_under(Money(variance.minor, currency), share=variance.share)
+        like_for_like = variance.complete and variance.minor == (actual or 0) - budget
+        if not like_for_like:
+            gap += f" on the {counted(variance.costed, 'milestone')} with a cost so far"
+        parts.append(gap)
     return " · ".join(parts)
 
 
-def _done(g: Group) -> str:
-    """`5 done, 4 on time (80%)`; the rate only counts milestones that had a planned date."""
-    if not g.done:
-        return "none done yet"
-    rate = g.on_time_rate
-    return f"{g.done} done" if rate is None else f"{g.done} done, {g.on_time} on time ({rate:.0%})"
-
-
-def _on_time(g: Group) -> str:
-    """`80% on time (4 of 5)`; `none done yet`; `on time n/a` when nothing done had a planned date."""
-    rate = g.on_time_rate
-    if rate is not None:
-        return f"{rate:.0%} on time ({g.on_time} of {g.on_time + g.late})"
-    return "on time n/a" if g.done else "none done yet"
-
-
-def _average(slip: float) -> str:
-    """`+4.2 days`, `−1.5 days`, `0 days`: one decimal, a true minus sign, no `-0.0`."""
-    rounded = round(slip, 1)
-    if rounded == 0:
-        return "0 days"
-    return f"{'+' if rounded > 0 else '−'}{abs(rounded):.1f} days"
-
-
-def _money_parts(g: Group, variances: dict[str, CostVariance]) -> list[str]:
-    """Budget against actual, one phrase per currency: amounts in different currencies are never added."""
-    currencies = sorted(set(g.budget) | set(g.actual))
-    parts = []
-    for currency in currencies[:CURRENCY_LIMIT]:
-        budget, actual = g.budget.get(currency), g.actual.get(currency)
-        if budget is not None and actual is not None:
-            text = f"budget {_amount(budget, currency)} vs actual {_amount(actual, currency)}"
-            parts.append(
-                text + _variance_note(variances.get(currency), gap=actual - budget, currency=currency)
-            )
-        elif budget is not None:
-            parts.append(f"budget {_amount(budget, currency)}, no costs yet")
-        elif actual is not None:
-            parts.append(f"actual {_amount(actual, currency)}, no budget")
-    if len(currencies) > CURRENCY_LIMIT:
-        parts.append(f"{len(currencies) - CURRENCY_LIMIT} more currencies")
-    return parts
-
-
-def _variance_note(variance: CostVariance | None, *, gap: int, currency: str) -> str:
-    """` (−$3,500)` when totals compare like for like; else the variance of the costed ones, saying so."""
-    if variance is None or not variance.costed:
-        return ""
-    amount = _signed(Money(variance.minor, currency))
-    if variance.complete and variance.minor == gap:
-        return f" ({amount})"
-    return f" ({amount} on {variance.costed} costed)"
+def _over_under(gap: Money, *, share: float | None) -> str:
+    """`$1,500 over budget (12%)`, `$500 under budget (4%)`, `on budget`."""
+    if gap.minor == 0:
+        return "on budget"
+    word = "over" if gap.minor > 0 else "under"
+    text = f"{format_money(Money(abs(gap.minor), gap.currency))} {word} budget"
+    return text + (f" ({abs(share):.0%})" if share is not None and round(abs(share), 2) else "")
 
 
 def _amount(minor: int, currency: str) -> str:
     return format_money(Money(minor, currency))
 
 
-def _signed(amount: Money) -> str:
-    """`+$400`, `−$3,500`, `on budget`."""
-    if amount.minor == 0:
-        return "on budget"
-    sign = "+" if amount.minor > 0 else "−"
-    return sign + format_money(Money(abs(amount.minor), amount.currency))
+# --- the groups ----------------------------------------------------------------------------------------
 
 
-def _slip(slip_days: int) -> str:
-    """`+3 d`, `−2 d`."""
-    return f"+{slip_days} d" if slip_days > 0 else f"−{-slip_days} d"
+def _group_blocks(lines: list[ReportLine], *, title: str, meaning: str, today: date) -> list[Block]:
+    """A group's title, what it holds, and its lines, cut with "…and N more"; nothing when it is empty."""
+    if not lines:
+        return []
+    shown = lines[:GROUP_LINES]
+    texts = [
+        f"*{title}* ({meaning}) · {counted(len(lines), 'milestone')}",
+        *(line_text(line, today=today) for line in shown),
+    ]
+    if len(lines) > len(shown):
+        texts.append(f"…and {len(lines) - len(shown)} more; {_NARROW_HINT}")
+    return list(packed_sections(texts, max_lines=GROUP_LINES + 2))
+
+
+def line_text(line: ReportLine, *, today: date) -> str:
+    """`*#4* Launch beta · <@U1> · Marketing · planned Tue Dec 15 → now Fri Dec 18 · 3 days behind plan`."""
+    parts = [_title(line)]
+    if line.owner_id:
+        parts.append(user_mention(line.owner_id))
+    if line.department:
+        parts.append(escape_mrkdwn(excerpt(line.department, limit=DEPARTMENT_CHARS)))
+    parts.append(_dates(line, today=today))
+    verdict = _verdict(line)
+    if verdict:
+        parts.append(verdict)
+    if line.status in ("at_risk", "blocked"):
+        parts.append(status_label(line.status))
+    if line.plan_changes:
+        parts.append(f"plan changed {_times(line.plan_changes)}")
+    money = _line_money(line)
+    if money:
+        parts.append(money)
+    return " · ".join(parts)
+
+
+def _dates(line: ReportLine, *, today: date) -> str:
+    """`planned Tue Dec 15 → now Fri Dec 18`, `→ finished …`, or `due Tue Dec 15` when the plan holds."""
+
+    def day(value: date) -> str:
+        return format_weekday_date(value, today=today)
+
+    planned = f"planned {day(line.planned)}" if line.planned else "no planned date"
+    if line.status == "done":
+        finished = (
+            f"finished {day(line.completed_on)}" if line.completed_on else "finished, date not recorded"
+        )
+        return f"{planned} → {finished}" if line.planned else finished
+    if line.current is None:
+        return "no due date"
+    if line.planned is None or line.current == line.planned:
+        return f"due {day(line.current)}"
+    return f"{planned} → now {day(line.current)}"
+
+
+def _verdict(line: ReportLine) -> str | None:
+    """How it stands, in days and words: `5 days past due`, `3 days behind plan`, `finished 2 days late`."""
+    if line.status == "done":
+        return _finished_words(line)
+    if line.overdue:
+        return f"{days(line.days_past_due)} past due"
+    if line.slip_days:
+        return _slip_words(line)
+    return None
+
+
+def _finished_words(line: ReportLine) -> str | None:
+    if line.slip_days is None:
+        return None
+    if line.slip_days == 0:
+        return "on time"
+    return f"{days(abs(line.slip_days))} {'late' if line.slip_days > 0 else 'early'}"
+
+
+def _slip_words(line: ReportLine) -> str:
+    """`3 days behind plan` (open) or `finished 3 days late` (done), for a slip against the plan."""
+    slip = line.slip_days or 0
+    if line.status == "done":
+        return f"finished {_finished_words(line)}"
+    return f"{days(abs(slip))} {'behind' if slip > 0 else 'ahead of'} plan"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def _line_money(line: ReportLine) -> str | None:
+    """`$5,000 budget, $5,400 spent ($400 over)`; two currencies are shown, never compared."""
+    budget, cost = line.budget, line.actual_cost
+    parts = []
+    if budget:
+        parts.append(f"{format_money(budget)} budget")
+    if cost:
+        parts.append(f"{format_money(cost)} spent")
+    text = ", ".join(parts)
+    if line.variance is not None and line.variance.minor:
+        text += f" ({_over_under(line.variance, share=None).removesuffix(' budget')})"
+    return text or None
 
 
 def _title(line: ReportLine) -> str:
     return f"*#{line.number}* {escape_mrkdwn(excerpt(line.title, limit=TITLE_CHARS))}"
 
 
-def _line_text(line: ReportLine, *, today: date) -> str:
-    """`*#12* Launch beta — planned Dec 15 → done Dec 18 (+3 d, 2 revisions) · $5,000 → $5,400 (+$400)`."""
-    parts = [f"{_title(line)} — {_dates(line, today=today)}"]
-    amounts = _amounts(line)
-    if amounts:
-        parts.append(amounts)
-    if line.overdue and line.current:
-        parts.append(f"⚠️ {days((today - line.current).days)} overdue")
-    if line.status in _WATCH_STATUSES:
-        parts.append(status_label(line.status))
-    return " · ".join(parts)
+# --- the rest ------------------------------------------------------------------------------------------
 
 
-def _dates(line: ReportLine, *, today: date) -> str:
-    """Plan against actual (done) or forecast (open), with the slip and revision count in brackets."""
-    planned = f"planned {format_date(line.planned, today=today)}" if line.planned else "no planned date"
-    notes = []
-    if line.status == "cancelled":
-        text = f"{planned} → cancelled" if line.planned else "cancelled"
-    elif line.status == "done":
-        done = format_date(line.completed_on, today=today) if line.completed_on else "date unknown"
-        text = f"{planned} → done {done}"
-        if line.slip_days is not None:
-            notes.append(_slip(line.slip_days) if line.slip_days else "on time")
-    elif line.current is None:
-        text = f"{planned} → no due date now" if line.planned else "no due date"
-    elif line.slip_days:
-        text = f"{planned} → now {format_date(line.current, today=today)}"
-        notes.append(f"{_slip(line.slip_days)} forecast")
-    else:
-        text = planned
-        notes.append("on plan")
-    if line.revisions:
-        notes.append(f"{line.revisions} revision{'' if line.revisions == 1 else 's'}")
-    return f"{text} ({', '.join(notes)})" if notes else text
-
-
-def _amounts(line: ReportLine) -> str | None:
-    """`$5,000 → $5,400 (+$400)`, `budget $5,000`, `cost €900`; two currencies are shown, not compared."""
-    budget, cost = line.budget, line.actual_cost
-    if budget and cost:
-        text = f"{format_money(budget)} → {format_money(cost)}"
-        return f"{text} ({_signed(line.variance)})" if line.variance else text
-    if budget:
-        return f"budget {format_money(budget)}"
-    if cost:
-        return f"cost {format_money(cost)}"
-    return None
-
-
-def _slip_mention(line: ReportLine) -> str:
-    """`*#12* Launch beta +7 d forecast` or `… +3 d late`, for the digest's biggest slips."""
-    kind = "late" if line.status == "done" else "forecast"
-    return f"{_title(line)} {_slip(line.slip_days or 0)} {kind}"
-
-
-def _department(name: str) -> str:
-    """`*Marketing*`, escaped; the milestones without one as `_No department_`."""
-    return f"_{NO_DEPARTMENT}_" if name == NO_DEPARTMENT else f"*{escape_mrkdwn(excerpt(name, limit=40))}*"
-
-
-def _owner(name: str) -> str:
-    """`<@U123>`, so Slack shows the person's name; the milestones without one as `_No owner_`."""
-    return f"_{NO_OWNER}_" if name == NO_OWNER else user_mention(name)
-
-
-def _group_blocks(
-    title: str, groups: list[Group], *, missing: str, label: Callable[[str], str]
-) -> list[Block]:
-    """A titled list of groups, one line each; nothing when no milestone has a value to group by."""
-    if [g.name for g in groups] == [missing]:
-        return []
-    shown = groups[:GROUP_LIMIT]
-    lines = [f"*{title}*", *(_group_line(g, label=label(g.name)) for g in shown)]
-    if len(groups) > len(shown):
-        lines.append(f"…and {len(groups) - len(shown)} more")
-    return list(packed_sections(lines, max_lines=GROUP_LIMIT + 2))
-
-
-def _group_line(g: Group, *, label: str) -> str:
-    """`*Marketing* · 5 milestones · 80% on time (4 of 5) · average slip +2.0 days · ⚠️ 1 overdue`."""
-    parts = [
-        label,
-        f"{g.count} milestone{'' if g.count == 1 else 's'}",
-        _on_time(g),
+def _chart_blocks(report: Report, charts: Sequence[ChartImage]) -> list[Block]:
+    """One image block per timeline page, and a line when the timeline could not hold every milestone."""
+    drawn, drawable = charted_count(report.lines)
+    alt = f"Timeline of {counted(drawn, 'milestone')}: the planned dates against what happened"
+    blocks: list[Block] = [
+        ImageBlock(slack_file={"id": chart.file_id}, alt_text=alt, title=excerpt(chart.title, limit=150))
+        for chart in charts
     ]
-    if g.average_slip_days is not None:
-        parts.append(f"average slip {_average(g.average_slip_days)}")
+    if charts and drawn < drawable:
+        blocks.append(
+            context(f"The timeline shows {drawn} of {counted(drawable, 'dated milestone')}; {_NARROW_HINT}")
+        )
+    return blocks
+
+
+def _department_blocks(groups: list[Group]) -> list[Block]:
+    """`By department: Marketing — 3 milestones, 1 past due · Sales — 2 milestones`; nothing for one."""
+    if len(groups) < 2:
+        return []
+    shown = [_department_part(g) for g in groups[:DEPARTMENT_LIMIT]]
+    if len(groups) > DEPARTMENT_LIMIT:
+        shown.append(f"{counted(len(groups) - DEPARTMENT_LIMIT, 'more department')}")
+    return [context("*By department:* " + " · ".join(shown))]
+
+
+def _department_part(g: Group) -> str:
+    parts = [counted(g.count, "milestone")]
     if g.overdue:
-        parts.append(f"⚠️ {g.overdue} overdue")
-    return " · ".join(parts)
+        parts.append(f"{g.overdue} past due")
+    if g.judged:
+        parts.append(f"{g.on_time} of {g.judged} finished on time")
+    return f"{escape_mrkdwn(excerpt(g.name, limit=DEPARTMENT_CHARS))} — {', '.join(parts)}"
+
+
+def _cancelled_line(lines: list[ReportLine]) -> str:
+    """`Cancelled, left out of every figure: #5 Old idea, #9 …`."""
+    shown = [_title(line) for line in lines[:CANCELLED_LIMIT]]
+    if len(lines) > CANCELLED_LIMIT:
+        shown.append(f"and {len(lines) - CANCELLED_LIMIT} more")
+    return "Cancelled, left out of every figure above: " + ", ".join(shown)

@@ -1,4 +1,4 @@
-"""Files to and from Slack: send a file to a person, read a file a person uploaded."""
+"""Files to and from Slack: send a file to a person, upload a picture for a message, read an upload."""
 
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ def send_files(
     """Upload (filename, content, title) files into a conversation in one message, via files_upload_v2."""
     uploads = [{"filename": name, "content": content, "title": title} for name, content, title in files]
     client.files_upload_v2(channel=channel_id, file_uploads=uploads, initial_comment=comment)
+
+
+def upload_unshared(client: WebClient, *, files: list[tuple[str, bytes, str]]) -> list[str]:
+    """Upload (filename, content, title) files into no conversation; their ids, for image blocks to show."""
+    uploads = [{"filename": name, "content": content, "title": title} for name, content, title in files]
+    # Without a channel Slack keeps the files private to the bot: no file message appears anywhere, and a
+    # message of the bot's can still show them through an image block's `slack_file`.
+    response = client.files_upload_v2(file_uploads=uploads)
+    return [file["id"] for file in response.get("files") or []]
 
 
 def direct_channel(client: WebClient, *, user_id: str) -> str:

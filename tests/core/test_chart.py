@@ -12,8 +12,18 @@ from datetime import date, timedelta
 import pytest
 
 from bot.core.chart import WIDTH_PX, png_size, timeline_pngs
-from bot.core.plan_vs_actual import ReportLine
-from bot.core.timeline import PAGE_SIZE, chart_pages, has_chart_dates
+from bot.core.plan_vs_actual import ReportLine, Standing, build_report
+from bot.core.timeline import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    bar_of,
+    chart_pages,
+    department_rows,
+    has_chart_dates,
+    page_title,
+    shapes_of,
+)
+from tests.support.factories import make_milestone
 
 TODAY = date(2025, 3, 10)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -37,12 +47,14 @@ def make_line(number: int, **fields: object) -> ReportLine:
         current=day(7),
         completed_on=None,
         slip_days=0,
-        revisions=0,
+        plan_changes=0,
         budget=None,
         actual_cost=None,
         variance=None,
         on_time=None,
         overdue=False,
+        days_past_due=0,
+        standing=Standing.ON_PLAN,
     )
     return replace(line, **fields)
 
@@ -120,21 +132,20 @@ def test_height_grows_with_the_bars_until_a_page_is_full() -> None:
     )
 
     assert one < ten < full <= 1100
-    assert heights(timeline_pngs(lines, today=TODAY, title="Plan")) == [full, one]
+    first, last = heights(timeline_pngs(lines, today=TODAY, title="Plan"))
+    assert first - last == (PAGE_SIZE - 1) * 35  # same margins and legend: only the bars differ
 
 
-def test_200_milestones_give_8_full_pages(two_hundred_pages: list[bytes]) -> None:
-    full = heights(timeline_pngs(many_lines(PAGE_SIZE), today=TODAY, title="Plan"))[0]
-
-    assert len(two_hundred_pages) == 8
-    assert heights(two_hundred_pages) == [full] * 8
+def test_200_milestones_give_at_most_4_full_pages(two_hundred_pages: list[bytes]) -> None:
+    assert len(two_hundred_pages) == MAX_PAGES
+    assert len(set(heights(two_hundred_pages))) == 1
 
 
 def test_pages_group_milestones_by_department_then_planned_date() -> None:
-    pages = chart_pages(many_lines(200))
+    pages = chart_pages(many_lines(PAGE_SIZE * MAX_PAGES))
     lines = [line for page in pages for line in page]
 
-    assert [len(page) for page in pages] == [PAGE_SIZE] * 8
+    assert [len(page) for page in pages] == [PAGE_SIZE] * MAX_PAGES
     assert [line.department for line in lines] == sorted(
         (line.department for line in lines), key=lambda name: (name is None, name or "")
     )
@@ -226,3 +237,88 @@ def test_the_app_draws_without_pyplot_on_the_agg_backend() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "agg"
+
+
+# --- what is drawn: a bar only from a start someone entered ----------------------------------------------
+
+
+def test_a_milestone_without_a_start_is_a_point_at_its_planned_date() -> None:
+    line = make_line(1, start=None, planned=day(7), current=day(7))
+    bar = bar_of(line, today=TODAY)
+    shapes = shapes_of([bar])
+
+    assert bar.plan_from is None
+    assert shapes.points["planned"] == [(0, day(7))]
+    assert shapes.points["forecast"] == [(0, day(7))]  # due when planned: the two marks coincide
+    assert not shapes.spans["plan"]
+
+
+def test_a_milestone_with_a_start_is_a_bar_from_it() -> None:
+    shapes = shapes_of([bar_of(make_line(1, start=day(-3), planned=day(7)), today=TODAY)])
+
+    assert shapes.spans["plan"] == [(0, day(-3), day(7))]
+    assert not shapes.points["planned"]
+
+
+def test_a_late_finish_without_a_start_is_two_points_joined_by_a_thin_line() -> None:
+    line = make_line(1, status="done", start=None, planned=day(-10), current=day(-10), completed_on=day(-6))
+    shapes = shapes_of([bar_of(line, today=TODAY)])
+
+    assert shapes.points["planned"] == [(0, day(-10))]
+    assert shapes.points["done"] == [(0, day(-6))]
+    assert shapes.spans["late"] == [(0, day(-10), day(-6))]
+    assert shapes.kinds() == ["late", "planned", "done"]
+
+
+def test_an_overdue_milestone_without_a_start_shows_the_days_past_due() -> None:
+    line = make_line(1, start=None, planned=day(-5), current=day(-2), overdue=True)
+    shapes = shapes_of([bar_of(line, today=TODAY)])
+
+    assert shapes.spans["overdue"] == [(0, day(-2), TODAY)]
+    assert shapes.spans["late"] == [(0, day(-5), day(-2))]
+    assert shapes.points["planned"] == [(0, day(-5))]
+
+
+def test_a_cancelled_milestone_without_a_start_is_a_grey_point() -> None:
+    shapes = shapes_of([bar_of(make_line(1, status="cancelled", start=None), today=TODAY)])
+
+    assert shapes.points["cancelled_point"] == [(0, day(7))]
+    assert not shapes.points["forecast"]
+
+
+# --- departments: one group whatever the case ------------------------------------------------------------
+
+
+def test_departments_in_any_case_are_one_run_of_rows_with_one_name() -> None:
+    items = [
+        (make_milestone(id=n, number=n, department=name, due_date=due, baseline_due_date=due), 0)
+        for n, name, due in (
+            (1, "Marketing", day(9)),
+            (2, "Sales", day(3)),
+            (3, "marketing", day(1)),
+            (4, "MARKETING", day(5)),
+        )
+    ]
+    lines = build_report(items, today=TODAY).lines
+    [page] = chart_pages(lines)
+
+    assert [line.number for line in page] == [3, 4, 1, 2]
+    assert [(run.name, run.first, run.size) for run in department_rows(page)] == [
+        ("Marketing", 0, 3),
+        ("Sales", 3, 1),
+    ]
+    assert page_title("Plan vs actual", page, number=1, count=2) == "Plan vs actual — Marketing, Sales (1/2)"
+
+
+def test_raw_lines_in_any_case_still_group_together() -> None:
+    page = [make_line(1, department="marketing"), make_line(2, department="Marketing ")]
+
+    assert [(run.name, run.size) for run in department_rows(page)] == [("marketing", 2)]
+
+
+def test_a_page_with_many_departments_says_how_many_more() -> None:
+    page = [make_line(n, department=f"Team {n}") for n in range(1, 6)]
+
+    assert (
+        page_title("Plan", page, number=1, count=1) == "Plan — Team 1, Team 2, Team 3 and 2 more departments"
+    )

@@ -1,22 +1,27 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
+from bot.core import milestones
+from bot.core.command_types import MilestoneFields, ReportCommand
 from bot.core.money import Money
 from bot.core.plan_vs_actual import (
     NO_DEPARTMENT,
-    NO_OWNER,
     CostVariance,
     Group,
+    Standing,
     build_report,
     cost_variance,
     report_line,
 )
+from bot.core.report import load_report
 from storage.models import Milestone
-from tests.support.factories import make_milestone
+from storage.workspace import Workspace
+from tests.support.factories import make_asker, make_milestone
 
 TODAY = date(2026, 11, 20)
 
@@ -163,7 +168,7 @@ def by_name(groups: list[Group]) -> dict[str, Group]:
 
 def test_done_early_slips_negative_and_is_on_time():
     line = report_line(
-        done(1, planned=date(2026, 10, 1), completed=date(2026, 9, 29)), revisions=0, today=TODAY
+        done(1, planned=date(2026, 10, 1), completed=date(2026, 9, 29)), plan_changes=0, today=TODAY
     )
     assert line.slip_days == -2
     assert line.on_time is True
@@ -177,7 +182,7 @@ def test_done_late_slips_from_the_first_plan_not_the_revised_date():
         due_date=date(2026, 10, 15),
         completed_on=date(2026, 10, 18),
     )
-    line = report_line(m, revisions=2, today=TODAY)
+    line = report_line(m, plan_changes=2, today=TODAY)
     assert (line.planned, line.current, line.completed_on) == (
         date(2026, 10, 10),
         date(2026, 10, 15),
@@ -189,7 +194,7 @@ def test_done_late_slips_from_the_first_plan_not_the_revised_date():
 
 def test_done_on_the_planned_day_is_on_time():
     line = report_line(
-        done(1, planned=date(2026, 11, 1), completed=date(2026, 11, 1)), revisions=0, today=TODAY
+        done(1, planned=date(2026, 11, 1), completed=date(2026, 11, 1)), plan_changes=0, today=TODAY
     )
     assert line.slip_days == 0
     assert line.on_time is True
@@ -197,14 +202,14 @@ def test_done_on_the_planned_day_is_on_time():
 
 def test_open_milestone_slip_is_the_forecast_and_on_time_is_unknown():
     m = make_milestone(baseline_due_date=date(2026, 12, 15), due_date=date(2026, 12, 22))
-    line = report_line(m, revisions=1, today=TODAY)
+    line = report_line(m, plan_changes=1, today=TODAY)
     assert line.slip_days == 7
     assert line.on_time is None
     assert line.overdue is False
 
 
 def test_undated_milestone_has_no_slip():
-    line = report_line(make_milestone(baseline_due_date=None, due_date=None), revisions=0, today=TODAY)
+    line = report_line(make_milestone(baseline_due_date=None, due_date=None), plan_changes=0, today=TODAY)
     assert line.planned is None
     assert line.slip_days is None
     assert line.on_time is None
@@ -212,14 +217,14 @@ def test_undated_milestone_has_no_slip():
 
 
 def test_done_without_a_plan_has_no_slip_and_no_on_time():
-    line = report_line(done(1, planned=None, completed=date(2026, 11, 2)), revisions=0, today=TODAY)
+    line = report_line(done(1, planned=None, completed=date(2026, 11, 2)), plan_changes=0, today=TODAY)
     assert line.slip_days is None
     assert line.on_time is None
 
 
 def test_done_without_a_completion_date_has_no_slip():
     m = make_milestone(status="done", due_date=date(2026, 11, 1), baseline_due_date=date(2026, 11, 1))
-    line = report_line(m, revisions=0, today=TODAY)
+    line = report_line(m, plan_changes=0, today=TODAY)
     assert line.slip_days is None
     assert line.on_time is None
     assert line.overdue is False
@@ -227,7 +232,7 @@ def test_done_without_a_completion_date_has_no_slip():
 
 def test_milestone_without_a_baseline_is_planned_for_its_due_date():
     m = make_milestone(baseline_due_date=None, due_date=date(2026, 12, 15))
-    line = report_line(m, revisions=0, today=TODAY)
+    line = report_line(m, plan_changes=0, today=TODAY)
     assert line.planned == date(2026, 12, 15)
     assert line.slip_days == 0
 
@@ -244,14 +249,14 @@ def test_milestone_without_a_baseline_is_planned_for_its_due_date():
 )
 def test_overdue_only_while_unfinished_and_past_due(status, due, overdue):
     m = make_milestone(status=status, due_date=due, baseline_due_date=due, completed_on=None)
-    assert report_line(m, revisions=0, today=TODAY).overdue is overdue
+    assert report_line(m, plan_changes=0, today=TODAY).overdue is overdue
 
 
-def test_revision_count_and_fields_are_passed_through():
+def test_plan_change_count_and_fields_are_passed_through():
     m = make_milestone(
         number=31, title="Open Berlin office", department="Sales", owner_id="U7", start_date=TODAY
     )
-    line = report_line(m, revisions=4, today=TODAY)
+    line = report_line(m, plan_changes=4, today=TODAY)
     assert (line.number, line.title, line.department, line.owner_id, line.status, line.start) == (
         31,
         "Open Berlin office",
@@ -260,12 +265,12 @@ def test_revision_count_and_fields_are_passed_through():
         "on_track",
         TODAY,
     )
-    assert line.revisions == 4
+    assert line.plan_changes == 4
 
 
 def test_variance_is_cost_minus_budget_in_one_currency():
     m = make_milestone(**usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD")
-    line = report_line(m, revisions=0, today=TODAY)
+    line = report_line(m, plan_changes=0, today=TODAY)
     assert line.budget == Money(500_000, "USD")
     assert line.actual_cost == Money(540_000, "USD")
     assert line.variance == Money(40_000, "USD")
@@ -273,20 +278,20 @@ def test_variance_is_cost_minus_budget_in_one_currency():
 
 def test_variance_under_budget_is_negative():
     m = make_milestone(**usd(1_000), actual_cost_minor=90_000, actual_cost_currency="USD")
-    assert report_line(m, revisions=0, today=TODAY).variance == Money(-10_000, "USD")
+    assert report_line(m, plan_changes=0, today=TODAY).variance == Money(-10_000, "USD")
 
 
 def test_no_variance_across_currencies():
     m = make_milestone(**usd(5_000), actual_cost_minor=500_000, actual_cost_currency="EUR")
-    line = report_line(m, revisions=0, today=TODAY)
+    line = report_line(m, plan_changes=0, today=TODAY)
     assert line.actual_cost == Money(500_000, "EUR")
     assert line.variance is None
 
 
 def test_no_variance_without_a_cost_or_a_budget():
-    assert report_line(make_milestone(**usd(5_000)), revisions=0, today=TODAY).variance is None
+    assert report_line(make_milestone(**usd(5_000)), plan_changes=0, today=TODAY).variance is None
     costed = make_milestone(actual_cost_minor=500, actual_cost_currency="USD")
-    line = report_line(costed, revisions=0, today=TODAY)
+    line = report_line(costed, plan_changes=0, today=TODAY)
     assert line.budget is None
     assert line.variance is None
 
@@ -305,9 +310,9 @@ def test_lines_with_the_same_plan_are_sorted_by_number():
     assert [line.number for line in build_report(items, today=TODAY).lines] == [3, 5, 9]
 
 
-def test_revision_counts_reach_their_lines():
+def test_plan_change_counts_reach_their_lines():
     report = build_report(plan(), today=TODAY)
-    assert {line.number: line.revisions for line in report.lines} == {
+    assert {line.number: line.plan_changes for line in report.lines} == {
         1: 0,
         2: 2,
         3: 0,
@@ -319,7 +324,7 @@ def test_revision_counts_reach_their_lines():
     }
 
 
-def test_total_counts_rates_and_average_slip():
+def test_total_counts_and_on_time_rate():
     total = build_report(plan(), today=TODAY).total
     assert (total.count, total.done, total.on_time, total.late, total.open, total.overdue) == (
         8,
@@ -331,8 +336,7 @@ def test_total_counts_rates_and_average_slip():
     )
     assert total.cancelled == 1
     assert total.on_time_rate == pytest.approx(2 / 3)
-    # −2, +8, 0 (done) and +21, +10 (forecast): 37 / 5; #6 is cancelled, #7 and #8 have no plan.
-    assert total.average_slip_days == pytest.approx(7.4)
+    assert total.judged == 3  # #8 finished without a planned date
 
 
 def test_money_totals_are_per_currency_and_never_summed_across():
@@ -351,7 +355,7 @@ def test_usd_and_eur_budgets_stay_apart():
     assert build_report(items, today=TODAY).total.budget == {"EUR": 100, "USD": 10_000}
 
 
-def test_by_department_on_time_rates_and_averages():
+def test_by_department_counts_and_on_time_rates():
     groups = build_report(plan(), today=TODAY).by_department
     assert [g.name for g in groups] == ["Marketing", "Sales", NO_DEPARTMENT]
     marketing, sales, none = (by_name(groups)[name] for name in ("Marketing", "Sales", NO_DEPARTMENT))
@@ -364,27 +368,12 @@ def test_by_department_on_time_rates_and_averages():
         0,
     )
     assert marketing.on_time_rate == 0.5
-    assert marketing.average_slip_days == 3.0  # (−2 + 8) / 2
     assert marketing.budget == {"USD": 610_000}
     assert marketing.actual == {"GBP": 20_000, "USD": 630_000}
     assert (sales.count, sales.done, sales.on_time, sales.late, sales.open) == (3, 1, 1, 0, 2)
     assert sales.on_time_rate == 1.0
-    assert sales.average_slip_days == 10.5  # (0 + 21) / 2
     assert (none.count, none.open, none.overdue) == (1, 1, 1)
     assert none.on_time_rate is None
-    assert none.average_slip_days == 10.0
-
-
-def test_by_owner_on_time_rates_and_averages():
-    groups = build_report(plan(), today=TODAY).by_owner
-    assert [g.name for g in groups] == ["U1", "U2", NO_OWNER]
-    u1, u2 = by_name(groups)["U1"], by_name(groups)["U2"]
-    assert (u1.count, u1.done, u1.on_time, u1.late) == (4, 2, 2, 0)
-    assert u1.on_time_rate == 1.0
-    assert u1.average_slip_days == -1.0  # (−2 + 0) / 2
-    assert (u2.count, u2.done, u2.on_time, u2.late) == (3, 2, 0, 1)
-    assert u2.on_time_rate == 0.0
-    assert u2.average_slip_days == 14.5  # (8 + 21) / 2
 
 
 def test_cancelled_milestones_count_but_stay_out_of_rates_and_totals():
@@ -404,7 +393,6 @@ def test_cancelled_milestones_count_but_stay_out_of_rates_and_totals():
     total = report.total
     assert (total.count, total.done, total.open, total.overdue, total.cancelled) == (2, 1, 0, 0, 1)
     assert total.on_time_rate == 1.0
-    assert total.average_slip_days == 0.0
     assert total.budget == {"USD": 10_000}
 
 
@@ -424,18 +412,17 @@ def test_empty_plan_has_no_rates_and_no_groups():
     assert report.lines == []
     assert report.total.count == 0
     assert report.total.on_time_rate is None
-    assert report.total.average_slip_days is None
     assert report.total.budget == report.total.actual == {}
-    assert report.by_department == report.by_owner == []
+    assert report.by_department == []
 
 
 def test_cost_variance_sums_like_for_like_and_says_how_much_is_costed():
     report = build_report(plan(), today=TODAY)
     assert cost_variance(report.lines) == {
-        # −€500 on #3; #5's €1,000 has no cost yet.
-        "EUR": CostVariance(minor=-50_000, costed=1, budgeted=2),
-        # −$100 + $400 on #1 and #2; #4 has no cost, #8's cost is in pounds, #6 is cancelled.
-        "USD": CostVariance(minor=30_000, costed=2, budgeted=4),
+        # −€500 on #3's €3,000; #5's €1,000 has no cost yet.
+        "EUR": CostVariance(minor=-50_000, costed=1, budgeted=2, costed_budget=300_000),
+        # −$100 + $400 on #1 and #2 ($6,000); #4 has no cost, #8's cost is in pounds, #6 is cancelled.
+        "USD": CostVariance(minor=30_000, costed=2, budgeted=4, costed_budget=600_000),
     }
 
 
@@ -445,5 +432,124 @@ def test_cost_variance_is_complete_when_every_budget_is_costed():
         (make_milestone(number=2, **usd(5_000), actual_cost_minor=540_000, actual_cost_currency="USD"), 0),
     ]
     variance = cost_variance(build_report(items, today=TODAY).lines)["USD"]
-    assert variance == CostVariance(minor=30_000, costed=2, budgeted=2)
+    assert variance == CostVariance(minor=30_000, costed=2, budgeted=2, costed_budget=600_000)
     assert variance.complete
+    assert variance.share == pytest.approx(0.05)  # $300 over on $6,000
+
+
+# --- where each milestone stands -----------------------------------------------------------------------
+
+
+def test_each_milestone_of_the_plan_stands_in_one_group():
+    report = build_report(plan(), today=TODAY)
+    assert {line.number: line.standing for line in report.lines} == {
+        1: Standing.DONE,
+        2: Standing.DONE,
+        3: Standing.DONE,
+        4: Standing.AT_RISK,  # not due till Dec 1, but due 21 days later than planned
+        5: Standing.LATE,  # at risk too, but due Nov 15: past due wins
+        6: Standing.CANCELLED,
+        7: Standing.ON_PLAN,  # no dates: nothing says it is behind
+        8: Standing.DONE,
+    }
+    [late] = report.standing(Standing.LATE)
+    assert (late.number, late.days_past_due) == (5, 5)
+
+
+@pytest.mark.parametrize(
+    ("status", "planned", "due", "standing"),
+    [
+        ("open", date(2026, 12, 1), date(2026, 12, 1), Standing.ON_PLAN),
+        ("on_track", date(2026, 12, 1), date(2026, 11, 28), Standing.ON_PLAN),  # moved earlier
+        ("on_track", date(2026, 12, 1), date(2026, 12, 3), Standing.AT_RISK),  # moved later
+        ("blocked", date(2026, 12, 1), date(2026, 12, 1), Standing.AT_RISK),
+        ("on_track", date(2026, 11, 19), date(2026, 11, 19), Standing.LATE),
+        ("on_track", date(2026, 11, 20), date(2026, 11, 20), Standing.ON_PLAN),  # due today is not late yet
+    ],
+)
+def test_standing_of_an_open_milestone(status, planned, due, standing):
+    m = make_milestone(status=status, baseline_due_date=planned, due_date=due)
+    assert report_line(m, plan_changes=0, today=TODAY).standing == standing
+
+
+def test_groups_list_the_most_urgent_first():
+    items = [
+        (make_milestone(id=n, number=n, due_date=due, baseline_due_date=due), 0)
+        for n, due in (
+            (1, date(2026, 11, 18)),
+            (2, date(2026, 11, 10)),
+            (3, date(2026, 12, 9)),
+            (4, date(2026, 12, 2)),
+        )
+    ]
+    finished = [
+        (done(n, planned=date(2026, 11, 1), completed=day), 0)
+        for n, day in ((5, date(2026, 11, 2)), (6, date(2026, 11, 9)))
+    ]
+    report = build_report(items + finished, today=TODAY)
+    assert [line.number for line in report.standing(Standing.LATE)] == [2, 1]  # 10 days past due, then 2
+    assert [line.number for line in report.standing(Standing.ON_PLAN)] == [4, 3]  # soonest due first
+    assert [line.number for line in report.standing(Standing.DONE)] == [6, 5]  # latest finished first
+
+
+# --- departments: one spelling, whatever is stored -----------------------------------------------------
+
+
+def test_departments_in_any_case_are_one_department_with_its_most_used_spelling():
+    items = [
+        (make_milestone(id=1, number=1, department="marketing"), 0),
+        (make_milestone(id=2, number=2, department="Marketing"), 0),
+        (make_milestone(id=3, number=3, department="MARKETING"), 0),
+        (make_milestone(id=4, number=4, department=" Marketing "), 0),
+        (make_milestone(id=5, number=5, department="Design"), 0),
+    ]
+    report = build_report(items, today=TODAY)
+    # " Marketing " and "Marketing" differ only in spaces, so that spelling is the most used one.
+    assert {line.department for line in report.lines} == {"Design", "Marketing"}
+    assert [(g.name, g.count) for g in report.by_department] == [("Design", 1), ("Marketing", 4)]
+
+
+def test_a_tie_between_spellings_goes_to_the_oldest_milestone():
+    items = [
+        (make_milestone(id=n, number=n, department=name), 0)
+        for n, name in ((3, "MARKETING"), (1, "Marketing"), (2, "marketing"))
+    ]
+    assert {line.department for line in build_report(items, today=TODAY).lines} == {"Marketing"}
+
+
+# --- plan changes, counted from the history ------------------------------------------------------------
+
+
+def test_only_new_due_dates_start_dates_and_budgets_count_as_plan_changes(engine: Engine) -> None:
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    asker = make_asker(now=now)
+    milestones.add_milestone(
+        engine=engine,
+        asker=asker,
+        channel_id="C1",
+        fields=MilestoneFields(title="Launch beta", due=date(2026, 12, 15), budget=Money(500_000, "USD")),
+    )
+
+    def update(**fields: object) -> None:
+        status = fields.pop("status", None)
+        milestones.update_milestone(
+            engine=engine, asker=asker, number=1, fields=MilestoneFields(**fields), status=status
+        )
+
+    update(due=date(2026, 12, 18))  # plan change 1
+    update(status="at_risk")  # bookkeeping
+    update(owner_id="U2", department="Sales", title="Launch beta v2")  # bookkeeping, three revisions
+    update(budget=Money(600_000, "USD"))  # plan change 2
+    update(start=date(2026, 12, 1))  # plan change 3
+    milestones.complete_milestone(
+        engine=engine, asker=asker, number=1, completed_on=date(2026, 12, 1), cost=Money(1, "USD")
+    )  # bookkeeping: status, completion date, cost
+    scoped = load_report(
+        engine=engine,
+        workspace=Workspace(team_id="T1"),
+        channel_id="C1",
+        request=ReportCommand(scope="channel"),
+        today=date(2026, 12, 2),
+    )
+    [line] = scoped.report.lines
+    assert line.plan_changes == 3

@@ -1,4 +1,4 @@
-"""Plan vs actual end to end: the report with its chart, sharing it, export, import and the Home tab."""
+"""Plan vs actual end to end: export, import, the Home tab, the monthly digest (report: its own module)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import json
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot.core.chart import png_size
 from storage.models import Milestone
 from tests.support.app import SlackApp
+from tests.support.blocks import mrkdwn_texts
 from tests.support.scheduler import ny, posts, tick
 
 
@@ -21,36 +21,6 @@ def build_plan(app: SlackApp) -> None:
     app.requests.command("update 1 due Dec 22 because vendor slipped")
     app.clock.now = ny("2026-12-21 10:00")
     app.requests.command("done 1 cost $5,400")
-
-
-def test_report_is_text_first_with_a_share_button_and_a_chart_in_dm(slack_app: SlackApp) -> None:
-    build_plan(slack_app)
-    slack_app.requests.command("report")
-    answer = slack_app.fake.last("response_url").params
-    assert answer["response_type"] == "ephemeral"
-    text = json.dumps(answer["blocks"])
-    assert "Launch beta" in text and "report_share" in text
-    upload = slack_app.fake.last("files.completeUploadExternal").params
-    assert upload["channel_id"] == "DU1"
-    [png] = [content for content in slack_app.fake.uploads.values()]
-    assert png.startswith(b"\x89PNG") and png_size(png)[0] == 1000
-
-
-def test_share_posts_the_report_and_chart_in_the_channel(slack_app: SlackApp) -> None:
-    build_plan(slack_app)
-    slack_app.requests.command("report dept Marketing")
-    share = next(
-        element
-        for block in slack_app.fake.last("response_url").params["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == "report_share"
-    )
-    slack_app.requests.block_action(action_id="report_share", value=share["value"], channel="C1")
-    shared = slack_app.fake.last("chat.postMessage").params
-    assert shared["channel"] == "C1" and "Shared by <@U1>" in json.dumps(shared["blocks"])
-    assert "Hire designer" not in json.dumps(shared["blocks"])  # People, not Marketing
-    assert slack_app.fake.last("files.completeUploadExternal").params["channel_id"] == "C1"
 
 
 def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:
@@ -143,9 +113,10 @@ def test_first_checkin_of_the_month_carries_the_digest(slack_app: SlackApp) -> N
     build_plan(slack_app)
     tick(slack_app, ny("2027-01-04 09:00"))  # the first Monday of January
     [checkin] = posts(slack_app, "C1", kind="checkin")[-1:]
-    digest = json.dumps(checkin["blocks"][:3])
+    digest = "\n".join(mrkdwn_texts(checkin["blocks"][:3]))
     assert "December" in digest
     # December's: #1 (finished Dec 21) and #3 (due Dec 20, still open); #2 is due in January.
-    assert "2 milestones" in digest and "1 done" in digest
+    assert "*On time so far:* 0 of 1 finished milestone (0%)" in digest
+    assert "*Late:* 1 open past due · 1 finished late" in digest
     tick(slack_app, ny("2027-01-11 09:00"))
     assert "December" not in json.dumps(posts(slack_app, "C1", kind="checkin")[-1]["blocks"][:4])

@@ -1,0 +1,160 @@
+"""`/milestone report` end to end: the headline, the groups, and the timeline pictures in the report."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.listeners import report as report_listener
+from storage.models import Milestone
+from tests.support.app import SlackApp
+from tests.support.blocks import mrkdwn_texts
+from tests.support.scheduler import ny
+
+HEADLINE = (
+    "*On time so far:* 0 of 1 finished milestone (0%)\n"
+    "*Late:* 1 open past due · 1 finished late\n"
+    "*Budget vs actual:* $7,000 planned · $5,400 spent"
+    " · $400 over budget (8%) on the 1 milestone with a cost so far"
+)
+
+
+def build_plan(app: SlackApp) -> None:
+    """Three milestones on Nov 25; #1 moved on Dec 2 and finished on Dec 21, the day of the report."""
+    app.requests.command("add Launch beta due Dec 15 owner <@U1|alice> budget $5,000 dept Marketing")
+    app.requests.command("add Pricing page due Jan 9 owner <@U2|bob> budget $2,000 dept Marketing")
+    app.requests.command("add Hire designer due Dec 20 owner <@U2|bob> dept People")
+    app.clock.now = ny("2026-12-02 10:00")
+    app.requests.command("update 1 due Dec 22 because vendor slipped")
+    app.requests.command("update 2 status at risk")  # bookkeeping: not a plan change
+    app.clock.now = ny("2026-12-21 10:00")
+    app.requests.command("done 1 cost $5,400")
+    app.fake.clear()  # what follows is the report's alone
+
+
+def images(message: dict) -> list[dict]:
+    return [block for block in message["blocks"] if block["type"] == "image"]
+
+
+def text_of(message: dict) -> str:
+    return "\n".join(mrkdwn_texts(message["blocks"]))
+
+
+@pytest.fixture
+def no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_listener, "CHART_RETRY_WAIT_S", 0.01)
+
+
+def test_report_leads_with_three_figures_then_the_groups_in_words(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report")
+    answer = slack_app.fake.last("response_url").params
+    assert answer["response_type"] == "ephemeral"
+    assert answer["blocks"][0]["text"]["text"] == "Plan vs actual — #channel-c1"
+    assert answer["blocks"][1]["text"]["text"] == HEADLINE
+    body = text_of(answer)
+    assert (
+        "*Late* (open, past due) · 1 milestone\n*#3* Hire designer · <@U2> · People · due Sun Dec 20"
+        " · 1 day past due" in body
+    )
+    assert (
+        "*At risk* (open, flagged at risk or blocked, or now due later than planned) · 1 milestone\n"
+        "*#2* Pricing page · <@U2> · Marketing · due Sat Jan 9, 2027 · 🟡 At risk · $2,000 budget" in body
+    )
+    assert (
+        "*Done* (finished) · 1 milestone\n*#1* Launch beta · <@U1> · Marketing"
+        " · planned Tue Dec 15 → finished Mon Dec 21 · 6 days late · plan changed once"
+        " · $5,000 budget, $5,400 spent ($400 over)" in body
+    )
+    assert "On plan" not in body  # an empty group is left out
+    assert body.index("*Late*") < body.index("*At risk*") < body.index("*Done*")
+    for jargon in ("revision", "slip", "+", "−"):
+        assert jargon not in body
+
+
+def test_report_shows_its_timeline_in_an_image_block_and_sends_nothing_to_a_dm(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report")
+    answer = slack_app.fake.last("response_url").params
+    upload = slack_app.fake.last("files.completeUploadExternal").params
+    assert not upload.get("channel_id") and not upload.get("channels")  # shared with no conversation
+    [uploaded] = upload["files"]
+    [image] = images(answer)
+    assert image["slack_file"] == {"id": uploaded["id"]}
+    assert image["title"]["text"] == "Plan vs actual"
+    assert slack_app.fake.files[uploaded["id"]]["channels"] == []
+    assert slack_app.fake.uploads[uploaded["id"]].startswith(b"\x89PNG")
+    assert not slack_app.fake.calls_to("conversations.open")
+    assert not slack_app.fake.calls_to("chat.postMessage")[-1:] or all(
+        call.params["channel"] == "C1" for call in slack_app.fake.calls_to("chat.postMessage")
+    )
+    # The picture sits after the groups, before the share button.
+    kinds = [block["type"] for block in answer["blocks"]]
+    assert kinds.index("image") > kinds.index("section") and kinds[-1] == "actions"
+
+
+def test_share_posts_the_report_with_its_picture_in_the_channel(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report dept marketing")
+    share = next(
+        element
+        for block in slack_app.fake.last("response_url").params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "report_share"
+    )
+    slack_app.requests.block_action(action_id="report_share", value=share["value"], channel="C1")
+    shared = slack_app.fake.last("chat.postMessage").params
+    assert shared["channel"] == "C1"
+    assert "Shared by <@U1>" in text_of(shared)
+    assert "Hire designer" not in text_of(shared)  # People, not Marketing
+    [image] = images(shared)
+    upload = slack_app.fake.last("files.completeUploadExternal").params
+    assert not upload.get("channel_id")
+    assert image["slack_file"] == {"id": upload["files"][0]["id"]}
+    assert slack_app.fake.last("response_url").params["text"] == "📣 Shared in the channel."
+
+
+def test_report_goes_without_its_picture_when_the_upload_fails(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.fake.fail_next("files.getUploadURLExternal", status=200, error="internal_error")
+    slack_app.requests.command("report")
+    answer = slack_app.fake.last("response_url").params
+    assert answer["blocks"][1]["text"]["text"] == HEADLINE
+    assert images(answer) == []
+    assert len(slack_app.fake.calls_to("response_url")) == 1
+
+
+@pytest.mark.usefixtures("no_wait")
+def test_a_picture_not_ready_yet_is_tried_once_more(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.fake.fail_next("response_url", status=400, error="invalid_blocks")
+    slack_app.requests.command("report")
+    first, second = slack_app.fake.calls_to("response_url")
+    assert images(first.params) and images(second.params) == images(first.params)
+
+
+@pytest.mark.usefixtures("no_wait")
+def test_a_picture_refused_twice_leaves_the_report_without_it(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.fake.fail_next("response_url", status=400, error="invalid_blocks", times=2)
+    slack_app.requests.command("report")
+    answers = [call.params for call in slack_app.fake.calls_to("response_url")]
+    assert [bool(images(answer)) for answer in answers] == [True, True, False]
+    assert answers[-1]["blocks"][1]["text"]["text"] == HEADLINE
+
+
+def test_departments_stored_in_any_case_are_one_department(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("add Press kit due Jan 12 dept Marketing")
+    with Session(slack_app.engine) as session:
+        # As stored before departments had one spelling per workspace.
+        for number, spelling in ((2, "marketing"), (4, "MARKETING")):
+            milestone = session.exec(select(Milestone).where(Milestone.number == number)).one()
+            milestone.department = spelling
+            session.add(milestone)
+        session.commit()
+    slack_app.requests.command("report")
+    body = text_of(slack_app.fake.last("response_url").params)
+    assert "*By department:* Marketing — 3 milestones, 0 of 1 finished on time · People — 1 milestone" in body
+    assert "marketing" not in body and "MARKETING" not in body
