@@ -137,8 +137,9 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         "Plan vs actual",
         [
             "`/milestone report [all|dept <name>|owner @user] [since <date>]` — this channel's by default.",
-            "• Per milestone: planned vs actual or forecast date, the slip, revisions, budget vs cost.",
-            "• Totals and on-time rate by department and by owner; the timeline chart comes by DM.",
+            "• First: on time so far, what is late, budget vs actual; then Late, At risk, On plan, Done.",
+            "• Each milestone: planned date against now or finished, how often its plan changed, money.",
+            "• The timeline picture is in the report itself.",
             "• Only you see it until you press *Share to channel*.",
             "Example: `/milestone report dept Marketing since Jan 1`",
         ],
