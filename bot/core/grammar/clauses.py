@@ -68,6 +68,8 @@ class Request:
     number: int | None = None
     # Past due dates to take as they are: the ones a person chose, already overdue, when asked which year.
     overdue_ok: frozenset[date] = frozenset()
+    # False only to check the rest of a command before asking: a passed date is read as the next one.
+    ask_past: bool = True
 
     @property
     def today(self) -> date:
@@ -131,6 +133,8 @@ def read_due(clause: Clause, request: Request) -> date:
     try:
         due = parse_due_date(plain_text(clause.raw), now=request.now)
     except PastDate as past:
+        if not request.ask_past:
+            return past.upcoming
         raise _past_date_question(past, clause, request) from None
     except DateError as error:
         raise _date_error(error, clause, request) from None

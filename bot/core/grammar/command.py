@@ -117,16 +117,24 @@ def parse_command(
         asked = question
     except CommandError as error:
         raise with_correction(error, read=read) from None
+    # The question only once the rest of the command reads: a slip elsewhere is said first, put right in
+    # the person's own words (the date as they typed it).
+    check = functools.partial(read, ask_past=False)
     try:
-        # The question only once the rest of the command reads: a slip elsewhere is said first.
-        read(asked.upcoming)
+        check(text)
     except CommandError as error:
-        raise with_correction(error, read=read) from None
+        raise with_correction(error, read=check) from None
     raise asked
 
 
 def _read_command(
-    text: str, *, now: datetime, user_id: str, default_currency: str, overdue_ok: frozenset[date]
+    text: str,
+    *,
+    now: datetime,
+    user_id: str,
+    default_currency: str,
+    overdue_ok: frozenset[date],
+    ask_past: bool = True,
 ) -> Command:
     # The verb's example, for errors found before the text is split into words.
     first_words = text[:40].split(maxsplit=1)
@@ -156,6 +164,7 @@ def _read_command(
         user_id=user_id,
         default_currency=default_currency,
         overdue_ok=overdue_ok,
+        ask_past=ask_past,
     )
     try:
         return _PARSERS[verb](tokens[1:], request)

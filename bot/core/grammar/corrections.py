@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.command_types import Command, CommandError
+from bot.core.command_types import Command, CommandError, PastDateQuestion
 from bot.core.grammar.tokens import plain_text
 
 # A correction may need another (a verb, then a date), up to this many.
@@ -55,6 +55,8 @@ def with_correction(error: CommandError, *, read: Callable[[str], Command]) -> C
             break
         try:
             read(correction)
+        except PastDateQuestion:
+            pass  # it reads: sent, it asks which year its date is
         except CommandError as still_wrong:
             correction = still_wrong.correction
             continue

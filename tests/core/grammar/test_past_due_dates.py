@@ -94,6 +94,15 @@ def test_a_slip_elsewhere_in_the_command_is_said_before_the_question() -> None:
         parse_command("add Register company due Nov 27 owner bob", now=NOV_30, user_id="U1")
     assert not isinstance(caught.value, PastDateQuestion)
     assert "I can't tell who `bob` is" in caught.value.message
+    # Put right in their own words: the date as they typed it, to be asked about once sent.
+    assert caught.value.example == "/milestone add Register company due Nov 27 owner @bob"
+
+
+def test_a_misspelt_verb_is_put_right_keeping_the_date_as_typed() -> None:
+    with pytest.raises(CommandError) as caught:
+        parse_command("ad Register company due Nov 27", now=NOV_30, user_id="U1")
+    assert caught.value.message == "I don't know `ad`; did you mean `add`?"
+    assert caught.value.example == "/milestone add Register company due Nov 27"
 
 
 def test_done_since_and_start_keep_meaning_this_year() -> None:
