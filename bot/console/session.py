@@ -76,15 +76,16 @@ class ConsoleSession:
         if text.split(maxsplit=1)[:1] == ["/milestone"]:
             text = text[len("/milestone") :].strip()
         channel_id = self._channel_id()
+        response_url = self.stand_in.response_url(channel_id=channel_id, user_id=self._user_id())
         body = requests.slash_command(
             self._workspace,
             text=self.escape(text),
             user=self._user(),
             channel={"id": channel_id, "name": self.channel.removeprefix("#")},
-            response_url=self.stand_in.response_url(channel_id=channel_id, user_id=self._user_id()),
+            response_url=response_url,
             trigger_id=self._trigger_id(),
         )
-        return self._send(body)
+        return self._send(body, answers_to=response_url)
 
     def press(self, choice: Choice) -> list[Output]:
         """Press a button or choose a menu option, in a message, a modal or the Home tab."""
@@ -233,8 +234,13 @@ class ConsoleSession:
         )
         return self._send(body)
 
-    def _send(self, body: requests.Body, *, form: dict | None = None) -> list[Output]:
-        """Hand a signed body to the app as its web server would; wait for its work; collect the outputs."""
+    def _send(
+        self, body: requests.Body, *, form: dict | None = None, answers_to: str | None = None
+    ) -> list[Output]:
+        """Hand a signed body to the app as its web server would; wait for its work; collect the outputs.
+
+        `answers_to`: a slash command's response URL, where an answer in the HTTP answer is shown from.
+        """
         # Signed with the wall clock, not the console's: the app refuses a signature more than 5 minutes old.
         headers = requests.signed_headers(body, secret=SIGNING_SECRET, timestamp=int(time.time()))
         status, answer = self._post(body.raw, headers)
@@ -242,9 +248,11 @@ class ConsoleSession:
         outputs = self.stand_in.take_outputs()
         if status != 200:
             raise RuntimeError(f"the app answered {status}: {answer[:200]!r}")
-        return outputs + self._acknowledged(answer, form=form)
+        acknowledged = self._acknowledged(answer, form=form, answers_to=answers_to)
+        # A command's answer in the ack reached Slack before anything the app did after it.
+        return acknowledged + outputs if answers_to else outputs + acknowledged
 
-    def _acknowledged(self, answer: bytes, *, form: dict | None) -> list[Output]:
+    def _acknowledged(self, answer: bytes, *, form: dict | None, answers_to: str | None) -> list[Output]:
         """What the app said in its HTTP answer itself: a form's errors, a new form, or a short reply."""
         try:
             said = json.loads(answer) if answer.strip() else None
@@ -270,6 +278,11 @@ class ConsoleSession:
                     kind="modal", blocks=tuple(stored.get("blocks") or ()), view=stored, view_id=stored["id"]
                 )
             ]
+        if (said.get("text") or said.get("blocks")) and answers_to:
+            # Slack shows a command's answer in the ack as one sent to its response URL: to the asker
+            # only, or (response_type in_channel) in the channel, its buttons there to press.
+            self.stand_in.answer(answers_to, "application/json", json.dumps(said).encode())
+            return self.stand_in.take_outputs()
         if said.get("text") or said.get("blocks"):
             where = self.channel
             return [
