@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Date, Engine, column, inspect, select, table
+from sqlalchemy import Date, Engine, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
 from storage.db import downgrade, make_engine, schema_is_current, upgrade
 
 
 def _differences(engine: Engine) -> list:
-    with engine.connect() as connection:
+    with engine.connect() as connection, warnings.catch_warnings():
+        # SQLite can't reflect an expression index (lower(department)): Alembic skips it, and says so.
+        warnings.filterwarnings("ignore", message=".*expression-based index")
         diffs = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     # slack_sdk's OAuth tables live in the same database but not in our models.
     return [d for d in diffs if "slack_" not in repr(d)]
@@ -129,5 +132,99 @@ def test_existing_channels_get_the_new_settings_defaults_and_no_start_day(empty_
         downgrade(engine, revision="0005")
         assert "away" not in inspect(engine).get_table_names()
         assert "workdays" not in {c["name"] for c in inspect(engine).get_columns("channel_settings")}
+    finally:
+        engine.dispose()
+
+
+def _index_names(engine: Engine, table_name: str) -> set[str]:
+    """The table's indexes, expression indexes too (SQLAlchemy's inspector skips those on SQLite)."""
+    catalog = {
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :name",
+        "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = :name",
+    }[engine.dialect.name]
+    with engine.connect() as connection:
+        return set(connection.execute(text(catalog), {"name": table_name}).scalars())
+
+
+def _milestone_rows(rows: list[tuple[str, str, str | None]]) -> list[dict[str, object]]:
+    """Milestones (team, title, department) as 0006 stores them, numbered in order."""
+    moment = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    return [
+        {"enterprise_id": "", "team_id": team, "number": number, "channel_id": "C1", "title": title}
+        | {"department": department, "status": "open", "created_by": "U1"}
+        | {"created_at": moment, "updated_at": moment}
+        for number, (team, title, department) in enumerate(rows, start=1)
+    ]
+
+
+def test_department_spellings_become_the_most_used_one_per_workspace(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    names = ("enterprise_id", "team_id", "number", "channel_id", "title", "department", "status")
+    milestone = table("milestone", *(column(n) for n in (*names, "created_by", "created_at", "updated_at")))
+    try:
+        upgrade(engine, revision="0006")
+        rows = [
+            ("T1", "Launch", "Marketing"),
+            ("T1", "Ads", "marketing"),
+            ("T1", "Press", "marketing"),
+            ("T1", "Hire", " SALES "),
+            ("T1", "Deal", "Sales"),
+            ("T1", "Plan", None),
+            ("T2", "Other", "MARKETING"),
+        ]
+        with engine.begin() as connection:
+            connection.execute(milestone.insert(), _milestone_rows(rows))
+
+        upgrade(engine, revision="0007")
+
+        with engine.connect() as connection:
+            found = connection.execute(
+                select(column("team_id"), column("title"), column("department"))
+                .select_from(table("milestone"))
+                .order_by(column("number"))
+            ).all()
+        # Most used wins (marketing ×2); a tie goes to the first given, spaces tidied; each workspace its own.
+        assert [tuple(row) for row in found] == [
+            ("T1", "Launch", "marketing"),
+            ("T1", "Ads", "marketing"),
+            ("T1", "Press", "marketing"),
+            ("T1", "Hire", "SALES"),
+            ("T1", "Deal", "SALES"),
+            ("T1", "Plan", None),
+            ("T2", "Other", "MARKETING"),
+        ]
+        assert "ix_milestone_workspace_department" in _index_names(engine, "milestone")
+        downgrade(engine, revision="0006")
+        assert "ix_milestone_workspace_department" not in _index_names(engine, "milestone")
+    finally:
+        engine.dispose()
+
+
+def test_existing_channels_keep_the_overdue_nudge(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    moment = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    names = ("enterprise_id", "team_id", "channel_id", "timezone", "reminder_days", "reminder_time")
+    names += ("review_weekday", "review_time", "paused", "created_at", "updated_at")
+    settings = table("channel_settings", *(column(name) for name in names))
+    try:
+        upgrade(engine, revision="0005")
+        row = {
+            "enterprise_id": "",
+            "team_id": "T1",
+            "channel_id": "C1",
+            "timezone": "UTC",
+            "reminder_days": "",
+        }
+        row |= {"reminder_time": "09:00", "review_weekday": 0, "review_time": "09:00", "paused": False}
+        with engine.begin() as connection:
+            connection.execute(settings.insert(), [{**row, "created_at": moment, "updated_at": moment}])
+
+        upgrade(engine, revision="0007")
+
+        with engine.connect() as connection:
+            nudge = connection.execute(select(column("overdue_nudge")).select_from(table("channel_settings")))
+            assert nudge.scalar_one() in (True, 1)  # SQLite has no booleans: 1
+        downgrade(engine, revision="0006")
+        assert "overdue_nudge" not in {c["name"] for c in inspect(engine).get_columns("channel_settings")}
     finally:
         engine.dispose()
