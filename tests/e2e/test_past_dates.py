@@ -3,6 +3,7 @@ this year's (already overdue) or the next one, and nothing is saved until one is
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
@@ -98,6 +99,18 @@ def test_a_second_press_adds_nothing_more(slack_app: SlackApp) -> None:
     stale = answers_after(slack_app, question)[-1]
     assert stale["replace_original"] is True
     assert stale["text"] == "That question was already answered; nothing more was saved."
+
+
+def test_presses_at_the_same_moment_add_it_once(slack_app: SlackApp) -> None:
+    question = ask(slack_app, "add Register company due Nov 27")
+    overdue, upcoming = buttons(question)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda button: press(slack_app, button), [overdue, upcoming, overdue, upcoming]))
+
+    [added] = milestones(slack_app)
+    assert added.due_date in (date(2026, 11, 27), date(2027, 11, 27))
+    stale = [answer for answer in answers_after(slack_app, question) if answer.get("replace_original")]
+    assert len(stale) == 3
 
 
 def test_yesterday_is_one_day_overdue(slack_app: SlackApp) -> None:
