@@ -90,7 +90,7 @@ def test_christmas_moves_the_reminder_before_it_and_the_nudge_after_the_weekend(
         date(2026, 12, 24): ["2026-12-25:0d"],  # the day before and Christmas itself → Thursday
         date(2026, 12, 28): ["2026-12-25:overdue"],
     }
-    assert texts(slack_app, "C1")[1] == "⏰ #1 Gift drive is due tomorrow (Dec 25) — <@U1>"
+    assert texts(slack_app, "C1")[1] == "⏰ #1 Gift drive is due tomorrow (Fri Dec 25) — <@U1>"
     # The reviews of Dec 21 and Dec 28 are on their Mondays, and their chases on the Tuesdays.
     checkins = [day for day, keys in posted.items() if any(k.startswith("checkin:") for k in keys)]
     chases = [day for day, keys in posted.items() if any(k.startswith("chase:") for k in keys)]
@@ -194,9 +194,13 @@ def test_reminders_to_the_owner_go_by_dm_and_ownerless_ones_to_the_channel(slack
 
     assert texts(slack_app, "DU2") == ["⏰ #1 Launch beta in <#C1> is due in 7 days (Tue Dec 15)"]
     [to_bob] = posts(slack_app, "DU2")
-    assert to_bob["blocks"][0]["text"]["text"] == "⏰ *#1* Launch beta in <#C1> is due in 7 days (Tue Dec 15)"
+    # A DM is read later too: the day is Slack's date token, noon in the channel's zone (New York).
+    noon = int(ny("2026-12-15 12:00").timestamp())
+    assert to_bob["blocks"][0]["text"]["text"] == (
+        f"⏰ *#1* Launch beta in <#C1> is due in 7 days (<!date^{noon}^{{date_long}}|Tue Dec 15>)"
+    )
     [in_channel] = texts(slack_app, "C1")
-    assert in_channel.startswith("⏰ #2 Press kit is due in 7 days (Dec 15) — no owner yet")
+    assert in_channel.startswith("⏰ #2 Press kit is due in 7 days (Tue Dec 15) — no owner yet")
     assert "<@" not in in_channel
     keys = sorted(tails([delivery_key(p) for p in posts(slack_app)]))
     assert keys == ["2026-12-15:7d", "2026-12-15:7d:dm"]
@@ -217,7 +221,7 @@ def test_reminders_to_both_post_one_each_and_the_latest_pair_supersedes_the_olde
 
     tick(slack_app, ny("2026-12-14 09:00"))
 
-    assert texts(slack_app, "C1") == ["⏰ #1 Launch beta is due tomorrow (Dec 15) — <@U2>"]
+    assert texts(slack_app, "C1") == ["⏰ #1 Launch beta is due tomorrow (Tue Dec 15) — <@U2>"]
     assert texts(slack_app, "DU2") == ["⏰ #1 Launch beta in <#C1> is due tomorrow (Tue Dec 15)"]
     states = {key.split(":", 2)[2]: (row.state, row.last_error) for key, row in outbox(slack_app).items()}
     assert {tail: states[tail] for tail in states if tail.startswith("2026-12-15")} == {
@@ -259,6 +263,6 @@ def test_an_away_owner_is_named_in_the_channel_without_a_ping_and_gets_no_dm(
     tick(slack_app, ny("2026-12-14 09:00"))
 
     [post] = posts(slack_app, "C1")
-    assert post["text"] == "⏰ #1 Launch beta is due tomorrow (Dec 15) — owner away until Sun Dec 20"
+    assert post["text"] == "⏰ #1 Launch beta is due tomorrow (Tue Dec 15) — owner away until Sun Dec 20"
     assert "<@U2>" not in str(post["blocks"])
     assert posts(slack_app, "DU2") == [] and slack_app.fake.messages("DU2") == []
