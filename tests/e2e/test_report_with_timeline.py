@@ -158,3 +158,32 @@ def test_departments_stored_in_any_case_are_one_department(slack_app: SlackApp) 
     body = text_of(slack_app.fake.last("response_url").params)
     assert "*By department:* Marketing — 3 milestones, 0 of 1 finished on time · People — 1 milestone" in body
     assert "marketing" not in body and "MARKETING" not in body
+
+
+@pytest.mark.parametrize(
+    ("command", "heading"),
+    [
+        ("report", "Plan vs actual — #channel-c1"),
+        ("report owner <@U2|bob>", "Plan vs actual — bob"),
+        ("report dept Marketing since Dec 1", "Plan vs actual — Marketing since Dec 1"),
+        ("report all", "Plan vs actual — the whole workspace"),
+    ],
+)
+def test_headings_name_the_channel_the_person_or_the_department(
+    slack_app: SlackApp, command: str, heading: str
+) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command(command)
+    answer = slack_app.fake.last("response_url").params
+    assert answer["blocks"][0]["text"]["text"] == heading
+    assert "U2" not in heading and "C1" not in heading
+
+
+def test_a_report_of_a_direct_message_is_not_named_after_it(slack_app: SlackApp) -> None:
+    slack_app.fake.channel_names["D1"] = "directmessage"
+    slack_app.requests.command("add Launch beta due Dec 15", channel="D1")
+    slack_app.requests.command("report", channel="D1")
+    assert (
+        slack_app.fake.last("response_url").params["blocks"][0]["text"]["text"]
+        == "Plan vs actual — this channel"
+    )
