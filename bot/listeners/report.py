@@ -107,10 +107,14 @@ def _load(
 
 
 def _upload_chart(client: WebClient, scoped: ScopedReport, *, today: date) -> list[ChartImage]:
-    """Draw the timeline and upload its pages into no conversation; [] when the upload fails."""
+    """Draw the timeline and upload its pages into no conversation; [] when either fails."""
     if not charted_count(scoped.report.lines)[0]:
         return []  # nothing dated to draw
-    pages = timeline_pngs(scoped.report.lines, today=today, title=scoped.heading)
+    try:
+        pages = timeline_pngs(scoped.report.lines, today=today, title=scoped.heading)
+    except Exception:  # a picture that cannot be drawn must not take the report's text down with it
+        logger.exception("could not draw the report's timeline")
+        return []
     count = len(pages)
     titles = [f"Plan vs actual ({n}/{count})" if count > 1 else "Plan vs actual" for n in range(1, count + 1)]
     files = [

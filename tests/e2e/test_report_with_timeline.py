@@ -95,16 +95,7 @@ def test_report_shows_its_timeline_in_an_image_block_and_sends_nothing_to_a_dm(s
 
 def test_share_posts_the_report_with_its_picture_in_the_channel(slack_app: SlackApp) -> None:
     build_plan(slack_app)
-    slack_app.requests.command("report dept marketing")
-    share = next(
-        element
-        for block in slack_app.fake.last("response_url").params["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == "report_share"
-    )
-    slack_app.requests.block_action(action_id="report_share", value=share["value"], channel="C1")
-    shared = slack_app.fake.last("chat.postMessage").params
+    shared = share(slack_app, "report dept marketing")
     assert shared["channel"] == "C1"
     assert "Shared by <@U1>" in text_of(shared)
     assert "Hire designer" not in text_of(shared)  # People, not Marketing
@@ -113,6 +104,42 @@ def test_share_posts_the_report_with_its_picture_in_the_channel(slack_app: Slack
     assert not upload.get("channel_id")
     assert image["slack_file"] == {"id": upload["files"][0]["id"]}
     assert slack_app.fake.last("response_url").params["text"] == "📣 Shared in the channel."
+
+
+def share(app: SlackApp, command: str = "report") -> dict:
+    """Ask for a report and press its Share button; the message posted in the channel."""
+    app.requests.command(command)
+    return press_share(app)
+
+
+def press_share(app: SlackApp) -> dict:
+    """Press the Share button of the last report answered; the message posted in the channel."""
+    value = next(
+        element["value"]
+        for block in app.fake.last("response_url").params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    )
+    app.requests.block_action(action_id="report_share", value=value, channel="C1")
+    return app.fake.last("chat.postMessage").params
+
+
+@pytest.mark.usefixtures("no_wait")
+def test_a_shared_report_whose_picture_is_refused_twice_is_posted_without_it(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.fake.fail_next("chat.postMessage", status=200, error="invalid_blocks", times=2)
+    shared = share(slack_app)
+    posts = [call.params for call in slack_app.fake.calls_to("chat.postMessage")]
+    assert [bool(images(post)) for post in posts] == [True, True, False]
+    assert shared["channel"] == "C1" and shared["blocks"][1]["text"]["text"] == HEADLINE
+
+
+def test_a_shared_report_goes_without_its_picture_when_the_upload_fails(slack_app: SlackApp) -> None:
+    build_plan(slack_app)
+    slack_app.requests.command("report")
+    slack_app.fake.fail_next("files.completeUploadExternal", status=200, error="internal_error")
+    shared = press_share(slack_app)
+    assert images(shared) == [] and "Shared by <@U1>" in text_of(shared)
 
 
 def test_report_goes_without_its_picture_when_the_upload_fails(slack_app: SlackApp) -> None:
