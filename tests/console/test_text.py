@@ -81,7 +81,8 @@ def test_a_reminder_reads_as_a_sentence_with_the_date_and_the_owner_by_name() ->
 
     text, choices = render(posted(message), names=NAMES)
 
-    assert text == "#general · Milestone Bot\n  ⏰ #12 Launch beta is due in 7 days (Dec 15) — @alice"
+    # The date token reads as its fallback, the weekday date.
+    assert text == "#general · Milestone Bot\n  ⏰ #12 Launch beta is due in 7 days (Tue Dec 15) — @alice"
     assert choices == []
 
 
@@ -90,7 +91,7 @@ def test_the_overdue_nudge_numbers_its_buttons_and_pressing_one_carries_what_sla
 
     text, choices = render(posted(message), names=NAMES)
 
-    assert "⚠️ #12 Launch beta was due yesterday (Dec 15) and isn't marked done — @alice" in text
+    assert "⚠️ #12 Launch beta was due yesterday (Tue Dec 15) and isn't marked done — @alice" in text
     assert text.endswith("[1] Done  [2] New date…")
     done = choices[0]
     assert (done.label, done.action_id, done.value, done.element_type) == (
@@ -150,8 +151,8 @@ def test_show_lays_its_fields_out_as_name_and_value() -> None:
     assert lines[0] == "#general · only you see this"
     assert lines[1] == "  #12 Launch beta"
     assert "  Owner: @alice" in lines
-    assert any(line.startswith("  Due: Dec 15") for line in lines)
-    assert "Added by @you on Nov 3" in text
+    assert any(line.startswith("  Due: Tue Dec 15 · in ") for line in lines)
+    assert "Added by @you on Tue Nov 3" in text
     assert "*" not in text
     assert [choice.label for choice in choices] == ["Mark done", "Edit"]
 
@@ -161,7 +162,7 @@ def test_a_title_people_typed_shows_as_typed() -> None:
 
     text, _ = render(posted(message), names=NAMES)
 
-    assert "#12 <!channel> & <@U999> @\u2060here is due tomorrow (Dec 15)" in text
+    assert "#12 <!channel> & <@U999> @\u2060here is due tomorrow (Tue Dec 15)" in text
 
 
 def test_home_shows_channels_by_name_and_each_menu_option_as_a_choice() -> None:
