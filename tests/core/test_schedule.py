@@ -15,6 +15,7 @@ from bot.core.schedule import (
     due_reminder,
     due_review,
     iso_week,
+    schedule_of,
     wall_clock_moment,
 )
 from bot.core.workdays import EVERY_DAY as EVERY_DAY_CALENDAR
@@ -49,6 +50,24 @@ DUE = date(2026, 12, 15)
 def test_the_latest_due_reminder_is_the_one_to_post(now: datetime, expected: int | None) -> None:
     reminder = due_reminder(due=DUE, schedule=NEW_YORK, due_set_at=LONG_AGO, now=now)
     assert (reminder.offset if reminder else None) == expected
+
+
+def test_without_the_overdue_nudge_the_day_on_stays_the_latest() -> None:
+    quiet = ChannelSchedule(timezone="America/New_York", overdue_nudge=False)
+
+    reminder = due_reminder(due=DUE, schedule=quiet, due_set_at=LONG_AGO, now=at(date(2026, 12, 16), 9))
+
+    assert reminder is not None and reminder.offset == 0
+    silent = ChannelSchedule(timezone="UTC", reminder_days=(), overdue_nudge=False)
+    assert due_reminder(due=DUE, schedule=silent, due_set_at=LONG_AGO, now=at(date(2026, 12, 30), 9)) is None
+
+
+def test_a_channels_settings_say_whether_it_nudges() -> None:
+    moments = {"created_at": LONG_AGO, "updated_at": LONG_AGO}
+    settings = models.ChannelSettings(team_id="T1", channel_id="C1", timezone="UTC", **moments)
+    assert schedule_of(settings).overdue_nudge is True
+    settings.overdue_nudge = False
+    assert schedule_of(settings).overdue_nudge is False
 
 
 def test_reminders_fire_at_nine_channel_time() -> None:
