@@ -171,3 +171,25 @@ def test_done_on_a_past_day_keeps_meaning_this_year(slack_app: SlackApp) -> None
     slack_app.requests.command("done 1 on Nov 27")
 
     assert milestones(slack_app)[0].completed_on == date(2026, 11, 27)
+
+
+def test_a_press_does_only_what_its_presser_may_do(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Register company due Dec 15", user="U1")
+    forged = {
+        "action_id": "past_date_overdue",
+        "value": '{"q":"forged","c":"update 1 due 2026-11-27","o":["2026-11-27"]}',
+    }
+    slack_app.clock.now = NOV_30
+    slack_app.requests.block_action(action_id=forged["action_id"], value=forged["value"], user="U3")
+
+    assert milestones(slack_app)[0].due_date == date(2026, 12, 15)
+    refusal = slack_app.fake.last("response_url").params
+    assert refusal["replace_original"] is True
+    assert "<@U1>" in refusal["text"]
+
+
+def test_a_garbled_press_changes_nothing(slack_app: SlackApp) -> None:
+    reply = slack_app.requests.block_action(action_id="past_date_next", value="add Launch due Dec 15")
+
+    assert reply.status == 200
+    assert milestones(slack_app) == []
