@@ -15,8 +15,8 @@ from bot.core.plan_vs_actual import CostVariance, Group, Report, ReportLine, Sta
 from bot.core.text import counted, escape_mrkdwn, excerpt
 from bot.core.timeline import charted_count
 from bot.render.history import user_mention
-from bot.render.labels import days, status_label
 from bot.render.message import Message, build_message, context, header, packed_sections, section
+from bot.render.report_lines import DEPARTMENT_CHARS, line_text, milestone_title, over_under, slip_words
 
 # Caps that keep a 1,000-milestone plan, hostile text and all, under 50 blocks and 3,000 characters a text.
 GROUP_LINES = 15
@@ -25,8 +25,6 @@ CURRENCY_LIMIT = 4
 CANCELLED_LIMIT = 10
 SLIP_LIMIT = 3
 OVERDUE_LIMIT = 10
-TITLE_CHARS = 80
-DEPARTMENT_CHARS = 40
 _EMPTY = (
     "No milestones to report yet. Add the first one and the plan starts here: "
     "`/milestone add Launch beta due Dec 15 budget $5,000`"
@@ -109,7 +107,7 @@ def digest_section(report: Report, *, month_label: str, today: date) -> list[dic
     slipped = [line for line in report.lines if line.status != "cancelled" and (line.slip_days or 0) > 0]
     slipped.sort(key=lambda line: (-(line.slip_days or 0), line.number))
     if slipped:
-        worst = [f"{_title(line)}, {_slip_words(line)}" for line in slipped[:SLIP_LIMIT]]
+        worst = [f"{milestone_title(line)}, {slip_words(line)}" for line in slipped[:SLIP_LIMIT]]
         blocks.append(section("*Furthest behind plan:* " + " · ".join(worst)))
     late = report.standing(Standing.LATE)
     numbers = [f"#{line.number}" for line in late[:OVERDUE_LIMIT]]
@@ -168,21 +166,12 @@ def _currency_budget(currency: str, *, total: Group, variance: CostVariance | No
         return f"{spent}, no budget set"
     parts = [f"{_amount(budget, currency)} planned", spent]
     if variance is not None and variance.costed:
-        gap = _over_under(Money(variance.minor, currency), share=variance.share)
+        gap = over_under(Money(variance.minor, currency), share=variance.share)
         like_for_like = variance.complete and variance.minor == (actual or 0) - budget
         if not like_for_like:
             gap += f" on the {counted(variance.costed, 'milestone')} with a cost so far"
         parts.append(gap)
     return " · ".join(parts)
-
-
-def _over_under(gap: Money, *, share: float | None) -> str:
-    """`$1,500 over budget (12%)`, `$500 under budget (4%)`, `on budget`."""
-    if gap.minor == 0:
-        return "on budget"
-    word = "over" if gap.minor > 0 else "under"
-    text = f"{format_money(Money(abs(gap.minor), gap.currency))} {word} budget"
-    return text + (f" ({abs(share):.0%})" if share is not None and round(abs(share), 2) else "")
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -206,96 +195,7 @@ def _group_blocks(lines: list[ReportLine], *, title: str, meaning: str, today: d
     return list(packed_sections(texts, max_lines=GROUP_LINES + 2))
 
 
-def line_text(line: ReportLine, *, today: date) -> str:
-    """`*#4* Launch beta · <@U1> · Marketing · planned Tue Dec 15 → now Fri Dec 18 · 3 days behind plan`."""
-    parts = [_title(line)]
-    if line.owner_id:
-        parts.append(user_mention(line.owner_id))
-    if line.department:
-        parts.append(escape_mrkdwn(excerpt(line.department, limit=DEPARTMENT_CHARS)))
-    parts.append(_dates(line, today=today))
-    verdict = _verdict(line)
-    if verdict:
-        parts.append(verdict)
-    if line.status in ("at_risk", "blocked"):
-        parts.append(status_label(line.status))
-    if line.plan_changes:
-        parts.append(f"plan changed {_times(line.plan_changes)}")
-    money = _line_money(line)
-    if money:
-        parts.append(money)
-    return " · ".join(parts)
-
-
-def _dates(line: ReportLine, *, today: date) -> str:
-    """`planned Tue Dec 15 → now Fri Dec 18`, `→ finished …`, or `due Tue Dec 15` when the plan holds."""
-
-    def day(value: date) -> str:
-        return format_weekday_date(value, today=today)
-
-    planned = f"planned {day(line.planned)}" if line.planned else "no planned date"
-    if line.status == "done":
-        finished = (
-            f"finished {day(line.completed_on)}" if line.completed_on else "finished, date not recorded"
-        )
-        return f"{planned} → {finished}" if line.planned else finished
-    if line.current is None:
-        return "no due date"
-    if line.planned is None or line.current == line.planned:
-        return f"due {day(line.current)}"
-    return f"{planned} → now {day(line.current)}"
-
-
-def _verdict(line: ReportLine) -> str | None:
-    """How it stands, in days and words: `5 days past due`, `3 days behind plan`, `finished 2 days late`."""
-    if line.status == "done":
-        return _finished_words(line)
-    if line.overdue:
-        return f"{days(line.days_past_due)} past due"
-    if line.slip_days:
-        return _slip_words(line)
-    return None
-
-
-def _finished_words(line: ReportLine) -> str | None:
-    if line.slip_days is None:
-        return None
-    if line.slip_days == 0:
-        return "on time"
-    return f"{days(abs(line.slip_days))} {'late' if line.slip_days > 0 else 'early'}"
-
-
-def _slip_words(line: ReportLine) -> str:
-    """`3 days behind plan` (open) or `finished 3 days late` (done), for a slip against the plan."""
-    slip = line.slip_days or 0
-    if line.status == "done":
-        return f"finished {_finished_words(line)}"
-    return f"{days(abs(slip))} {'behind' if slip > 0 else 'ahead of'} plan"
-
-
-def _times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def _line_money(line: ReportLine) -> str | None:
-    """`$5,000 budget, $5,400 spent ($400 over)`; two currencies are shown, never compared."""
-    budget, cost = line.budget, line.actual_cost
-    parts = []
-    if budget:
-        parts.append(f"{format_money(budget)} budget")
-    if cost:
-        parts.append(f"{format_money(cost)} spent")
-    text = ", ".join(parts)
-    if line.variance is not None and line.variance.minor:
-        text += f" ({_over_under(line.variance, share=None).removesuffix(' budget')})"
-    return text or None
-
-
-def _title(line: ReportLine) -> str:
-    return f"*#{line.number}* {escape_mrkdwn(excerpt(line.title, limit=TITLE_CHARS))}"
-
-
-# --- the rest ------------------------------------------------------------------------------------------
+# --- the timeline, departments, cancelled ------------------------------------------------------------
 
 
 def _chart_blocks(report: Report, charts: Sequence[ChartImage]) -> list[Block]:
@@ -334,7 +234,7 @@ def _department_part(g: Group) -> str:
 
 def _cancelled_line(lines: list[ReportLine]) -> str:
     """`Cancelled, left out of every figure: #5 Old idea, #9 …`."""
-    shown = [_title(line) for line in lines[:CANCELLED_LIMIT]]
+    shown = [milestone_title(line) for line in lines[:CANCELLED_LIMIT]]
     if len(lines) > CANCELLED_LIMIT:
         shown.append(f"and {len(lines) - CANCELLED_LIMIT} more")
     return "Cancelled, left out of every figure above: " + ", ".join(shown)
