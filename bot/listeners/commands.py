@@ -115,6 +115,7 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         by=ctx.person.user_id,
         today=ctx.channel_today(slash.channel_id),
         first_review=added.first_review,
+        zone=ctx.channel_zone(slash.channel_id),
     )
     slash.reply(message, public=True)
 
@@ -130,6 +131,7 @@ def add_lines(slash: Slash, lines: list[MilestoneFields]) -> None:
         by=ctx.person.user_id,
         today=ctx.channel_today(slash.channel_id),
         first_review=added.first_review,
+        zone=ctx.channel_zone(slash.channel_id),
     )
     slash.reply(message, public=True)
 
