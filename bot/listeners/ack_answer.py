@@ -13,21 +13,26 @@ import itertools
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.webhook import WebhookResponse
 
 _KEY = "answer_slot"
+# A held ack keeps one of the web server's request threads (8 a process, bot/serving/server.py) waiting up
+# to the deadline: beyond a few at once, a burst of slow commands would queue everyone else's ack behind
+# them. Past this many, a command is acked empty at once and answered through its response URL.
+MAX_HELD_ACKS = 4
 
 
 class AnswerSlot:
     """One command's ack, open until its deadline for the first answer; acked exactly once, whoever acks."""
 
-    def __init__(self, ack: Ack, *, deadline: float) -> None:
+    def __init__(self, ack: Ack, *, deadline: float, on_acked: Callable[[], None] | None = None) -> None:
         self.deadline = deadline  # time.monotonic()
         self._ack = ack
+        self._on_acked = on_acked
         # The listener's answer and the watcher's empty ack may come at the same moment: one of them acks.
         self._lock = threading.Lock()
         self._acked = False
@@ -38,16 +43,19 @@ class AnswerSlot:
             if self._acked:
                 return False
             self._acked = True
-            if time.monotonic() >= self.deadline:
-                # The watcher is about to ack empty: do it now, and let the answer take the response URL.
-                self._ack()
-                return False
             try:
-                self._ack(text=text, blocks=blocks, response_type=response_type)
-            except Exception:
-                self._ack()  # Slack must still hear from us; the answer's error is the caller's
-                raise
-            return True
+                if time.monotonic() >= self.deadline:
+                    # The watcher is about to ack empty: do it now; the answer takes the response URL.
+                    self._ack()
+                    return False
+                try:
+                    self._ack(text=text, blocks=blocks, response_type=response_type)
+                except Exception:
+                    self._ack()  # Slack must still hear from us; the answer's error is the caller's
+                    raise
+                return True
+            finally:
+                self._let_go()
 
     def close(self) -> None:
         """Ack empty, unless an answer (or an empty ack) already went."""
@@ -55,10 +63,15 @@ class AnswerSlot:
             if not self._acked:
                 self._acked = True
                 self._ack()
+                self._let_go()
+
+    def _let_go(self) -> None:
+        if self._on_acked is not None:
+            self._on_acked()
 
 
 class DeadlineWatcher:
-    """One thread for every slot of the process: closes each at its deadline (a heap, not a timer each)."""
+    """The process's held acks: how many at once, and one thread closing each at its deadline."""
 
     def __init__(self) -> None:
         self._reset()
@@ -70,6 +83,20 @@ class DeadlineWatcher:
         self._slots: list[tuple[float, int, AnswerSlot]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._held = 0
+
+    def hold(self) -> bool:
+        """Count one more held ack; False (hold none) when MAX_HELD_ACKS are held already."""
+        with self._changed:
+            if self._held >= MAX_HELD_ACKS:
+                return False
+            self._held += 1
+            return True
+
+    def let_go(self) -> None:
+        """One held ack went."""
+        with self._changed:
+            self._held = max(0, self._held - 1)
 
     def watch(self, slot: AnswerSlot) -> None:
         """Close `slot` at its deadline if nobody has by then."""
@@ -138,11 +165,11 @@ class RespondInAck(Respond):
 
 
 def open_answer_slot(context: BoltContext, *, ack: Ack, seconds: float) -> None:
-    """Hold the command's ack open `seconds` for its first answer (0, or no response URL: ack empty now)."""
-    if seconds <= 0 or not context.response_url:
+    """Hold the command's ack open `seconds` for its first answer; ack empty now if it cannot be held."""
+    if seconds <= 0 or not context.response_url or not WATCHER.hold():
         ack()
         return
-    slot = AnswerSlot(ack, deadline=time.monotonic() + seconds)
+    slot = AnswerSlot(ack, deadline=time.monotonic() + seconds, on_acked=WATCHER.let_go)
     context[_KEY] = slot
     # Every answer of the listener goes through respond(): the first one ready in time takes the slot.
     context["respond"] = RespondInAck(slot, respond=context.respond)

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltResponse
 
-from bot.listeners.ack_answer import WATCHER, AnswerSlot
+from bot.listeners.ack_answer import MAX_HELD_ACKS, WATCHER, AnswerSlot, DeadlineWatcher
 
 ANSWER = {"text": "Hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
 
@@ -92,3 +92,14 @@ def test_an_answer_racing_the_watcher_is_acked_exactly_once() -> None:
         thread.join()
     time.sleep(0.1)
     assert [ack.calls for ack in acks] == [1] * 200
+
+
+def test_a_process_holds_a_few_acks_at_once_and_each_is_let_go_once_acked() -> None:
+    watcher = DeadlineWatcher()
+    assert all(watcher.hold() for _ in range(MAX_HELD_ACKS))
+    assert not watcher.hold()
+    ack = Ack()
+    slot = AnswerSlot(ack, deadline=time.monotonic() + 5, on_acked=watcher.let_go)
+    slot.answer(**ANSWER, response_type="ephemeral")
+    slot.close()  # already acked: lets nothing go twice
+    assert watcher.hold() and not watcher.hold()

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 
+from bot.listeners.ack_answer import MAX_HELD_ACKS
 from tests.support.app import (
     BOTH_MODES,
     SIGNING_SECRET,
@@ -197,25 +198,49 @@ def test_a_full_pool_never_makes_the_next_ack_late(one_thread: SlackApp) -> None
     one_thread.requests.settle()
 
 
-def test_many_commands_at_once_each_get_their_own_answer_in_their_ack(slack_app: SlackApp) -> None:
+def test_commands_at_once_each_get_their_own_answer_in_their_ack(slack_app: SlackApp) -> None:
     slack_app.requests.command("help")
     slack_app.fake.clear()
     requests = unsettled(slack_app)
     replies: dict[str, Reply] = {}
 
-    def ask(key: str) -> None:
-        replies[key] = requests.command(f"show {key}", response_key=key)
+    def ask(first: int) -> None:
+        for number in range(first, first + 5):
+            replies[str(number)] = requests.command(f"show {number}", response_key=str(number))
 
-    threads = [threading.Thread(target=ask, args=(str(n),)) for n in range(100, 120)]
+    threads = [
+        threading.Thread(target=ask, args=(first,)) for first in range(100, 100 + 5 * MAX_HELD_ACKS, 5)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
     slack_app.requests.settle()
-    assert len(replies) == 20
-    for key, reply in replies.items():
-        assert f"*#{key}*" in in_ack(reply)["text"]
+    assert len(replies) == 5 * MAX_HELD_ACKS
+    for number, reply in replies.items():
+        assert f"*#{number}*" in in_ack(reply)["text"]
     assert through_the_url(slack_app.fake) == []
+
+
+def test_past_the_acks_a_process_may_hold_a_command_is_acked_at_once(patient: SlackApp) -> None:
+    patient.requests.command("help")
+    patient.fake.clear()
+    patient.fake.set_latency("views.open", SLOW)
+    requests = unsettled(patient)
+    forms = [
+        threading.Thread(target=requests.command, args=("add",), kwargs={"response_key": f"form{n}"})
+        for n in range(MAX_HELD_ACKS)
+    ]
+    for form in forms:
+        form.start()
+    time.sleep(0.5)  # every form's ack is held, up to 2 s, while views.open takes 2.5 s
+    reply, took = timed(lambda: requests.command("help", response_key="next"))
+    for form in forms:
+        form.join(timeout=10)
+    patient.requests.settle()
+    assert reply.status == 200 and reply.body == "" and took < 1.5
+    [answer] = through_the_url(patient.fake)
+    assert answer.params["_key"] == "next" and "what /milestone can do" in answer.params["text"]
 
 
 def test_the_request_log_says_how_a_command_answered_in_its_ack_went(
