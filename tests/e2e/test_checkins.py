@@ -237,8 +237,10 @@ def test_settings_modal_saves_field_by_field(slack_app: SlackApp) -> None:
     view = slack_app.fake.last("views.open").params["view"]
     assert view["callback_id"] == "channel_settings"
     values = {
-        "timezone": {"timezone": text_value("Mars/Olympus")},
-        "reminder_days": {"reminder_days": text_value("3, 1")},
+        "timezone": {"timezone": {"type": "external_select", "selected_option": {"value": "Mars/Olympus"}}},
+        "reminder_days": {
+            "reminder_days": {"type": "checkboxes", "selected_options": [{"value": "3"}, {"value": "1"}]}
+        },
         "reminder_time": {"reminder_time": {"type": "timepicker", "selected_time": "08:00"}},
         "review_weekday": {"review_weekday": {"type": "static_select", "selected_option": {"value": "2"}}},
         "review_time": {"review_time": {"type": "timepicker", "selected_time": "10:00"}},
@@ -248,7 +250,7 @@ def test_settings_modal_saves_field_by_field(slack_app: SlackApp) -> None:
         callback_id="channel_settings", values=values, private_metadata=view["private_metadata"]
     )
     assert set(reply.json()["errors"]) == {"timezone"}
-    values["timezone"]["timezone"] = text_value("asia/tokyo")
+    values["timezone"]["timezone"]["selected_option"] = {"value": "Asia/Tokyo"}
     reply = slack_app.requests.view_submission(
         callback_id="channel_settings", values=values, private_metadata=view["private_metadata"]
     )
