@@ -67,7 +67,7 @@ class Slash:
     channel_name: str = ""  # as Slack sends it with the command: names the channel without another call
 
     def reply(self, message: Message, *, public: bool = False) -> None:
-        """Answer the asker, or (`public`) the whole channel."""
+        """Answer the asker, or (`public`) the whole channel: in the ack when ready in time, else later."""
         answer(self.respond, message, public=public)
 
     def open_form(self, view: dict, *, again: str) -> None:

@@ -19,7 +19,7 @@ def register(app: GuardedApp) -> None:
 
 
 def handle_error(error: Exception, respond: Respond | None, response: BoltResponse | None) -> None:
-    """Log the error; tell the person through the response URL when the request has one."""
+    """Log the error; tell the person when the request can be answered (in a command's ack, or its URL)."""
     logger.error("unhandled error in a listener", exc_info=error)
     if respond is not None and respond.response_url:
         try:

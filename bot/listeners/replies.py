@@ -21,10 +21,11 @@ ANSWER_RETRY_DELAYS = (0.2, 0.5, 1.0)
 
 
 def answer(respond: Respond, message: Message, *, public: bool = False, replace: bool = False) -> bool:
-    """Answer through the response URL: to the asker only, unless `public`; `replace` edits the original.
+    """Answer through `respond`: to the asker only, unless `public`; `replace` edits the original.
 
-    A 5xx, a 429 or a network error is tried again a few times; an answer that never got through is logged
-    at ERROR. True when Slack took it.
+    A slash command's first answer ready in time rides in its HTTP ack (bot/listeners/ack_answer.py); any
+    other goes to the response URL, where a 5xx, a 429 or a network error is tried again a few times and an
+    answer that never got through is logged at ERROR. True when Slack took it.
     """
     for delay in (*ANSWER_RETRY_DELAYS, None):
         try:
@@ -73,7 +74,10 @@ def post_to_channel(client: WebClient, *, channel_id: str, user_id: str, message
 
 
 def tell(args: Args, *, body: dict[str, Any], message: Message, replace: bool = False) -> None:
-    """Answer through the response URL; without one, in the person's DM; an event has no one to answer."""
+    """Answer through `respond` (the ack or the response URL); without one, in the person's DM.
+
+    An event has no one to answer.
+    """
     if args.respond is not None and args.respond.response_url:
         answer(args.respond, message, replace=replace)
         return
