@@ -147,7 +147,7 @@ def department_milestones(
 ) -> tuple[list[Milestone], int]:
     """The workspace's milestones of a department, in any case (open ones only, or active since, when asked).
 
-    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    Index: ix_milestone_workspace_department.
     """
     in_department = func.lower(col(Milestone.department)) == (department or "").lower()
     where = [_in_workspace(workspace), in_department, *_narrowed(open_only=open_only, since=since)]
