@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.core.checkins import CheckInItem, CheckInView, WeekChanges
-from bot.core.dates import format_date
+from bot.core.dates import format_weekday_date
 from bot.core.review_counts import ReviewCount
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.dates import SHORT, day_token, posted_due
@@ -80,7 +80,7 @@ def _standing(view: CheckInView) -> str:
 
 
 def counting_line(count: ReviewCount, *, today: date) -> str:
-    """`4 of 6 answered · waiting on <@A> (#4), <@C> (#6) · #7 has no owner · <@D> is away until Dec 20`."""
+    """`4 of 6 answered · waiting on <@A> (#4), <@C> (#6) · #7 has no owner · <@D> away until Sun Dec 20`."""
     if count.expected == 0:
         parts = ["Nobody to wait on"]
     elif count.complete:
@@ -92,7 +92,7 @@ def counting_line(count: ReviewCount, *, today: date) -> str:
         verb = "has" if len(count.ownerless) == 1 else "have"
         parts.append(f"{_numbers(count.ownerless, limit=PEOPLE_LIMIT)} {verb} no owner")
     away = [
-        f"{user_mention(user)} is away until {format_date(until, today=today)}"
+        f"{user_mention(user)} is away until {format_weekday_date(until, today=today)}"
         for user, until in count.away.items()
     ]
     if away:
@@ -138,13 +138,13 @@ def _answer_text(item: CheckInItem, *, today: date, zone: ZoneInfo | None) -> st
 
 
 def _changes_line(changes: WeekChanges, *, today: date) -> str:
-    """`Since last week: ✅ 2 done · 📅 1 slipped (#12 Dec 15 → Dec 22) · 🟡 1 newly at risk`."""
+    """`Since last week: ✅ 2 done · 📅 1 slipped (#12 Tue Dec 15 → Tue Dec 22) · 🟡 1 newly at risk`."""
     parts = []
     if changes.done:
         parts.append(f"✅ {len(changes.done)} done")
     if changes.slipped:
         moves = [
-            f"#{m.number} {format_date(old, today=today)} → {format_date(new, today=today)}"
+            f"#{m.number} {format_weekday_date(old, today=today)} → {format_weekday_date(new, today=today)}"
             for m, old, new in changes.slipped[:SLIPPED_LIMIT]
         ]
         extra = len(changes.slipped) - len(moves)

@@ -6,6 +6,7 @@ The Review my milestones forms are in test_review_form.py; here, the message and
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -70,9 +71,11 @@ def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackAp
         "*#3* Hire designer · due Sun Dec 20 · <@U2> · not yet answered",
         "*#2* Pricing page · due Sat Jan 9, 2027 · <@U2> · not yet answered",
     ]
-    # Read all week, in every reader's zone: each due date is Slack's token at noon in New York.
+    # Read all week, in every reader's zone: each due date is Slack's token, noon UTC on the day (the post and
+    # every redraw alike; the redraw knows no channel zone without reading the settings again).
     raw = post["blocks"][2]["text"]["text"]
-    assert tokens(raw)[0] == (int(ny("2026-12-15 12:00").timestamp()), "{date_long_pretty}", "Tue Dec 15")
+    noon = int(datetime(2026, 12, 15, 12, tzinfo=UTC).timestamp())
+    assert tokens(raw)[0] == (noon, "{date_long_pretty}", "Tue Dec 15")
     assert buttons(post["blocks"]) == [("review_mine", str(post_checkin_id(slack_app)))]
     tick(slack_app, ny("2026-12-07 09:00"))
     assert len(posts(slack_app, kind="checkin")) == 2

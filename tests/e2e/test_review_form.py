@@ -279,12 +279,12 @@ def test_the_count_leaves_out_away_owners_and_names_ownerless_milestones(slack_a
 
     message = review_message(slack_app)
     assert standing(message).split("\n")[1] == (
-        "0 of 1 answered · waiting on <@U1> (#1) · #3 has no owner · <@U3> is away until Dec 20"
+        "0 of 1 answered · waiting on <@U1> (#1) · #3 has no owner · <@U3> is away until Sun Dec 20"
     )
     assert rows(message)[2] == "*#3* Press kit · due Mon Dec 21 · no owner · not yet answered"
     submit(slack_app, open_form(slack_app, user="U1"), user="U1", status_1="on_track")
     assert standing(review_message(slack_app)).split("\n")[1] == (
-        "Answered — thanks! · #3 has no owner · <@U3> is away until Dec 20"
+        "Answered — thanks! · #3 has no owner · <@U3> is away until Sun Dec 20"
     )
 
 

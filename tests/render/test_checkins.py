@@ -141,7 +141,7 @@ def test_the_count_is_per_owned_milestone_with_the_ownerless_and_the_away_apart(
 
     assert counting_line(count, today=TODAY) == (
         "4 of 6 answered · waiting on <@UALICE> (#4), <@UCAROL> (#6) · #7 has no owner"
-        " · <@UDAN> is away until Dec 20"
+        " · <@UDAN> is away until Sun Dec 20"
     )
 
 
@@ -195,7 +195,7 @@ def test_changes_since_last_week_are_summed_up():
 
     assert_valid(message)
     assert texts(message)[1] == (
-        "Since last week: ✅ 2 done · 📅 1 slipped (#12 Dec 15 → Dec 22) · 🟡 1 newly at risk"
+        "Since last week: ✅ 2 done · 📅 1 slipped (#12 Tue Dec 15 → Tue Dec 22) · 🟡 1 newly at risk"
     )
 
 
@@ -240,7 +240,7 @@ def test_many_people_waiting_stay_within_slack_limits():
     assert_valid(message)
     standing = texts(message)[0]
     assert "0 of 149 answered" in standing and "<@U0000000021>" not in standing
-    assert standing.endswith("<@U0000000169> is away until Dec 20 · 31 more away")
+    assert standing.endswith("<@U0000000169> is away until Sun Dec 20 · 31 more away")
     assert ", 129 more · " in standing
 
 
