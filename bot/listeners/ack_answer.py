@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import os
 import threading
 import time
@@ -18,6 +19,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.webhook import WebhookResponse
+
+logger = logging.getLogger(__name__)
 
 _KEY = "answer_slot"
 # A held ack keeps one of the web server's request threads (8 a process, bot/serving/server.py) waiting up
@@ -113,7 +116,10 @@ class DeadlineWatcher:
             with self._changed:
                 due = self._due()
             for slot in due:
-                slot.close()
+                try:
+                    slot.close()
+                except Exception:  # one slot's failure must not stop the thread every other ack relies on
+                    logger.exception("could not acknowledge a command at its deadline")
 
     def _due(self) -> list[AnswerSlot]:
         """Wait (holding the condition) until some slot's deadline has passed; take every such slot."""

@@ -450,3 +450,20 @@ def test_a_revoked_token_gets_invalid_auth_until_restored(fake: FakeSlack, clien
     assert refused.value.response["error"] == "invalid_auth"
     fake.revoke_token(client.token or "", revoked=False)
     assert client.chat_postMessage(channel="C1", text="hello")["ok"]
+
+
+def test_an_answer_in_a_commands_ack_is_recorded_and_checked_as_a_response_url_answer() -> None:
+    with FakeSlack() as fake:
+        good = [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]
+        fake.record_ack_answer("r7", {"text": "Hi", "blocks": good, "response_type": "ephemeral"})
+        fake.record_ack_answer("r8", {"text": "Bad", "blocks": [{"type": "section"}]})
+        first, second = fake.calls_to("response_url")
+    assert first.params == {
+        "text": "Hi",
+        "blocks": good,
+        "response_type": "ephemeral",
+        "_key": "r7",
+        "_via": "ack",
+    }
+    assert second.params["_key"] == "r8"
+    assert fake.invalid_payloads and all("response_url (ack)" in p for p in fake.invalid_payloads)
