@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.limits import check_text
+from bot.core.limits import LimitError, check_text
 from storage.milestones import departments
 from storage.workspace import Workspace
 
@@ -44,9 +45,10 @@ def canonical_department(session: Session, *, workspace: Workspace, typed: str) 
     return Spellings.of(session, workspace=workspace).canonical(typed)
 
 
-def department_choices(session: Session, *, workspace: Workspace, typed: str) -> tuple[list[str], str | None]:
+def department_choices(*, engine: Engine, workspace: Workspace, typed: str) -> tuple[list[str], str | None]:
     """The menu: the workspace's departments containing what was typed, and the typed one if it is new."""
-    spellings = Spellings.of(session, workspace=workspace)
+    with Session(engine) as session:
+        spellings = Spellings.of(session, workspace=workspace)
     key = department_key(typed)
     found = [name for name in spellings.names() if key in department_key(name)]
     # Those starting with what was typed first: `mar` lists Marketing before Summary.
@@ -55,7 +57,7 @@ def department_choices(session: Session, *, workspace: Workspace, typed: str) ->
     if key and all(department_key(name) != key for name in found):
         try:
             new = check_text(typed, field="department")
-        except ValueError:
-            new = None  # too long or garbled: nothing new to offer; the form says why on submit
+        except LimitError:
+            new = None  # too long or garbled: nothing new to offer
     # Room for the new one and "No department" beside those found.
     return found[: MENU_LIMIT - 2], new

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from slack_bolt import Ack
 from slack_sdk.errors import SlackClientError
-from sqlmodel import Session
 
 from bot.core.departments import department_choices
 from bot.core.forms.milestone import MilestoneBlock
@@ -21,11 +20,11 @@ from bot.render.menus import department_options, zone_options
 
 def register(app: GuardedApp) -> None:
     """Register the options of the time-zone and department menus."""
-    app.options(SettingsBlock.TIMEZONE)(timezone_options)
+    app.options(SettingsBlock.TIMEZONE)(timezone_menu)
     app.options(MilestoneBlock.DEPARTMENT)(department_menu)
 
 
-def timezone_options(ack: Ack, body: dict, ctx: RequestContext) -> None:
+def timezone_menu(ack: Ack, body: dict, ctx: RequestContext) -> None:
     """Zones matching the typed text (`new york`, `UTC+1`); before typing: the channel's, yours, common."""
     typed = str(body.get("value") or "")
     zones = zone_menu(
@@ -42,8 +41,7 @@ def timezone_options(ack: Ack, body: dict, ctx: RequestContext) -> None:
 def department_menu(ack: Ack, body: dict, ctx: RequestContext) -> None:
     """The workspace's departments matching what was typed, without regard to case; a new name offered too."""
     typed = str(body.get("value") or "")
-    with Session(ctx.engine) as session:
-        found, new = department_choices(session, workspace=ctx.workspace, typed=typed)
+    found, new = department_choices(engine=ctx.engine, workspace=ctx.workspace, typed=typed)
     ack(options=department_options(found, new=new, typed=typed))
 
 

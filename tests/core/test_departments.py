@@ -75,24 +75,22 @@ def test_the_most_used_spelling_leads_when_variants_exist(engine: Engine) -> Non
 def test_the_menu_lists_departments_holding_what_was_typed_and_offers_a_new_one(engine: Engine) -> None:
     add(engine, "Marketing", "Sales", "Summary marketing", "design")
 
-    with Session(engine) as session:
-        assert department_choices(session, workspace=ACME, typed="") == (
-            ["design", "Marketing", "Sales", "Summary marketing"],
-            None,
-        )
-        assert department_choices(session, workspace=ACME, typed="mark") == (
-            ["Marketing", "Summary marketing"],
-            "mark",
-        )
-        assert department_choices(session, workspace=ACME, typed=" SALES ") == (["Sales"], None)
-        assert department_choices(session, workspace=ACME, typed="x" * 81) == ([], None)
-        assert department_choices(session, workspace=OTHER, typed="") == ([], None)
+    assert department_choices(engine=engine, workspace=ACME, typed="") == (
+        ["design", "Marketing", "Sales", "Summary marketing"],
+        None,
+    )
+    assert department_choices(engine=engine, workspace=ACME, typed="mark") == (
+        ["Marketing", "Summary marketing"],
+        "mark",
+    )
+    assert department_choices(engine=engine, workspace=ACME, typed=" SALES ") == (["Sales"], None)
+    assert department_choices(engine=engine, workspace=ACME, typed="x" * 81) == ([], None)
+    assert department_choices(engine=engine, workspace=OTHER, typed="") == ([], None)
 
 
 def test_the_menu_leaves_room_for_the_new_one_and_no_department(engine: Engine) -> None:
     add(engine, *(f"Team {n:03d}" for n in range(120)))
 
-    with Session(engine) as session:
-        found, new = department_choices(session, workspace=ACME, typed="team")
+    found, new = department_choices(engine=engine, workspace=ACME, typed="team")
 
     assert (len(found), new) == (MENU_LIMIT - 2, "team")
