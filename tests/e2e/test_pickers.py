@@ -120,6 +120,15 @@ def test_a_zone_nobody_knows_finds_nothing_but_still_answers(slack_app: SlackApp
     assert reply.status == 200 and reply.json() == {"options": []}
 
 
+def test_a_menu_request_with_a_garbled_form_still_gets_the_common_zones(slack_app: SlackApp) -> None:
+    values = [
+        option["value"]
+        for option in options_for(slack_app, {"private_metadata": "{"}, action_id="timezone", typed="")
+    ]
+
+    assert values[:2] == ["America/New_York", "UTC"]
+
+
 # the settings form: the zone picked and the reminder boxes
 
 
