@@ -14,6 +14,7 @@ from bot.listeners import (
     home,
     imports,
     milestones,
+    options,
     report,
     settings,
 )
@@ -31,6 +32,7 @@ def register_listeners(bolt_app: App) -> None:
     done.register(app)
     checkins.register(app)
     settings.register(app)
+    options.register(app)
     report.register(app)
     imports.register(app)
     events.register(app)
