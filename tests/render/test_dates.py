@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.checkins import CheckInItem, CheckInView
+from bot.core.review_counts import count_answers
+from bot.render.checkins import checkin_message
 from bot.render.dates import (
     LONG,
     PRETTY,
@@ -22,6 +25,11 @@ from bot.render.dates import (
     relative_day,
     when_due,
 )
+from bot.render.milestones import added_message, bulk_added_message
+from bot.render.reminders import reminder_dm, reminder_message
+from bot.render.review_prompts import review_prompt_message
+from tests.support.blocks import assert_valid, mrkdwn_texts
+from tests.support.factories import make_milestone
 from tests.support.reading import fallbacks, tokens
 
 MONDAY = date(2026, 11, 30)
@@ -137,3 +145,51 @@ def test_moment_token_is_the_instant_itself():
     assert words == "{date_long_pretty} at {time}"
     assert fallback == "Mon Dec 7, 09:00"
     assert PRETTY in words
+
+
+def plain_texts(payload) -> list[str]:
+    """Every plain_text string in a payload: headers, buttons, hints, where a token would show raw."""
+    if isinstance(payload, dict):
+        found = [payload["text"]] if payload.get("type") == "plain_text" else []
+        return found + [text for value in payload.values() for text in plain_texts(value)]
+    if isinstance(payload, list):
+        return [text for item in payload for text in plain_texts(item)]
+    return []
+
+
+def posted_messages() -> list:
+    """Every message posted to be read later, with a date in it."""
+    m = make_milestone(due_date=date(2026, 12, 11))
+    late = make_milestone(number=13, due_date=date(2026, 11, 27), status="open")
+    review = CheckInView(
+        checkin_id=7,
+        week="2026-W49",
+        channel_id="C1",
+        items=[CheckInItem(milestone=m), CheckInItem(milestone=late)],
+        count=count_answers([m, late], answered_ids=set(), away={}),
+        today=MONDAY,
+    )
+    first = datetime(2026, 12, 7, 9, 0, tzinfo=NEW_YORK)
+    return [
+        added_message(m, by="U1", today=MONDAY, first_review=first, zone=NEW_YORK),
+        bulk_added_message([m, late], by="U1", today=MONDAY, zone=NEW_YORK),
+        reminder_message(m, offset=7, today=date(2026, 12, 4), zone=NEW_YORK),
+        reminder_message(late, offset=-1, today=MONDAY, zone=NEW_YORK),
+        reminder_dm(late, offset=-1, today=MONDAY, zone=NEW_YORK),
+        checkin_message(review, zone=NEW_YORK),
+        review_prompt_message(
+            checkin_id=7, channel_id="C1", milestones=[m, late], today=MONDAY, zone=NEW_YORK
+        ),
+    ]
+
+
+def test_posted_messages_carry_tokens_only_in_mrkdwn_and_plain_dates_in_their_notification_text():
+    for message in posted_messages():
+        assert_valid(message)
+        assert "<!date^" in "".join(mrkdwn_texts(message.blocks)), message.text
+        assert "<!date^" not in message.text
+        assert not [text for text in plain_texts(message.blocks) if "<!date" in text]
+        # Read later: no `in 7 days` or `3 days overdue` in the blocks that would be wrong tomorrow,
+        # except a reminder's own phrase, which is the reminder.
+        for text in mrkdwn_texts(message.blocks):
+            assert "days overdue" not in text and " · in " not in text
