@@ -23,7 +23,8 @@ SHORT = "{date_short_pretty}"
 # A moment, not a day: the first review's date and time, in the reader's zone.
 MOMENT = "{date_long_pretty} at {time}"
 # A due date is a calendar day, a token an instant: noon in the channel's zone is that day for every
-# reader within 11 hours of the channel (and no zone changes its clocks at noon, so it always exists).
+# reader within 11 hours of the channel. Clocks change at night, so noon exists on a DST day and is
+# still that day's noon (New York: 17:00 UTC on Nov 1, 16:00 UTC on Mar 8, 2026).
 _NOON = time(12, 0)
 
 
