@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt import Respond
@@ -86,12 +87,18 @@ def milestone_command(command: dict, respond: Respond, ctx: RequestContext) -> N
         trigger_id=command["trigger_id"],
         channel_name=command.get("channel_name") or "",
     )
+    run_text(slash, text)
+
+
+def run_text(slash: Slash, text: str, *, overdue_ok: frozenset[date] = frozenset()) -> None:
+    """Read the text after `/milestone` and hand it to its verb's handler; `overdue_ok`: past dates chosen."""
+    user_id = slash.ctx.person.user_id
     # `add` with a milestone on each line: every line is read before anything is added.
-    lines = read_add_lines(text, now=ctx.now, user_id=ctx.person.user_id)
+    lines = read_add_lines(text, now=slash.ctx.now, user_id=user_id, overdue_ok=overdue_ok)
     if lines is not None:
         add_lines(slash, lines)
         return
-    parsed = parse_command(text, now=ctx.now, user_id=ctx.person.user_id)
+    parsed = parse_command(text, now=slash.ctx.now, user_id=user_id, overdue_ok=overdue_ok)
     HANDLERS[type(parsed)](slash, parsed)
 
 

@@ -6,10 +6,8 @@ import logging
 
 from slack_bolt import Respond
 
-from bot.core.forms.buttons import Action, YearChoice, read_year_choice_value
-from bot.core.grammar.bulk_add import read_add_lines
-from bot.core.grammar.command import parse_command
-from bot.listeners.commands import HANDLERS, Slash, add_lines
+from bot.core.forms.buttons import Action, read_year_choice_value
+from bot.listeners.commands import Slash, run_text
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE
 from bot.listeners.guard import GuardedApp
@@ -44,20 +42,8 @@ def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
         trigger_id=body["trigger_id"],
         channel_name=channel.get("name") or "",
     )
-    run_chosen(slash, choice)
+    run_text(slash, choice.command, overdue_ok=choice.overdue_ok)
     _take_away(respond)
-
-
-def run_chosen(slash: Slash, choice: YearChoice) -> None:
-    """The chosen command, read and handled as `/milestone` does, keeping the past dates chosen with it."""
-    ctx = slash.ctx
-    user_id = ctx.person.user_id
-    lines = read_add_lines(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
-    if lines is not None:
-        add_lines(slash, lines)
-        return
-    parsed = parse_command(choice.command, now=ctx.now, user_id=user_id, overdue_ok=choice.overdue_ok)
-    HANDLERS[type(parsed)](slash, parsed)
 
 
 def _take_away(respond: Respond) -> None:
