@@ -23,6 +23,9 @@ SUMMARY_PARTS = ("on_track", "at_risk", "blocked", "overdue", "done", "not_answe
 MAX_MILESTONES = 200
 
 
+UTC_ZONE = ZoneInfo("UTC")
+
+
 @dataclass(frozen=True)
 class CheckInItem:
     """One milestone asked about, with this review's latest answer on it and the channel's date of it."""
@@ -56,6 +59,8 @@ class CheckInView:
     count: ReviewCount
     changes: WeekChanges | None = None
     today: date
+    # The channel's zone: the message's date tokens are noon there, the same in the post and every redraw.
+    zone: ZoneInfo = UTC_ZONE
 
     def summary(self) -> dict[str, int]:
         """How the review stands, in the summary line's order; zero parts are left out."""
@@ -125,6 +130,7 @@ def checkin_view(session: Session, *, checkin: CheckIn, now: datetime) -> CheckI
         count=_count(session, checkin=checkin, milestones=milestones, answered=set(latest), today=today),
         changes=_changes_since_last(session, checkin=checkin),
         today=today,
+        zone=zone,
     )
 
 

@@ -34,6 +34,7 @@ def plan_review_dms(session: Session, *, checkin: CheckIn, view: CheckInView, no
             channel_id=checkin.channel_id,
             milestones=[by_number[n] for n in numbers if n in by_number],
             today=today,
+            zone=view.zone,
         )
         key = review_dm_key(checkin_id, user_id)
         if deliveries.plan_delivery(

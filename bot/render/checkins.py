@@ -46,11 +46,11 @@ SUMMARY_WORDS = {
 _EMPTY_HINT = "No open milestones in this channel. Add one: `/milestone add Launch beta due Dec 15`"
 
 
-def checkin_message(view: CheckInView, *, zone: ZoneInfo | None = None) -> Message:
+def checkin_message(view: CheckInView) -> Message:
     """The review: header, where it stands, what changed, one line per milestone, and Review my milestones.
 
-    Read all week, so its days are Slack's date tokens, not `in 3 days`: noon in `zone`, the channel's, else
-    noon UTC. The planner and the redraw after each answer must pass the same zone, or the instants move.
+    Read all week, so its days are Slack's date tokens, not `in 3 days`: noon in the channel's zone
+    (the view's), in the post and in every redraw alike.
     """
     count = len(view.items)
     if not count:
@@ -61,7 +61,7 @@ def checkin_message(view: CheckInView, *, zone: ZoneInfo | None = None) -> Messa
     if view.changes and not view.changes.is_empty():
         blocks.append(section(_changes_line(view.changes, today=view.today)))
     shown = view.items[:ROW_LIMIT]
-    blocks += packed_sections(_row(item, today=view.today, zone=zone) for item in shown)
+    blocks += packed_sections(_row(item, today=view.today, zone=view.zone) for item in shown)
     if count > len(shown):
         blocks.append(section(f"…and {count - len(shown)} more — `/milestone list`"))
     blocks.append(ActionsBlock(block_id="review", elements=[review_mine_button(checkin_id=view.checkin_id)]))

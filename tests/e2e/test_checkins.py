@@ -6,7 +6,6 @@ The Review my milestones forms are in test_review_form.py; here, the message and
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -71,10 +70,10 @@ def test_weekly_checkin_posts_once_per_week_on_monday_at_nine(slack_app: SlackAp
         "*#3* Hire designer · due Sun Dec 20 · <@U2> · not yet answered",
         "*#2* Pricing page · due Sat Jan 9, 2027 · <@U2> · not yet answered",
     ]
-    # Read all week, in every reader's zone: each due date is Slack's token, noon UTC on the day (the post and
-    # every redraw alike; the redraw knows no channel zone without reading the settings again).
+    # Read all week, in every reader's zone: each due date is Slack's token, noon on the day in the channel's
+    # zone (New York), so readers from UTC−11 to UTC+13 see the same day.
     raw = post["blocks"][2]["text"]["text"]
-    noon = int(datetime(2026, 12, 15, 12, tzinfo=UTC).timestamp())
+    noon = int(ny("2026-12-15 12:00").timestamp())
     assert tokens(raw)[0] == (noon, "{date_long_pretty}", "Tue Dec 15")
     assert buttons(post["blocks"]) == [("review_mine", str(post_checkin_id(slack_app)))]
     tick(slack_app, ny("2026-12-07 09:00"))
@@ -105,6 +104,9 @@ def test_an_older_reviews_button_still_records_its_answer(slack_app: SlackApp) -
     standing, rows = sections(update)
     assert standing.split("\n")[1] == "1 of 3 answered · waiting on <@U2> (#3, #2)"
     assert rows.split("\n")[0] == "*#1* Launch beta · due Tue Dec 15 · <@U1> · 🟡 At risk — <@U1>, Mon Nov 30"
+    # The redraw keeps the post's instants: noon in the channel's zone (New York), not another hour.
+    raw = update["blocks"][2]["text"]["text"]
+    assert tokens(raw)[0] == (int(ny("2026-12-15 12:00").timestamp()), "{date_long_pretty}", "Tue Dec 15")
 
 
 @pytest.mark.parametrize("action_id", ["checkin_done", "checkin_new_date"])

@@ -118,7 +118,7 @@ def test_an_answer_today_says_today_and_a_new_date_says_so():
         answer=answer("U1", "new_date"),
         answered_on=TODAY,
     )
-    message = checkin_message(view(items=[row]), zone=ZoneInfo("America/New_York"))
+    message = checkin_message(view(items=[row], zone=ZoneInfo("America/New_York")))
 
     line = texts(message)[1]
     assert (

@@ -168,6 +168,7 @@ def posted_messages() -> list:
         items=[CheckInItem(milestone=m), CheckInItem(milestone=late)],
         count=count_answers([m, late], answered_ids=set(), away={}),
         today=MONDAY,
+        zone=NEW_YORK,
     )
     first = datetime(2026, 12, 7, 9, 0, tzinfo=NEW_YORK)
     return [
@@ -176,7 +177,7 @@ def posted_messages() -> list:
         reminder_message(m, offset=7, today=date(2026, 12, 4), zone=NEW_YORK),
         reminder_message(late, offset=-1, today=MONDAY, zone=NEW_YORK),
         reminder_dm(late, offset=-1, today=MONDAY, zone=NEW_YORK),
-        checkin_message(review, zone=NEW_YORK),
+        checkin_message(review),
         review_prompt_message(
             checkin_id=7, channel_id="C1", milestones=[m, late], today=MONDAY, zone=NEW_YORK
         ),
