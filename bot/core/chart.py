@@ -187,7 +187,9 @@ def _draw_axis(ax: Axes, *, span: tuple[date, date], rows: int) -> None:
     ax.set_yticks([])
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # The corner says "Dec 2026", as a person writes it, not matplotlib's "2026-Dec".
+    offsets = ["", "%Y", "%b %Y", "%b %d, %Y", "%b %d, %Y", "%b %d, %Y %H:%M"]
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, offset_formats=offsets))
     ax.tick_params(axis="x", labelsize=9)
     ax.grid(axis="x", color="#eeeeee", linewidth=0.8)
     ax.set_axisbelow(True)

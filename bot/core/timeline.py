@@ -134,9 +134,12 @@ def department_rows(page: list[ReportLine]) -> list[DepartmentRows]:
 
 
 def page_title(title: str, page: list[ReportLine], *, number: int, count: int) -> str:
-    """The chart's title with the page's departments and, when there are several pages, `(n/N)`."""
-    departments = [run.name for run in department_rows(page) if run.name != NO_DEPARTMENT]
+    """The chart's title; with several pages, the page's departments and `(n/N)` to say what it holds."""
+    if count == 1:
+        return title  # one page: the departments are named beside their rows, the title need not repeat them
+    departments = [run.name for run in department_rows(page)]
+    if departments == [NO_DEPARTMENT]:
+        return f"{title} ({number}/{count})"
     more = len(departments) - 3
     named = ", ".join(departments[:3]) + (f" and {counted(more, 'more department')}" if more > 0 else "")
-    parts = [title, excerpt(named, limit=60)] if named else [title]
-    return " — ".join(parts) + (f" ({number}/{count})" if count > 1 else "")
+    return f"{title} — {excerpt(named, limit=60)} ({number}/{count})"

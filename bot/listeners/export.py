@@ -12,11 +12,10 @@ from bot.core.report import channel_milestones
 from bot.listeners.context import RequestContext
 from bot.render.exports import export_failed_message, export_sent_message, nothing_to_export_message
 from bot.render.message import Message
+from bot.slack.channel_names import readable_channel_name
 from bot.slack.files import direct_channel, send_files
 
 logger = logging.getLogger(__name__)
-# What a slash command says for `channel_name` where a conversation has no name of its own.
-_NOT_A_NAME = ("", "directmessage", "privategroup")
 
 
 def send_export(
@@ -30,7 +29,7 @@ def send_export(
     names = ExportNames(
         # Once per person per export, through the people cache: never a look-up per row.
         people=ctx.people.names_of(client, workspace=workspace, user_ids=people_named(items)),
-        channel="" if channel_name in _NOT_A_NAME else channel_name,
+        channel=readable_channel_name(channel_name),
         zone=ctx.channel_zone(channel_id),
     )
     export = export_file(items, file_format=request.format, workspace=workspace, names=names)

@@ -16,11 +16,13 @@ from bot.core.command_types import ReportCommand
 from bot.core.forms.buttons import Action
 from bot.core.report import ScopedReport, load_report, request_from_share, share_value
 from bot.core.timeline import charted_count
+from bot.listeners.ack_answer import RespondInAck
 from bot.listeners.context import RequestContext
 from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import answer, post_to_channel
 from bot.render.message import Message, one_line
 from bot.render.report import ChartImage, report_message
+from bot.slack.channel_names import readable_channel_name
 from bot.slack.files import upload_unshared
 from bot.slack.people import name_of
 
@@ -29,8 +31,6 @@ logger = logging.getLogger(__name__)
 # Slack readies an uploaded file a moment after the upload returns; until then an image block showing it is
 # refused as `invalid_blocks`. One more try after this wait, then the report goes without its pictures.
 CHART_RETRY_WAIT_S = 1.5
-# What Slack sends as `channel_name` where a conversation has no name of its own.
-_NOT_A_NAME = ("", "directmessage", "privategroup")
 
 Render = Callable[[Sequence[ChartImage]], Message]
 
@@ -55,6 +55,8 @@ def send_report(
 
     # Pictures go to the response URL itself, never in the command's ack: only the URL says when Slack
     # refused a file it has not readied yet, so that the report can be sent again.
+    if charted_count(scoped.report.lines)[0]:
+        _ack_now(respond)
     url = Respond(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
     _deliver(
         render,
@@ -102,8 +104,14 @@ def _load(
         request=request,
         today=today,
         owner_name=name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=request.owner_id),
-        channel_name="" if channel_name in _NOT_A_NAME else channel_name,
+        channel_name=readable_channel_name(channel_name),
     )
+
+
+def _ack_now(respond: Respond) -> None:
+    """Ack the command empty now, rather than hold a request thread through the drawing and the upload."""
+    if isinstance(respond, RespondInAck):
+        respond.slot.close()
 
 
 def _upload_chart(client: WebClient, scoped: ScopedReport, *, today: date) -> list[ChartImage]:

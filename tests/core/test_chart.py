@@ -320,5 +320,14 @@ def test_a_page_with_many_departments_says_how_many_more() -> None:
     page = [make_line(n, department=f"Team {n}") for n in range(1, 6)]
 
     assert (
-        page_title("Plan", page, number=1, count=1) == "Plan — Team 1, Team 2, Team 3 and 2 more departments"
+        page_title("Plan", page, number=2, count=3)
+        == "Plan — Team 1, Team 2, Team 3 and 2 more departments (2/3)"
     )
+
+
+def test_a_single_page_title_names_no_department_as_the_rows_are_labelled_beside() -> None:
+    page = [make_line(1, department="Marketing"), make_line(2, department=None)]
+
+    assert page_title("Plan vs actual — #general", page, number=1, count=1) == "Plan vs actual — #general"
+    assert page_title("Plan", page, number=1, count=2) == "Plan — Marketing, No department (1/2)"
+    assert page_title("Plan", [make_line(3, department=None)], number=2, count=2) == "Plan (2/2)"

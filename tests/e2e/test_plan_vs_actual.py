@@ -10,17 +10,8 @@ from sqlmodel import Session, select
 from storage.models import Milestone
 from tests.support.app import SlackApp
 from tests.support.blocks import mrkdwn_texts
+from tests.support.plans import build_plan
 from tests.support.scheduler import ny, posts, tick
-
-
-def build_plan(app: SlackApp) -> None:
-    app.requests.command("add Launch beta due Dec 15 owner <@U1|alice> budget $5,000 dept Marketing")
-    app.requests.command("add Pricing page due Jan 9 owner <@U2|bob> budget $2,000 dept Marketing")
-    app.requests.command("add Hire designer due Dec 20 owner <@U2|bob> dept People")
-    app.clock.now = ny("2026-12-02 10:00")
-    app.requests.command("update 1 due Dec 22 because vendor slipped")
-    app.clock.now = ny("2026-12-21 10:00")
-    app.requests.command("done 1 cost $5,400")
 
 
 def test_export_csv_round_trips_through_import(slack_app: SlackApp) -> None:

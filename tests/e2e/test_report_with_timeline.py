@@ -9,7 +9,7 @@ from bot.listeners import report as report_listener
 from storage.models import Milestone
 from tests.support.app import SlackApp
 from tests.support.blocks import mrkdwn_texts
-from tests.support.scheduler import ny
+from tests.support.plans import build_plan as build_shared_plan
 
 HEADLINE = (
     "*On time so far:* 0 of 1 finished milestone (0%)\n"
@@ -20,16 +20,9 @@ HEADLINE = (
 
 
 def build_plan(app: SlackApp) -> None:
-    """Three milestones on Nov 25; #1 moved on Dec 2 and finished on Dec 21, the day of the report."""
-    app.requests.command("add Launch beta due Dec 15 owner <@U1|alice> budget $5,000 dept Marketing")
-    app.requests.command("add Pricing page due Jan 9 owner <@U2|bob> budget $2,000 dept Marketing")
-    app.requests.command("add Hire designer due Dec 20 owner <@U2|bob> dept People")
-    app.clock.now = ny("2026-12-02 10:00")
-    app.requests.command("update 1 due Dec 22 because vendor slipped")
-    app.requests.command("update 2 status at risk")  # bookkeeping: not a plan change
-    app.clock.now = ny("2026-12-21 10:00")
-    app.requests.command("done 1 cost $5,400")
-    app.fake.clear()  # what follows is the report's alone
+    """The shared plan, then a clean fake: what follows is the report's alone."""
+    build_shared_plan(app)
+    app.fake.clear()
 
 
 def images(message: dict) -> list[dict]:
