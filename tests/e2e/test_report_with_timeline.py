@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session, select
 
 from bot.listeners import report as report_listener
@@ -207,3 +209,14 @@ def test_a_report_of_a_direct_message_is_not_named_after_it(slack_app: SlackApp)
         slack_app.fake.last("response_url").params["blocks"][0]["text"]["text"]
         == "Plan vs actual — this channel"
     )
+
+
+def test_the_fake_refuses_a_picture_of_a_file_it_never_saw(slack_app: SlackApp) -> None:
+    """The retry tests above mean something only if an unknown file is refused, as Slack does."""
+    unknown = {"type": "image", "slack_file": {"id": "F_NEVER_UPLOADED"}, "alt_text": "timeline"}
+    client = WebClient(base_url=slack_app.fake.api_url, token="xoxb-test")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="C1", text="report", blocks=[unknown])
+    assert refused.value.response["error"] == "invalid_blocks"
+    assert slack_app.fake.invalid_payloads == ["chat.postMessage: invalid slack file F_NEVER_UPLOADED"]
+    slack_app.fake.invalid_payloads.clear()  # refused on purpose: not the app's mistake
