@@ -33,11 +33,12 @@ _NARROW_HINT = "narrow with `/milestone report dept &lt;name&gt;`"
 _GROUPS = (
     (Standing.LATE, "Late", "open, past due"),
     (Standing.AT_RISK, "At risk", "open, flagged at risk or blocked, or now due later than planned"),
-    (Standing.ON_PLAN, "On plan", "open, due when planned"),
+    (Standing.ON_PLAN, "On plan", "open, due on or before the planned date"),
     (Standing.DONE, "Done", "finished"),
 )
 _DEFINITIONS = (
-    "*Planned* is the first due date set; *plan changes* are new due dates, start dates or budgets"
+    "*Planned* is the first due date set, and *on time* means finished by it; *plan changes* are new due"
+    " dates, start dates or budgets"
     " (status, owner and notes are not counted)."
 )
 

@@ -186,7 +186,7 @@ def test_groups_come_in_order_late_at_risk_on_plan_done_each_with_what_it_holds(
     headers = [
         "*Late* (open, past due) · 1 milestone",
         "*At risk* (open, flagged at risk or blocked, or now due later than planned) · 1 milestone",
-        "*On plan* (open, due when planned) · 1 milestone",
+        "*On plan* (open, due on or before the planned date) · 1 milestone",
         "*Done* (finished) · 1 milestone",
         "Cancelled, left out of every figure above: *#5* Old idea",
     ]
@@ -287,8 +287,8 @@ def test_one_department_needs_no_breakdown():
 def test_every_figure_is_defined_once_at_the_end():
     message = render(report_of(late_beta()))
     assert message.blocks[-2]["elements"][0]["text"] == (
-        "As of Fri Nov 20. *Planned* is the first due date set; *plan changes* are new due dates, start dates"
-        " or budgets (status, owner and notes are not counted)."
+        "As of Fri Nov 20. *Planned* is the first due date set, and *on time* means finished by it;"
+        " *plan changes* are new due dates, start dates or budgets (status, owner and notes are not counted)."
     )
 
 
