@@ -171,6 +171,10 @@ def test_department_spellings_become_the_most_used_one_per_workspace(empty_datab
             ("T1", "Deal", "Sales"),
             ("T1", "Plan", None),
             ("T2", "Other", "MARKETING"),
+            ("T3", "Brief", "marketing"),
+            ("T3", "Copy", "Marketing "),
+            ("T3", "Deck", "Marketing"),
+            ("T3", "Blank", "   "),
         ]
         with engine.begin() as connection:
             connection.execute(milestone.insert(), _milestone_rows(rows))
@@ -192,6 +196,10 @@ def test_department_spellings_become_the_most_used_one_per_workspace(empty_datab
             ("T1", "Deal", "SALES"),
             ("T1", "Plan", None),
             ("T2", "Other", "MARKETING"),
+            ("T3", "Brief", "Marketing"),  # `Marketing ` and `Marketing` are one spelling, used twice
+            ("T3", "Copy", "Marketing"),
+            ("T3", "Deck", "Marketing"),
+            ("T3", "Blank", None),
         ]
         assert "ix_milestone_workspace_department" in _index_names(engine, "milestone")
         downgrade(engine, revision="0006")

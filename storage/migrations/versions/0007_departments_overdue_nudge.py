@@ -21,6 +21,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+_BATCH = 500  # ids in one UPDATE: well under SQLite's limit on bound parameters
+
 _MILESTONE = sa.table(
     "milestone",
     sa.column("id", sa.Integer()),
@@ -70,11 +72,14 @@ def _unify_departments() -> None:
         key = (enterprise_id, team_id, department_key(department))
         groups.setdefault(key, []).append((milestone_id, department))
     for members in groups.values():
-        counts = Counter(department for _, department in members)
+        # Counted tidied, so `Marketing ` and `Marketing` are one spelling, as the bot counts them.
+        counts = Counter(" ".join(department.split()) for _, department in members)
         # Counter keeps first-seen order (rows come in id order), so max() breaks a tie by the first given.
-        chosen = " ".join(max(counts, key=lambda spelling: counts[spelling]).split())
-        for milestone_id, department in members:
-            if department != chosen:
-                connection.execute(
-                    _MILESTONE.update().where(_MILESTONE.c.id == milestone_id).values(department=chosen)
-                )
+        chosen = max(counts, key=lambda spelling: counts[spelling]) or None  # only spaces: no department
+        changed = [milestone_id for milestone_id, department in members if department != chosen]
+        # One statement per department, not per milestone: a big workspace upgrades in a few round trips.
+        for start in range(0, len(changed), _BATCH):
+            batch = changed[start : start + _BATCH]
+            connection.execute(
+                _MILESTONE.update().where(_MILESTONE.c.id.in_(batch)).values(department=chosen)
+            )
