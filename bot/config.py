@@ -17,6 +17,9 @@ LOG_FORMATS = ("text", "json")
 # Listener work mostly waits on Slack (response_url, users.info, views.open): threads are cheap, and a
 # pool as small as Bolt's default (5) lets a slow Slack hold up the acks of everyone queued behind it.
 DEFAULT_LISTENER_THREADS = 64
+# Request threads a web process serves Slack with (gunicorn's threaded workers, waitress in tests and the
+# console): acks are quick, as the listener work runs in the pool above. Socket Mode's client has 10.
+REQUEST_THREADS = 8
 # How long a delivery's claim holds without renewal; tests shorten it (DELIVERY_LEASE_SECONDS).
 DEFAULT_DELIVERY_LEASE = timedelta(minutes=2)
 # How long a slash command's acknowledgement waits for the answer to ride in it (ANSWER_IN_ACK_SECONDS).

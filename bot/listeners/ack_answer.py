@@ -20,13 +20,15 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk.webhook import WebhookResponse
 
+from bot.config import REQUEST_THREADS
+
 logger = logging.getLogger(__name__)
 
 _KEY = "answer_slot"
-# A held ack keeps one of the web server's request threads (8 a process, bot/serving/server.py) waiting up
-# to the deadline: beyond a few at once, a burst of slow commands would queue everyone else's ack behind
-# them. Past this many, a command is acked empty at once and answered through its response URL.
-MAX_HELD_ACKS = 4
+# A held ack keeps one of the process's request threads waiting up to the deadline: past half of them, a
+# burst of slow commands would queue everyone else's ack behind it. Past this many, a command is acked empty
+# at once and answered through its response URL.
+MAX_HELD_ACKS = REQUEST_THREADS // 2
 
 
 class AnswerSlot:
@@ -43,9 +45,8 @@ class AnswerSlot:
     def answer(self, *, text: str, blocks: Sequence[Any] | None, response_type: str) -> bool:
         """Ack with this answer if the slot is still open; False when it must go to the response URL."""
         with self._lock:
-            if self._acked:
+            if not self._claim():
                 return False
-            self._acked = True
             try:
                 if time.monotonic() >= self.deadline:
                     # The watcher is about to ack empty: do it now; the answer takes the response URL.
@@ -63,10 +64,23 @@ class AnswerSlot:
     def close(self) -> None:
         """Ack empty, unless an answer (or an empty ack) already went."""
         with self._lock:
-            if not self._acked:
-                self._acked = True
-                self._ack()
-                self._let_go()
+            if self._claim():
+                try:
+                    self._ack()
+                finally:
+                    self._let_go()
+
+    def _claim(self) -> bool:
+        """True for the caller that is to ack now (holding the lock); False once anyone has acked."""
+        if self._acked:
+            return False
+        self._acked = True
+        if self._ack.response is not None:
+            # Acked past the slot (a listener calling ack() itself): an answer put in the ack now would be
+            # lost, as Bolt may have sent the ack already.
+            self._let_go()
+            return False
+        return True
 
     def _let_go(self) -> None:
         if self._on_acked is not None:
@@ -105,7 +119,8 @@ class DeadlineWatcher:
         """Close `slot` at its deadline if nobody has by then."""
         with self._changed:
             heapq.heappush(self._slots, (slot.deadline, next(self._order), slot))
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
+                # Started on the first slot, and again should it ever have died: every held ack needs it.
                 self._thread = threading.Thread(target=self._run, name="ack-deadlines", daemon=True)
                 self._thread.start()
             if self._slots[0][2] is slot:
@@ -176,10 +191,10 @@ def open_answer_slot(context: BoltContext, *, ack: Ack, seconds: float) -> None:
         ack()
         return
     slot = AnswerSlot(ack, deadline=time.monotonic() + seconds, on_acked=WATCHER.let_go)
+    WATCHER.watch(slot)  # first: whatever happens next, the slot is acked and let go by its deadline
     context[_KEY] = slot
     # Every answer of the listener goes through respond(): the first one ready in time takes the slot.
     context["respond"] = RespondInAck(slot, respond=context.respond)
-    WATCHER.watch(slot)
 
 
 def close_answer_slot(context: BoltContext) -> None:

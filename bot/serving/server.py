@@ -18,12 +18,12 @@ from gunicorn.workers.gthread import ThreadWorker
 from slack_bolt import App
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import REQUEST_THREADS, Settings
 
 logger = logging.getLogger(__name__)
 
 # Acks are quick (listener work runs in the app's own pool): a few request threads per process suffice.
-THREADS_PER_WORKER = 8
+THREADS_PER_WORKER = REQUEST_THREADS
 # Platforms send SIGKILL 10 s after SIGTERM (Heroku, `docker stop`): every stage fits inside that.
 GRACEFUL_SECONDS = 8
 STOP_DEADLINE_SECONDS = 9.5

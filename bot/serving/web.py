@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from waitress import create_server
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from bot.config import REQUEST_THREADS
 from bot.serving.request_body import MalformedBody, read_body, signed_by_slack
 from storage.db import database_answers
 
@@ -109,4 +110,4 @@ def make_wsgi_app(bolt_app: App, *, engine: Engine) -> WSGIApp:
 
 def make_server(app: WSGIApp, *, host: str, port: int) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server for the app; `port=0` picks a free port (tests read `effective_port`)."""
-    return create_server(app, host=host, port=port, threads=8, ident="milestone-bot")
+    return create_server(app, host=host, port=port, threads=REQUEST_THREADS, ident="milestone-bot")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse
 
+from bot.config import REQUEST_THREADS
 from bot.listeners.ack_answer import MAX_HELD_ACKS, WATCHER, AnswerSlot, DeadlineWatcher
 
 ANSWER = {"text": "Hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
@@ -103,3 +105,50 @@ def test_a_process_holds_a_few_acks_at_once_and_each_is_let_go_once_acked() -> N
     slot.answer(**ANSWER, response_type="ephemeral")
     slot.close()  # already acked: lets nothing go twice
     assert watcher.hold() and not watcher.hold()
+
+
+def test_a_process_holds_at_most_half_its_request_threads() -> None:
+    assert MAX_HELD_ACKS == REQUEST_THREADS // 2 >= 1
+
+
+def test_an_ack_made_past_the_slot_takes_no_answer_and_is_let_go_once() -> None:
+    watcher = DeadlineWatcher()
+    assert watcher.hold()
+    ack = CountingAck()
+    slot = AnswerSlot(ack, deadline=time.monotonic() + 5, on_acked=watcher.let_go)
+    ack()  # Bolt may have sent this empty ack already: an answer put in it now would never be seen
+    assert not slot.answer(**ANSWER, response_type="ephemeral")
+    slot.close()
+    assert ack.calls == 1 and acked_body(ack) == ""
+    assert all(watcher.hold() for _ in range(MAX_HELD_ACKS)) and not watcher.hold()
+
+
+def test_a_watcher_whose_thread_died_starts_another_for_the_next_slot() -> None:
+    watcher = DeadlineWatcher()
+    gone = threading.Thread(target=lambda: None)
+    gone.start()
+    gone.join()
+    watcher._thread = gone  # as if an unforeseen error had ended it
+    ack = Ack()
+    watcher.watch(AnswerSlot(ack, deadline=time.monotonic() + 0.05))
+    deadline = time.monotonic() + 5
+    while ack.response is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert acked_body(ack) == ""
+
+
+def test_a_forked_worker_starts_with_no_held_acks_and_its_own_watcher_thread() -> None:
+    watcher = DeadlineWatcher()
+    assert all(watcher.hold() for _ in range(MAX_HELD_ACKS))
+    watcher.watch(AnswerSlot(Ack(), deadline=time.monotonic() + 60))  # the parent's thread is running
+    child = os.fork()
+    if child == 0:  # gunicorn's worker: what the master held is not its own
+        ack = Ack()
+        watcher.watch(AnswerSlot(ack, deadline=time.monotonic() + 0.05))
+        deadline = time.monotonic() + 5
+        while ack.response is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os._exit(0 if ack.response is not None and watcher.hold() else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not watcher.hold()
