@@ -291,3 +291,37 @@ def test_the_edit_form_opens_on_the_milestones_department_and_can_clear_it(slack
     )
 
     assert departments(slack_app) == [None]
+
+
+def test_a_forged_zone_is_refused_on_the_form_and_nothing_changes(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15")
+    view = opened_form(slack_app, "settings")
+    forged = {"value": "Mars/Olympus", "text": {"type": "plain_text", "text": "Mars/Olympus"}}
+
+    reply = slack_app.requests.view_submission(
+        callback_id="channel_settings",
+        values=submitted(view, timezone=forged),
+        private_metadata=view["private_metadata"],
+    )
+
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {
+            "timezone": "Pick a time zone from the list: type a city to find it, like Berlin or New York."
+        },
+    }
+    assert channel_settings(slack_app).timezone == "America/New_York"
+
+
+def test_a_forged_department_is_refused_on_the_form_and_nothing_is_added(slack_app: SlackApp) -> None:
+    view = opened_form(slack_app, "add")
+    forged = {"value": "Marketing", "text": {"type": "plain_text", "text": "Marketing"}}  # no `dept:`
+
+    reply = slack_app.requests.view_submission(
+        callback_id="milestone_add",
+        values=submitted(view, title="Ads", dept=forged),
+        private_metadata=view["private_metadata"],
+    )
+
+    assert reply.json()["errors"] == {"dept": "Pick a department from the list, or type a new one's name."}
+    assert departments(slack_app) == []

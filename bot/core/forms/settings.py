@@ -21,6 +21,7 @@ REVIEW_DM = "review_dm"  # the values of the review DM checkboxes' two options
 CHASE = "chase"
 OVERDUE_NUDGE = "overdue"  # the value of the reminder box "the day after, if not done"
 COUNTRY_CHARS = 40  # a country's code or name (`US`, `United Kingdom`)
+_PICK_A_ZONE = "Pick a time zone from the list: type a city to find it, like Berlin or New York."
 # A reminder box's value is its days before the due date; a longer run (never from Slack) is no day.
 _DAY_NUMBER = re.compile("[0-9]{1,3}")
 
@@ -92,11 +93,18 @@ def read_settings_modal(values: dict[str, Any]) -> SettingsChange:
 def _read_timezone(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
     """The zone picked from the menu (or typed, in a form opened before the menu came)."""
     state = entry(values, SettingsBlock.TIMEZONE)
-    picked = (state.get("selected_option") or {}).get("value") if "value" not in state else state["value"]
+    if "value" in state:  # the old text box: its own words say what to type
+        try:
+            return check_timezone(state["value"] if isinstance(state["value"], str) else "")
+        except LimitError as error:
+            errors[SettingsBlock.TIMEZONE] = str(error)
+            return None
+    picked = (state.get("selected_option") or {}).get("value")
     try:
         return check_timezone(picked if isinstance(picked, str) else "")
-    except LimitError as error:
-        errors[SettingsBlock.TIMEZONE] = str(error)
+    except LimitError:
+        # Only a forged or stale choice gets here: the menu offers known zones alone.
+        errors[SettingsBlock.TIMEZONE] = _PICK_A_ZONE
         return None
 
 
