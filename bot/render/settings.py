@@ -269,11 +269,12 @@ def day_text(day: int) -> str:
 
 
 def reminders_text(days: tuple[int, ...], *, overdue_nudge: bool) -> str:
-    """`1 week and 1 day before, on the day, and the day after if not done`; empty when there are none."""
+    """`1 week and 1 day before, on the day, and the day after (if not done)`; empty when there are none."""
     before = [_span(day) for day in sorted(days, reverse=True) if day > 0]
     parts = [f"{_listed(before)} before"] if before else []
     parts += ["on the day"] if 0 in days else []
-    parts += ["the day after if not done"] if overdue_nudge else []
+    # In brackets, so the time that follows is not read as "if not done at 09:00".
+    parts += ["the day after (if not done)"] if overdue_nudge else []
     if len(parts) > 2:
         return f"{', '.join(parts[:-1])}, and {parts[-1]}"
     return " and ".join(parts)

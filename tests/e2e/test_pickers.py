@@ -165,7 +165,7 @@ def test_an_untouched_form_keeps_everything_and_says_the_reminders_in_words(slac
     row = channel_settings(slack_app)
     assert (row.timezone, row.reminder_days, row.overdue_nudge) == ("America/New_York", "7,1,0", True)
     told = slack_app.fake.last("chat.postMessage").params["text"]
-    assert "reminders 1 week and 1 day before, on the day, and the day after if not done at 09:00" in told
+    assert "reminders 1 week and 1 day before, on the day, and the day after (if not done) at 09:00" in told
 
 
 def test_a_day_set_by_command_shows_as_its_own_box_and_survives_the_form(slack_app: SlackApp) -> None:
@@ -189,7 +189,7 @@ def test_the_text_command_for_reminder_days_keeps_working(slack_app: SlackApp) -
     slack_app.requests.command("settings reminders 14,7,1,0")
 
     told = slack_app.fake.last("response_url").params["text"]
-    assert "reminders 2 weeks, 1 week and 1 day before, on the day, and the day after if not done" in told
+    assert "reminders 2 weeks, 1 week and 1 day before, on the day, and the day after (if not done)" in told
     assert channel_settings(slack_app).reminder_days == "14,7,1,0"
 
 

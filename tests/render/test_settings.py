@@ -41,7 +41,7 @@ def test_summary_reads_the_schedule_then_the_days_and_who_hears_what():
     assert_valid(message)
     assert summary(message) == (
         "Settings for <#C1>: time zone Europe/Berlin · reminders 1 week and 1 day before, on the day,"
-        " and the day after if not done at 09:30 · weekly review Fridays at 16:00 · active"
+        " and the day after (if not done) at 09:30 · weekly review Fridays at 16:00 · active"
     )
     assert days_line(message) == DEFAULT_DAYS
     assert message.text == f"{summary(message)}\n{days_line(message)}"
@@ -87,11 +87,11 @@ def test_the_days_line_words_each_setting(overrides, words):
 @pytest.mark.parametrize(
     ("days", "nudge", "words"),
     [
-        ("", True, "reminders the day after if not done at 09:30"),
+        ("", True, "reminders the day after (if not done) at 09:30"),
         ("", False, "reminders off"),
         ("1", False, "reminders 1 day before at 09:30"),
         ("0", False, "reminders on the day at 09:30"),
-        ("7,1", True, "reminders 1 week and 1 day before and the day after if not done at 09:30"),
+        ("7,1", True, "reminders 1 week and 1 day before and the day after (if not done) at 09:30"),
         ("14,3,0", False, "reminders 2 weeks and 3 days before and on the day at 09:30"),
         ("21,7,2,1", False, "reminders 3 weeks, 1 week, 2 days and 1 day before at 09:30"),
     ],
