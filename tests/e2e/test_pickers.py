@@ -35,7 +35,7 @@ def block(view: dict, block_id: str) -> dict:
     return next(block for block in view["blocks"] if block.get("block_id") == block_id)
 
 
-def options_for(app: SlackApp, view: dict, *, action_id: str, typed: str) -> list[dict[str, Any]]:
+def options_for(app: SlackApp, view: dict | None, *, action_id: str, typed: str) -> list[dict[str, Any]]:
     """What the app answers, in the HTTP body itself, as a person types `typed` in the menu."""
     reply = app.requests.block_suggestion(action_id=action_id, value=typed, view=view)
     assert reply.status == 200
@@ -325,3 +325,13 @@ def test_a_forged_department_is_refused_on_the_form_and_nothing_is_added(slack_a
 
     assert reply.json()["errors"] == {"dept": "Pick a department from the list, or type a new one's name."}
     assert departments(slack_app) == []
+
+
+def test_a_menu_request_from_outside_a_form_still_gets_options(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15 dept Marketing")
+
+    zones = options_for(slack_app, None, action_id="timezone", typed="")
+    departments_found = options_for(slack_app, None, action_id="dept", typed="mark")
+
+    assert "UTC" in [option["value"] for option in zones]
+    assert labels(departments_found) == ["Marketing", "New department: mark"]

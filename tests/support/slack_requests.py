@@ -257,16 +257,19 @@ class SlackRequests:
         *,
         action_id: str,
         value: str,
-        view: dict[str, Any],
+        view: dict[str, Any] | None,
         user: str = "U1",
         block_id: str | None = None,
     ) -> Reply:
-        """What Slack sends as a person types in a modal's external_select: the app answers the options."""
-        view = {"id": "V1", "team_id": self.team_id, "app_id": self.fake.app_id, **view}
+        """What Slack sends as a person types in a modal's external_select (None: a message's menu)."""
+        container = {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C1"}
+        if view is not None:
+            view = {"id": "V1", "team_id": self.team_id, "app_id": self.fake.app_id, **view}
+            container = {"type": "view", "view_id": view["id"]}
         payload = {
             "type": "block_suggestion",
             "user": self._user(user),
-            "container": {"type": "view", "view_id": view["id"]},
+            "container": container,
             "api_app_id": self.fake.app_id,
             "token": VERIFICATION_TOKEN,
             "action_id": action_id,
@@ -275,7 +278,7 @@ class SlackRequests:
             "team": self._team(),
             "enterprise": self._enterprise(),
             "is_enterprise_install": False,
-            "view": view,
+            **({"view": view} if view is not None else {"channel": {"id": "C1"}}),
         }
         return self._post_payload(payload)
 
