@@ -70,15 +70,14 @@ class DateError(ValueError):
 
 
 class PastDate(DateError):
-    """A day without a year whose nearer reading, this year's, has passed: which one is meant is asked.
+    """A day without a year whose nearer reading has passed: which one is meant is asked.
 
-    `passed` is this year's (before today); `upcoming` the next one (next year's, or the next leap year's).
+    `passed` is the latest before today (this year's, or last year's in January); `upcoming` the next one.
     """
 
-    def __init__(self, *, shown: str, passed: date, upcoming: date) -> None:
-        super().__init__(
-            f"{shown} has already passed this year; write the year, like `{upcoming.isoformat()}`."
-        )
+    def __init__(self, *, shown: str, passed: date, upcoming: date, today: date) -> None:
+        when = " this year" if passed.year == today.year else ""
+        super().__init__(f"{shown} has already passed{when}; write the year, like `{upcoming.isoformat()}`.")
         self.passed = passed
         self.upcoming = upcoming
 
@@ -89,9 +88,9 @@ def parse_date(text: str, *, now: datetime, prefer: Prefer = "future") -> date:
 
 
 def parse_due_date(text: str, *, now: datetime) -> date:
-    """A due date, read forward; a day without a year is the nearer of this year's and the next one.
+    """A due date, read forward; a day without a year is the nearer of its last and next occurrences.
 
-    When this year's has passed and is the nearer (`Nov 27` on Nov 30), it is not guessed: PastDate says both.
+    When the nearer one has passed (`Nov 27` on Nov 30, `Dec 31` on Jan 2), PastDate asks which is meant.
     """
     return _parse(text, now=now, prefer="future", nearest=True)
 
@@ -223,13 +222,12 @@ def _occurrence(month: int, day: int, *, today: date, step: int, shown: str) -> 
 
 
 def _refuse_a_nearer_past(month: int, day: int, *, today: date, upcoming: date, shown: str) -> None:
-    """PastDate when this year's `month`/`day` has passed and is no farther back than `upcoming` is ahead."""
-    if (month, day) == (2, 29) and not calendar.isleap(today.year):
-        return
-    passed = date(today.year, month, day)
+    """PastDate when the latest passed `month`/`day` is no farther back than `upcoming` is ahead."""
+    # Last year's counts as much as this year's: `Dec 30` typed on Jan 2 means three days ago, not next Dec.
+    passed = _occurrence(month, day, today=today - timedelta(days=1), step=-1, shown=shown)
     # A tie is asked too: neither reading is the nearer, so either would be a guess.
-    if passed < today and today - passed <= upcoming - today:
-        raise PastDate(shown=shown, passed=passed, upcoming=upcoming)
+    if today - passed <= upcoming - today:
+        raise PastDate(shown=shown, passed=passed, upcoming=upcoming, today=today)
 
 
 def _weekday(weekday: int, *, shift: str | None, today: date, prefer: Prefer) -> date:

@@ -55,13 +55,15 @@ def question_answered_message() -> Message:
 
 def _passed_words(days: tuple[PastDay, ...], *, today: date) -> str:
     """`*Nov 27* has already passed this year.`; a batch: `*Nov 27* (line 1) and *Nov 20* (line 3) have …`."""
+    # Last year's day (`Dec 30` on Jan 2) is written with its year, and is not "this year".
+    when = " this year" if all(day.passed.year == today.year for day in days) else ""
     if len(days) == 1:
-        return f"*{format_date(days[0].passed, today=today)}* has already passed this year."
+        return f"*{format_date(days[0].passed, today=today)}* has already passed{when}."
     named = [f"*{format_date(day.passed, today=today)}* (line {day.line})" for day in days[:_NAMED_DAYS]]
     if len(days) > _NAMED_DAYS:
         named.append(f"{len(days) - _NAMED_DAYS} more")
     listed = ", ".join(named[:-1]) + f" and {named[-1]}"
-    return f"{listed} have already passed this year."
+    return f"{listed} have already passed{when}."
 
 
 def _labels(days: tuple[PastDay, ...], *, today: date) -> tuple[str, str]:
@@ -72,15 +74,18 @@ def _labels(days: tuple[PastDay, ...], *, today: date) -> tuple[str, str]:
         [this], [later] = passed, upcoming
         overdue = counted((today - this).days, "day")
         return f"{format_full_date(this)} (already {overdue} overdue)", format_full_date(later)
-    years = sorted({day.year for day in upcoming})
-    later_years = " / ".join(str(year) for year in years)
-    return f"All in {today.year} (already overdue)", f"All in {later_years}"
+    return f"All in {_years(passed)} (already overdue)", f"All in {_years(upcoming)}"
+
+
+def _years(days: set[date]) -> str:
+    """`2027`, or `2026 / 2027` when the days fall in two years (across New Year, or Feb 29)."""
+    return " / ".join(str(year) for year in sorted({day.year for day in days}))
 
 
 def _too_long_to_ask(question: PastDateQuestion) -> Message:
     """No buttons: say what to type for the next one, and how to keep this year's."""
     text = (
-        f"⚠️ {question.message} This command is too long to ask with buttons: to keep this year's "
-        "dates, already overdue, add fewer lines at once."
+        f"⚠️ {question.message} This command is too long to ask with buttons: to keep the dates "
+        "that passed, already overdue, add fewer lines at once."
     )
     return one_line(text)

@@ -1,5 +1,5 @@
-"""A due date typed without a year is the nearer of this year's and the next one; when that is this year's and
-it has passed, it is asked about (PastDate), never rolled silently to next year."""
+"""A due date typed without a year is the nearer of its last and next occurrences; when the nearer one has
+passed (this year's, or last year's in January), it is asked about (PastDate), never rolled silently on."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def asked(text: str, *, today: date) -> tuple[date, date]:
         (date(2026, 11, 30), "Jan 5", date(2027, 1, 5)),  # next year's is far nearer than last January
         (date(2026, 12, 31), "Jan 1", date(2027, 1, 1)),
         (date(2026, 12, 31), "Dec 31", date(2026, 12, 31)),
-        (date(2027, 1, 2), "Dec 31", date(2027, 12, 31)),  # this year's is still ahead: no question
         (date(2026, 7, 4), "Jan 1", date(2027, 1, 1)),  # 184 days back, 181 ahead
+        (date(2027, 7, 4), "Dec 31", date(2027, 12, 31)),  # 185 days back, 180 ahead
         (date(2026, 11, 30), "Feb 29", date(2028, 2, 29)),  # no Feb 29 this year: the next one
         (date(2028, 2, 28), "Feb 29", date(2028, 2, 29)),
     ],
@@ -58,6 +58,9 @@ def test_a_day_without_a_year_is_read_without_asking_when_the_nearer_one_is_ahea
         (date(2026, 11, 30), "Nov 29", date(2026, 11, 29), date(2027, 11, 29)),
         (date(2026, 12, 31), "Dec 30", date(2026, 12, 30), date(2027, 12, 30)),
         (date(2027, 1, 2), "Jan 1", date(2027, 1, 1), date(2028, 1, 1)),
+        # Across New Year: last December's is two days back, this December's 363 days ahead.
+        (date(2027, 1, 2), "Dec 31", date(2026, 12, 31), date(2027, 12, 31)),
+        (date(2027, 1, 5), "Dec 20", date(2026, 12, 20), date(2027, 12, 20)),
         (date(2026, 7, 1), "Jan 1", date(2026, 1, 1), date(2027, 1, 1)),  # 181 days back, 184 ahead
         # A tie (183 days either way, over Feb 29, 2028) is asked: either reading would be a guess.
         (date(2027, 12, 31), "Jul 1", date(2027, 7, 1), date(2028, 7, 1)),
@@ -131,16 +134,18 @@ def test_a_due_date_without_a_year_is_never_silently_in_the_past(
 ) -> None:
     month, day = month_day
     text = f"{_MONTHS[month - 1]} {day}"
-    this_year = date(today.year, month, day) if calendar.isleap(today.year) or month_day != (2, 29) else None
+    years = range(today.year - 8, today.year + 1)
+    occurred = [date(y, month, day) for y in years if calendar.isleap(y) or month_day != (2, 29)]
+    last = max(day for day in occurred if day < today)
     try:
         read = due(text, today=today)
     except PastDate as question:
-        assert question.passed == this_year
+        assert question.passed == last
         assert question.passed < today < question.upcoming
         assert (question.upcoming.month, question.upcoming.day) == month_day
         assert today - question.passed <= question.upcoming - today
         return
     assert read >= today
     assert (read.month, read.day) == month_day
-    # Read silently only when this year's is ahead, or is farther back than the one read is ahead.
-    assert this_year is None or this_year >= today or today - this_year > read - today
+    # Read silently only when the last one is farther back than the one read is ahead.
+    assert today - last > read - today

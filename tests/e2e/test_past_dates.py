@@ -126,6 +126,21 @@ def test_a_date_nearer_next_year_is_read_without_asking(slack_app: SlackApp) -> 
     assert added.due_date == date(2027, 1, 5)
 
 
+def test_last_years_day_just_past_is_asked_about_across_new_year(slack_app: SlackApp) -> None:
+    slack_app.clock.now = datetime(2027, 1, 2, 15, 0, tzinfo=UTC)
+    slack_app.requests.command("add Close the books due Dec 31")
+    question = slack_app.fake.last("response_url")
+
+    said = list(mrkdwn_texts(question.params["blocks"]))
+    assert said[0] == "*Dec 31, 2026* has already passed. Which do you mean?"
+    labels = [button["text"]["text"] for button in buttons(question)]
+    assert labels == ["Dec 31, 2026 (already 2 days overdue)", "Dec 31, 2027"]
+    assert milestones(slack_app) == []
+
+    press(slack_app, buttons(question)[0])
+    assert milestones(slack_app)[0].due_date == date(2026, 12, 31)
+
+
 def test_update_asks_too_and_the_choice_changes_the_due_date(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Register company due Dec 15")
     question = ask(slack_app, "update 1 due Nov 27 because the notary was booked")

@@ -74,6 +74,19 @@ def test_a_batch_names_each_line_and_offers_the_years() -> None:
     assert labels == ["All in 2026 (already overdue)", "All in 2027"]
 
 
+def test_a_batch_across_new_year_names_both_years() -> None:
+    jan_2 = datetime(2027, 1, 2, 10, 0, tzinfo=ZoneInfo("America/New_York"))
+    with pytest.raises(PastDateQuestion) as caught:
+        read_add_lines("add Close the books due Dec 31\nHire due Jan 1", now=jan_2, user_id="U1")
+    message = past_date_question(caught.value)
+
+    assert message.text == (
+        "*Dec 31, 2026* (line 1) and *Jan 1* (line 2) have already passed. Which do you mean?"
+    )
+    labels = [button["text"]["text"] for button in action_elements(message.blocks)]
+    assert labels == ["All in 2026 / 2027 (already overdue)", "All in 2027 / 2028"]
+
+
 def test_a_command_too_long_for_a_button_says_what_to_type_instead() -> None:
     title = "Register the company with the state and the county " * 2
     text = "add " + "\n".join(f"{title.strip()} {n} due Nov 27" for n in range(1, 21))

@@ -65,7 +65,7 @@ def _read_line(
 def _batch_question(
     lines: list[str], questions: dict[int, PastDateQuestion], *, today: date
 ) -> PastDateQuestion:
-    """One question for the batch: every such date this year (overdue), or every one the next time."""
+    """One question for the batch: every such date on the day that passed (overdue), or the next time."""
 
     def batch(command_of: Callable[[PastDateQuestion], str]) -> str:
         chosen = [
@@ -81,8 +81,9 @@ def _batch_question(
     else:
         named = ", ".join(str(n) for n in list(questions)[:-1]) + f" and {list(questions)[-1]}"
         example = first.days[0].upcoming.isoformat()
+        when = " this year" if all(day.passed.year == today.year for day in days) else ""
         message = (
-            f"Lines {named}: their due dates have already passed this year; "
+            f"Lines {named}: their due dates have already passed{when}; "
             f"write the years, like `{example}`. Nothing was added."
         )
     return PastDateQuestion(
