@@ -253,9 +253,14 @@ def revisions_of(*, session: Session, milestone_id: int, limit: int) -> tuple[li
 
 
 def revision_counts(
-    *, session: Session, milestone_ids: list[int], fields: Collection[str] | None = None
+    *,
+    session: Session,
+    milestone_ids: list[int],
+    fields: Collection[str] | None = None,
+    replacing_only: bool = False,
 ) -> dict[int, int]:
-    """How many revisions each milestone has, of `fields` only when given (milestones without any are absent).
+    """How many revisions each milestone has (none: absent), of `fields` only and, if `replacing_only`,
+    only those that replaced a value rather than gave the first one.
 
     Index: ix_revision_milestone_at, by its milestone_id prefix.
     """
@@ -268,6 +273,8 @@ def revision_counts(
     )
     if fields is not None:
         statement = statement.where(col(Revision.field).in_(list(fields)))
+    if replacing_only:
+        statement = statement.where(col(Revision.old).is_not(None), col(Revision.old) != "")
     return {milestone_id: count for milestone_id, count in session.exec(statement).all()}
 
 

@@ -84,14 +84,21 @@ def _find(
 
 
 def _with_plan_changes(session: Session, found: list[Milestone]) -> list[tuple[Milestone, int]]:
-    return _with_revision_counts(session, found, fields=PLAN_FIELDS)
+    # A date or budget given for the first time makes the plan; only replacing one changes it.
+    return _with_revision_counts(session, found, fields=PLAN_FIELDS, replacing_only=True)
 
 
 def _with_revision_counts(
-    session: Session, found: list[Milestone], *, fields: frozenset[str] | None = None
+    session: Session,
+    found: list[Milestone],
+    *,
+    fields: frozenset[str] | None = None,
+    replacing_only: bool = False,
 ) -> list[tuple[Milestone, int]]:
     ids = [m.id for m in found if m.id]
-    counts = queries.revision_counts(session=session, milestone_ids=ids, fields=fields)
+    counts = queries.revision_counts(
+        session=session, milestone_ids=ids, fields=fields, replacing_only=replacing_only
+    )
     return [(m, counts.get(m.id or 0, 0)) for m in found]
 
 

@@ -37,9 +37,8 @@ _GROUPS = (
     (Standing.DONE, "Done", "finished"),
 )
 _DEFINITIONS = (
-    "*Planned* is the first due date set, and *on time* means finished by it; *plan changes* are new due"
-    " dates, start dates or budgets"
-    " (status, owner and notes are not counted)."
+    "*Planned* is the first due date set, and *on time* means finished by it; *plan changes* are due dates,"
+    " start dates or budgets changed once set (status, owner and notes are not counted)."
 )
 
 

@@ -520,7 +520,7 @@ def test_a_tie_between_spellings_goes_to_the_oldest_milestone():
 # --- plan changes, counted from the history ------------------------------------------------------------
 
 
-def test_only_new_due_dates_start_dates_and_budgets_count_as_plan_changes(engine: Engine) -> None:
+def test_only_due_dates_start_dates_and_budgets_replaced_count_as_plan_changes(engine: Engine) -> None:
     now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     asker = make_asker(now=now)
     milestones.add_milestone(
@@ -540,6 +540,7 @@ def test_only_new_due_dates_start_dates_and_budgets_count_as_plan_changes(engine
     update(status="at_risk")  # bookkeeping
     update(owner_id="U2", department="Sales", title="Launch beta v2")  # bookkeeping, three revisions
     update(budget=Money(600_000, "USD"))  # plan change 2
+    update(start=date(2026, 11, 30))  # the first start given: it makes the plan, it does not change it
     update(start=date(2026, 12, 1))  # plan change 3
     milestones.complete_milestone(
         engine=engine, asker=asker, number=1, completed_on=date(2026, 12, 1), cost=Money(1, "USD")

@@ -220,3 +220,15 @@ def test_the_fake_refuses_a_picture_of_a_file_it_never_saw(slack_app: SlackApp) 
     assert refused.value.response["error"] == "invalid_blocks"
     assert slack_app.fake.invalid_payloads == ["chat.postMessage: invalid slack file F_NEVER_UPLOADED"]
     slack_app.fake.invalid_payloads.clear()  # refused on purpose: not the app's mistake
+
+
+def test_a_date_or_budget_given_for_the_first_time_is_no_plan_change(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Brochure")
+    slack_app.requests.command("update 1 due Dec 20")
+    slack_app.requests.command("update 1 budget $900")
+    slack_app.requests.command("add Flyer start Dec 1 due Dec 10")
+    slack_app.requests.command("update 2 start Dec 3")
+    slack_app.requests.command("report")
+    lines = text_of(slack_app.fake.last("response_url").params).splitlines()
+    assert "*#1* Brochure · due Sun Dec 20 · $900 budget" in lines
+    assert "*#2* Flyer · due Thu Dec 10 · plan changed once" in lines

@@ -288,7 +288,8 @@ def test_every_figure_is_defined_once_at_the_end():
     message = render(report_of(late_beta()))
     assert message.blocks[-2]["elements"][0]["text"] == (
         "As of Fri Nov 20. *Planned* is the first due date set, and *on time* means finished by it;"
-        " *plan changes* are new due dates, start dates or budgets (status, owner and notes are not counted)."
+        " *plan changes* are due dates, start dates or budgets changed once set"
+        " (status, owner and notes are not counted)."
     )
 
 
