@@ -159,11 +159,20 @@ def bulk_added_message(
 ) -> Message:
     """One summary for several added at once: `➕ 3 milestones added by @alice: #12 Launch beta, …`."""
     zone = zone or _zone_of(first_review)
-    shown = [_short_ref(m, today=today, zone=zone) for m in added[:BULK_SHOWN]]
+    head = f"➕ {len(added)} milestones added by {user_mention(by)}"
+    # Whole references, never cut (a cut date token would show as raw markup): as many as fit, the rest
+    # counted. One always fits: a title is at most 150 characters, 750 escaped.
+    room = SECTION_CHARS - len(head) - len(": …and 50 more")
+    shown: list[str] = []
+    for m in added[:BULK_SHOWN]:
+        ref = _short_ref(m, today=today, zone=zone)
+        room -= len(ref) + len(", ")
+        if shown and room < 0:
+            break
+        shown.append(ref)
     more = len(added) - len(shown)
     listed = ", ".join(shown) + (f", …and {more} more" if more else "")
-    head = f"➕ {len(added)} milestones added by {user_mention(by)}"
-    blocks = [section(excerpt(f"{head}: {listed}", limit=SECTION_CHARS))]
+    blocks = [section(f"{head}: {listed}")]
     return build_message(text=head, blocks=[*blocks, *first_review_blocks(first_review, today=today)])
 
 

@@ -194,3 +194,15 @@ def test_posted_messages_carry_tokens_only_in_mrkdwn_and_plain_dates_in_their_no
         # except a reminder's own phrase, which is the reminder.
         for text in mrkdwn_texts(message.blocks):
             assert "days overdue" not in text and " · in " not in text
+
+
+def test_a_long_bulk_summary_keeps_every_date_token_whole_and_counts_the_rest():
+    added = [make_milestone(number=n, title="R&D <" * 25, due_date=date(2026, 12, n)) for n in range(1, 11)]
+    message = bulk_added_message(added, by="U1", today=MONDAY, zone=NEW_YORK)
+
+    assert_valid(message)
+    [summary] = mrkdwn_texts(message.blocks)
+    assert len(summary) <= 3000
+    assert "<!date" not in fallbacks(summary)  # no token cut in half
+    shown = len(tokens(summary))
+    assert 1 <= shown < 10 and summary.endswith(f", …and {10 - shown} more")
