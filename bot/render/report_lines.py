@@ -101,6 +101,7 @@ def _line_money(line: ReportLine) -> str | None:
 
 
 def milestone_title(line: ReportLine) -> str:
+    """`*#4* Launch beta`: the number in bold, the title cut and escaped."""
     return f"*#{line.number}* {escape_mrkdwn(excerpt(line.title, limit=TITLE_CHARS))}"
 
 
