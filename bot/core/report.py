@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
+from bot.core.departments import canonical_department
 from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report
 from storage import milestones as queries
@@ -41,10 +42,14 @@ def load_report(
     channel_name: str = "",
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
-    heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     with Session(engine) as session:
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
         report = build_report(_with_plan_changes(session, found), today=today)
+        if request.department:
+            # Named as the workspace spells it, as its lines are: `report dept MARKETING` is about Marketing.
+            spelt = canonical_department(session, workspace=workspace, typed=request.department)
+            request = replace(request, department=spelt)
+    heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)
 
 

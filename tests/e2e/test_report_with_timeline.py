@@ -188,6 +188,7 @@ def test_departments_stored_in_any_case_are_one_department(slack_app: SlackApp) 
         ("report", "Plan vs actual — #channel-c1"),
         ("report owner <@U2|bob>", "Plan vs actual — bob"),
         ("report dept Marketing since Dec 1", "Plan vs actual — Marketing since Dec 1"),
+        ("report dept MARKETING", "Plan vs actual — Marketing"),
         ("report all", "Plan vs actual — the whole workspace"),
     ],
 )
