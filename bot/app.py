@@ -12,6 +12,7 @@ from bot.config import DEFAULT_SLACK_API_URL, Settings
 from bot.core.clock import Clock, wall_clock
 from bot.inflight import InFlight
 from bot.listeners import register_listeners
+from bot.listeners.ack_answer import stamp_arrival
 from bot.listeners.context import Services, with_request_context
 from bot.observability.request_log import install_request_log
 from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
@@ -67,6 +68,8 @@ def build_app(
         oauth_settings=oauth_settings,
         process_before_response=process_before_response,
         listener_executor=InFlight(max_workers=settings.listener_threads),
+        # Before authorization, which may wait on Slack: a command's ack is timed from here.
+        before_authorize=stamp_arrival,
         # Socket Mode has no signatures to check; HTTP always does.
         request_verification_enabled=settings.app_token is None,
     )

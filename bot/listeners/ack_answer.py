@@ -25,6 +25,7 @@ from bot.config import REQUEST_THREADS
 logger = logging.getLogger(__name__)
 
 _KEY = "answer_slot"
+_ARRIVED_KEY = "answer_slot_arrived"
 # A held ack keeps one of the process's request threads waiting up to the deadline: past half of them, a
 # burst of slow commands would queue everyone else's ack behind it. Past this many, a command is acked empty
 # at once and answered through its response URL.
@@ -185,12 +186,23 @@ class RespondInAck(Respond):
         )
 
 
+def stamp_arrival(context: BoltContext, next: Callable[[], None]) -> None:
+    """Remember when the request arrived, before authorization (which may wait on Slack or the database)."""
+    # Positional parameters: Bolt reads a middleware's argument names with getfullargspec().args.
+    context[_ARRIVED_KEY] = time.monotonic()
+    next()
+
+
 def open_answer_slot(context: BoltContext, *, ack: Ack, seconds: float) -> None:
-    """Hold the command's ack open `seconds` for its first answer; ack empty now if it cannot be held."""
-    if seconds <= 0 or not context.response_url or not WATCHER.hold():
+    """Hold the ack for the first answer up to `seconds` after the request arrived; else ack empty now."""
+    # Counted from arrival: a slow authorization must not push the ack past Slack's 3 s (nor Bolt's own
+    # wait for it, after which an answer put in the ack would be lost).
+    arrived = context.get(_ARRIVED_KEY)
+    deadline = (arrived if isinstance(arrived, float) else time.monotonic()) + seconds
+    if deadline <= time.monotonic() or not context.response_url or not WATCHER.hold():
         ack()
         return
-    slot = AnswerSlot(ack, deadline=time.monotonic() + seconds, on_acked=WATCHER.let_go)
+    slot = AnswerSlot(ack, deadline=deadline, on_acked=WATCHER.let_go)
     WATCHER.watch(slot)  # first: whatever happens next, the slot is acked and let go by its deadline
     context[_KEY] = slot
     # Every answer of the listener goes through respond(): the first one ready in time takes the slot.

@@ -253,3 +253,18 @@ def test_the_request_log_says_how_a_command_answered_in_its_ack_went(
             slack_app.requests.command("list")
     lines = [(r.action, r.outcome) for r in caplog.records if r.name == "bot.requests"]
     assert lines == [("help", "ok"), ("list", "error")]
+
+
+def test_the_ack_is_timed_from_arrival_so_a_slow_authorization_never_makes_it_late(
+    fake_slack: FakeSlack, engine: Engine, clock: FrozenClock
+) -> None:
+    # The app's first request checks its token (auth.test) before any listener: Slack is slow today.
+    fake_slack.set_latency("auth.test", DEADLINE + 0.3)
+    settings = app_settings(fake=fake_slack, engine=engine)
+    with served_app(settings, fake=fake_slack, engine=engine, clock=clock) as served:
+        reply, took = timed(lambda: unsettled(served).command("help"))
+        served.requests.settle()
+        assert reply.status == 200 and reply.body == ""
+        assert took < DEADLINE + 0.3 + MARGIN
+        [answer] = through_the_url(served.fake)
+        assert "what /milestone can do" in answer.params["text"]
