@@ -32,10 +32,10 @@ class CommandError(ValueError):
 
 @dataclass(frozen=True)
 class PastDay:
-    """A due date typed without a year whose this year's reading has passed (`Nov 27` on Nov 30)."""
+    """A due date typed without a year whose nearer reading has passed (`Nov 27` on Nov 30)."""
 
-    passed: date  # this year's, already overdue
-    upcoming: date  # the next one: next year's (Feb 29: the next leap year's)
+    passed: date  # the latest before today (this year's, or last year's across New Year): overdue
+    upcoming: date  # the next one from today on (Feb 29: the next leap year's)
     line: int | None = None  # its line in an `add` of several lines
 
 
