@@ -1,4 +1,4 @@
-"""Which year a due date without one means, when this year's has passed: this year's (overdue) or the next."""
+"""Which year a due date without one means, when the nearer has passed: that one (overdue) or the next."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _years(days: set[date]) -> str:
 
 
 def _too_long_to_ask(question: PastDateQuestion) -> Message:
-    """No buttons: say what to type for the next one, and how to keep this year's."""
+    """No buttons: say what to type for the next one, and how to keep the ones that passed."""
     text = (
         f"⚠️ {question.message} This command is too long to ask with buttons: to keep the dates "
         "that passed, already overdue, add fewer lines at once."

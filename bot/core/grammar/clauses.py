@@ -128,7 +128,7 @@ def read_text(clause: Clause, request: Request) -> str:
 def read_due(clause: Clause, request: Request) -> date:
     """A due date, read forward from today; a day already past is an error, unless chosen as overdue.
 
-    A day without a year whose this year's reading has passed and is the nearer is asked about: see PastDate.
+    A day without a year whose nearer reading has passed is asked about: see PastDate.
     """
     try:
         due = parse_due_date(plain_text(clause.raw), now=request.now)
@@ -235,7 +235,7 @@ def _date_error(error: DateError, clause: Clause, request: Request) -> CommandEr
 
 
 def _past_date_question(past: PastDate, clause: Clause, request: Request) -> PastDateQuestion:
-    """Ask which year: the command with the date written out as this year's (overdue), or as the next one."""
+    """Ask which year: the command with the date written out as the one passed (overdue), or the next one."""
     last = clause.tokens[-1]
     comma = last.text[len(last.bare) :]  # `due Nov 27, owner @bob`: the comma stays
 
