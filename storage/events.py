@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -28,3 +28,13 @@ def first_sighting(*, engine: Engine, event_id: str, now: datetime) -> bool:
         inserted = session.execute(statement).first() is not None
         session.commit()
     return inserted
+
+
+def forget_sighting(*, engine: Engine, event_id: str) -> None:
+    """Forget an event id, so that its next sighting is a first one again (its work did not get done).
+
+    Index: the primary key of processed_event.
+    """
+    with Session(engine) as session:
+        session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id[:64]))
+        session.commit()

@@ -13,7 +13,7 @@ from bot.listeners.failures import IN_PLACE
 from bot.listeners.guard import GuardedApp
 from bot.listeners.replies import answer
 from bot.render.date_question import question_answered_message
-from storage.events import first_sighting
+from storage.events import first_sighting, forget_sighting
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
     """Run the command the pressed button carries, then take the question away; pressed again, nothing."""
     choice = read_year_choice_value(body["actions"][0]["value"])
     # Before anything is saved: of two presses (a double click, or the other button), only the first runs.
-    if not first_sighting(engine=ctx.engine, event_id=_SEEN_PREFIX + choice.question_id, now=ctx.at):
+    seen = _SEEN_PREFIX + choice.question_id
+    if not first_sighting(engine=ctx.engine, event_id=seen, now=ctx.at):
         answer(respond, question_answered_message(), replace=True)
         return
     channel = body.get("channel") or {}
@@ -42,7 +43,13 @@ def choose_year(body: dict, respond: Respond, ctx: RequestContext) -> None:
         trigger_id=body["trigger_id"],
         channel_name=channel.get("name") or "",
     )
-    run_text(slash, choice.command, overdue_ok=choice.overdue_ok)
+    try:
+        run_text(slash, choice.command, overdue_ok=choice.overdue_ok)
+    except Exception:
+        # Nothing was saved (a refusal, or a failure the guard apologises for): the question may be answered
+        # again, rather than saying "already answered" about a choice that came to nothing.
+        forget_sighting(engine=ctx.engine, event_id=seen)
+        raise
     _take_away(respond)
 
 

@@ -169,8 +169,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "• `2026-12-15` · `Dec 15` · `15 Dec 2026`",
             "• `tomorrow` · `next friday` · `in 3 weeks` · `end of month`",
             "Dates are read in your time zone. An impossible date is an error, never a guess.",
-            "A due date without a year that has already passed this year: I ask which you mean, "
-            "this year's (already overdue) or next year's, and save nothing until you choose.",
+            "A due date without a year whose nearest reading has passed (`Nov 27` on Nov 30): I ask which "
+            "you mean, the one gone by (already overdue) or the next, and save nothing until you choose.",
             "Example: `/milestone update 12 due next friday`",
         ],
     ),

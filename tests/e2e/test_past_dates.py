@@ -6,6 +6,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from storage.models import Milestone
@@ -208,3 +210,27 @@ def test_a_garbled_press_changes_nothing(slack_app: SlackApp) -> None:
 
     assert reply.status == 200
     assert milestones(slack_app) == []
+
+
+def test_a_press_that_fails_can_be_pressed_again(slack_app: SlackApp) -> None:
+    question = ask(slack_app, "add Register company due Nov 27")
+    overdue, _ = buttons(question)
+
+    def fail_adding(_conn, _cursor, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO MILESTONE "):
+            raise OperationalError(
+                statement, {}, ConnectionError("server closed the connection unexpectedly")
+            )
+
+    event.listen(slack_app.engine, "before_cursor_execute", fail_adding)
+    try:
+        press(slack_app, overdue)
+    finally:
+        event.remove(slack_app.engine, "before_cursor_execute", fail_adding)
+    assert milestones(slack_app) == []
+    assert "went wrong" in answers_after(slack_app, question)[-1]["text"]
+
+    # The choice came to nothing, so it is not "already answered": pressed again, it is saved.
+    press(slack_app, overdue)
+    [added] = milestones(slack_app)
+    assert added.due_date == date(2026, 11, 27)
