@@ -8,15 +8,14 @@ import statistics
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from storage.models import Milestone, Revision
 from tests.support.app import BOTH_MODES, SIGNING_SECRET, FrozenClock, SlackApp, app_settings, served_app
+from tests.support.databases import database_down
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import SlackRequests
 
@@ -41,20 +40,6 @@ def add_launch(app: SlackApp) -> None:
     """#1 "Launch", owned and created by U1 in C1."""
     app.requests.command("add Launch due Dec 15 owner <@U1>")
     app.fake.clear()
-
-
-@contextmanager
-def database_down(engine: Engine) -> Iterator[None]:
-    """Every statement on `engine` fails as if the server had gone away, until the block ends."""
-
-    def fail(*_args: object) -> None:
-        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection unexpectedly"))
-
-    event.listen(engine, "before_cursor_execute", fail)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", fail)
 
 
 @BOTH_MODES

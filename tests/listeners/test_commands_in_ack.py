@@ -10,12 +10,10 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 
 from bot.listeners.ack_answer import MAX_HELD_ACKS
 from tests.support.app import (
@@ -26,6 +24,7 @@ from tests.support.app import (
     app_settings,
     served_app,
 )
+from tests.support.databases import database_down
 from tests.support.fake_slack import Call, FakeSlack
 from tests.support.slack_requests import Reply, SlackRequests
 
@@ -63,20 +62,6 @@ def timed(send: Any) -> tuple[Reply, float]:
 def unsettled(app: SlackApp) -> SlackRequests:
     """Requests that return with the HTTP answer, without waiting for the work after it."""
     return SlackRequests(app.base_url, signing_secret=SIGNING_SECRET, fake=app.fake)
-
-
-@contextmanager
-def database_down(engine: Engine) -> Iterator[None]:
-    """Every statement on `engine` fails as if the server had gone away, until the block ends."""
-
-    def fail(*_args: object) -> None:
-        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection unexpectedly"))
-
-    event.listen(engine, "before_cursor_execute", fail)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", fail)
 
 
 @pytest.fixture

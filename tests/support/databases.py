@@ -89,3 +89,17 @@ def recorded_statements(engine: Engine) -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+@contextmanager
+def database_down(engine: Engine) -> Iterator[None]:
+    """Every statement on `engine` fails as if the server had gone away, until the block ends."""
+
+    def fail(*_args: object) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection unexpectedly"))
+
+    event.listen(engine, "before_cursor_execute", fail)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", fail)
