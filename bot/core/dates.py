@@ -64,6 +64,9 @@ _NEXT_PERIOD = re.compile(rf"next {_PERIOD}")
 _ORDINAL = re.compile(r"\b([0-9]{1,2})(?:st|nd|rd|th)\b")
 _EXAMPLES = "`Dec 15`, `2026-12-15` or `next friday`"
 
+# How far back across New Year a day without a year may still mean last year's (then it is asked about).
+LAST_YEARS_WINDOW = timedelta(days=31)
+
 
 class DateError(ValueError):
     """Raised when text is not a date we can read without guessing."""
@@ -223,8 +226,11 @@ def _occurrence(month: int, day: int, *, today: date, step: int, shown: str) -> 
 
 def _refuse_a_nearer_past(month: int, day: int, *, today: date, upcoming: date, shown: str) -> None:
     """PastDate when the latest passed `month`/`day` is no farther back than `upcoming` is ahead."""
-    # Last year's counts as much as this year's: `Dec 30` typed on Jan 2 means three days ago, not next Dec.
     passed = _occurrence(month, day, today=today - timedelta(days=1), step=-1, shown=shown)
+    # Last year's counts only from the month just gone: `Dec 30` typed on Jan 2 may mean three days ago, but
+    # `Dec 31` typed in February is this year's end, not a date people reach back over New Year for.
+    if passed.year < today.year and today - passed > LAST_YEARS_WINDOW:
+        return
     # A tie is asked too: neither reading is the nearer, so either would be a guess.
     if today - passed <= upcoming - today:
         raise PastDate(shown=shown, passed=passed, upcoming=upcoming, today=today)

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.dates import DateError, PastDate, format_full_date, parse_date, parse_due_date
+from bot.core.dates import (
+    LAST_YEARS_WINDOW,
+    DateError,
+    PastDate,
+    format_full_date,
+    parse_date,
+    parse_due_date,
+)
 
 NEW_YORK = ZoneInfo("America/New_York")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -41,6 +48,9 @@ def asked(text: str, *, today: date) -> tuple[date, date]:
         (date(2026, 12, 31), "Dec 31", date(2026, 12, 31)),
         (date(2026, 7, 4), "Jan 1", date(2027, 1, 1)),  # 184 days back, 181 ahead
         (date(2027, 7, 4), "Dec 31", date(2027, 12, 31)),  # 185 days back, 180 ahead
+        # Last December's is 54 days back, beyond the month just gone: this year's end, as people mean it.
+        (date(2026, 2, 23), "Dec 31", date(2026, 12, 31)),
+        (date(2027, 2, 1), "Dec 31", date(2027, 12, 31)),  # 32 days back
         (date(2026, 11, 30), "Feb 29", date(2028, 2, 29)),  # no Feb 29 this year: the next one
         (date(2028, 2, 28), "Feb 29", date(2028, 2, 29)),
     ],
@@ -61,6 +71,7 @@ def test_a_day_without_a_year_is_read_without_asking_when_the_nearer_one_is_ahea
         # Across New Year: last December's is two days back, this December's 363 days ahead.
         (date(2027, 1, 2), "Dec 31", date(2026, 12, 31), date(2027, 12, 31)),
         (date(2027, 1, 5), "Dec 20", date(2026, 12, 20), date(2027, 12, 20)),
+        (date(2027, 1, 31), "Dec 31", date(2026, 12, 31), date(2027, 12, 31)),  # 31 days back: still asked
         (date(2026, 7, 1), "Jan 1", date(2026, 1, 1), date(2027, 1, 1)),  # 181 days back, 184 ahead
         # A tie (183 days either way, over Feb 29, 2028) is asked: either reading would be a guess.
         (date(2027, 12, 31), "Jul 1", date(2027, 7, 1), date(2028, 7, 1)),
@@ -147,5 +158,6 @@ def test_a_due_date_without_a_year_is_never_silently_in_the_past(
         return
     assert read >= today
     assert (read.month, read.day) == month_day
-    # Read silently only when the last one is farther back than the one read is ahead.
-    assert today - last > read - today
+    # Read silently only when the last one is farther back than the one read is ahead, or is last year's from
+    # before the month just gone.
+    assert today - last > read - today or (last.year < today.year and today - last > LAST_YEARS_WINDOW)
