@@ -1,9 +1,9 @@
 """Run every benchmark and write bench/results.json: `python bench/run.py [--quick] [--only NAME ...]`.
 
-Each benchmark is a module in bench/ with `run(*, quick: bool) -> dict`: its figures (numbers, named with their
-unit, e.g. `p99_ms`), the targets it checks (`targets`: name → {"value", "limit", "met"}), and notes. `--quick`
-runs every one at a small size in seconds, for the test suite's smoke run; the figures in bench/README.md come
-from a full run on a quiet machine.
+Each benchmark is a module in bench/ with `run(*, quick: bool) -> dict`: its figures (numbers named with
+their unit, e.g. `p99_ms`), the targets it checks (`targets`: name → {"value", "limit", "met"}) and notes.
+`--quick` runs every one at a small size in seconds, for the test suite's smoke run; the figures in
+bench/README.md come from a full run on a quiet machine.
 """
 
 from __future__ import annotations
