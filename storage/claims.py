@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, and_, case, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Select, and_, case, or_, select, union_all, update
 from sqlmodel import Session, col
 
 from storage.deliveries import update_deliveries
@@ -51,7 +51,7 @@ def claim_due(
             session.execute(update(Delivery).where(col(Delivery.id).in_(ids)).values(**changes))
         else:
             # SQLite serialises writers: one UPDATE … RETURNING claims atomically.
-            due = select(Delivery.id).where(due_now).order_by(col(Delivery.not_before)).limit(limit)
+            due = _sqlite_due(now, keys=keys, limit=limit)
             ids = (
                 session.execute(
                     update(Delivery)
@@ -202,6 +202,24 @@ def record_checkin_post(*, engine: Engine, checkin_id: int, ts: str, posted_at: 
             update(CheckIn).where(col(CheckIn.id) == checkin_id).values(message_ts=ts, posted_at=posted_at)
         )
         session.commit()
+
+
+def _sqlite_due(now: datetime, *, keys: list[str] | None, limit: int) -> Select[tuple[int]]:
+    """The ids of the first `limit` claimable deliveries, each half of _claimable its own index search.
+
+    SQLite reads the whole table for the OR of _claimable ordered by not_before; a UNION ALL of the two
+    halves keeps both on ix_delivery_state_not_before.
+    """
+    pending = and_(col(Delivery.state) == DeliveryState.PENDING, col(Delivery.not_before) <= now)
+    lapsed = and_(col(Delivery.state) == DeliveryState.CLAIMED, col(Delivery.lease_until) < now)
+    halves = [
+        select(col(Delivery.id).label("id"), col(Delivery.not_before).label("not_before")).where(
+            half, *([col(Delivery.key).in_(keys)] if keys is not None else [])
+        )
+        for half in (pending, lapsed)
+    ]
+    due = union_all(*halves).subquery()
+    return select(due.c.id).order_by(due.c.not_before).limit(limit)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +17,10 @@ from sqlmodel import Session, col
 from storage.models import CheckIn, Delivery, DeliveryKind, DeliveryState, Milestone
 from storage.workspace import Workspace
 
+# Rows (or keys) per statement when planning in bulk: within SQLite's bound-parameter limit, and a round trip
+# for hundreds of rows instead of one each.
+CHUNK = 500
+
 
 def existing_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
     """Which of these delivery keys are already planned.
@@ -23,9 +28,12 @@ def existing_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
     Index: uq_delivery_key.
     """
     wanted = list(keys)
-    if not wanted:
-        return set()
-    return set(session.execute(select(Delivery.key).where(col(Delivery.key).in_(wanted))).scalars())
+    found: set[str] = set()
+    # In slices: a pass may ask about tens of thousands of keys, more than SQLite binds in one statement.
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found.update(session.execute(select(Delivery.key).where(col(Delivery.key).in_(chunk))).scalars())
+    return found
 
 
 def plan_delivery(
@@ -46,7 +54,36 @@ def plan_delivery(
 
     Index: uq_delivery_key (the conflict target).
     """
-    values = {
+    values = delivery_row(
+        key=key,
+        kind=kind,
+        workspace=workspace,
+        channel_id=channel_id,
+        payload=payload,
+        not_before=not_before,
+        now=now,
+        milestone_id=milestone_id,
+        due_date=due_date,
+        checkin_id=checkin_id,
+    )
+    return bool(plan_deliveries(session=session, rows=[values]))
+
+
+def delivery_row(
+    *,
+    key: str,
+    kind: DeliveryKind,
+    workspace: Workspace,
+    channel_id: str,
+    payload: dict,
+    not_before: datetime,
+    now: datetime,
+    milestone_id: int | None = None,
+    due_date: date | None = None,
+    checkin_id: int | None = None,
+) -> dict[str, Any]:
+    """The column values of a pending delivery, for plan_deliveries."""
+    return {
         "key": key,
         "kind": kind,
         "enterprise_id": workspace.enterprise_id,
@@ -62,15 +99,26 @@ def plan_delivery(
         "created_at": now,
         "updated_at": now,
     }
+
+
+def plan_deliveries(*, session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert each delivery (a delivery_row) unless its key exists, whoever planned it; the keys inserted.
+
+    Hundreds of rows a statement, each skipped on conflict: exactly one planner inserts each key.
+    Index: uq_delivery_key (the conflict target).
+    """
+    if not rows:
+        return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = Delivery.__table__
     statement = (
-        dialect.insert(Delivery)
-        .values(**values)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["key"])
         # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this statement.
-        .returning(Delivery.id)
+        .returning(table.c.key)
     )
-    return session.execute(statement).first() is not None
+    # Many rows and RETURNING: SQLAlchemy sends them as multi-row INSERTs ("insertmanyvalues"), a page a time.
+    return set(session.connection().execute(statement, rows).scalars())
 
 
 def supersede_reminders(
@@ -90,6 +138,31 @@ def supersede_reminders(
         )
         .values(state=DeliveryState.SKIPPED, last_error="superseded by a later reminder", updated_at=now)
     )
+
+
+def supersede_reminders_of(*, session: Session, keep: dict[int, list[str]], now: datetime) -> None:
+    """supersede_reminders for many milestones at once: each keeps only its own `keep[milestone_id]` keys.
+
+    A reminder's key names its milestone, so no milestone's waiting rows match another's kept keys.
+    Index: ix_delivery_state_not_before (on state: the pending rows), then milestone_id among them.
+    """
+    milestones = list(keep)
+    # Half a chunk of milestones: each brings up to two kept keys to the same statement.
+    step = CHUNK // 2
+    for start in range(0, len(milestones), step):
+        ids = milestones[start : start + step]
+        session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.milestone_id).in_(ids),
+                col(Delivery.kind) == DeliveryKind.REMINDER,
+                col(Delivery.state) == DeliveryState.PENDING,
+                col(Delivery.key).not_in([key for i in ids for key in keep[i]]),
+            )
+            .values(state=DeliveryState.SKIPPED, last_error="superseded by a later reminder", updated_at=now)
+            # The session holds milestones, not deliveries: nothing in it to bring up to date.
+            .execution_options(synchronize_session=False)
+        )
 
 
 def sent_reminders_of(*, session: Session, milestone_id: int) -> list[Delivery]:

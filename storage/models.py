@@ -154,6 +154,7 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("key", name="uq_delivery_key"),
         # Dispatch asks "what is pending and due, or claimed with an expired lease".
         Index("ix_delivery_state_not_before", "state", "not_before"),
+        Index("ix_delivery_state_lease", "state", "lease_until"),  # claims whose lease lapsed
         Index("ix_delivery_channel", "enterprise_id", "team_id", "channel_id"),
     )
 

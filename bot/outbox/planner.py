@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from bot.core.checkins import checkin_view, open_checkin
 from bot.core.report import month_in_review
-from bot.core.schedule import ChannelSchedule, due_review, schedule_of
+from bot.core.schedule import ChannelSchedule, DueReview, due_review, schedule_of
 from bot.outbox.chases import DueChase, due_chase_week, plan_chases
 from bot.outbox.reminder_planning import plan_reminders
 from bot.outbox.review_dms import plan_review_dms
@@ -24,6 +24,10 @@ from storage.channel_settings import all_channel_settings
 from storage.db import session_scope
 from storage.models import ChannelSettings, DeliveryKind
 from storage.workspace import Workspace
+
+# Schedules by the settings fields schedule_of reads: most channels share a few, and parsing is not free.
+_SCHEDULES: dict[tuple[object, ...], ChannelSchedule] = {}
+_SCHEDULES_KEPT = 10_000
 
 
 @dataclass
@@ -75,19 +79,22 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
         settings = {
             (s.enterprise_id, s.team_id, s.channel_id): s for s in all_channel_settings(session=session)
         }
+        # Each channel's schedule once: a pass looks at every channel, every 30 seconds.
+        schedules = {key: schedule_of_settings(channel) for key, channel in settings.items()}
         result.reminders = plan_reminders(
-            session, settings=settings, now=now, default_timezone=default_timezone
+            session, settings=settings, schedules=schedules, now=now, default_timezone=default_timezone
         )
-    # Each channel's schedule once: a pass looks at every channel, every 30 seconds.
+    # Channels mostly share a handful of schedules: what is due is worked out once for each of those.
+    on = _PerSchedule(now)
     working = [
-        (channel, schedule)
-        for channel in settings.values()
-        if not channel.paused and working_now(schedule := schedule_of(channel), now=now)
+        (channel, schedules[key])
+        for key, channel in settings.items()
+        if not channel.paused and on.working(schedules[key])
     ]
     # Only channels whose weekly time has come cost a query, and all of them one query together.
     due: dict[str, tuple[ChannelSettings, str]] = {}
     for channel, schedule in working:
-        review = due_review(schedule=schedule, now=now)
+        review = on.review(schedule)
         if review is not None:
             workspace = Workspace(team_id=channel.team_id, enterprise_id=channel.enterprise_id)
             due[checkin_key(workspace, channel.channel_id, review.week)] = (channel, review.week)
@@ -99,14 +106,62 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
         if planned is not None:
             result.checkins.append(planned.key)
             result.review_dms.extend(planned.review_dms)
-    result.chases = plan_chases(engine, due=_due_chases(working, now=now), now=now)
+    result.chases = plan_chases(engine, due=_due_chases(working, on=on), now=now)
     return result
 
 
-def _due_chases(channels: list[tuple[ChannelSettings, ChannelSchedule]], *, now: datetime) -> list[DueChase]:
+def schedule_of_settings(settings: ChannelSettings) -> ChannelSchedule:
+    """The channel's schedule, parsed once for each distinct set of settings rather than on every pass."""
+    fields = (
+        settings.timezone,
+        settings.reminder_days,
+        settings.reminder_time,
+        settings.review_weekday,
+        settings.review_time,
+        settings.workdays,
+        settings.holidays,
+        settings.started_on,
+        settings.overdue_nudge,
+    )
+    schedule = _SCHEDULES.get(fields)
+    if schedule is None:
+        if len(_SCHEDULES) >= _SCHEDULES_KEPT:
+            _SCHEDULES.clear()
+        schedule = _SCHEDULES[fields] = schedule_of(settings)
+    return schedule
+
+
+class _PerSchedule:
+    """What is due at `now` for a schedule, worked out once per distinct schedule in a pass."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._working: dict[ChannelSchedule, bool] = {}
+        self._review: dict[ChannelSchedule, DueReview | None] = {}
+        self._chase: dict[ChannelSchedule, str | None] = {}
+
+    def working(self, schedule: ChannelSchedule) -> bool:
+        if schedule not in self._working:
+            self._working[schedule] = working_now(schedule, now=self.now)
+        return self._working[schedule]
+
+    def review(self, schedule: ChannelSchedule) -> DueReview | None:
+        if schedule not in self._review:
+            self._review[schedule] = due_review(schedule=schedule, now=self.now)
+        return self._review[schedule]
+
+    def chase_week(self, schedule: ChannelSchedule) -> str | None:
+        if schedule not in self._chase:
+            self._chase[schedule] = due_chase_week(schedule=schedule, now=self.now)
+        return self._chase[schedule]
+
+
+def _due_chases(
+    channels: list[tuple[ChannelSettings, ChannelSchedule]], *, on: _PerSchedule
+) -> list[DueChase]:
     due = []
     for channel, schedule in channels:
-        week = due_chase_week(schedule=schedule, now=now) if channel.chase else None
+        week = on.chase_week(schedule) if channel.chase else None
         if week is not None:
             due.append(DueChase(settings=channel, schedule=schedule, week=week))
     return due

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.core.away import away_people
-from bot.core.schedule import DEFAULT_REMINDER_DAYS, due_reminder, reminder_window
+from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule, due_reminder, reminder_window
 from bot.outbox.timing import channel_schedule, working_now
 from bot.render.reminders import reminder_dm, reminder_message
 from storage import deliveries
@@ -55,44 +55,61 @@ def plan_reminders(
     session: Session,
     *,
     settings: dict[tuple[str, str, str], ChannelSettings],
+    schedules: dict[tuple[str, str, str], ChannelSchedule],
     now: datetime,
     default_timezone: str,
 ) -> list[str]:
-    """Plan the latest reminder due now of each open milestone, where its channel sends them; keys added."""
-    owed = _owed_reminders(session, settings=settings, now=now, default_timezone=default_timezone)
+    """Plan the latest reminder due now of each open milestone, where its channel sends them; keys added.
+
+    `schedules` holds each channel's schedule (schedule_of its settings), keyed like `settings`.
+    """
+    owed = _owed_reminders(
+        session, settings=settings, schedules=schedules, now=now, default_timezone=default_timezone
+    )
     # A reminder is planned once, wherever it goes: any of its rows means it was.
     every_key = [key for o in owed for key in (o.key, dm_reminder_key(o.key))]
     planned_already = deliveries.existing_keys(session=session, keys=every_key)
     new = [o for o in owed if not {o.key, dm_reminder_key(o.key)} & planned_already]
     away = _away_owners(session, new)
-    planned: list[str] = []
+    rows: list[dict] = []
+    keep: dict[int, list[str]] = {}
     for o in sorted(new, key=lambda o: o.key):
         away_until = away.get((o.workspace, o.today, o.milestone.owner_id or ""))
-        planned.extend(_plan_reminder(session, o, away_until=away_until, now=now))
-    return planned
+        planned_rows = _reminder_rows(o, away_until=away_until, now=now)
+        rows.extend(planned_rows)
+        keep[o.milestone.id or 0] = [row["key"] for row in planned_rows]
+    # All in a few statements: a pass may find thousands of reminders due at once.
+    inserted = deliveries.plan_deliveries(session=session, rows=rows)
+    superseding = {m: keys for m, keys in keep.items() if inserted.intersection(keys)}
+    deliveries.supersede_reminders_of(session=session, keep=superseding, now=now)
+    return [row["key"] for row in rows if row["key"] in inserted]
 
 
 def _owed_reminders(
     session: Session,
     *,
     settings: dict[tuple[str, str, str], ChannelSettings],
+    schedules: dict[tuple[str, str, str], ChannelSchedule],
     now: datetime,
     default_timezone: str,
 ) -> list[_OwedReminder]:
     """The latest reminder due now of each open milestone, in a channel that is neither paused nor off."""
-    schedules = {key: channel_schedule(s, default_timezone=default_timezone) for key, s in settings.items()}
     unset = channel_schedule(None, default_timezone=default_timezone)
     horizon = max((max(s.reminder_days, default=0) for s in schedules.values()), default=0)
     ahead = max(horizon, *DEFAULT_REMINDER_DAYS) + DAYS_OFF_AHEAD
     first, last = reminder_window(today=now.date(), horizon_days=ahead)
     owed = []
+    # Per distinct schedule, not per milestone: thousands of milestones may share a few schedules.
+    working: dict[ChannelSchedule, bool] = {}
     for milestone in open_milestones_due_between(session=session, first=first, last=last):
         key = (milestone.enterprise_id, milestone.team_id, milestone.channel_id)
         channel = settings.get(key)
         if channel is not None and channel.paused:
             continue
         schedule = schedules.get(key, unset)
-        if not working_now(schedule, now=now):
+        if schedule not in working:
+            working[schedule] = working_now(schedule, now=now)
+        if not working[schedule]:
             continue  # caught up on the next working day
         reminder = due_reminder(
             due=milestone.due_date,
@@ -120,25 +137,20 @@ def _away_owners(session: Session, owed: list[_OwedReminder]) -> dict[tuple[Work
     }
 
 
-def _plan_reminder(
-    session: Session, o: _OwedReminder, *, away_until: date | None, now: datetime
-) -> list[str]:
-    """Plan one reminder where the channel sends them: its channel, its owner's DM, or both."""
+def _reminder_rows(o: _OwedReminder, *, away_until: date | None, now: datetime) -> list[dict]:
+    """The outbox rows of one reminder where the channel sends them: its channel, its owner's DM, or both."""
     m = o.milestone
-    rows = []
+    messages = []
     to_channel, to_owner = _destinations(o, away_until=away_until)
     zone = ZoneInfo(o.settings.timezone) if o.settings else None  # date tokens: noon in the channel's zone
     if to_channel:
         message = reminder_message(m, offset=o.offset, today=o.today, away_until=away_until, zone=zone)
-        rows.append((o.key, m.channel_id, message))
+        messages.append((o.key, m.channel_id, message))
     if to_owner and m.owner_id:
         dm = reminder_dm(m, offset=o.offset, today=o.today, zone=zone)
-        rows.append((dm_reminder_key(o.key), m.owner_id, dm))
-    inserted = [
-        key
-        for key, target, message in rows
-        if deliveries.plan_delivery(
-            session=session,
+        messages.append((dm_reminder_key(o.key), m.owner_id, dm))
+    return [
+        deliveries.delivery_row(
             key=key,
             kind=DeliveryKind.REMINDER,
             workspace=o.workspace,
@@ -149,11 +161,8 @@ def _plan_reminder(
             milestone_id=m.id,
             due_date=m.due_date,
         )
+        for key, target, message in messages
     ]
-    if inserted:
-        keep = [key for key, _, _ in rows]
-        deliveries.supersede_reminders(session=session, milestone_id=m.id or 0, keep_keys=keep, now=now)
-    return inserted
 
 
 def _destinations(o: _OwedReminder, *, away_until: date | None) -> tuple[bool, bool]:
