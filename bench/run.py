@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import platform
 import sys
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,18 +24,38 @@ HERE = Path(__file__).resolve().parent
 # The benchmarks, in the order they run (each a module of bench/ with run(*, quick)).
 BENCHMARKS: list[str] = [
     "plan_cost",
+    "tick",
 ]
 
 
 def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    import os
+    """What the figures were measured on: cores, Python, SQLite and the PostgreSQL server."""
+    import sqlite3
 
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": _postgres_version(),
     }
+
+
+def _postgres_version() -> str | None:
+    """The server version at the benchmarks' PostgreSQL, or None when it does not answer."""
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get(
+        "MILESTONE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return str(connection.execute(text("SHOW server_version")).scalar_one())
+    except Exception:  # the suite still runs what needs no PostgreSQL; the machine says it was missing
+        return None
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None, help="run only these benchmarks")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
+    unknown = set(args.only or ()) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"no such benchmark: {', '.join(sorted(unknown))} (there are: {', '.join(BENCHMARKS)})")
     sys.path.insert(0, str(HERE.parent))
     sys.path.insert(0, str(HERE))
     results: dict[str, Any] = {
@@ -51,21 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "benchmarks": {},
     }
-    failed = False
+    failed = broken = False
     for name in BENCHMARKS:
         if args.only and name not in args.only:
             continue
         started = time.monotonic()
         print(f"== {name}", flush=True)
-        figures = importlib.import_module(name).run(quick=args.quick)
+        try:
+            figures = importlib.import_module(name).run(quick=args.quick)
+        except Exception as error:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            figures = {"error": f"{type(error).__name__}: {error}"}
+            broken = True
         figures["seconds"] = round(time.monotonic() - started, 1)
         results["benchmarks"][name] = figures
-        print(json.dumps(figures, indent=2), flush=True)
+        print(json.dumps(figures, indent=2, default=str), flush=True)
         failed |= any(not t.get("met", True) for t in figures.get("targets", {}).values())
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"written {args.out}")
-    # A missed target is a finding, not a crash: --quick sizes say nothing of the targets.
-    return 1 if failed and not args.quick else 0
+    # A missed target is a finding, not a crash: --quick sizes say nothing of the targets. A crash is one.
+    return 1 if broken or (failed and not args.quick) else 0
 
 
 if __name__ == "__main__":
