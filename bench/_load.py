@@ -35,6 +35,13 @@ class TimedFake(FakeSlack):
         self.answers: dict[str, str] = {}
         self._checked = 0
 
+    def start(self) -> TimedFake:
+        """Serve HTTP/1.1, keeping connections alive between requests as Slack does."""
+        super().start()
+        assert self._server is not None
+        self._server.RequestHandlerClass.protocol_version = "HTTP/1.1"
+        return self
+
     def _record(self, call: Call) -> None:
         if call.method == "response_url":
             key = str(call.params.get("_key"))

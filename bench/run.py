@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS: list[str] = [
     "plan_cost",
     "tick",
+    "http_commands",
 ]
 
 
