@@ -125,9 +125,7 @@ def ack_text(status: int, body: bytes) -> str | None:
     return None
 
 
-def run_load(
-    *, port: int, commands: Commands, text: str, clients: int, seconds: float
-) -> LoadResult:
+def run_load(*, port: int, commands: Commands, text: str, clients: int, seconds: float) -> LoadResult:
     """`clients` threads, each on one keep-alive connection, sending commands back to back for `seconds`."""
     samples: list[Sample] = []
     errors: list[str] = []
@@ -209,3 +207,46 @@ def summary(result: LoadResult) -> dict[str, Any]:
         "client_errors": len(result.errors),
         "mean_ack_ms": round(statistics.fmean(acks) * 1000, 1) if acks else float("nan"),
     }
+
+
+def run_bursts(
+    *, port: int, commands: Commands, text: str, clients: int, rounds: int, every: float
+) -> LoadResult:
+    """`rounds` bursts of `clients` commands sent at the same moment, one burst every `every` seconds."""
+    samples: list[Sample] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(rounds):
+            key, body, headers = commands.build(text, user=f"U{index % 32 + 1}")
+            barrier.wait()
+            round_started = time.perf_counter()
+            try:
+                connection.request("POST", "/slack/events", body=body, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    errors.append(repr(error))
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            acked = time.perf_counter()
+            in_ack = ack_text(response.status, data)
+            with lock:
+                samples.append(
+                    Sample(key, round_started, acked, response.status, in_ack, acked if in_ack else None)
+                )
+            time.sleep(max(0.0, every - (time.perf_counter() - round_started)))
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return LoadResult(samples=samples, seconds=time.perf_counter() - began, errors=errors)

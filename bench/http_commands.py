@@ -14,7 +14,6 @@ Slack on 127.0.0.1. Then:
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -28,9 +27,9 @@ if __package__ in (None, ""):  # run as a script: the repo root and bench/ on th
     sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
 from _bench_db import LISTED, LISTED_CHANNEL, LISTED_TEAM, fill, scratch_database
-from _load import Commands, TimedFake, collect_answers, run_load, summary
+from _load import Commands, LoadResult, TimedFake, collect_answers, run_bursts, run_load, summary
 
-from tests.support.bot_process import BOT_TOKEN, SIGNING_SECRET, BotProcess, bot_env, free_port
+from tests.support.bot_process import SIGNING_SECRET, BotProcess, bot_env, free_port
 
 HERE = Path(__file__).resolve().parent
 WORKERS = 2
@@ -39,8 +38,8 @@ SLOW_SLACK_SECONDS = 2.0
 
 def _size(quick: bool) -> dict[str, Any]:
     if quick:
-        return {"milestones": 2_000, "channels": 20, "seconds": 1.0, "slow_seconds": 1.0}
-    return {"milestones": 100_000, "channels": 1_000, "seconds": 10.0, "slow_seconds": 6.0}
+        return {"milestones": 2_000, "channels": 20, "seconds": 1.0, "rounds": 2, "wait": 2.0}
+    return {"milestones": 100_000, "channels": 1_000, "seconds": 10.0, "rounds": 10, "wait": 10.0}
 
 
 @contextmanager
@@ -50,7 +49,7 @@ def _process(command: list[str], *, env: dict[str, str], cwd: Path, name: str) -
     log = cwd / f"{name}.log"
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [*command, str(port)] if "--port" not in command else [*command, str(port)],
+            [*command, str(port)],
             cwd=cwd,
             env={**env, "PORT": str(port)},
             stdout=sink,
@@ -107,14 +106,18 @@ def memory(pid: int) -> dict[str, Any]:
 
 def _warm(port: int, commands: Commands, *, teams: int) -> dict[str, str]:
     """One command from each workspace (single-token mode must serve them all); what each answered."""
-    from _load import ack_text
-
     import http.client
+
+    from _load import ack_text
 
     answers = {}
     for team in range(teams):
         probe = Commands(
-            fake=commands.fake, secret=commands.secret, channel=f"C{team}", team=f"T{team}", prefix=f"w{team}-"
+            fake=commands.fake,
+            secret=commands.secret,
+            channel=f"C{team}",
+            team=f"T{team}",
+            prefix=f"w{team}-",
         )
         _, body, headers = probe.build("list", user="U1")
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -125,17 +128,39 @@ def _warm(port: int, commands: Commands, *, teams: int) -> dict[str, str]:
     return answers
 
 
-def _load(port: int, *, fake: TimedFake, prefix: str, clients: int, seconds: float) -> dict[str, Any]:
-    commands = Commands(
-        fake=fake, secret=SIGNING_SECRET, channel=LISTED_CHANNEL, team=LISTED_TEAM, prefix=prefix
-    )
-    result = run_load(port=port, commands=commands, text="list", clients=clients, seconds=seconds)
-    missing = collect_answers(result, fake, wait=10.0)
+def _commands(fake: TimedFake, prefix: str) -> Commands:
+    return Commands(fake=fake, secret=SIGNING_SECRET, channel=LISTED_CHANNEL, team=LISTED_TEAM, prefix=prefix)
+
+
+def _figures(result: LoadResult, fake: TimedFake, *, wait: float) -> dict[str, Any]:
+    missing = collect_answers(result, fake, wait=wait)
     figures = summary(result)
     figures["answers_missing"] = missing
     shown = {fake.answers.get(s.key) or s.in_ack for s in result.samples[:50]}
     figures["answer_texts"] = sorted(str(text) for text in shown)[:3]
     return figures
+
+
+def _load(
+    port: int, *, fake: TimedFake, prefix: str, clients: int, seconds: float, wait: float
+) -> dict[str, Any]:
+    """`clients` back to back for `seconds` (a closed loop: each sends again once acked)."""
+    result = run_load(
+        port=port, commands=_commands(fake, prefix), text="list", clients=clients, seconds=seconds
+    )
+    return _figures(result, fake, wait=wait)
+
+
+def _bursts(port: int, *, fake: TimedFake, prefix: str, rounds: int, wait: float) -> dict[str, Any]:
+    """16 commands at the same moment, once a second, `rounds` times."""
+    result = run_bursts(
+        port=port, commands=_commands(fake, prefix), text="list", clients=16, rounds=rounds, every=1.0
+    )
+    return _figures(result, fake, wait=wait)
+
+
+def _probe(fake: TimedFake) -> Commands:
+    return Commands(fake=fake, secret=SIGNING_SECRET, channel="C0", team="T0", prefix="x")
 
 
 def _target(value: float, limit: float, *, at_least: bool = False) -> dict[str, Any]:
@@ -158,16 +183,21 @@ def run(*, quick: bool) -> dict[str, Any]:
         bot_command = [sys.executable, "-m", "bot", "serve", "--no-scheduler", "--port"]
         bare_command = [sys.executable, str(HERE / "_bare_app.py")]
         with _process(bare_command, env=env, cwd=cwd, name="bare") as bare:
-            _warm(bare.port, Commands(fake=fake, secret=SIGNING_SECRET, channel="C0", team="T0", prefix="x"), teams=1)
-            figures["bare"] = _load(bare.port, fake=fake, prefix="b", clients=32, seconds=size["seconds"])
+            _warm(bare.port, _probe(fake), teams=1)
+            figures["bare"] = _load(
+                bare.port, fake=fake, prefix="b", clients=32, seconds=size["seconds"], wait=size["wait"]
+            )
         with _process(bot_command, env=env, cwd=cwd, name="serve") as bot:
-            probe = Commands(fake=fake, secret=SIGNING_SECRET, channel="C0", team="T0", prefix="x")
-            figures["workspaces"] = _warm(bot.port, probe, teams=10)
-            figures["bot"] = _load(bot.port, fake=fake, prefix="m", clients=32, seconds=size["seconds"])
+            figures["workspaces"] = _warm(bot.port, _probe(fake), teams=10)
+            figures["bot"] = _load(
+                bot.port, fake=fake, prefix="m", clients=32, seconds=size["seconds"], wait=size["wait"]
+            )
             figures.update(memory(bot.process.pid))
             fake.set_latency("*", SLOW_SLACK_SECONDS)
-            figures["slow_slack"] = _load(
-                bot.port, fake=fake, prefix="s", clients=16, seconds=size["slow_seconds"]
+            figures["slow_slack"] = _bursts(bot.port, fake=fake, prefix="s", rounds=size["rounds"], wait=3.0)
+            # The same 16, each sending again as soon as acked: an open tap, hundreds of commands a second.
+            figures["slow_slack_back_to_back"] = _load(
+                bot.port, fake=fake, prefix="t", clients=16, seconds=size["seconds"] / 2, wait=1.0
             )
             fake.set_latency("*", 0.0)
     return _report(figures)

@@ -302,8 +302,12 @@ def delete_milestone(*, session: Session, milestone: Milestone) -> None:
 
 
 def _page(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> tuple[list[Milestone], int]:
-    total = session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
-    return _first(session, where=where, limit=limit), total
+    # One statement: the page, each row carrying the count of all that matched (a window over the match).
+    if limit < 1:
+        return [], session.exec(select(func.count()).select_from(Milestone).where(*where)).one()
+    counted = select(Milestone, func.count().over()).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
+    rows = session.exec(counted).all()
+    return [milestone for milestone, _ in rows], rows[0][1] if rows else 0
 
 
 def _first(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> list[Milestone]:

@@ -10,7 +10,10 @@ from slack_bolt import Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookResponse
 
+from bot.listeners.ack_answer import RespondInAck
+from bot.listeners.response_urls import POOL
 from bot.render.message import Message
 
 logger = logging.getLogger(__name__)
@@ -29,12 +32,8 @@ def answer(respond: Respond, message: Message, *, public: bool = False, replace:
     """
     for delay in (*ANSWER_RETRY_DELAYS, None):
         try:
-            result = respond(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="in_channel" if public else "ephemeral",
-                replace_original=replace,
-                delete_original=False,
+            result = _respond(
+                respond, message, response_type="in_channel" if public else "ephemeral", replace=replace
             )
             status, problem = result.status_code, result.body
         except OSError as error:
@@ -46,6 +45,29 @@ def answer(respond: Respond, message: Message, *, public: bool = False, replace:
         time.sleep(delay)
     logger.error("answer through the response URL lost: status %s, %s", status, str(problem)[:200])
     return False
+
+
+def _respond(respond: Respond, message: Message, *, response_type: str, replace: bool) -> WebhookResponse:
+    """respond(): in the ack while its slot is open, else to the response URL over a kept-alive connection."""
+    if (
+        isinstance(respond, RespondInAck)
+        and not replace
+        and respond.slot.answer(text=message.text, blocks=message.blocks, response_type=response_type)
+    ):
+        return WebhookResponse(url=respond.response_url or "", status_code=200, body="ok", headers={})
+    # Bolt's own Respond (either kind) without a proxy: the same body, on a reused connection.
+    if type(respond) in (Respond, RespondInAck) and respond.response_url and not respond.proxy:
+        body = {"text": message.text, "response_type": response_type, "replace_original": replace}
+        if message.blocks:
+            body["blocks"] = list(message.blocks)
+        return POOL.post(respond.response_url, {**body, "delete_original": False}, context=respond.ssl)
+    return respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type=response_type,
+        replace_original=replace,
+        delete_original=False,
+    )
 
 
 def open_modal(client: WebClient, *, trigger_id: str, view: dict) -> bool:
