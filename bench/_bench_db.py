@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,11 @@ from sqlalchemy import create_engine, insert, text
 from storage.db import make_engine, upgrade
 from storage.models import Milestone, WorkspaceCounter
 
-SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+# The server's admin URL, as the other benchmarks take it; scratch databases are made beside `postgres`.
+ADMIN_URL = os.environ.get(
+    "MILESTONE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SERVER = ADMIN_URL.rsplit("/", 1)[0]
 CREATED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 # The channel the clients list: exactly LISTED milestones, all open, in the first workspace.
 LISTED_TEAM, LISTED_CHANNEL, LISTED = "T0", "CLIST", 200
@@ -22,7 +27,7 @@ LISTED_TEAM, LISTED_CHANNEL, LISTED = "T0", "CLIST", 200
 def scratch_database() -> Iterator[str]:
     """The URL of a new empty database, dropped on the way out."""
     name = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -12,6 +12,7 @@ import json
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +40,11 @@ class TimedFake(FakeSlack):
         """Serve HTTP/1.1, keeping connections alive between requests as Slack does."""
         super().start()
         assert self._server is not None
-        self._server.RequestHandlerClass.protocol_version = "HTTP/1.1"
+        handler = self._server.RequestHandlerClass
+        handler.protocol_version = "HTTP/1.1"
+        # Its headers and body go out in two writes: without TCP_NODELAY a kept-alive client would wait
+        # for its delayed ACK (40 ms) on every answer, which Slack's servers never make it do.
+        handler.disable_nagle_algorithm = True
         return self
 
     def _record(self, call: Call) -> None:
@@ -193,8 +198,12 @@ def summary(result: LoadResult) -> dict[str, Any]:
     """Requests/s, ack p50/p99, answer p50/p99 and how answers travelled."""
     acks = [s.acked - s.sent for s in result.samples]
     answers = [s.answered - s.sent for s in result.samples if s.answered is not None]
+    first = min((s.sent for s in result.samples), default=0.0)
+    last = max((s.answered for s in result.samples if s.answered is not None), default=first)
     return {
         "requests": len(result.samples),
+        # Answers reaching Slack per second, from the first command sent to the last answer received.
+        "answers_per_s": round(len(answers) / (last - first), 1) if last > first else 0.0,
         "rps": round(len(result.samples) / result.seconds, 1) if result.seconds else 0.0,
         "ack_p50_ms": percentile(acks, 0.5),
         "ack_p99_ms": percentile(acks, 0.99),
@@ -210,9 +219,19 @@ def summary(result: LoadResult) -> dict[str, Any]:
 
 
 def run_bursts(
-    *, port: int, commands: Commands, text: str, clients: int, rounds: int, every: float
+    *,
+    port: int,
+    commands: Commands,
+    text: str,
+    clients: int,
+    rounds: int,
+    every: float,
+    after_warm: Callable[[], None] = lambda: None,
 ) -> LoadResult:
-    """`rounds` bursts of `clients` commands sent at the same moment, one burst every `every` seconds."""
+    """`rounds` bursts of `clients` commands sent at the same moment, one burst every `every` seconds.
+
+    A first burst, not counted, warms each connection's worker (its people cache); then `after_warm()`.
+    """
     samples: list[Sample] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -220,8 +239,10 @@ def run_bursts(
 
     def client(index: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for _ in range(rounds):
+        for round_number in range(rounds + 1):
             key, body, headers = commands.build(text, user=f"U{index % 32 + 1}")
+            if barrier.wait() == 0 and round_number == 1:
+                after_warm()
             barrier.wait()
             round_started = time.perf_counter()
             try:
@@ -236,10 +257,11 @@ def run_bursts(
                 continue
             acked = time.perf_counter()
             in_ack = ack_text(response.status, data)
-            with lock:
-                samples.append(
-                    Sample(key, round_started, acked, response.status, in_ack, acked if in_ack else None)
-                )
+            if round_number:
+                with lock:
+                    samples.append(
+                        Sample(key, round_started, acked, response.status, in_ack, acked if in_ack else None)
+                    )
             time.sleep(max(0.0, every - (time.perf_counter() - round_started)))
         connection.close()
 
