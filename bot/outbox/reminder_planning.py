@@ -78,10 +78,11 @@ def plan_reminders(
         planned_rows = _reminder_rows(o, away_until=away_until, now=now)
         rows.extend(planned_rows)
         keep[o.milestone.id or 0] = [row["key"] for row in planned_rows]
-    # All in a few statements: a pass may find thousands of reminders due at once.
+    # All in a few statements: a pass may find thousands of reminders due at once. Older reminders still
+    # waiting are skipped first, while the pending rows are only those older ones (the new rows' keys are
+    # kept either way, so a planner racing us to insert them ends in the same state).
+    deliveries.supersede_reminders_of(session=session, keep=keep, now=now)
     inserted = deliveries.plan_deliveries(session=session, rows=rows)
-    superseding = {m: keys for m, keys in keep.items() if inserted.intersection(keys)}
-    deliveries.supersede_reminders_of(session=session, keep=superseding, now=now)
     return [row["key"] for row in rows if row["key"] in inserted]
 
 
