@@ -39,6 +39,8 @@ def _postgres_answers() -> bool:
         engine.dispose()
 
 
+# Half a minute or more on the project's 2 cores (each benchmark builds its databases and servers): slow.
+@pytest.mark.slow
 def test_quick_run_writes_figures_and_targets_for_every_benchmark(tmp_path: Path) -> None:
     if not _postgres_answers() and not os.environ.get("CI"):
         pytest.skip(f"the benchmarks need PostgreSQL at {POSTGRES_ADMIN_URL}")
