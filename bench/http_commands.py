@@ -222,23 +222,27 @@ def run(*, quick: bool) -> dict[str, Any]:
 
 def _report(figures: dict[str, Any]) -> dict[str, Any]:
     bot, bare, slow = figures["bot"], figures["bare"], figures["slow_slack"]
+    # The bare app's answer is its ack; the bot's is the list reaching Slack (in the ack or by URL).
     figures["ratio_ack_p50"] = round(bot["ack_p50_ms"] / bare["ack_p50_ms"], 2)
     figures["ratio_ack_p99"] = round(bot["ack_p99_ms"] / bare["ack_p99_ms"], 2)
-    figures["ratio_answer_p50"] = round(bot["answer_p50_ms"] / bare["ack_p50_ms"], 2)
+    figures["ratio_answer_p50"] = round(bot["answer_p50_ms"] / bare["answer_p50_ms"], 2)
     figures["ratio_rps"] = round(bare["rps"] / bot["rps"], 2)
+    figures["ratio_answers_per_s"] = round(bare["answers_per_s"] / max(bot["answers_per_s"], 0.1), 2)
     figures["targets"] = {
         "list_ack_p99_ms": _target(bot["ack_p99_ms"], 100),
         "list_answer_p99_ms": _target(bot["answer_p99_ms"], 100),
-        "list_rps": _target(bot["rps"], 400, at_least=True),
-        "list_p50_vs_bare": _target(figures["ratio_ack_p50"], 2.0 + 1e-9),
+        "list_answers_per_s": _target(bot["answers_per_s"], 400, at_least=True),
+        "list_answer_p50_vs_bare": _target(figures["ratio_answer_p50"], 2.0 + 1e-9),
         "slow_slack_ack_p99_ms": _target(slow["ack_p99_ms"], 300),
         "rss_per_worker_mb": _target(figures["rss_max_worker_mb"], 150),
-        "rss_total_mb": _target(figures["rss_total_mb"], 150),
+        "serve_pss_total_mb": _target(figures["pss_total_mb"], 150),
     }
     figures["notes"] = (
-        f"{LISTED} open milestones in the listed channel; ack = HTTP response, answer = the list reaching "
-        "Slack (in the ack, or at the response URL). The fake Slack and the clients run in this process, "
-        "on the same 2 cores as the servers."
+        f"{LISTED} open milestones in the listed channel; ack = the HTTP response, answer = the list "
+        "reaching Slack (in the ack, or at the response URL), answers_per_s = answers received / (last "
+        "answer - first command). Point 2: bursts of 16 once a second after a warm burst (slow_slack), and "
+        "the same 16 back to back (slow_slack_back_to_back). The fake Slack and the clients run in this "
+        "process, on the same 2 cores as the servers and PostgreSQL."
     )
     return figures
 
