@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Integer, String, all_, any_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -29,6 +29,12 @@ def existing_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
     """
     wanted = list(keys)
     found: set[str] = set()
+    if wanted and session.get_bind().dialect.name == "postgresql":
+        # One array parameter, however many keys: no statement of thousands of placeholders to build.
+        keys_array = bindparam("keys", wanted, type_=postgresql.ARRAY(String))
+        return set(
+            session.execute(select(Delivery.key).where(col(Delivery.key) == any_(keys_array))).scalars()
+        )
     # In slices: a pass may ask about tens of thousands of keys, more than SQLite binds in one statement.
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -109,16 +115,59 @@ def plan_deliveries(*, session: Session, rows: list[dict[str, Any]]) -> set[str]
     """
     if not rows:
         return set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    if session.get_bind().dialect.name == "postgresql":
+        return _plan_deliveries_postgresql(session, rows)
     table = Delivery.__table__
     statement = (
-        dialect.insert(table)
+        sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["key"])
-        # RETURNING, not rowcount: PostgreSQL's driver reports -1 rows for this statement.
+        # RETURNING, not rowcount: it names what this call inserted.
         .returning(table.c.key)
     )
     # Many rows and RETURNING: SQLAlchemy sends them as multi-row INSERTs ("insertmanyvalues"), a page a time.
     return set(session.connection().execute(statement, rows).scalars())
+
+
+# PostgreSQL takes each column as one array and unnests them into rows: one parameter per column, where a
+# multi-row VALUES has one per value and psycopg spends longer parsing its placeholders than the server
+# spends inserting.
+_PG_PAGE = 5_000  # rows a statement
+_ARRAY_TYPES = {
+    "key": "varchar",
+    "kind": "varchar",
+    "enterprise_id": "varchar",
+    "team_id": "varchar",
+    "channel_id": "varchar",
+    "milestone_id": "integer",
+    "due_date": "date",
+    "checkin_id": "integer",
+    "payload": "varchar",
+    "not_before": "timestamptz",
+    "state": "varchar",
+    "attempts": "integer",
+    "created_at": "timestamptz",
+    "updated_at": "timestamptz",
+}
+_UNNEST_INSERT = (
+    f"INSERT INTO delivery ({', '.join(_ARRAY_TYPES)}) "
+    f"SELECT * FROM unnest({', '.join(f'%({c})b::{t}[]' for c, t in _ARRAY_TYPES.items())}) "
+    "ON CONFLICT (key) DO NOTHING RETURNING key"
+)
+
+
+def _plan_deliveries_postgresql(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    inserted: set[str] = set()
+    for start in range(0, len(rows), _PG_PAGE):
+        page = rows[start : start + _PG_PAGE]
+        # StrEnum members as their text: the driver would otherwise dump an Enum by its name.
+        columns = {c: [_plain(row[c]) for row in page] for c in _ARRAY_TYPES}
+        result = session.connection().exec_driver_sql(_UNNEST_INSERT, columns)
+        inserted.update(key for (key,) in result)
+    return inserted
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, str) else value
 
 
 def supersede_reminders(
@@ -147,17 +196,26 @@ def supersede_reminders_of(*, session: Session, keep: dict[int, list[str]], now:
     Index: ix_delivery_state_not_before (on state: the pending rows), then milestone_id among them.
     """
     milestones = list(keep)
-    # Half a chunk of milestones: each brings up to two kept keys to the same statement.
-    step = CHUNK // 2
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # Half a chunk of milestones (each brings up to two kept keys); PostgreSQL takes them all as two arrays.
+    step = (len(milestones) or 1) if postgres else CHUNK // 2
     for start in range(0, len(milestones), step):
         ids = milestones[start : start + step]
+        kept = [key for i in ids for key in keep[i]]
+        if postgres:
+            of_these = col(Delivery.milestone_id) == any_(
+                bindparam("ids", ids, type_=postgresql.ARRAY(Integer))
+            )
+            not_kept = col(Delivery.key) != all_(bindparam("kept", kept, type_=postgresql.ARRAY(String)))
+        else:
+            of_these, not_kept = col(Delivery.milestone_id).in_(ids), col(Delivery.key).not_in(kept)
         session.execute(
             update(Delivery)
             .where(
-                col(Delivery.milestone_id).in_(ids),
+                of_these,
                 col(Delivery.kind) == DeliveryKind.REMINDER,
                 col(Delivery.state) == DeliveryState.PENDING,
-                col(Delivery.key).not_in([key for i in ids for key in keep[i]]),
+                not_kept,
             )
             .values(state=DeliveryState.SKIPPED, last_error="superseded by a later reminder", updated_at=now)
             # The session holds milestones, not deliveries: nothing in it to bring up to date.
