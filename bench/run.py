@@ -3,7 +3,7 @@
 Each benchmark is a module in bench/ with `run(*, quick: bool) -> dict`: its figures (numbers named with
 their unit, e.g. `p99_ms`), the targets it checks (`targets`: name → {"value", "limit", "met"}) and notes.
 `--quick` runs every one at a small size in seconds, for the test suite's smoke run; the figures in
-bench/README.md come from a full run on a quiet machine.
+bench/README.md come from full runs, dated, with the machine's load at the time (it is shared).
 """
 
 from __future__ import annotations
@@ -92,9 +92,14 @@ def main(argv: list[str] | None = None) -> int:
             figures = {"error": f"{type(error).__name__}: {error}"}
             broken = True
         figures["seconds"] = round(time.monotonic() - started, 1)
+        figures["at"] = results["at"]  # with --only, entries of different runs sit side by side
         results["benchmarks"][name] = figures
         print(json.dumps(figures, indent=2, default=str), flush=True)
         failed |= any(not t.get("met", True) for t in figures.get("targets", {}).values())
+    if args.only and args.out.exists():
+        # A partial run updates its own benchmarks' entries and keeps the others' from their last run.
+        kept = json.loads(args.out.read_text()).get("benchmarks", {})
+        results["benchmarks"] = {**kept, **results["benchmarks"]}
     args.out.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(f"written {args.out}")
     # A missed target is a finding, not a crash: --quick sizes say nothing of the targets. A crash is one.
