@@ -64,7 +64,7 @@ def test_quick_run_writes_figures_and_targets_for_every_benchmark(tmp_path: Path
     assert list(ran) == _benchmarks()
     for name, figures in ran.items():
         assert "error" not in figures, f"{name}: {figures.get('error')}"
-        assert set(figures) - {"seconds", "targets", "notes"}, f"{name} gave no figures"
+        assert set(figures) - {"seconds", "at", "targets", "notes"}, f"{name} gave no figures"
         assert figures["targets"], f"{name} checks no target"
         for target, check in figures["targets"].items():
             assert {"value", "limit", "met"} <= set(check), f"{name}: {target} is {check}"
