@@ -26,6 +26,7 @@ BENCHMARKS: list[str] = [
     "plan_cost",
     "tick",
     "http_commands",
+    "dispatch",
 ]
 
 
