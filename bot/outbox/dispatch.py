@@ -1,29 +1,55 @@
-"""Dispatch: claim what the outbox holds, post each once, record it; survive Slack's and our own failures."""
+"""Dispatch: claim what the outbox holds, post each once, record it; survive Slack's and our own failures.
+
+Channels are posted to side by side by a pool of threads, each channel in order and at Slack's pace for it
+(a message a second): a channel waiting for its turn, or held by a 429, never holds up the others.
+"""
 
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import logging
+import os
 import threading
 import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from bot.config import DEFAULT_DELIVERY_LEASE
-from bot.outbox.holds import workspace_of
+from bot.config import DEFAULT_DELIVERY_LEASE, DEFAULT_DISPATCH_THREADS
+from bot.outbox.holds import Channel, channel_of, workspace_of
 from bot.outbox.lease import PassClock, heartbeat
 from bot.outbox.outcomes import Dispatched, Outcome
+from bot.outbox.pacing import Pacer
 from bot.outbox.posting import Poster
 from bot.outbox.wanted import still_wanted_now
 from bot.slack.clients import ClientFor
 from storage import claims
+from storage.channel_claims import claim_channels
 from storage.models import Delivery
+from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
-BATCH = 10
-MAX_BATCHES = 100
+# A claim takes at most this many channels, and ten seconds' worth (at Slack's pace) of each: several
+# instances then share a large backlog, each channel with one of them at a time.
+CLAIM_CHANNELS = 100
+PER_CHANNEL = 10
+MAX_CLAIMS = 100
+# Outcomes after which Slack may have counted a post in the channel: its next one waits its turn.
+_POSTED = frozenset({Outcome.SENT, Outcome.DEDUPLICATED, Outcome.RETRYING, Outcome.FAILED})
+# The longest the pass waits without looking at `stopping` again.
+_LOOK_AGAIN = 0.25
+
+
+def dispatch_threads() -> int:
+    """How many posts a pass has in flight at once: DISPATCH_THREADS when a positive number, else 64."""
+    value = os.environ.get("DISPATCH_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_DISPATCH_THREADS
 
 
 def dispatch(
@@ -35,32 +61,164 @@ def dispatch(
     keys: list[str] | None = None,
     lease: timedelta = DEFAULT_DELIVERY_LEASE,
     stopping: threading.Event | None = None,
+    threads: int | None = None,
+    pacer: Pacer | None = None,
 ) -> Dispatched:
-    """Claim due deliveries and post each until `stopping`; a rate-limited channel waits, others go on."""
+    """Claim due deliveries and post them until `stopping`: channels side by side, each in order, paced."""
     poster = Poster(engine=engine, worker=worker, lease=lease, clock=PassClock(now))
-    report = Dispatched()
     # One token look-up per workspace a pass: an OAuth install reads (and may refresh) it from the database,
     # and a refreshed token stays good far longer than a pass lasts.
     client_for: ClientFor = functools.cache(clients)
-    with heartbeat(engine=engine, worker=worker, lease=lease, clock=poster.clock):
+    run = _Pass(poster=poster, clients=client_for, keys=keys, stopping=stopping, pacer=pacer or Pacer())
+    size = threads or dispatch_threads()
+    with (
+        heartbeat(engine=engine, worker=worker, lease=lease, clock=poster.clock),
+        ThreadPoolExecutor(max_workers=size, thread_name_prefix=f"dispatch-{worker[-8:]}") as pool,
+    ):
         try:
-            for _ in range(MAX_BATCHES):
-                # Small claims, so that several instances share a large backlog instead of one taking it all.
-                batch = claims.claim_due(
-                    engine=engine, now=poster.clock(), lease=lease, worker=worker, limit=BATCH, keys=keys
-                )
-                if not batch:
-                    break
-                for delivery in batch:
-                    if stopping is not None and stopping.is_set():
-                        # A deploy's SIGTERM: the post in flight has finished; the rest go back at once.
-                        _give_back(poster)
-                        return report
-                    _dispatch_one(poster, delivery, clients=client_for, report=report)
+            run.run(pool, threads=size)
         except Exception:
+            run.finish_in_flight()
             _give_back(poster)
             raise
-    return report
+    return run.report
+
+
+@dataclass
+class _Pass:
+    """One pass's channels: those claimed, each a queue in claim order, waiting their turn or in flight."""
+
+    poster: Poster
+    clients: ClientFor
+    keys: list[str] | None
+    stopping: threading.Event | None
+    pacer: Pacer
+    report: Dispatched = field(default_factory=Dispatched)
+    queues: dict[Channel, deque[Delivery]] = field(default_factory=dict)
+    # Channels not in flight, by when they may be posted to next.
+    turns: list[tuple[float, int, Channel]] = field(default_factory=list)
+    in_flight: dict[Future[Outcome], Channel] = field(default_factory=dict)
+    claims_left: int = MAX_CLAIMS
+    claim_again: bool = True
+    # A workspace's first post goes alone: a refused token then holds its other channels unasked.
+    proven: set[Workspace] = field(default_factory=set)
+    probing: dict[Workspace, list[Channel]] = field(default_factory=dict)
+    _order: itertools.count = field(default_factory=itertools.count)
+
+    def run(self, pool: ThreadPoolExecutor, *, threads: int) -> None:
+        """Post what is claimed, claiming more while threads are free and no channel's turn has come."""
+        while True:
+            if self.stopping is not None and self.stopping.is_set():
+                # A deploy's SIGTERM: the posts in flight finish; the rest go back at once.
+                self.finish_in_flight()
+                if self.queues:
+                    _give_back(self.poster)
+                return
+            now = time.monotonic()
+            turn_due = bool(self.turns) and self.turns[0][0] <= now
+            if len(self.in_flight) < threads and not turn_due and self._may_claim() and self._claim():
+                continue
+            while self.turns and self.turns[0][0] <= now and len(self.in_flight) < threads:
+                _, _, channel = heapq.heappop(self.turns)
+                if self._may_start(channel):
+                    self._start(pool, channel)
+            if not self.in_flight and not self.turns:
+                return
+            self._wait_for_next(now)
+
+    def _may_claim(self) -> bool:
+        """True unless the last claim found nothing (and no channel of ours is done since), or enough were."""
+        return self.claim_again and self.claims_left > 0
+
+    def _claim(self) -> bool:
+        """Claim more channels' deliveries; False when none are claimable now."""
+        batch = claim_channels(
+            engine=self.poster.engine,
+            now=self.poster.clock(),
+            lease=self.poster.lease,
+            worker=self.poster.worker,
+            channels=CLAIM_CHANNELS,
+            per_channel=PER_CHANNEL,
+            keys=self.keys,
+        )
+        # Nothing claimable now: look again once one of our channels is done (its next rows are then free).
+        self.claims_left -= 1 if batch else 0
+        self.claim_again = bool(batch)
+        for delivery in batch:
+            channel = channel_of(delivery)
+            if channel not in self.queues:
+                self.queues[channel] = deque()
+                self._queue_turn(channel)
+            self.queues[channel].append(delivery)
+        return bool(batch)
+
+    def _queue_turn(self, channel: Channel) -> None:
+        """Put the channel in line for its next turn: a second after its last post, or now if it is held."""
+        queue = self.queues[channel]
+        held = self.poster.holds.held(queue[0], now=self.poster.clock()) if queue else None
+        at = 0.0 if held is not None else self.pacer.ready_at(channel)
+        heapq.heappush(self.turns, (at, next(self._order), channel))
+
+    def _may_start(self, channel: Channel) -> bool:
+        """True unless the channel's workspace is untried and its first post is in flight (then it waits)."""
+        workspace = _workspace(channel)
+        if workspace in self.proven:
+            return True
+        if workspace in self.probing:
+            self.probing[workspace].append(channel)
+            return False
+        self.probing[workspace] = []
+        return True
+
+    def _returned(self, channel: Channel, outcome: Outcome) -> None:
+        """A post came back: its channel's next waits its turn; its workspace's go on if its token works."""
+        workspace = _workspace(channel)
+        if outcome in _POSTED or outcome is Outcome.RECOVERED:
+            self.proven.add(workspace)
+        for waiting in self.probing.pop(workspace, []):
+            self._queue_turn(waiting)
+        if self.queues[channel]:
+            self._queue_turn(channel)
+        else:
+            del self.queues[channel]
+            self.claim_again = True
+
+    def _start(self, pool: ThreadPoolExecutor, channel: Channel) -> None:
+        delivery = self.queues[channel].popleft()
+        future = pool.submit(self._dispatch_one, delivery)
+        self.in_flight[future] = channel
+
+    def _dispatch_one(self, delivery: Delivery) -> Outcome:
+        """Post one delivery (in a pool thread) and count it; its channel's next post waits its turn."""
+        outcome = _dispatch_one(self.poster, delivery, clients=self.clients, report=self.report)
+        if outcome in _POSTED:
+            self.pacer.posted(channel_of(delivery))
+        return outcome
+
+    def _wait_for_next(self, now: float) -> None:
+        """Wait for a post to come back or the next channel's turn (or a while, to look at `stopping`)."""
+        timeout = min(max(self.turns[0][0] - now, 0.0), _LOOK_AGAIN) if self.turns else _LOOK_AGAIN
+        if not self.in_flight:
+            if self.stopping is not None:
+                self.stopping.wait(timeout)
+            else:
+                time.sleep(timeout)
+            return
+        done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            channel = self.in_flight.pop(future)
+            # A failure of our own (the database) ends the pass, its claims given back.
+            self._returned(channel, future.result())
+
+    def finish_in_flight(self) -> None:
+        """Let the posts in flight come back, whatever they answer."""
+        wait(list(self.in_flight))
+        self.in_flight.clear()
+
+
+def _workspace(channel: Channel) -> Workspace:
+    enterprise_id, team_id, _ = channel
+    return Workspace(team_id=team_id, enterprise_id=enterprise_id)
 
 
 def _give_back(poster: Poster) -> None:
@@ -72,7 +230,7 @@ def _give_back(poster: Poster) -> None:
         logger.warning("could not release the claims of %s", poster.worker, exc_info=True)
 
 
-def _dispatch_one(poster: Poster, delivery: Delivery, *, clients: ClientFor, report: Dispatched) -> None:
+def _dispatch_one(poster: Poster, delivery: Delivery, *, clients: ClientFor, report: Dispatched) -> Outcome:
     started = time.monotonic()
     outcome = _outcome(poster, delivery, clients=clients)
     report.add(outcome, delivery.key)
@@ -88,6 +246,7 @@ def _dispatch_one(poster: Poster, delivery: Delivery, *, clients: ClientFor, rep
             "ms": round((time.monotonic() - started) * 1000),
         },
     )
+    return outcome
 
 
 def _outcome(poster: Poster, delivery: Delivery, *, clients: ClientFor) -> Outcome:

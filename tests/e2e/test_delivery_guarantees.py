@@ -253,7 +253,8 @@ def test_dispatcher_killed_mid_batch_loses_and_duplicates_nothing(slack_app: Sla
     doomed = DiesAfterPosting(fatal=3, token=BOT_TOKEN, base_url=slack_app.fake.api_url)
 
     with pytest.raises(Killed):
-        dispatch(engine=slack_app.engine, clients=lambda _workspace: doomed, now=THURSDAY, worker="doomed")
+        # One post at a time (threads=1): the counts below are those of a pass killed after its third post.
+        dispatch(engine=slack_app.engine, clients=lambda _w: doomed, now=THURSDAY, worker="doomed", threads=1)
     states = Counter(row.state for row in outbox(slack_app.engine).values())
     assert states == Counter(sent=2, claimed=4) and len(post_calls(slack_app.fake)) == 3
 
