@@ -63,6 +63,8 @@ def claim_due(
                 .all()
             )
         session.commit()
+        if not ids:
+            return []
         claimed = session.execute(
             select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))
         )
