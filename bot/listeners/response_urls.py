@@ -57,6 +57,9 @@ class ResponseUrlPool:
                 connection.close()  # the server had dropped it: once more on a new connection
                 connection, reused = self._new(key, context), False
                 status, text, response_headers, keep = _send(connection, path, data, headers)
+        except http.client.HTTPException as error:
+            connection.close()
+            raise OSError(f"response URL answered unreadably: {error!r}") from error  # as urllib would
         except BaseException:
             connection.close()
             raise
