@@ -52,7 +52,7 @@ def test_quick_run_writes_figures_and_targets_for_every_benchmark(tmp_path: Path
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=420,
     )
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
 
