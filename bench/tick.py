@@ -5,7 +5,7 @@ PostgreSQL (a fresh database, dropped afterwards) it bulk-fills N milestones ove
 workspaces — a third done and due in the past, the rest open and due months ahead — with one sent reminder in
 the outbox for every 10 milestones. Then:
 
-- idle: a tick's database work when nothing is due (a planning pass + dispatch's empty claim), median of 7,
+- idle: a whole tick with nothing due (run_tick: a planning pass, then dispatch's empty claim), median of 7,
   with the EXPLAIN of every statement it runs: none may scan the milestone or delivery table;
 - due: 10,000 more milestones fall due tomorrow in the 1,000 channels (a tenth of them send reminders to the
   owner as well): the pass that plans them all, median of 3 (its rows are deleted between runs).
@@ -28,7 +28,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import SQLModel
 
 from bot.outbox.planner import plan
-from storage import claims
+from bot.outbox.tick import run_tick
 from storage.db import make_engine, upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -222,9 +222,12 @@ def analyze(engine: Engine) -> None:
 
 
 def tick_work(engine: Engine) -> None:
-    """A tick's database work: the planning pass, then dispatch's first claim (empty when nothing is due)."""
-    plan(engine, now=NOW, default_timezone="UTC")
-    claims.claim_due(engine=engine, now=NOW, lease=timedelta(minutes=5), worker=WORKER, limit=10)
+    """One whole tick (run_tick): the planning pass, then dispatch, whose claim finds nothing to post."""
+    run_tick(engine=engine, clients=_no_slack, now=NOW, default_timezone="UTC")
+
+
+def _no_slack(workspace: object) -> Any:
+    raise AssertionError(f"an idle tick asked for a Slack client ({workspace}): something was due")
 
 
 def median_ms(
@@ -401,7 +404,7 @@ def run(*, quick: bool) -> dict[str, Any]:
         )
     figures["targets"] = targets
     figures["notes"] = [
-        f"{size:,} milestones over {CHANNELS:,} channels; idle = plan + empty claim_due, median of 7",
+        f"{size:,} milestones over {CHANNELS:,} channels; idle = run_tick with nothing due, median of 7",
         f"due = the pass planning {due:,} reminders due tomorrow (a tenth also by DM), median of {due_runs}",
         "whole reads allowed: channel_settings (one row per channel in use)",
     ]
