@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from storage.db import make_engine, upgrade
 from tests.support.app import FrozenClock, SlackApp, app_settings, served_app
 from tests.support.databases import empty_database
 from tests.support.fake_slack import FakeSlack
+
+# Ticks post at once: Slack's one-message-a-second pace per channel would make every test that posts twice
+# to a channel wait real seconds. The pace has its own tests (tests/outbox/test_dispatch_concurrency.py, with
+# their own Pacer); processes the tests start inherit this.
+os.environ.setdefault("CHANNEL_PACE_SECONDS", "0")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -11,11 +12,20 @@ from bot.outbox.holds import Channel
 CHANNEL_INTERVAL = 1.0
 
 
+def channel_interval() -> float:
+    """Seconds between two posts to one channel: CHANNEL_PACE_SECONDS when a number from 0 to 10, else 1."""
+    try:
+        value = float(os.environ.get("CHANNEL_PACE_SECONDS", ""))
+    except ValueError:
+        return CHANNEL_INTERVAL
+    return value if 0 <= value <= 10 else CHANNEL_INTERVAL
+
+
 class Pacer:
     """When each channel may next be posted to (a pass's own: passes run 30 s apart)."""
 
-    def __init__(self, interval: float = CHANNEL_INTERVAL) -> None:
-        self.interval = interval
+    def __init__(self, interval: float | None = None) -> None:
+        self.interval = channel_interval() if interval is None else interval
         self._last: dict[Channel, float] = {}
         self._lock = threading.Lock()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -132,3 +133,13 @@ def test_a_refused_token_is_asked_once_for_the_whole_workspace(engine: Engine, f
     done = dispatch(engine=engine, clients=lambda _w: client, now=NOW, worker="w", threads=8)
 
     assert len(done[Outcome.HELD]) == 3 and len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "interval"), [("", 1.0), ("0", 0.0), ("2.5", 2.5), ("-1", 1.0), ("soon", 1.0), ("11", 1.0)]
+)
+def test_the_pace_is_a_second_unless_set(
+    monkeypatch: pytest.MonkeyPatch, value: str, interval: float
+) -> None:
+    monkeypatch.setenv("CHANNEL_PACE_SECONDS", value)
+    assert Pacer().interval == interval
