@@ -11,7 +11,6 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.core.chart import timeline_pngs
 from bot.core.command_types import ReportCommand
 from bot.core.forms.buttons import Action
 from bot.core.report import ScopedReport, load_report, request_from_share, share_value
@@ -119,6 +118,10 @@ def _upload_chart(client: WebClient, scoped: ScopedReport, *, today: date) -> li
     if not charted_count(scoped.report.lines)[0]:
         return []  # nothing dated to draw
     try:
+        # Imported on the first chart, not at start-up: matplotlib and numpy weigh ~43 MB in every worker
+        # process, most of which never draws one.
+        from bot.core.chart import timeline_pngs
+
         pages = timeline_pngs(scoped.report.lines, today=today, title=scoped.heading)
     except Exception:  # a picture that cannot be drawn must not take the report's text down with it
         logger.exception("could not draw the report's timeline")
