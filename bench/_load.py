@@ -145,16 +145,12 @@ def run_load(*, port: int, commands: Commands, text: str, clients: int, seconds:
         while time.perf_counter() < stop_at:
             key, body, headers = commands.build(text, user=f"U{index % 32 + 1}")
             sent = time.perf_counter()
-            try:
-                connection.request("POST", "/slack/events", body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException) as error:
+            connection, answered = post_command(connection, port=port, body=body, headers=headers)
+            if isinstance(answered, str):
                 with lock:
-                    errors.append(repr(error))
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    errors.append(answered)
                 continue
+            response, data = answered
             acked = time.perf_counter()
             in_ack = ack_text(response.status, data)
             mine.append(Sample(key, sent, acked, response.status, in_ack, acked if in_ack else None))
@@ -245,16 +241,12 @@ def run_bursts(
                 after_warm()
             barrier.wait()
             round_started = time.perf_counter()
-            try:
-                connection.request("POST", "/slack/events", body=body, headers=headers)
-                response = connection.getresponse()
-                data = response.read()
-            except (OSError, http.client.HTTPException) as error:
+            connection, answered = post_command(connection, port=port, body=body, headers=headers)
+            if isinstance(answered, str):
                 with lock:
-                    errors.append(repr(error))
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    errors.append(answered)
                 continue
+            response, data = answered
             acked = time.perf_counter()
             in_ack = ack_text(response.status, data)
             if round_number:
@@ -272,3 +264,17 @@ def run_bursts(
     for thread in threads:
         thread.join()
     return LoadResult(samples=samples, seconds=time.perf_counter() - began, errors=errors)
+
+
+def post_command(
+    connection: http.client.HTTPConnection, *, port: int, body: bytes, headers: dict[str, str]
+) -> tuple[http.client.HTTPConnection, tuple[http.client.HTTPResponse, bytes] | str]:
+    """POST one signed request on a kept-alive connection: (the connection to use next, (response, body) or
+    the error); a broken connection is replaced."""
+    try:
+        connection.request("POST", "/slack/events", body=body, headers=headers)
+        response = connection.getresponse()
+        return connection, (response, response.read())
+    except (OSError, http.client.HTTPException) as error:
+        connection.close()
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=10), repr(error)
