@@ -117,12 +117,13 @@ def add(slash: Slash, parsed: AddCommand) -> None:
     added = milestones.add_milestones(
         engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=[parsed.fields]
     )
+    zone, today = ctx.channel_day(slash.channel_id)
     message = render.added_message(
         added.milestones[0],
         by=ctx.person.user_id,
-        today=ctx.channel_today(slash.channel_id),
+        today=today,
         first_review=added.first_review,
-        zone=ctx.channel_zone(slash.channel_id),
+        zone=zone,
     )
     slash.reply(message, public=True)
 
@@ -133,12 +134,13 @@ def add_lines(slash: Slash, lines: list[MilestoneFields]) -> None:
     added = milestones.add_milestones(
         engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=lines
     )
+    zone, today = ctx.channel_day(slash.channel_id)
     message = render.bulk_added_message(
         added.milestones,
         by=ctx.person.user_id,
-        today=ctx.channel_today(slash.channel_id),
+        today=today,
         first_review=added.first_review,
-        zone=ctx.channel_zone(slash.channel_id),
+        zone=zone,
     )
     slash.reply(message, public=True)
 

@@ -94,7 +94,12 @@ class RequestContext:
 
     def channel_today(self, channel_id: str) -> date:
         """The channel's date, in its zone from its settings (a channel without any takes the asker's)."""
-        return self.at.astimezone(self.channel_zone(channel_id)).date()
+        return self.channel_day(channel_id)[1]
+
+    def channel_day(self, channel_id: str) -> tuple[ZoneInfo, date]:
+        """The channel's zone and its date there, from one read of its settings."""
+        zone = self.channel_zone(channel_id)
+        return zone, self.at.astimezone(zone).date()
 
     def channel_zone(self, channel_id: str) -> ZoneInfo:
         """The channel's zone from its settings (a channel without any takes the asker's)."""

@@ -57,9 +57,9 @@ def announce_done(ctx: RequestContext, *, client: WebClient, change: milestones.
 
 def redraw_reminders(ctx: RequestContext, *, client: WebClient, done: Milestone) -> None:
     """Take the buttons off the reminders and nudges posted about a done milestone; say who did it, when."""
-    today = ctx.channel_today(done.channel_id)
+    zone, today = ctx.channel_day(done.channel_id)
     day = done.completed_on or today
-    by, zone = ctx.person.user_id, ctx.channel_zone(done.channel_id)
+    by = ctx.person.user_id
     _update_reminders(
         ctx,
         client=client,

@@ -70,13 +70,13 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     added = milestones.add_milestones(
         engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields]
     )
-    by, today = ctx.person.user_id, ctx.channel_today(channel_id)
+    by, (zone, today) = ctx.person.user_id, ctx.channel_day(channel_id)
     message = render.added_message(
         added.milestones[0],
         by=by,
         today=today,
         first_review=added.first_review,
-        zone=ctx.channel_zone(channel_id),
+        zone=zone,
     )
     post_to_channel(client, channel_id=channel_id, user_id=by, message=message)
 
