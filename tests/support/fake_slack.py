@@ -164,6 +164,13 @@ def _unrecognised_fields(raw: Any, normalised: Any, where: str) -> list[str]:
     return []
 
 
+class _Server(ThreadingHTTPServer):
+    """Slack takes hundreds of connections at once: a backlog of 5 (the default) resets them under load."""
+
+    daemon_threads = True
+    request_queue_size = 1024
+
+
 class FakeSlack(StartStop):
     """A fake Slack Web API server; use `with FakeSlack() as fake:` and point WebClient at `fake.api_url`."""
 
@@ -234,8 +241,7 @@ class FakeSlack(StartStop):
 
     def start(self) -> FakeSlack:
         """Start serving on 127.0.0.1 on a free port."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         # A short poll interval keeps stop() fast: shutdown() waits for the loop to notice.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
