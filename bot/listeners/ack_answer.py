@@ -4,6 +4,10 @@ Slack shows an answer in the ack exactly like one sent to the response URL, one 
 of a command is held open in an AnswerSlot until a short deadline; `respond()` (RespondInAck) puts the
 listener's first answer in it while it is open, and goes to the response URL after that. One watcher
 thread acks empty every slot still open at its deadline, so a busy pool never makes an ack late.
+
+A process holds a few acks at once. Past that, while held acks are being answered in time, a command waits
+(up to its own deadline) for one to go rather than being acked empty: an empty ack lets the client send its
+next command at once, and queued answers pile up faster than they are made (seconds late under load).
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ _ARRIVED_KEY = "answer_slot_arrived"
 # burst of slow commands would queue everyone else's ack behind it. Past this many, a command is acked empty
 # at once and answered through its response URL.
 MAX_HELD_ACKS = REQUEST_THREADS // 2
+# A held ack the watcher closed empty says answers miss their deadline (a slow Slack, a machine out of CPU):
+# for this long after one, waiting for a hold would only make acks later, so a command is acked empty at once.
+MISSED_MEMORY_SECONDS = 1.0
 
 
 class AnswerSlot:
@@ -62,14 +69,16 @@ class AnswerSlot:
             finally:
                 self._let_go()
 
-    def close(self) -> None:
-        """Ack empty, unless an answer (or an empty ack) already went."""
+    def close(self) -> bool:
+        """Ack empty, unless an answer (or an empty ack) already went; True when this call acked."""
         with self._lock:
-            if self._claim():
-                try:
-                    self._ack()
-                finally:
-                    self._let_go()
+            if not self._claim():
+                return False
+            try:
+                self._ack()
+            finally:
+                self._let_go()
+            return True
 
     def _claim(self) -> bool:
         """True for the caller that is to ack now (holding the lock); False once anyone has acked."""
@@ -97,24 +106,39 @@ class DeadlineWatcher:
         os.register_at_fork(after_in_child=self._reset)
 
     def _reset(self) -> None:
-        self._changed = threading.Condition()
+        lock = threading.Lock()
+        self._changed = threading.Condition(lock)  # the slots: wakes the watcher thread
+        self._freed = threading.Condition(lock)  # the held count: wakes commands waiting for a hold
         self._slots: list[tuple[float, int, AnswerSlot]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
         self._held = 0
+        self._missed_at = -MISSED_MEMORY_SECONDS
 
-    def hold(self) -> bool:
-        """Count one more held ack; False (hold none) when MAX_HELD_ACKS are held already."""
-        with self._changed:
-            if self._held >= MAX_HELD_ACKS:
-                return False
+    def hold(self, *, until: float | None = None) -> bool:
+        """Count one more held ack; when MAX_HELD_ACKS are held, wait for one to go up to `until`.
+
+        False (hold none) when none went by then, or at once without `until` or while answers miss their
+        deadline.
+        """
+        with self._freed:
+            while self._held >= MAX_HELD_ACKS:
+                remaining = (until or 0.0) - time.monotonic()
+                if remaining <= 0 or self._missing(now=time.monotonic()):
+                    return False
+                self._freed.wait(remaining)
             self._held += 1
             return True
 
     def let_go(self) -> None:
         """One held ack went."""
-        with self._changed:
+        with self._freed:
             self._held = max(0, self._held - 1)
+            self._freed.notify()
+
+    def _missing(self, *, now: float) -> bool:
+        """True when the watcher closed a held ack empty within the last MISSED_MEMORY_SECONDS."""
+        return now - self._missed_at < MISSED_MEMORY_SECONDS
 
     def watch(self, slot: AnswerSlot) -> None:
         """Close `slot` at its deadline if nobody has by then."""
@@ -133,9 +157,15 @@ class DeadlineWatcher:
                 due = self._due()
             for slot in due:
                 try:
-                    slot.close()
+                    missed = slot.close()
                 except Exception:  # one slot's failure must not stop the thread every other ack relies on
                     logger.exception("could not acknowledge a command at its deadline")
+                    missed = True
+                if missed:
+                    with self._freed:
+                        self._missed_at = time.monotonic()
+                        # Commands waiting for a hold stop waiting: the answers they would wait for are late.
+                        self._freed.notify_all()
 
     def _due(self) -> list[AnswerSlot]:
         """Wait (holding the condition) until some slot's deadline has passed; take every such slot."""
@@ -199,7 +229,10 @@ def open_answer_slot(context: BoltContext, *, ack: Ack, seconds: float) -> None:
     # wait for it, after which an answer put in the ack would be lost).
     arrived = context.get(_ARRIVED_KEY)
     deadline = (arrived if isinstance(arrived, float) else time.monotonic()) + seconds
-    if deadline <= time.monotonic() or not context.response_url or not WATCHER.hold():
+    # A command waiting for a hold leaves its answer half the window at least: an answer that then missed
+    # would read as answers running late, and stop every command from waiting.
+    waits_until = deadline - seconds / 2
+    if deadline <= time.monotonic() or not context.response_url or not WATCHER.hold(until=waits_until):
         ack()
         return
     slot = AnswerSlot(ack, deadline=deadline, on_acked=WATCHER.let_go)

@@ -152,3 +152,40 @@ def test_a_forked_worker_starts_with_no_held_acks_and_its_own_watcher_thread() -
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert not watcher.hold()
+
+
+def _held_full(watcher: DeadlineWatcher) -> list[AnswerSlot]:
+    """MAX_HELD_ACKS slots held and watched, each open for a minute."""
+    slots = []
+    for _ in range(MAX_HELD_ACKS):
+        assert watcher.hold()
+        slot = AnswerSlot(Ack(), deadline=time.monotonic() + 60, on_acked=watcher.let_go)
+        watcher.watch(slot)
+        slots.append(slot)
+    return slots
+
+
+def test_a_command_past_the_held_acks_waits_for_one_answered_in_time() -> None:
+    watcher = DeadlineWatcher()
+    slots = _held_full(watcher)
+    # Answered a moment later: the waiting command takes its hold instead of being acked empty at once.
+    threading.Timer(0.1, slots[0].answer, kwargs={**ANSWER, "response_type": "ephemeral"}).start()
+    started = time.monotonic()
+    assert watcher.hold(until=time.monotonic() + 5)
+    assert 0.05 < time.monotonic() - started < 4
+    assert not watcher.hold(until=time.monotonic() + 0.05)  # full again, and nobody lets go in time
+
+
+def test_while_held_acks_miss_their_deadline_a_command_is_acked_empty_at_once() -> None:
+    watcher = DeadlineWatcher()
+    ack = Ack()
+    assert watcher.hold()
+    watcher.watch(AnswerSlot(ack, deadline=time.monotonic() + 0.05, on_acked=watcher.let_go))
+    deadline = time.monotonic() + 5
+    while ack.response is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _held_full(watcher)
+    # A slow Slack: waiting for a hold would only make this ack late too.
+    started = time.monotonic()
+    assert not watcher.hold(until=time.monotonic() + 5)
+    assert time.monotonic() - started < 0.5
