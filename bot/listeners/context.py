@@ -10,12 +10,11 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.core.access import Actor, Asker
-from bot.core.channel_settings import settings_for
 from bot.core.clock import Clock
 from bot.slack.people import People, Person
+from storage.channel_settings import channel_timezone
 from storage.workspace import Workspace
 
 _KEY = "request_context"
@@ -107,15 +106,11 @@ class RequestContext:
 
     def _channel_timezone(self, channel_id: str) -> str:
         """The channel's zone: the one it was given, else the one its first milestone will give it."""
-        # settings_for is the one rule: a channel's settings row, or the defaults with the given zone.
-        with Session(self.engine) as session:
-            return settings_for(
-                session,
-                workspace=self.workspace,
-                channel_id=channel_id,
-                timezone=self.person.timezone,
-                now=self.at,
-            ).timezone
+        # settings_for's rule (a channel's settings row, or the defaults with the asker's zone), read as one
+        # column on a plain connection: no ORM session nor row for what most commands read and nothing else.
+        with self.engine.connect() as connection:
+            stored = channel_timezone(connection=connection, workspace=self.workspace, channel_id=channel_id)
+        return stored or self.person.timezone
 
 
 def request_context(context: BoltContext) -> RequestContext:
