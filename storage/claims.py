@@ -147,12 +147,40 @@ def start_posting(
     return _transition(engine, delivery, worker, lease_until=lease_until, last_error=note, now=now)
 
 
+def start_posting_many(
+    *, engine: Engine, ids: list[int], worker: str, now: datetime, lease_until: datetime
+) -> set[int]:
+    """start_posting for many deliveries at once, all marked posting since `now`; the ids still held.
+
+    Index: the primary key.
+    """
+    where = [col(Delivery.id).in_(ids), *_held_by(worker)]
+    values = {"lease_until": lease_until, "last_error": posting_note(now, None), "updated_at": now}
+    return set(update_deliveries(engine=engine, where=where, **values))
+
+
+def mark_sent_many(*, engine: Engine, sent: dict[int, str], worker: str, now: datetime) -> set[int]:
+    """mark_sent for many deliveries at once (`sent`: each id's message ts); the ids it could record.
+
+    Index: the primary key.
+    """
+    where = [col(Delivery.id).in_(list(sent)), *_held_by(worker)]
+    values = {
+        "state": DeliveryState.SENT,
+        "message_ts": case(sent, value=col(Delivery.id)),
+        "lease_until": None,
+        "last_error": None,
+        "updated_at": now,
+    }
+    return set(update_deliveries(engine=engine, where=where, **values))
+
+
 def renew_claims(*, engine: Engine, worker: str, lease_until: datetime) -> int:
     """Extend every claim `worker` still holds (its heartbeat); how many it holds.
 
     Index: ix_delivery_state_not_before (on state), then a scan of the claims, which are few.
     """
-    return update_deliveries(engine=engine, where=_held_by(worker), lease_until=lease_until)
+    return len(update_deliveries(engine=engine, where=_held_by(worker), lease_until=lease_until))
 
 
 def release_claims(*, engine: Engine, worker: str, now: datetime) -> int:
@@ -160,14 +188,16 @@ def release_claims(*, engine: Engine, worker: str, now: datetime) -> int:
 
     Index: ix_delivery_state_not_before (on state), then a scan of the claims, which are few.
     """
-    return update_deliveries(
-        engine=engine,
-        where=_held_by(worker),
-        state=DeliveryState.PENDING,
-        not_before=now,
-        lease_until=None,
-        attempts=_attempt_returned(),
-        updated_at=now,
+    return len(
+        update_deliveries(
+            engine=engine,
+            where=_held_by(worker),
+            state=DeliveryState.PENDING,
+            not_before=now,
+            lease_until=None,
+            attempts=_attempt_returned(),
+            updated_at=now,
+        )
     )
 
 
@@ -255,7 +285,7 @@ def _finish(
 
 def _transition(engine: Engine, delivery: Delivery, worker: str, *, now: datetime, **values: object) -> bool:
     """Change one delivery while `worker` still holds its claim; False when the claim was lost."""
-    return update_deliveries(engine=engine, where=_held_by(worker, delivery), updated_at=now, **values) > 0
+    return bool(update_deliveries(engine=engine, where=_held_by(worker, delivery), updated_at=now, **values))
 
 
 def _held_by(worker: str, delivery: Delivery | None = None) -> list[ColumnElement[bool]]:

@@ -256,7 +256,7 @@ def defer_pending(
     ]
     if channel_id is not None:
         where.append(col(Delivery.channel_id) == channel_id)
-    return update_deliveries(engine=engine, where=where, not_before=until, updated_at=now)
+    return len(update_deliveries(engine=engine, where=where, not_before=until, updated_at=now))
 
 
 def failed_deliveries(
@@ -293,13 +293,15 @@ def skip_workspace(*, engine: Engine, workspace: Workspace, reason: str, now: da
         *_of_workspace(workspace),
         col(Delivery.state).in_((DeliveryState.PENDING, DeliveryState.CLAIMED)),
     ]
-    return update_deliveries(
-        engine=engine,
-        where=unsent,
-        state=DeliveryState.SKIPPED,
-        last_error=reason,
-        lease_until=None,
-        updated_at=now,
+    return len(
+        update_deliveries(
+            engine=engine,
+            where=unsent,
+            state=DeliveryState.SKIPPED,
+            last_error=reason,
+            lease_until=None,
+            updated_at=now,
+        )
     )
 
 
@@ -311,15 +313,20 @@ def _of_workspace(workspace: Workspace) -> list[ColumnElement[bool]]:
     ]
 
 
-def update_deliveries(*, engine: Engine, where: list[ColumnElement[bool]], **values: object) -> int:
-    """One UPDATE of the deliveries matching `where`, committed; how many rows it changed.
+def update_deliveries(*, engine: Engine, where: list[ColumnElement[bool]], **values: object) -> list[int]:
+    """One UPDATE of the deliveries matching `where`, committed; the ids of the rows it changed.
 
     Index: none of its own; each caller names the index its `where` is served by.
     """
+    statement = update(Delivery).where(*where)
+    if engine.dialect.name == "postgresql":
+        # Rows locked in id order: two UPDATEs over the same rows (a worker's lease heartbeat and its batch of
+        # sent marks) then wait for each other rather than deadlock.
+        in_order = select(Delivery.id).where(*where).order_by(col(Delivery.id)).with_for_update()
+        statement = statement.where(col(Delivery.id).in_(in_order.scalar_subquery()))
     with Session(engine) as session:
         # RETURNING, not rowcount: it counts the same on both databases.
-        changed = len(
-            session.execute(update(Delivery).where(*where).values(**values).returning(Delivery.id)).all()
-        )
+        statement = statement.values(**values).returning(Delivery.id)
+        changed = list(session.execute(statement).scalars())
         session.commit()
         return changed

@@ -26,7 +26,6 @@ from bot.outbox.lease import PassClock, heartbeat
 from bot.outbox.outcomes import Dispatched, Outcome
 from bot.outbox.pacing import Pacer
 from bot.outbox.posting import Poster
-from bot.outbox.wanted import still_wanted_now
 from bot.slack.clients import ClientFor
 from storage import claims
 from storage.channel_claims import claim_channels
@@ -256,7 +255,7 @@ def _outcome(poster: Poster, delivery: Delivery, *, clients: ClientFor) -> Outco
         until, outcome = held
         poster.release(delivery, until=until, note=delivery.last_error)
         return outcome
-    verdict = still_wanted_now(engine=poster.engine, delivery=delivery, now=poster.clock())
+    verdict = poster.wanted(delivery)
     if not verdict.wanted:
         return poster.skip(delivery, reason=verdict.reason)
     client = clients(workspace_of(delivery))

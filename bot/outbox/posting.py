@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -11,11 +12,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
+from bot.outbox.group_call import GroupCall
 from bot.outbox.holds import Channel, Holds, channel_of, workspace_of
 from bot.outbox.lease import PassClock
 from bot.outbox.outcomes import Outcome
 from bot.outbox.recovery import METADATA_EVENT, find_post, take_back
 from bot.outbox.retry import Action, Failure, RetryPolicy, classify, classify_lookup
+from bot.outbox.wanted import Verdict, still_wanted_many
 from bot.slack.conversations import conversation_id, is_person
 from storage import channel_settings, claims, deliveries
 from storage.models import Delivery, DeliveryKind
@@ -37,6 +40,30 @@ class Poster:
     holds: Holds = field(default_factory=Holds)
     # The DM opened with each person this pass: conversations.open answers the same one every time.
     dms: dict[Channel, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # The pass's threads mark "posting since" and "sent" together: one UPDATE for all asking at once.
+        self._start_posting = GroupCall(self._start_posting_all)
+        self._mark_sent = GroupCall(self._mark_sent_all)
+        self.wanted = GroupCall(self._wanted_all)
+
+    def _start_posting_all(self, ids: Sequence[int]) -> list[datetime | None]:
+        """Mark each delivery posting since now, renewing its lease; None for each whose claim was lost."""
+        since = self.clock()
+        held = claims.start_posting_many(
+            engine=self.engine, ids=list(ids), worker=self.worker, now=since, lease_until=since + self.lease
+        )
+        return [since if id_ in held else None for id_ in ids]
+
+    def _mark_sent_all(self, sent: Sequence[tuple[int, str]]) -> list[bool]:
+        """Record each (delivery id, ts) as sent; False for each whose claim was lost."""
+        recorded = claims.mark_sent_many(
+            engine=self.engine, sent=dict(sent), worker=self.worker, now=self.clock()
+        )
+        return [id_ in recorded for id_, _ in sent]
+
+    def _wanted_all(self, batch: Sequence[Delivery]) -> list[Verdict]:
+        return still_wanted_many(engine=self.engine, deliveries=batch, now=self.clock())
 
     def post(self, delivery: Delivery, *, client: WebClient) -> Outcome:
         """Post a claimed delivery, unless an earlier claim's post is found in the channel (or DM) first."""
@@ -64,15 +91,8 @@ class Poster:
                     delivery, client=client, channel=channel, ts=ts, outcome=Outcome.RECOVERED
                 )
         # Not posted before (or looked for and not found): the post to look for next time is this one.
-        since = self.clock()
-        if not claims.start_posting(
-            engine=self.engine,
-            delivery=delivery,
-            worker=self.worker,
-            now=since,
-            lease_until=since + self.lease,
-            since=since,
-        ):
+        since = self._start_posting(delivery.id or 0)
+        if since is None:
             return Outcome.HANDED_OVER  # our lease lapsed and another claim has it: posting could double it
         payload = json.loads(delivery.payload)
         try:
@@ -221,7 +241,7 @@ class Poster:
     ) -> Outcome:
         """Record a post; if our lease was lost meanwhile, keep exactly one copy in the channel (or DM)."""
         now = self.clock()
-        if not claims.mark_sent(engine=self.engine, delivery=delivery, worker=self.worker, now=now, ts=ts):
+        if not self._mark_sent((delivery.id or 0, ts)):
             recorded = claims.record_lost_post(engine=self.engine, delivery=delivery, ts=ts, now=now)
             if recorded not in (None, ts):
                 take_back(client, delivery, channel=channel, ts=ts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,13 +11,10 @@ from sqlmodel import Session
 
 from bot.core.checkins import review_count
 from bot.core.review_counts import ReviewCount
-from bot.outbox.holds import workspace_of
 from bot.outbox.timing import channel_schedule
 from bot.slack.conversations import is_person
-from storage.channel_settings import get_channel_settings
-from storage.checkins import get_checkin
-from storage.milestones import milestone_by_id
-from storage.models import CLOSED_STATUSES, ChannelSettings, Delivery, DeliveryKind, Milestone
+from storage.delivery_context import Channel, checkins_by_id, milestones_by_id, settings_of_channels
+from storage.models import CLOSED_STATUSES, ChannelSettings, CheckIn, Delivery, DeliveryKind, Milestone
 
 # The private prompts of a weekly review: they go to a person about a check-in.
 REVIEW_PROMPTS = (DeliveryKind.REVIEW_DM, DeliveryKind.CHASE)
@@ -82,23 +80,50 @@ def _prompt_wanted(
 
 def still_wanted_now(*, engine: Engine, delivery: Delivery, now: datetime) -> Verdict:
     """Read the delivery's milestone or check-in and its channel's settings as they are at `now`; judge it."""
-    workspace = workspace_of(delivery)
+    return still_wanted_many(engine=engine, deliveries=[delivery], now=now)[0]
+
+
+def still_wanted_many(*, engine: Engine, deliveries: Sequence[Delivery], now: datetime) -> list[Verdict]:
+    """still_wanted_now for many deliveries, their milestones, check-ins and settings read once for all."""
+    milestone_ids = {d.milestone_id for d in deliveries if d.milestone_id}
+    checkin_ids = {d.checkin_id for d in deliveries if d.checkin_id and d.kind in REVIEW_PROMPTS}
     with Session(engine) as session:
-        milestone = (
-            milestone_by_id(session=session, milestone_id=delivery.milestone_id)
-            if delivery.milestone_id
-            else None
-        )
-        checkin = (
-            get_checkin(session=session, workspace=workspace, checkin_id=delivery.checkin_id)
-            if delivery.checkin_id and delivery.kind in REVIEW_PROMPTS
-            else None
-        )
-        # A DM's settings are those of the channel it is about.
-        home = milestone.channel_id if milestone else checkin.channel_id if checkin else delivery.channel_id
-        settings = get_channel_settings(session=session, workspace=workspace, channel_id=home)
-        review = None
-        if checkin is not None:
-            today = channel_schedule(settings, default_timezone="UTC").local_date(now)
-            review = review_count(session, checkin=checkin, today=today)
-        return still_wanted(delivery=delivery, milestone=milestone, settings=settings, review=review)
+        milestones = milestones_by_id(session=session, ids=milestone_ids)
+        checkins = checkins_by_id(session=session, ids=checkin_ids)
+        homes = [_home(d, milestones=milestones, checkins=checkins) for d in deliveries]
+        settings = settings_of_channels(session=session, channels=set(homes))
+        verdicts = []
+        for delivery, home in zip(deliveries, homes, strict=True):
+            milestone = milestones.get(delivery.milestone_id or 0) if delivery.milestone_id else None
+            checkin = _checkin_of(delivery, checkins=checkins)
+            review = None
+            if checkin is not None:
+                today = channel_schedule(settings.get(home), default_timezone="UTC").local_date(now)
+                review = review_count(session, checkin=checkin, today=today)
+            verdicts.append(
+                still_wanted(
+                    delivery=delivery, milestone=milestone, settings=settings.get(home), review=review
+                )
+            )
+        return verdicts
+
+
+def _checkin_of(delivery: Delivery, *, checkins: dict[int, CheckIn]) -> CheckIn | None:
+    """The review prompt's check-in, if it is still there and of the delivery's own workspace."""
+    if not delivery.checkin_id or delivery.kind not in REVIEW_PROMPTS:
+        return None
+    checkin = checkins.get(delivery.checkin_id)
+    if checkin is None or (checkin.team_id, checkin.enterprise_id) != (
+        delivery.team_id,
+        delivery.enterprise_id,
+    ):
+        return None
+    return checkin
+
+
+def _home(delivery: Delivery, *, milestones: dict[int, Milestone], checkins: dict[int, CheckIn]) -> Channel:
+    """The channel whose settings rule the delivery: a DM's are those of the channel it is about."""
+    milestone = milestones.get(delivery.milestone_id or 0) if delivery.milestone_id else None
+    checkin = _checkin_of(delivery, checkins=checkins)
+    home = milestone.channel_id if milestone else checkin.channel_id if checkin else delivery.channel_id
+    return (delivery.enterprise_id, delivery.team_id, home)

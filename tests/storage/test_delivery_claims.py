@@ -19,14 +19,14 @@ LEASE = timedelta(minutes=2)
 LATER = NOW + timedelta(minutes=5)
 
 
-def _claimed(engine: Engine, *, worker: str) -> Delivery:
+def _claimed(engine: Engine, *, worker: str, channel: str = "C1") -> Delivery:
     with Session(engine) as session:
         deliveries.plan_delivery(
             session=session,
-            key="checkin:C1:2026-W50",
+            key=f"checkin:{channel}:2026-W50",
             kind="checkin",
             workspace=Workspace(team_id="T1"),
-            channel_id="C1",
+            channel_id=channel,
             payload={"text": "Weekly review"},
             not_before=NOW,
             now=NOW,
@@ -63,6 +63,28 @@ def test_start_posting_renews_the_claim_and_marks_it(engine: Engine) -> None:
     assert not claims.start_posting(
         engine=engine, delivery=delivery, worker="w2", now=NOW, lease_until=later, since=NOW
     )
+
+
+def test_many_posting_marks_and_sent_marks_apply_to_the_claims_still_held(engine: Engine) -> None:
+    ours = [_claimed(engine, worker="w1", channel=f"C{n}") for n in range(3)]
+    theirs = _claimed(engine, worker="w2", channel="C9")
+    ids = [d.id or 0 for d in [*ours, theirs]]
+    later = NOW + timedelta(minutes=5)
+
+    held = claims.start_posting_many(engine=engine, ids=ids, worker="w1", now=NOW, lease_until=later)
+    assert held == {d.id for d in ours}
+    assert [claims.posting_since(_row(engine, d).last_error) for d in ours] == [NOW] * 3
+    assert claims.posting_since(_row(engine, theirs).last_error) is None
+
+    sent = {ours[0].id or 0: "1.000100", ours[1].id or 0: "1.000200", theirs.id or 0: "1.000300"}
+    assert claims.mark_sent_many(engine=engine, sent=sent, worker="w1", now=later) == {ours[0].id, ours[1].id}
+    rows = [_row(engine, d) for d in [*ours, theirs]]
+    assert [(r.state, r.message_ts, r.last_error) for r in rows] == [
+        ("sent", "1.000100", None),
+        ("sent", "1.000200", None),
+        ("claimed", None, claims.posting_note(NOW, None)),
+        ("claimed", None, None),
+    ]
 
 
 def test_heartbeat_renews_only_its_own_claims(engine: Engine) -> None:
