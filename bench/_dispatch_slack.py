@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from typing import Any
 
-from tests.support.fake_slack import FakeSlack, _Answer, _handler_for, _json_answer
+from tests.support.fake_slack import FakeSlack, _Answer, _json_answer
 
 
 @dataclass(frozen=True)
@@ -22,12 +21,6 @@ class Landed:
     channel: str
     key: str
     at: float
-
-
-class _Server(ThreadingHTTPServer):
-    # Dozens of posts connect at once: the default backlog of 5 drops SYNs, which retry after a full second.
-    request_queue_size = 1024
-    daemon_threads = True
 
 
 class PacedSlack(FakeSlack):
@@ -41,17 +34,6 @@ class PacedSlack(FakeSlack):
         self._last: dict[str, float] = {}
         if latency:
             self.latency["chat.postMessage"] = latency
-
-    def start(self) -> PacedSlack:
-        """Serve as FakeSlack does, with a listen backlog deep enough for many posts at once."""
-        import threading
-
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
-        )
-        self._thread.start()
-        return self
 
     def _answer_method(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> _Answer:
         # Called under the fake's lock: the check and the acceptance are one step.
