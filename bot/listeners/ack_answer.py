@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -34,18 +35,23 @@ _ARRIVED_KEY = "answer_slot_arrived"
 # burst of slow commands would queue everyone else's ack behind it. Past this many, a command is acked empty
 # at once and answered through its response URL.
 MAX_HELD_ACKS = REQUEST_THREADS // 2
-# A held ack the watcher closed empty says answers miss their deadline (a slow Slack, a machine out of CPU):
-# for this long after one, waiting for a hold would only make acks later, so a command is acked empty at once.
-MISSED_MEMORY_SECONDS = 1.0
+# Held acks closed empty at their deadline say answers are late (a slow Slack, a machine out of CPU): while
+# at least this share of recent ones were, waiting for a hold would only make acks later too, so a command
+# is acked empty at once. A share, not the last one: one late answer (a first connection, a pause) must not
+# let a burst of empty acks through, whose queued answers would make the next held ones late in turn.
+LATE_SHARE_TO_STOP_WAITING = 0.5
+# How much each held ack's end moves that share: a few late ones in a row stop the waiting, a few in time
+# resume it.
+LATE_SHARE_WEIGHT = 0.2
 
 
 class AnswerSlot:
     """One command's ack, open until its deadline for the first answer; acked exactly once, whoever acks."""
 
-    def __init__(self, ack: Ack, *, deadline: float, on_acked: Callable[[], None] | None = None) -> None:
+    def __init__(self, ack: Ack, *, deadline: float, on_acked: Callable[[bool], None] | None = None) -> None:
         self.deadline = deadline  # time.monotonic()
         self._ack = ack
-        self._on_acked = on_acked
+        self._on_acked = on_acked  # called once acked, with True when that was at or past the deadline
         # The listener's answer and the watcher's empty ack may come at the same moment: one of them acks.
         self._lock = threading.Lock()
         self._acked = False
@@ -56,7 +62,7 @@ class AnswerSlot:
             if not self._claim():
                 return False
             try:
-                if time.monotonic() >= self.deadline:
+                if late := time.monotonic() >= self.deadline:
                     # The watcher is about to ack empty: do it now; the answer takes the response URL.
                     self._ack()
                     return False
@@ -67,18 +73,17 @@ class AnswerSlot:
                     raise
                 return True
             finally:
-                self._let_go()
+                self._let_go(late=late)
 
-    def close(self) -> bool:
-        """Ack empty, unless an answer (or an empty ack) already went; True when this call acked."""
+    def close(self) -> None:
+        """Ack empty, unless an answer (or an empty ack) already went."""
         with self._lock:
-            if not self._claim():
-                return False
-            try:
-                self._ack()
-            finally:
-                self._let_go()
-            return True
+            if self._claim():
+                try:
+                    self._ack()
+                finally:
+                    # Before the deadline, the listener ended without an answer (it opened a form): not late.
+                    self._let_go(late=time.monotonic() >= self.deadline)
 
     def _claim(self) -> bool:
         """True for the caller that is to ack now (holding the lock); False once anyone has acked."""
@@ -88,13 +93,19 @@ class AnswerSlot:
         if self._ack.response is not None:
             # Acked past the slot (a listener calling ack() itself): an answer put in the ack now would be
             # lost, as Bolt may have sent the ack already.
-            self._let_go()
+            self._let_go(late=False)
             return False
         return True
 
-    def _let_go(self) -> None:
+    def _let_go(self, *, late: bool) -> None:
         if self._on_acked is not None:
-            self._on_acked()
+            self._on_acked(late)
+
+
+class _Turn:
+    """A command waiting for a held ack: given one when another goes."""
+
+    given = False
 
 
 class DeadlineWatcher:
@@ -113,32 +124,44 @@ class DeadlineWatcher:
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
         self._held = 0
-        self._missed_at = -MISSED_MEMORY_SECONDS
+        self._waiting: deque[_Turn] = deque()
+        self._late_share = 0.0  # of the held acks that ended lately, how many were closed at the deadline
 
     def hold(self, *, until: float | None = None) -> bool:
         """Count one more held ack; when MAX_HELD_ACKS are held, wait for one to go up to `until`.
 
-        False (hold none) when none went by then, or at once without `until` or while answers miss their
-        deadline.
+        False (hold none) when none went by then, or at once without `until` or while held acks are late.
+        Waiting commands take the acks that go in the order they came.
         """
         with self._freed:
-            while self._held >= MAX_HELD_ACKS:
+            if self._held < MAX_HELD_ACKS and not self._waiting:
+                self._held += 1
+                return True
+            turn = _Turn()
+            self._waiting.append(turn)
+            while not turn.given:
                 remaining = (until or 0.0) - time.monotonic()
-                if remaining <= 0 or self._missing(now=time.monotonic()):
+                if remaining <= 0 or self.answers_late():
+                    self._waiting.remove(turn)
                     return False
                 self._freed.wait(remaining)
-            self._held += 1
             return True
 
-    def let_go(self) -> None:
-        """One held ack went."""
+    def let_go(self, late: bool = False) -> None:
+        """One held ack went; `late`: closed at its deadline, without its answer."""
         with self._freed:
-            self._held = max(0, self._held - 1)
-            self._freed.notify()
+            self._late_share += LATE_SHARE_WEIGHT * (float(late) - self._late_share)
+            if self._waiting and not self.answers_late():
+                # Handed to the first waiting command, so none that comes later takes it first.
+                self._waiting.popleft().given = True
+            else:
+                self._held = max(0, self._held - 1)
+            # Each waiting command looks whether it was given the ack, or stops waiting as answers are late.
+            self._freed.notify_all()
 
-    def _missing(self, *, now: float) -> bool:
-        """True when the watcher closed a held ack empty within the last MISSED_MEMORY_SECONDS."""
-        return now - self._missed_at < MISSED_MEMORY_SECONDS
+    def answers_late(self) -> bool:
+        """True while recent held acks were mostly closed at their deadline, without their answer."""
+        return self._late_share >= LATE_SHARE_TO_STOP_WAITING
 
     def watch(self, slot: AnswerSlot) -> None:
         """Close `slot` at its deadline if nobody has by then."""
@@ -157,15 +180,9 @@ class DeadlineWatcher:
                 due = self._due()
             for slot in due:
                 try:
-                    missed = slot.close()
+                    slot.close()
                 except Exception:  # one slot's failure must not stop the thread every other ack relies on
                     logger.exception("could not acknowledge a command at its deadline")
-                    missed = True
-                if missed:
-                    with self._freed:
-                        self._missed_at = time.monotonic()
-                        # Commands waiting for a hold stop waiting: the answers they would wait for are late.
-                        self._freed.notify_all()
 
     def _due(self) -> list[AnswerSlot]:
         """Wait (holding the condition) until some slot's deadline has passed; take every such slot."""

@@ -176,16 +176,67 @@ def test_a_command_past_the_held_acks_waits_for_one_answered_in_time() -> None:
     assert not watcher.hold(until=time.monotonic() + 0.05)  # full again, and nobody lets go in time
 
 
+def _held_and_late(watcher: DeadlineWatcher, *, count: int) -> None:
+    """`count` held acks, one after the other, each closed empty at its deadline."""
+    for _ in range(count):
+        ack = Ack()
+        assert watcher.hold()
+        watcher.watch(AnswerSlot(ack, deadline=time.monotonic() + 0.02, on_acked=watcher.let_go))
+        deadline = time.monotonic() + 5
+        while ack.response is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def test_one_late_answer_does_not_stop_commands_waiting_for_a_hold() -> None:
+    watcher = DeadlineWatcher()
+    _held_and_late(watcher, count=1)  # a first connection, a pause: not yet a slow Slack
+    slots = _held_full(watcher)
+    threading.Timer(0.1, slots[0].answer, kwargs={**ANSWER, "response_type": "ephemeral"}).start()
+    assert watcher.hold(until=time.monotonic() + 5)
+
+
 def test_while_held_acks_miss_their_deadline_a_command_is_acked_empty_at_once() -> None:
     watcher = DeadlineWatcher()
-    ack = Ack()
-    assert watcher.hold()
-    watcher.watch(AnswerSlot(ack, deadline=time.monotonic() + 0.05, on_acked=watcher.let_go))
-    deadline = time.monotonic() + 5
-    while ack.response is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+    _held_and_late(watcher, count=4)
+    assert watcher.answers_late()
     _held_full(watcher)
     # A slow Slack: waiting for a hold would only make this ack late too.
     started = time.monotonic()
     assert not watcher.hold(until=time.monotonic() + 5)
     assert time.monotonic() - started < 0.5
+
+
+def test_held_acks_answered_in_time_again_let_commands_wait_again() -> None:
+    watcher = DeadlineWatcher()
+    _held_and_late(watcher, count=6)
+    assert watcher.answers_late()
+    for _ in range(4):
+        assert watcher.hold()
+        AnswerSlot(Ack(), deadline=time.monotonic() + 5, on_acked=watcher.let_go).answer(
+            **ANSWER, response_type="ephemeral"
+        )
+    assert not watcher.answers_late()
+
+
+def test_waiting_commands_take_the_acks_that_go_in_the_order_they_came() -> None:
+    watcher = DeadlineWatcher()
+    slots = _held_full(watcher)
+    order: list[str] = []
+
+    def waits(name: str) -> None:
+        if watcher.hold(until=time.monotonic() + 5):
+            order.append(name)
+
+    first = threading.Thread(target=waits, args=("first",))
+    first.start()
+    time.sleep(0.05)
+    second = threading.Thread(target=waits, args=("second",))
+    second.start()
+    time.sleep(0.05)
+    slots[0].answer(**ANSWER, response_type="ephemeral")
+    # A command coming now finds the freed ack given already, to the first that waited.
+    assert not watcher.hold()
+    first.join(5)
+    slots[1].answer(**ANSWER, response_type="ephemeral")
+    second.join(5)
+    assert order == ["first", "second"]
