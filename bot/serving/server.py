@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -32,7 +33,12 @@ SCHEDULER_RESTART_SECONDS = 10.0
 
 
 class ProductionServer(BaseApplication):
-    """gunicorn configured from Settings; each worker builds its own Bolt app after the fork."""
+    """gunicorn configured from Settings; the master builds the Bolt app once, and its workers share it.
+
+    Built before the fork, the app's code and objects are one copy in memory for every worker (copy on
+    write); what must not be shared, each worker makes anew after the fork: its database connections (here),
+    its listener threads, the ack watcher and the response URL connections (started on first use).
+    """
 
     def __init__(self, *, settings: Settings, port: int, with_scheduler: bool) -> None:
         self.settings = settings
@@ -54,12 +60,15 @@ class ProductionServer(BaseApplication):
             "logger_class": RootLogger,
             # No control socket: nothing to write under $HOME, which a non-root container may not have.
             "control_socket_disable": True,
+            # One copy of the imported app for all workers: about 40 MB less a worker (issue 12: 5).
+            "preload_app": True,
+            "post_fork": self.after_fork,
         }
         for name, value in options.items():
             self.cfg.set(name, value)
 
     def load(self) -> Any:
-        """The WSGI app of this worker, built after the fork so no connection is shared between processes."""
+        """The WSGI app, built in the master before it forks its workers (preload_app)."""
         from bot.app import build_app
         from bot.serving.web import make_wsgi_app
         from storage.db import make_engine
@@ -67,7 +76,17 @@ class ProductionServer(BaseApplication):
         # The master migrated (SQLite) or checked (PostgreSQL) the schema before it forked.
         self.engine = make_engine(self.settings.database_url)
         self.bolt_app = build_app(self.settings, engine=self.engine)
-        return make_wsgi_app(self.bolt_app, engine=self.engine)
+        application = make_wsgi_app(self.bolt_app, engine=self.engine)
+        # What is built so far lives as long as the process: the collector need not visit it, and by not
+        # touching it leaves its pages shared with the workers.
+        gc.freeze()
+        return application
+
+    def after_fork(self, _arbiter: Arbiter, _worker: ThreadWorker) -> None:
+        """In a new worker: forget any connection the master's pool held; the worker opens its own."""
+        if self.engine is not None:
+            # close=False: the master's sockets are not this process's to close.
+            self.engine.dispose(close=False)
 
     def drain(self, *, timeout: float) -> None:
         """Let this worker's listener work (answers after the ack) finish before the process exits."""
