@@ -43,6 +43,8 @@ LATE_SHARE_TO_STOP_WAITING = 0.5
 # How much each held ack's end moves that share: a few late ones in a row stop the waiting, a few in time
 # resume it.
 LATE_SHARE_WEIGHT = 0.2
+# How often a command waiting for a held ack looks whether it was given one: as Bolt looks for an ack.
+WAITING_POLL_SECONDS = 0.01
 
 
 class AnswerSlot:
@@ -103,9 +105,10 @@ class AnswerSlot:
 
 
 class _Turn:
-    """A command waiting for a held ack: given one when another goes."""
+    """A command waiting for a held ack: `given` one when another goes, or `over` when answers run late."""
 
     given = False
+    over = False
 
 
 class DeadlineWatcher:
@@ -117,9 +120,9 @@ class DeadlineWatcher:
         os.register_at_fork(after_in_child=self._reset)
 
     def _reset(self) -> None:
-        lock = threading.Lock()
-        self._changed = threading.Condition(lock)  # the slots: wakes the watcher thread
-        self._freed = threading.Condition(lock)  # the held count: wakes commands waiting for a hold
+        # One lock for the slots and the held count; the condition wakes the watcher thread.
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._slots: list[tuple[float, int, AnswerSlot]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
@@ -133,31 +136,36 @@ class DeadlineWatcher:
         False (hold none) when none went by then, or at once without `until` or while held acks are late.
         Waiting commands take the acks that go in the order they came.
         """
-        with self._freed:
+        with self._lock:
             if self._held < MAX_HELD_ACKS and not self._waiting:
                 self._held += 1
                 return True
+            if until is None or until <= time.monotonic() or self.answers_late():
+                return False
             turn = _Turn()
             self._waiting.append(turn)
-            while not turn.given:
-                remaining = (until or 0.0) - time.monotonic()
-                if remaining <= 0 or self.answers_late():
-                    self._waiting.remove(turn)
-                    return False
-                self._freed.wait(remaining)
-            return True
+        # Polled, as Bolt polls for the ack itself: waking a waiting thread from the one letting an ack go
+        # would stall that one, the GIL in hand, while the woken thread takes its CPU (about a seventh of a
+        # loaded worker's time).
+        while not (turn.given or turn.over) and time.monotonic() < until:
+            time.sleep(WAITING_POLL_SECONDS)
+        with self._lock:
+            if not turn.given:
+                self._waiting.remove(turn)
+            return turn.given
 
     def let_go(self, late: bool = False) -> None:
         """One held ack went; `late`: closed at its deadline, without its answer."""
-        with self._freed:
+        with self._lock:
             self._late_share += LATE_SHARE_WEIGHT * (float(late) - self._late_share)
             if self._waiting and not self.answers_late():
                 # Handed to the first waiting command, so none that comes later takes it first.
                 self._waiting.popleft().given = True
-            else:
-                self._held = max(0, self._held - 1)
-            # Each waiting command looks whether it was given the ack, or stops waiting as answers are late.
-            self._freed.notify_all()
+                return
+            self._held = max(0, self._held - 1)
+            if self.answers_late():
+                for turn in self._waiting:
+                    turn.over = True  # they stop waiting: the answers they would wait for are late
 
     def answers_late(self) -> bool:
         """True while recent held acks were mostly closed at their deadline, without their answer."""
