@@ -6,7 +6,7 @@ listener's first answer in it while it is open, and goes to the response URL aft
 thread acks empty every slot still open at its deadline, so a busy pool never makes an ack late.
 
 A process holds a few acks at once. Past that, while held acks are being answered in time, a command waits
-(up to its own deadline) for one to go rather than being acked empty: an empty ack lets the client send its
+(up to half its window) for one to go rather than being acked empty: an empty ack lets the client send its
 next command at once, and queued answers pile up faster than they are made (seconds late under load).
 """
 
@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 _KEY = "answer_slot"
 _ARRIVED_KEY = "answer_slot_arrived"
 # A held ack keeps one of the process's request threads waiting up to the deadline: past half of them, a
-# burst of slow commands would queue everyone else's ack behind it. Past this many, a command is acked empty
-# at once and answered through its response URL.
+# burst of slow commands would queue everyone else's ack behind it. Past this many, a command waits a while
+# for one to go (see DeadlineWatcher.hold), else is acked empty and answered through its response URL.
 MAX_HELD_ACKS = REQUEST_THREADS // 2
 # Held acks closed empty at their deadline say answers are late (a slow Slack, a machine out of CPU): while
 # at least this share of recent ones were, waiting for a hold would only make acks later too, so a command
