@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, or_, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlmodel import Session, col
 
+from storage.arrays import array_of, one_of
 from storage.deliveries import update_deliveries
 from storage.models import CheckIn, Delivery, DeliveryState
 
@@ -154,7 +169,7 @@ def start_posting_many(
 
     Index: the primary key.
     """
-    where = [col(Delivery.id).in_(ids), *_held_by(worker)]
+    where = [_ids_in(engine, ids), *_held_by(worker)]
     values = {"lease_until": lease_until, "last_error": posting_note(now, None), "updated_at": now}
     return set(update_deliveries(engine=engine, where=where, **values))
 
@@ -164,10 +179,20 @@ def mark_sent_many(*, engine: Engine, sent: dict[int, str], worker: str, now: da
 
     Index: the primary key.
     """
-    where = [col(Delivery.id).in_(list(sent)), *_held_by(worker)]
+    where = [_ids_in(engine, sent), *_held_by(worker)]
+    if engine.dialect.name == "postgresql":
+        # Each row's ts from an array beside the ids: the same statement however many are marked.
+        ids, tss = (
+            array_of("sent_ids", sent, element_type=Integer()),
+            array_of("sent_ts", sent.values(), element_type=String()),
+        )
+        pairs = func.unnest(ids, tss).table_valued("id", "ts").render_derived(name="sent")
+        message_ts = select(pairs.c.ts).where(pairs.c.id == col(Delivery.id)).scalar_subquery()
+    else:
+        message_ts = case(sent, value=col(Delivery.id))
     values = {
         "state": DeliveryState.SENT,
-        "message_ts": case(sent, value=col(Delivery.id)),
+        "message_ts": message_ts,
         "lease_until": None,
         "last_error": None,
         "updated_at": now,
@@ -259,6 +284,10 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
         and_(col(Delivery.state) == DeliveryState.PENDING, col(Delivery.not_before) <= now),
         and_(col(Delivery.state) == DeliveryState.CLAIMED, col(Delivery.lease_until) < now),
     )
+
+
+def _ids_in(engine: Engine, ids: Collection[int]) -> ColumnElement[bool]:
+    return one_of(col(Delivery.id), ids, dialect=engine.dialect.name, element_type=Integer())
 
 
 def _attempt_returned() -> ColumnElement[int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Integer, String, select, tuple_
 from sqlmodel import Session, col
 
+from storage.arrays import one_of
 from storage.models import ChannelSettings, CheckIn, Milestone
 
 Channel = tuple[str, str, str]  # enterprise, team, channel
@@ -20,7 +21,8 @@ def milestones_by_id(*, session: Session, ids: Collection[int]) -> dict[int, Mil
     """
     if not ids:
         return {}
-    found = session.execute(select(Milestone).where(col(Milestone.id).in_(list(ids))))
+    of_these = one_of(col(Milestone.id), ids, dialect=_dialect(session), element_type=Integer())
+    found = session.execute(select(Milestone).where(of_these))
     return {milestone.id or 0: milestone for milestone in found.scalars()}
 
 
@@ -31,7 +33,8 @@ def checkins_by_id(*, session: Session, ids: Collection[int]) -> dict[int, Check
     """
     if not ids:
         return {}
-    found = session.execute(select(CheckIn).where(col(CheckIn.id).in_(list(ids))))
+    of_these = one_of(col(CheckIn.id), ids, dialect=_dialect(session), element_type=Integer())
+    found = session.execute(select(CheckIn).where(of_these))
     return {checkin.id or 0: checkin for checkin in found.scalars()}
 
 
@@ -49,5 +52,20 @@ def settings_of_channels(
         col(ChannelSettings.team_id),
         col(ChannelSettings.channel_id),
     )
-    found = session.execute(select(ChannelSettings).where(tuple_(*columns).in_(list(channels))))
-    return {(row.enterprise_id, row.team_id, row.channel_id): row for row in found.scalars()}
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        # Each column among its values (one array each, on the unique index); the few other combinations
+        # this also matches are dropped below.
+        where = [
+            one_of(column, {c[n] for c in channels}, dialect=dialect, element_type=String())
+            for n, column in enumerate(columns)
+        ]
+    else:
+        where = [tuple_(*columns).in_(list(channels))]
+    found = session.execute(select(ChannelSettings).where(*where))
+    rows = {(row.enterprise_id, row.team_id, row.channel_id): row for row in found.scalars()}
+    return {channel: row for channel, row in rows.items() if channel in channels}
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name

@@ -11,10 +11,11 @@ import heapq
 import itertools
 import logging
 import os
+import queue
 import threading
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -46,7 +47,7 @@ _LOOK_AGAIN = 0.25
 
 
 def dispatch_threads() -> int:
-    """How many posts a pass has in flight at once: DISPATCH_THREADS when a positive number, else 64."""
+    """How many posts a pass has in flight at once: DISPATCH_THREADS when a positive number, else 160."""
     value = os.environ.get("DISPATCH_THREADS", "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_DISPATCH_THREADS
 
@@ -97,6 +98,7 @@ class _Pass:
     # Channels not in flight, by when they may be posted to next.
     turns: list[tuple[float, int, Channel]] = field(default_factory=list)
     in_flight: dict[Future[Outcome], Channel] = field(default_factory=dict)
+    came_back: queue.SimpleQueue[Future[Outcome]] = field(default_factory=queue.SimpleQueue)
     claims_left: int = MAX_CLAIMS
     claim_again: bool = True
     # A workspace's first post goes alone: a refused token then holds its other channels unasked.
@@ -123,7 +125,7 @@ class _Pass:
                     self._start(pool, channel)
             if not self.in_flight and not self.turns:
                 return
-            self._wait_for_next(now)
+            self._wait_for_next(now, full=len(self.in_flight) >= threads)
 
     def _may_claim(self) -> bool:
         """True unless the last claim found nothing (and no channel of ours is done since), or enough were."""
@@ -186,6 +188,7 @@ class _Pass:
         delivery = self.queues[channel].popleft()
         future = pool.submit(self._dispatch_one, delivery)
         self.in_flight[future] = channel
+        future.add_done_callback(self.came_back.put)
 
     def _dispatch_one(self, delivery: Delivery) -> Outcome:
         """Post one delivery (in a pool thread) and count it; its channel's next post waits its turn."""
@@ -194,16 +197,25 @@ class _Pass:
             self.pacer.posted(channel_of(delivery))
         return outcome
 
-    def _wait_for_next(self, now: float) -> None:
-        """Wait for a post to come back or the next channel's turn (or a while, to look at `stopping`)."""
-        timeout = min(max(self.turns[0][0] - now, 0.0), _LOOK_AGAIN) if self.turns else _LOOK_AGAIN
+    def _wait_for_next(self, now: float, *, full: bool) -> None:
+        """Wait for a post to come back or, with a thread free, the next channel's turn (or a while, to look
+        at `stopping`)."""
+        next_turn = self.turns[0][0] - now if self.turns and not full else _LOOK_AGAIN
+        timeout = min(max(next_turn, 0.0), _LOOK_AGAIN)
         if not self.in_flight:
             if self.stopping is not None:
                 self.stopping.wait(timeout)
             else:
                 time.sleep(timeout)
             return
-        done, _ = wait(list(self.in_flight), timeout=timeout, return_when=FIRST_COMPLETED)
+        # Posts come back through a queue: waiting on every future in flight at each turn costs as much as
+        # the posting itself once a hundred are in flight.
+        try:
+            done = [self.came_back.get(timeout=timeout)]
+        except queue.Empty:
+            return
+        while not self.came_back.empty():
+            done.append(self.came_back.get_nowait())
         for future in done:
             channel = self.in_flight.pop(future)
             # A failure of our own (the database) ends the pass, its claims given back.

@@ -1,15 +1,16 @@
 """Group commit: what many posting threads ask of the database at once is done in one statement.
 
-A thread asking joins the batch gathering; the first to find no batch running runs all that gathered, and the
-others wait for their share of its answer. Nobody waits for a timer: alone, a call runs at once; under load,
-batches grow to what arrives while one statement runs.
+A thread asking joins the batch gathering; with no batch running, it runs all that gathered itself, and the
+others wait for their share of its answer. When a run ends, the first of the next batch is woken to run it.
+Nobody waits for a timer: alone, a call runs at once; under load, batches grow to what arrives while one
+statement runs.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -23,6 +24,9 @@ class _Ask(Generic[Item]):
     item: Item
     answer: object = _UNANSWERED
     error: BaseException | None = None
+    # Set when answered, or when this ask is to run the batch it heads (`batch` then holds it).
+    woken: threading.Event = field(default_factory=threading.Event)
+    batch: list[_Ask[Item]] | None = None
 
 
 class GroupCall(Generic[Item, Answer]):
@@ -30,21 +34,32 @@ class GroupCall(Generic[Item, Answer]):
 
     def __init__(self, run: Callable[[Sequence[Item]], Sequence[Answer]]) -> None:
         self._run = run
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._gathering: list[_Ask[Item]] = []
         self._running = False
 
     def __call__(self, item: Item) -> Answer:
         """The answer `run` gives for `item`, run with what else was asked meanwhile; its error, raised."""
         ask = _Ask(item)
-        with self._changed:
-            self._gathering.append(ask)
-            while self._running and not _settled(ask):
-                self._changed.wait()
-            if not _settled(ask):
-                batch, self._gathering, self._running = self._gathering, [], True
-        if _settled(ask):
-            return _outcome(ask)
+        with self._lock:
+            if self._running:
+                self._gathering.append(ask)
+            else:
+                self._running, ask.batch = True, [ask]
+        if ask.batch is None:
+            # Each waits on its own event: one wake-up per answer, not every waiter at each run's end.
+            ask.woken.wait()
+        if ask.batch is not None:
+            self._run_batch(ask.batch)
+        return _outcome(ask)
+
+    def gathering(self) -> int:
+        """How many calls wait for the next run."""
+        with self._lock:
+            return len(self._gathering)
+
+    def _run_batch(self, batch: list[_Ask[Item]]) -> None:
+        """Run one batch, answer each of its asks, and hand the run over to the next batch, if any."""
         try:
             answers = self._run([each.item for each in batch])
             if len(answers) != len(batch):
@@ -55,19 +70,14 @@ class GroupCall(Generic[Item, Answer]):
             for each in batch:
                 each.error = error
         finally:
-            with self._changed:
-                self._running = False
-                self._changed.notify_all()
-        return _outcome(ask)
-
-    def gathering(self) -> int:
-        """How many calls wait for the next run."""
-        with self._changed:
-            return len(self._gathering)
-
-
-def _settled(ask: _Ask) -> bool:
-    return ask.error is not None or ask.answer is not _UNANSWERED
+            with self._lock:
+                following, self._gathering = self._gathering, []
+                self._running = bool(following)
+            for each in batch[1:]:
+                each.woken.set()
+            if following:
+                following[0].batch = following
+                following[0].woken.set()
 
 
 def _outcome(ask: _Ask[Item]) -> Answer:  # type: ignore[type-var]
