@@ -83,3 +83,22 @@ def test_a_run_answering_for_too_few_items_is_an_error_not_a_wrong_answer() -> N
     call = GroupCall(lambda items: [])
     with pytest.raises(RuntimeError, match="0 answers for 1 items"):
         call(1)
+
+
+def test_many_threads_asking_at_once_each_get_their_own_answer_from_few_runs() -> None:
+    runs: list[int] = []
+
+    def run(items: Sequence[tuple[int, int]]) -> list[str]:
+        runs.append(len(items))
+        threading.Event().wait(0.001)  # a statement's round trip: others gather meanwhile
+        return [f"{thread}:{n}" for thread, n in items]
+
+    call = GroupCall(run)
+
+    def ask_often(thread: int) -> list[str]:
+        return [call((thread, n)) for n in range(50)]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(ask_often, range(40)))
+    assert answers == [[f"{thread}:{n}" for n in range(50)] for thread in range(40)]
+    assert sum(runs) == 2_000 and len(runs) < 1_000  # batched, not one run a call
