@@ -7,14 +7,17 @@ Lists come soonest due first (undated last); those a person reads capped also sa
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Connection,
     Date,
     Integer,
+    Row,
     Select,
     and_,
     bindparam,
@@ -30,6 +33,26 @@ from storage.workspace import Workspace
 
 # Every list of milestones reads this way: soonest due first, undated last, then by number.
 SOONEST_DUE_FIRST = (col(Milestone.due_date).is_(None), col(Milestone.due_date), col(Milestone.number))
+
+
+class ListedMilestone(NamedTuple):
+    """What a `/milestone list` line shows of a milestone, read as plain columns (no ORM object)."""
+
+    # A named tuple, not an entity: SQLAlchemy and SQLModel spent more building 100 instances (state,
+    # identity map, pydantic attributes) than the rest of a list answer's database work.
+    number: int
+    title: str
+    owner_id: str | None
+    department: str | None
+    due_date: date | None
+    status: str
+    completed_on: date | None
+
+
+_MILESTONE = Milestone.__table__
+# The table's own columns, in ListedMilestone's order: a statement of them is plain Core, no ORM step.
+_LISTED = tuple(_MILESTONE.c[name] for name in ListedMilestone._fields)
+_LISTED_ORDER = (_MILESTONE.c.due_date.is_(None), _MILESTONE.c.due_date, _MILESTONE.c.number)
 
 
 def get_milestone(*, session: Session, workspace: Workspace, number: int) -> Milestone | None:
@@ -93,41 +116,110 @@ def _channel_page(*, open_only: bool, since: bool) -> Select[tuple[Milestone, in
     return select(Milestone, func.count().over()).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
 
 
-def done_channel_milestones(
-    *, session: Session, workspace: Workspace, channel_id: str, limit: int
-) -> tuple[list[Milestone], int]:
-    """The channel's milestones marked done.
+def listed_channel(
+    *, connection: Connection, workspace: Workspace, channel_id: str, limit: int, open_only: bool = False
+) -> tuple[list[ListedMilestone], int]:
+    """The channel's milestones (open ones only, when asked) as list lines, and how many matched in all.
+
+    Index: ix_milestone_workspace_channel.
+    """
+    if limit < 1:
+        where = [_in_channel(workspace, channel_id), *_narrowed(open_only=open_only)]
+        return _listed_page(connection, where=where, limit=limit)
+    values = {
+        "team_id": workspace.team_id,
+        "enterprise_id": workspace.enterprise_id,
+        "channel_id": channel_id,
+        "limit": limit,
+    }
+    return _listed_rows(connection.execute(_listed_channel_page(open_only=open_only), values).all())
+
+
+@functools.cache
+def _listed_channel_page(*, open_only: bool) -> Select[Any]:
+    """A channel's list lines and their count, built once for each kind: every `/milestone list` reads one."""
+    where = [
+        _MILESTONE.c.team_id == bindparam("team_id"),
+        _MILESTONE.c.enterprise_id == bindparam("enterprise_id"),
+        _MILESTONE.c.channel_id == bindparam("channel_id"),
+    ]
+    if open_only:
+        where.append(_MILESTONE.c.status.in_(OPEN_STATUSES))
+    limit = bindparam("limit", type_=Integer, literal_execute=True)
+    return select(*_LISTED, func.count().over()).where(*where).order_by(*_LISTED_ORDER).limit(limit)
+
+
+def listed_done(
+    *, connection: Connection, workspace: Workspace, channel_id: str, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """The channel's milestones marked done, as list lines.
 
     Index: ix_milestone_workspace_channel.
     """
     where = [_in_channel(workspace, channel_id), col(Milestone.status) == "done"]
-    return _page(session, where=where, limit=limit)
+    return _listed_page(connection, where=where, limit=limit)
 
 
-def overdue_channel_milestones(
-    *, session: Session, workspace: Workspace, channel_id: str, today: date, limit: int
-) -> tuple[list[Milestone], int]:
-    """The channel's open milestones due before `today`.
+def listed_overdue(
+    *, connection: Connection, workspace: Workspace, channel_id: str, today: date, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """The channel's open milestones due before `today`, as list lines.
 
     Index: ix_milestone_workspace_channel.
     """
     where = [_in_channel(workspace, channel_id), _overdue(today)]
-    return _page(session, where=where, limit=limit)
+    return _listed_page(connection, where=where, limit=limit)
 
 
-def upcoming_channel_milestones(
-    *, session: Session, workspace: Workspace, channel_id: str, first: date, last: date, limit: int
-) -> tuple[list[Milestone], int]:
-    """The channel's open milestones due from `first` to `last`, both included.
+def listed_upcoming(
+    *, connection: Connection, workspace: Workspace, channel_id: str, first: date, last: date, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """The channel's open milestones due from `first` to `last`, both included, as list lines.
 
     Index: ix_milestone_workspace_channel.
     """
     where = [_in_channel(workspace, channel_id), _open(), col(Milestone.due_date).between(first, last)]
-    return _page(session, where=where, limit=limit)
+    return _listed_page(connection, where=where, limit=limit)
+
+
+def listed_involving(
+    *, connection: Connection, workspace: Workspace, user_id: str, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """Open milestones the user owns, or created while nobody else owns them, as list lines.
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    involves = or_(
+        col(Milestone.owner_id) == user_id,
+        and_(col(Milestone.owner_id).is_(None), col(Milestone.created_by) == user_id),
+    )
+    return _listed_page(connection, where=[_in_workspace(workspace), involves, _open()], limit=limit)
+
+
+def listed_owned(
+    *, connection: Connection, workspace: Workspace, owner_id: str | None, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """The workspace's open milestones one person owns, as list lines.
+
+    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
+    """
+    where = [_in_workspace(workspace), col(Milestone.owner_id) == owner_id, _open()]
+    return _listed_page(connection, where=where, limit=limit)
+
+
+def listed_department(
+    *, connection: Connection, workspace: Workspace, department: str | None, limit: int
+) -> tuple[list[ListedMilestone], int]:
+    """The workspace's open milestones of a department, in any case, as list lines.
+
+    Index: ix_milestone_workspace_department.
+    """
+    where = [_in_workspace(workspace), _in_department(department), _open()]
+    return _listed_page(connection, where=where, limit=limit)
 
 
 def channel_counts(
-    *, session: Session, workspace: Workspace, channel_id: str, today: date
+    *, connection: Connection, workspace: Workspace, channel_id: str, today: date
 ) -> tuple[int, int, int, int, date | None]:
     """(milestones, open, done, overdue) in the channel, and the soonest due date from `today` of an open one.
 
@@ -141,7 +233,7 @@ def channel_counts(
         func.sum(case((_overdue(today), 1), else_=0)),
         func.min(case((and_(is_open, col(Milestone.due_date) >= today), col(Milestone.due_date)))),
     ).where(_in_channel(workspace, channel_id))
-    count, open_count, done, overdue, next_due = session.exec(statement).one()
+    count, open_count, done, overdue, next_due = connection.execute(statement).one()
     return int(count), int(open_count or 0), int(done or 0), int(overdue or 0), next_due
 
 
@@ -190,8 +282,11 @@ def department_milestones(
 
     Index: ix_milestone_workspace_department.
     """
-    in_department = func.lower(col(Milestone.department)) == (department or "").lower()
-    where = [_in_workspace(workspace), in_department, *_narrowed(open_only=open_only, since=since)]
+    where = [
+        _in_workspace(workspace),
+        _in_department(department),
+        *_narrowed(open_only=open_only, since=since),
+    ]
     return _page(session, where=where, limit=limit)
 
 
@@ -225,20 +320,6 @@ def owner_milestones(
     owned = col(Milestone.owner_id) == owner_id
     where = [_in_workspace(workspace), owned, *_narrowed(open_only=open_only, since=since)]
     return _page(session, where=where, limit=limit)
-
-
-def open_milestones_involving(
-    *, session: Session, workspace: Workspace, user_id: str, limit: int
-) -> tuple[list[Milestone], int]:
-    """Open milestones the user owns, or created while nobody else owns them.
-
-    Index: uq_milestone_workspace_number, by its (enterprise_id, team_id) prefix.
-    """
-    involves = or_(
-        col(Milestone.owner_id) == user_id,
-        and_(col(Milestone.owner_id).is_(None), col(Milestone.created_by) == user_id),
-    )
-    return _page(session, where=[_in_workspace(workspace), involves, _open()], limit=limit)
 
 
 def open_milestones_owned_or_created(
@@ -351,6 +432,21 @@ def _page(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> 
     return [milestone for milestone, _ in rows], rows[0][1] if rows else 0
 
 
+def _listed_page(
+    connection: Connection, *, where: list[ColumnElement[bool]], limit: int
+) -> tuple[list[ListedMilestone], int]:
+    # As _page, but the line's columns only, on a plain connection.
+    if limit < 1:
+        return [], connection.execute(select(func.count()).select_from(Milestone).where(*where)).scalar_one()
+    counted = select(*_LISTED, func.count().over()).where(*where).order_by(*_LISTED_ORDER).limit(limit)
+    return _listed_rows(connection.execute(counted).all())
+
+
+def _listed_rows(rows: Sequence[Row[Any]]) -> tuple[list[ListedMilestone], int]:
+    """List lines and the count each row carries (that of all that matched; none matched: no rows)."""
+    return [ListedMilestone._make(row[:-1]) for row in rows], rows[0][-1] if rows else 0
+
+
 def _first(session: Session, *, where: list[ColumnElement[bool]], limit: int) -> list[Milestone]:
     statement = select(Milestone).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
     return list(session.exec(statement).all())
@@ -360,6 +456,10 @@ def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
     return and_(
         col(Milestone.team_id) == workspace.team_id, col(Milestone.enterprise_id) == workspace.enterprise_id
     )
+
+
+def _in_department(department: str | None) -> ColumnElement[bool]:
+    return func.lower(col(Milestone.department)) == (department or "").lower()
 
 
 def _in_channel(workspace: Workspace, channel_id: str) -> ColumnElement[bool]:

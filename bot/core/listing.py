@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.headings import list_heading
 from storage import milestones as queries
-from storage.models import Milestone
+from storage.milestones import ListedMilestone
 from storage.workspace import Workspace
 
 UPCOMING_DAYS = 28
@@ -44,7 +44,7 @@ class Listing:
     An empty list also carries the channel's summary, so its answer can say what there is instead.
     """
 
-    milestones: list[Milestone]
+    milestones: list[ListedMilestone]
     total: int
     heading: str
     request: ListCommand
@@ -73,46 +73,39 @@ def list_milestones(
 ) -> Listing:
     """Milestones for a list: channel views stay in the channel; people and departments span the workspace."""
     heading = list_heading(request, owner_name=owner_name)
-    with Session(engine) as session:
-        found, total = _find(
-            session, request, workspace=workspace, channel_id=channel_id, user_id=user_id, today=today
-        )
+    page = _page_query(request, channel_id=channel_id, user_id=user_id, today=today)
+    # A plain connection, no ORM session: the page comes back as plain rows (see ListedMilestone).
+    with engine.connect() as connection:
+        found, total = page(connection=connection, workspace=workspace, limit=LIST_LIMIT)
         # One more query, and only for an empty list: what the channel holds instead.
-        channel = None if found else _summary(session, workspace=workspace, channel=channel_id, today=today)
+        where = {"workspace": workspace, "channel_id": channel_id, "today": today}
+        channel = None if found else _summary(queries.channel_counts(connection=connection, **where))
     return Listing(milestones=found, total=total, heading=heading, request=request, channel=channel)
 
 
-def _summary(session: Session, *, workspace: Workspace, channel: str, today: date) -> ChannelSummary:
-    count, open_count, done, overdue, next_due = queries.channel_counts(
-        session=session, workspace=workspace, channel_id=channel, today=today
-    )
+def _summary(counts: tuple[int, int, int, int, date | None]) -> ChannelSummary:
+    count, open_count, done, overdue, next_due = counts
     return ChannelSummary(milestones=count, open=open_count, done=done, overdue=overdue, next_due=next_due)
 
 
-def _find(
-    session: Session,
-    request: ListCommand,
-    *,
-    workspace: Workspace,
-    channel_id: str,
-    user_id: str,
-    today: date,
-) -> tuple[list[Milestone], int]:
-    where: dict[str, Any] = {"session": session, "workspace": workspace, "limit": LIST_LIMIT}
+def _page_query(
+    request: ListCommand, *, channel_id: str, user_id: str, today: date
+) -> Callable[..., tuple[list[ListedMilestone], int]]:
+    """The query of a list's page, given all but the connection, the workspace and the limit."""
     match request.scope:
         case "all":
-            return queries.channel_milestones(**where, channel_id=channel_id)
+            return partial(queries.listed_channel, channel_id=channel_id)
         case "done":
-            return queries.done_channel_milestones(**where, channel_id=channel_id)
+            return partial(queries.listed_done, channel_id=channel_id)
         case "overdue":
-            return queries.overdue_channel_milestones(**where, channel_id=channel_id, today=today)
+            return partial(queries.listed_overdue, channel_id=channel_id, today=today)
         case "upcoming":
             last = today + timedelta(days=UPCOMING_DAYS)
-            return queries.upcoming_channel_milestones(**where, channel_id=channel_id, first=today, last=last)
+            return partial(queries.listed_upcoming, channel_id=channel_id, first=today, last=last)
         case "mine":
-            return queries.open_milestones_involving(**where, user_id=user_id)
+            return partial(queries.listed_involving, user_id=user_id)
         case "owner":
-            return queries.owner_milestones(**where, owner_id=request.owner_id, open_only=True)
+            return partial(queries.listed_owned, owner_id=request.owner_id)
         case "dept":
-            return queries.department_milestones(**where, department=request.department, open_only=True)
-    return queries.channel_milestones(**where, channel_id=channel_id, open_only=True)
+            return partial(queries.listed_department, department=request.department)
+    return partial(queries.listed_channel, channel_id=channel_id, open_only=True)
