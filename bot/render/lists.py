@@ -12,11 +12,11 @@ from slack_sdk.models.blocks import TextObject
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.dates import format_weekday_date
 from bot.core.listing import LIST_LIMIT, ChannelSummary, Listing, spans_workspace
-from bot.core.text import escape_mrkdwn
+from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.dates import done_words, due_words
 from bot.render.history import user_mention
 from bot.render.labels import status_label
-from bot.render.message import Message, build_message, context, header, packed_sections, section
+from bot.render.message import HEADER_CHARS, Message, build_message, header, packed_sections, section
 from storage.milestones import ListedMilestone
 from storage.models import CLOSED_STATUSES
 
@@ -46,23 +46,36 @@ def list_message(listing: Listing, *, today: date) -> Message:
             text=f"{escape_mrkdwn(heading)}: {empty}", blocks=[header(heading), section(empty)]
         )
     shown = milestones[:LIST_LIMIT]
-    blocks = [header(heading).to_dict(), *_sections(list_line(m, today=today) for m in shown)]
+    blocks = [_header_json(heading), *_sections(list_line(m, today=today) for m in shown)]
     more = max(total, len(milestones)) - len(shown)
     if more:
-        blocks.append(context(f"…and {more} more. {_NARROW_HINT}").to_dict())
+        blocks.append(_context_json(f"…and {more} more. {_NARROW_HINT}"))
     count = f"{len(shown)} milestone" if len(shown) == 1 else f"{len(shown)} milestones"
     return Message(text=f"{escape_mrkdwn(heading)}: {count}", blocks=blocks)
 
 
+# A list's blocks are written as the JSON slack_sdk's to_dict writes for header(), packed_sections() and
+# context() (keys in its order), without its checks: those cost more than writing the hundred lines, and
+# what they check holds by construction (packed_sections keeps sections within Slack's limits, header()'s
+# excerpt keeps a header within its own).
+
+
+def _header_json(heading: str) -> dict:
+    text = excerpt(heading, limit=HEADER_CHARS)
+    return {"text": {"emoji": True, "text": text, "type": "plain_text"}, "type": "header"}
+
+
 def _sections(lines: Iterable[str]) -> list[dict]:
-    """packed_sections' blocks as the JSON their to_dict writes, keys in its order, without its checks."""
-    # Those checks cost more than writing the hundred lines; packed_sections already keeps each section
-    # within Slack's limits, and sections hold nothing but their mrkdwn text.
+    """packed_sections' blocks as Slack's JSON."""
     return [_section_json(block.text) for block in packed_sections(lines)]
 
 
 def _section_json(text: TextObject | None) -> dict:
     return {"text": {"text": text.text if text else "", "type": "mrkdwn"}, "type": "section"}
+
+
+def _context_json(text: str) -> dict:
+    return {"elements": [{"text": text, "type": "mrkdwn"}], "type": "context"}
 
 
 def list_line(m: ListedMilestone, *, today: date) -> str:

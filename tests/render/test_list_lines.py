@@ -60,14 +60,14 @@ def builders_message(listing: Listing, *, today: date) -> dict:
 
 @pytest.mark.parametrize("count", [1, 9, 10, 11, 100, 250])
 @pytest.mark.parametrize("title", ["Milestone {n} of the plan", "{n} " + "&" * 140, HOSTILE])
-def test_a_list_answer_is_the_builders_json_byte_for_byte(count: int, title: str) -> None:
+@pytest.mark.parametrize("heading", [f"Open milestones {HOSTILE}", "Open in dept " + "é&" * 100])
+def test_a_list_answer_is_the_builders_json_byte_for_byte(count: int, title: str, heading: str) -> None:
     rows = [
         dict(number=n, title=title.format(n=n), due_date=TODAY + timedelta(days=n % 50 - 10),
              owner_id=f"U{n % 7 + 1}", department=("Sales", None, "R&D")[n % 3],
              status=STATUSES[n % len(STATUSES)], completed_on=TODAY if n % 4 == 0 else None)
         for n in range(1, count + 1)
     ]  # fmt: skip
-    heading = f"Open milestones {HOSTILE}"
     total = count + 7
     orm = Listing(milestones=[make_milestone(**r) for r in rows], total=total, heading=heading,
                   request=ListCommand())  # fmt: skip
