@@ -4,6 +4,7 @@ each read once for the whole round."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TypeVar
 
 from sqlalchemy import Integer, String, select, tuple_
 from sqlmodel import Session, col
@@ -12,6 +13,7 @@ from storage.arrays import one_of
 from storage.models import ChannelSettings, CheckIn, Milestone
 
 Channel = tuple[str, str, str]  # enterprise, team, channel
+Row = TypeVar("Row", Milestone, CheckIn)
 
 
 def milestones_by_id(*, session: Session, ids: Collection[int]) -> dict[int, Milestone]:
@@ -19,11 +21,7 @@ def milestones_by_id(*, session: Session, ids: Collection[int]) -> dict[int, Mil
 
     Index: the primary key.
     """
-    if not ids:
-        return {}
-    of_these = one_of(col(Milestone.id), ids, dialect=_dialect(session), element_type=Integer())
-    found = session.execute(select(Milestone).where(of_these))
-    return {milestone.id or 0: milestone for milestone in found.scalars()}
+    return _by_id(session, Milestone, ids)
 
 
 def checkins_by_id(*, session: Session, ids: Collection[int]) -> dict[int, CheckIn]:
@@ -31,11 +29,15 @@ def checkins_by_id(*, session: Session, ids: Collection[int]) -> dict[int, Check
 
     Index: the primary key.
     """
+    return _by_id(session, CheckIn, ids)
+
+
+def _by_id(session: Session, model: type[Row], ids: Collection[int]) -> dict[int, Row]:
     if not ids:
         return {}
-    of_these = one_of(col(CheckIn.id), ids, dialect=_dialect(session), element_type=Integer())
-    found = session.execute(select(CheckIn).where(of_these))
-    return {checkin.id or 0: checkin for checkin in found.scalars()}
+    key = col(model.id)
+    of_these = one_of(key, ids, dialect=_dialect(session), element_type=Integer())
+    return {row.id or 0: row for row in session.execute(select(model).where(of_these)).scalars()}
 
 
 def settings_of_channels(
