@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 from sqlmodel import Session, col
 
-from storage.claims import _claimable
+from storage.claims import claimable
 from storage.models import Delivery, DeliveryState
 
 Channel = tuple[str, str, str]  # enterprise, team, channel
@@ -38,7 +38,7 @@ def claim_channels(
     Index: ix_delivery_state_not_before (the due rows, and the live claims, which are few); uq_delivery_key
     when `keys` are given.
     """
-    due_now = _claimable(now) if keys is None else and_(_claimable(now), col(Delivery.key).in_(keys))
+    due_now = claimable(now, keys=keys)
     where = and_(due_now, tuple_(*_CHANNEL_COLUMNS).not_in(_live_claim_channels(now)))
     postgres = engine.dialect.name == "postgresql"
     with Session(engine, expire_on_commit=False) as session:

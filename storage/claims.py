@@ -39,7 +39,7 @@ def claim_due(
 
     Index: ix_delivery_state_not_before (uq_delivery_key when `keys` are given).
     """
-    due_now = _claimable(now) if keys is None else and_(_claimable(now), col(Delivery.key).in_(keys))
+    due_now = claimable(now, keys=keys)
     changes = {
         "state": DeliveryState.CLAIMED,
         "lease_until": now + lease,
@@ -277,6 +277,13 @@ def _sqlite_due(now: datetime, *, keys: list[str] | None, limit: int) -> Select[
     ]
     due = union_all(*halves).subquery()
     return select(due.c.id).order_by(due.c.not_before).limit(limit)
+
+
+def claimable(now: datetime, *, keys: list[str] | None = None) -> ColumnElement[bool]:
+    """Deliveries a claim may take at `now` (of `keys`, if given): pending and due, or claimed with a lapsed
+    lease."""
+    due = _claimable(now)
+    return due if keys is None else and_(due, col(Delivery.key).in_(keys))
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
