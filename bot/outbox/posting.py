@@ -42,7 +42,8 @@ class Poster:
     dms: dict[Channel, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # The pass's threads mark "posting since" and "sent" together: one UPDATE for all asking at once.
+        # The pass's threads read what keeps a delivery wanted, mark "posting since" and mark "sent" together:
+        # one statement for all asking at once (a group commit).
         self._start_posting = GroupCall(self._start_posting_all)
         self._mark_sent = GroupCall(self._mark_sent_all)
         self.wanted = GroupCall(self._wanted_all)
