@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.headings import list_heading
@@ -70,12 +71,17 @@ def list_milestones(
     request: ListCommand,
     today: date,
     owner_name: str = "",
+    connection: Connection | None = None,
 ) -> Listing:
-    """Milestones for a list: channel views stay in the channel; people and departments span the workspace."""
+    """Milestones for a list: channel views stay in the channel; people and departments span the workspace.
+
+    Read on `connection` when given (the caller's, which read the channel's zone on it), else on a new one.
+    """
     heading = list_heading(request, owner_name=owner_name)
     page = _page_query(request, channel_id=channel_id, user_id=user_id, today=today)
-    # A plain connection, no ORM session: the page comes back as plain rows (see ListedMilestone).
-    with engine.connect() as connection:
+    # A plain connection, no ORM session: the page comes back as plain rows (see ListedMilestone). The
+    # caller's when it has one: each checkout costs a pre-ping round trip and a rollback on return.
+    with engine.connect() if connection is None else nullcontext(connection) as connection:
         found, total = page(connection=connection, workspace=workspace, limit=LIST_LIMIT)
         # One more query, and only for an empty list: what the channel holds instead.
         where = {"workspace": workspace, "channel_id": channel_id, "today": today}

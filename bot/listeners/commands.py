@@ -148,18 +148,23 @@ def add_lines(slash: Slash, lines: list[MilestoneFields]) -> None:
 def list_(slash: Slash, parsed: ListCommand) -> None:
     """`list [scope]`: the channel's milestones, or the asker's, someone's or a department's."""
     ctx = slash.ctx
-    today = listing_today(
-        parsed.scope, asker_today=ctx.my_today, channel_today=ctx.channel_today(slash.channel_id)
-    )
-    listing = list_milestones(
-        engine=ctx.engine,
-        workspace=ctx.workspace,
-        channel_id=slash.channel_id,
-        user_id=ctx.person.user_id,
-        request=parsed,
-        today=today,
-        owner_name=name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=parsed.owner_id),
-    )
+    # Who asks and the owner's name first: they may come from Slack, not while a connection is held.
+    asker_today, user_id = ctx.my_today, ctx.person.user_id
+    owner_name = name_of(ctx.people, ctx.client, workspace=ctx.workspace, user_id=parsed.owner_id)
+    # One pool checkout for the channel's zone and the page: each costs a pre-ping round trip and a rollback.
+    with ctx.engine.connect() as connection:
+        channel_today = ctx.channel_today(slash.channel_id, connection=connection)
+        today = listing_today(parsed.scope, asker_today=asker_today, channel_today=channel_today)
+        listing = list_milestones(
+            engine=ctx.engine,
+            connection=connection,
+            workspace=ctx.workspace,
+            channel_id=slash.channel_id,
+            user_id=user_id,
+            request=parsed,
+            today=today,
+            owner_name=owner_name,
+        )
     slash.reply(list_message(listing, today=today))
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from bot.core.access import Actor, Asker
 from bot.core.clock import Clock
@@ -91,24 +92,26 @@ class RequestContext:
         """The asker's date: for personal views and for the dates they record (Done today)."""
         return self.now.date()
 
-    def channel_today(self, channel_id: str) -> date:
+    def channel_today(self, channel_id: str, *, connection: Connection | None = None) -> date:
         """The channel's date, in its zone from its settings (a channel without any takes the asker's)."""
-        return self.channel_day(channel_id)[1]
+        return self.channel_day(channel_id, connection=connection)[1]
 
-    def channel_day(self, channel_id: str) -> tuple[ZoneInfo, date]:
+    def channel_day(self, channel_id: str, *, connection: Connection | None = None) -> tuple[ZoneInfo, date]:
         """The channel's zone and its date there, from one read of its settings."""
-        zone = self.channel_zone(channel_id)
+        zone = self.channel_zone(channel_id, connection=connection)
         return zone, self.at.astimezone(zone).date()
 
-    def channel_zone(self, channel_id: str) -> ZoneInfo:
+    def channel_zone(self, channel_id: str, *, connection: Connection | None = None) -> ZoneInfo:
         """The channel's zone from its settings (a channel without any takes the asker's)."""
-        return ZoneInfo(self._channel_timezone(channel_id))
+        return ZoneInfo(self._channel_timezone(channel_id, connection=connection))
 
-    def _channel_timezone(self, channel_id: str) -> str:
+    def _channel_timezone(self, channel_id: str, *, connection: Connection | None) -> str:
         """The channel's zone: the one it was given, else the one its first milestone will give it."""
         # settings_for's rule (a channel's settings row, or the defaults with the asker's zone), read as one
         # column on a plain connection: no ORM session nor row for what most commands read and nothing else.
-        with self.engine.connect() as connection:
+        # A listener that reads more on the same connection passes it: each checkout costs a pre-ping round
+        # trip and a rollback.
+        with self.engine.connect() if connection is None else nullcontext(connection) as connection:
             stored = channel_timezone(connection=connection, workspace=self.workspace, channel_id=channel_id)
         return stored or self.person.timezone
 

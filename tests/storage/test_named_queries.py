@@ -18,8 +18,8 @@ import storage.models
 
 # Engines and migrations, not queries of the app's rows.
 _INFRASTRUCTURE = {"storage.db"}
-# What the bot may take from SQLAlchemy: an engine and a session to hand to storage, errors to catch.
-_BOT_MAY_IMPORT = {"Engine", "Session", "IntegrityError", "make_url", "ArgumentError"}
+# What the bot may take from SQLAlchemy: an engine, session or connection to hand to storage, errors to catch.
+_BOT_MAY_IMPORT = {"Engine", "Session", "Connection", "IntegrityError", "make_url", "ArgumentError"}
 # Session calls that run a query: the bot leaves them to storage.
 _QUERY_CALLS = {"get", "exec", "execute", "query", "scalar", "scalars"}
 _BOT = Path(__file__).resolve().parents[2] / "bot"
