@@ -267,12 +267,14 @@ def _outcome(poster: Poster, delivery: Delivery, *, clients: ClientFor) -> Outco
         until, outcome = held
         poster.release(delivery, until=until, note=delivery.last_error)
         return outcome
-    verdict = poster.wanted(delivery)
-    if not verdict.wanted:
-        return poster.skip(delivery, reason=verdict.reason)
+    prepared = poster.prepare(delivery)
+    if not prepared.verdict.wanted:
+        return poster.skip(delivery, reason=prepared.verdict.reason)
+    if prepared.marked and prepared.since is None:
+        return Outcome.HANDED_OVER  # our lease lapsed and another claim has it: posting could double it
     client = clients(workspace_of(delivery))
     if client is None:
         # Uninstalled (or never installed): nobody is there to post to or to retry for.
         logger.warning("delivery %s: no installation for %s; skipped", delivery.key, workspace_of(delivery))
         return poster.skip(delivery, reason="app not installed")
-    return poster.post(delivery, client=client)
+    return poster.post(delivery, client=client, marked=prepared.since)

@@ -46,7 +46,7 @@ class Poster:
         # one statement for all asking at once (a group commit).
         self._start_posting = GroupCall(self._start_posting_all)
         self._mark_sent = GroupCall(self._mark_sent_all)
-        self.wanted = GroupCall(self._wanted_all)
+        self.prepare = GroupCall(self._prepare_all)
 
     def _start_posting_all(self, ids: Sequence[int]) -> list[datetime | None]:
         """Mark each delivery posting since now, renewing its lease; None for each whose claim was lost."""
@@ -63,18 +63,31 @@ class Poster:
         )
         return [id_ in recorded for id_, _ in sent]
 
-    def _wanted_all(self, batch: Sequence[Delivery]) -> list[Verdict]:
-        return still_wanted_many(engine=self.engine, deliveries=batch, now=self.clock())
+    def _prepare_all(self, batch: Sequence[Delivery]) -> list[Prepared]:
+        """Judge each delivery still wanted; mark those wanted that need no look-up posting since now."""
+        verdicts = still_wanted_many(engine=self.engine, deliveries=batch, now=self.clock())
+        judged = zip(batch, verdicts, strict=True)
+        fresh = [d.id or 0 for d, v in judged if v.wanted and not _may_be_posted(d)]
+        since_of = dict(zip(fresh, self._start_posting_all(fresh) if fresh else [], strict=True))
+        return [
+            Prepared(verdict=v, marked=(d.id or 0) in since_of, since=since_of.get(d.id or 0))
+            for d, v in zip(batch, verdicts, strict=True)
+        ]
 
-    def post(self, delivery: Delivery, *, client: WebClient) -> Outcome:
-        """Post a claimed delivery, unless an earlier claim's post is found in the channel (or DM) first."""
+    def post(self, delivery: Delivery, *, client: WebClient, marked: datetime | None = None) -> Outcome:
+        """Post a claimed delivery, unless an earlier claim's post is found in the channel (or DM) first.
+
+        `marked`: when `prepare` already marked it posting (it needed no look-up).
+        """
         try:
             channel = self._conversation(delivery, client=client)
         except _SLACK_FAILURES as error:
+            # Every outcome of the failure rewrites the row's note: a mark made by `prepare` goes with it.
             return self._after_open_error(delivery, error=error)
+        if marked is not None:
+            return self._send(delivery, client=client, channel=channel, since=marked)
         since = claims.posting_since(delivery.last_error)
-        # A claim from before posting marks were written (an older release) may have posted: look anyway.
-        legacy = since is None and delivery.attempts > 1
+        legacy = since is None and delivery.attempts > 1  # see _may_be_posted
         if since is not None or legacy:
             # An earlier claim began posting and never learnt the outcome: look before posting again.
             try:
@@ -92,9 +105,13 @@ class Poster:
                     delivery, client=client, channel=channel, ts=ts, outcome=Outcome.RECOVERED
                 )
         # Not posted before (or looked for and not found): the post to look for next time is this one.
-        since = self._start_posting(delivery.id or 0)
-        if since is None:
+        marked = self._start_posting(delivery.id or 0)
+        if marked is None:
             return Outcome.HANDED_OVER  # our lease lapsed and another claim has it: posting could double it
+        return self._send(delivery, client=client, channel=channel, since=marked)
+
+    def _send(self, delivery: Delivery, *, client: WebClient, channel: str, since: datetime) -> Outcome:
+        """Post it (marked posting since `since`) and record what Slack answered."""
         payload = json.loads(delivery.payload)
         try:
             response = client.chat_postMessage(
@@ -255,6 +272,23 @@ class Poster:
                 engine=self.engine, checkin_id=delivery.checkin_id, ts=ts, posted_at=self.clock.start
             )
         return outcome
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed delivery judged before posting: wanted or not, and whether it was marked posting (when)."""
+
+    verdict: Verdict
+    # Marked: it needed no look-up and the mark was tried; `since` is None if our claim was lost meanwhile.
+    marked: bool
+    since: datetime | None
+
+
+def _may_be_posted(delivery: Delivery) -> bool:
+    """True when an earlier claim may have posted it: look in the channel before posting again."""
+    # A claim from before posting marks were written (an older release) may have posted: look anyway.
+    legacy = delivery.attempts > 1
+    return legacy or claims.posting_since(delivery.last_error) is not None
 
 
 def _cannot_read_dm(delivery: Delivery, error: Exception) -> bool:

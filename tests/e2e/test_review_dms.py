@@ -22,7 +22,7 @@ from bot.outbox.dispatch import dispatch
 from bot.outbox.outcomes import Outcome
 from bot.outbox.planner import plan
 from bot.outbox.recovery import METADATA_EVENT
-from storage.claims import claim_due, start_posting
+from storage.claims import claim_due, posting_since, start_posting
 from storage.models import CheckIn, Delivery
 from tests.support.app import BOT_TOKEN, SlackApp
 from tests.support.blocks import assert_valid_blocks
@@ -323,6 +323,24 @@ def test_a_prompt_to_someone_slack_cannot_dm_fails_alone(slack_app: SlackApp) ->
     slack_app.requests.command("settings", user="UADMIN", channel="C1")
     admin_view = json.dumps(slack_app.fake.last("views.open").params["view"])
     assert f"review_dm:{review.id}:U9" in admin_view and "cannot open the DM: user_not_found" in admin_view
+
+
+def test_a_dm_that_could_not_be_opened_keeps_no_posting_mark_and_goes_later(slack_app: SlackApp) -> None:
+    # The pass marks a prompt "posting" before opening the DM; a failed open must not leave that mark behind
+    # (it would say a post may exist), and the prompt goes once on a later pass.
+    setup_channel(slack_app)
+    slack_app.fake.fail_next("conversations.open", status=500, error="internal_error")
+
+    first = tick(slack_app, ny(MONDAY)).dispatched
+
+    [retrying] = first[Outcome.RETRYING]
+    row = rows(slack_app)[retrying]
+    assert row.state == "pending" and row.last_error is not None
+    assert posting_since(row.last_error) is None
+    later = tick(slack_app, row.not_before + SECOND).dispatched
+    assert later[Outcome.SENT] == [retrying]
+    person = retrying.rsplit(":", 1)[1]
+    assert len(dms(slack_app, person)) == 1
 
 
 def test_a_rate_limited_dm_waits_while_the_others_go_on(slack_app: SlackApp) -> None:
