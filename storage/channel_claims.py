@@ -9,10 +9,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import Text
 from sqlmodel import Session, col
 
-from storage.claims import claimable
+from storage.claims import claimable, claimed
 from storage.models import Delivery, DeliveryState
-
-Channel = tuple[str, str, str]  # enterprise, team, channel
+from storage.workspace import Channel
 
 # PostgreSQL advisory locks of this class guard the choice of channels between instances claiming at once.
 _CHANNEL_LOCK_CLASS = 4012
@@ -56,14 +55,8 @@ def claim_channels(
             rows = rows.with_for_update(skip_locked=True)
         ids = _first_of_each(session.execute(rows), per_channel=per_channel)
         if ids:
-            claimed = {
-                "state": DeliveryState.CLAIMED,
-                "lease_until": now + lease,
-                "claimed_by": worker,
-                "attempts": Delivery.attempts + 1,
-                "updated_at": now,
-            }
-            session.execute(update(Delivery).where(col(Delivery.id).in_(ids)).values(**claimed))
+            values = claimed(now=now, lease=lease, worker=worker)
+            session.execute(update(Delivery).where(col(Delivery.id).in_(ids)).values(**values))
         session.commit()  # the advisory locks go with the transaction: our claims now keep others away
         if not ids:
             return []

@@ -40,13 +40,7 @@ def claim_due(
     Index: ix_delivery_state_not_before (uq_delivery_key when `keys` are given).
     """
     due_now = claimable(now, keys=keys)
-    changes = {
-        "state": DeliveryState.CLAIMED,
-        "lease_until": now + lease,
-        "claimed_by": worker,
-        "attempts": Delivery.attempts + 1,
-        "updated_at": now,
-    }
+    changes = claimed(now=now, lease=lease, worker=worker)
     with Session(engine, expire_on_commit=False) as session:
         if engine.dialect.name == "postgresql":
             # Row locks that other instances skip: each due row goes to exactly one claimer.
@@ -80,10 +74,8 @@ def claim_due(
         session.commit()
         if not ids:
             return []
-        claimed = session.execute(
-            select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id))
-        )
-        return list(claimed.scalars())
+        rows = session.execute(select(Delivery).where(col(Delivery.id).in_(ids)).order_by(col(Delivery.id)))
+        return list(rows.scalars())
 
 
 # The transitions of one claim. Each applies only while `worker` still holds the claim, and answers False
@@ -262,9 +254,9 @@ def record_checkin_post(*, engine: Engine, checkin_id: int, ts: str, posted_at: 
 
 
 def _sqlite_due(now: datetime, *, keys: list[str] | None, limit: int) -> Select[tuple[int]]:
-    """The ids of the first `limit` claimable deliveries, each half of _claimable its own index search.
+    """The ids of the first `limit` claimable deliveries, each half of claimable its own index search.
 
-    SQLite reads the whole table for the OR of _claimable ordered by not_before; a UNION ALL of the two
+    SQLite reads the whole table for the OR of claimable ordered by not_before; a UNION ALL of the two
     halves keeps both on ix_delivery_state_not_before.
     """
     pending = and_(col(Delivery.state) == DeliveryState.PENDING, col(Delivery.not_before) <= now)
@@ -282,15 +274,22 @@ def _sqlite_due(now: datetime, *, keys: list[str] | None, limit: int) -> Select[
 def claimable(now: datetime, *, keys: list[str] | None = None) -> ColumnElement[bool]:
     """Deliveries a claim may take at `now` (of `keys`, if given): pending and due, or claimed with a lapsed
     lease."""
-    due = _claimable(now)
-    return due if keys is None else and_(due, col(Delivery.key).in_(keys))
-
-
-def _claimable(now: datetime) -> ColumnElement[bool]:
-    return or_(
+    due = or_(
         and_(col(Delivery.state) == DeliveryState.PENDING, col(Delivery.not_before) <= now),
         and_(col(Delivery.state) == DeliveryState.CLAIMED, col(Delivery.lease_until) < now),
     )
+    return due if keys is None else and_(due, col(Delivery.key).in_(keys))
+
+
+def claimed(*, now: datetime, lease: timedelta, worker: str) -> dict[str, object]:
+    """The values a claim writes: held by `worker` for `lease`, one more attempt."""
+    return {
+        "state": DeliveryState.CLAIMED,
+        "lease_until": now + lease,
+        "claimed_by": worker,
+        "attempts": Delivery.attempts + 1,
+        "updated_at": now,
+    }
 
 
 def _ids_in(engine: Engine, ids: Collection[int]) -> ColumnElement[bool]:

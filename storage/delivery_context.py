@@ -11,8 +11,8 @@ from sqlmodel import Session, col
 
 from storage.arrays import one_of
 from storage.models import ChannelSettings, CheckIn, Milestone
+from storage.workspace import Channel
 
-Channel = tuple[str, str, str]  # enterprise, team, channel
 Row = TypeVar("Row", Milestone, CheckIn)
 
 

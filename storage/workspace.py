@@ -11,3 +11,7 @@ class Workspace:
 
     team_id: str
     enterprise_id: str = ""
+
+
+# A channel (or a person, for a DM), told apart across workspaces: (enterprise_id, team_id, channel_id).
+Channel = tuple[str, str, str]

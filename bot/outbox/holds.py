@@ -7,9 +7,7 @@ from datetime import datetime
 
 from bot.outbox.outcomes import Outcome
 from storage.models import Delivery
-from storage.workspace import Workspace
-
-Channel = tuple[str, str, str]  # enterprise, team, channel
+from storage.workspace import Channel, Workspace
 
 
 def workspace_of(delivery: Delivery) -> Workspace:
