@@ -87,12 +87,16 @@ class Poster:
         if marked is not None:
             return self._send(delivery, client=client, channel=channel, since=marked)
         since = claims.posting_since(delivery.last_error)
-        legacy = since is None and delivery.attempts > 1  # see _may_be_posted
-        if since is not None or legacy:
-            # An earlier claim began posting and never learnt the outcome: look before posting again.
+        if _may_be_posted(delivery):
+            # An earlier claim began posting and never learnt the outcome: look before posting again (from
+            # its mark, or, for a claim of an older release that wrote none, from the delivery's making).
             try:
                 ts = find_post(
-                    client, delivery, channel=channel, since=since or delivery.created_at, bounded=not legacy
+                    client,
+                    delivery,
+                    channel=channel,
+                    since=since or delivery.created_at,
+                    bounded=since is not None,
                 )
             except _SLACK_FAILURES as error:
                 if not _cannot_read_dm(delivery, error):

@@ -13,8 +13,9 @@ from bot.core.checkins import review_count
 from bot.core.review_counts import ReviewCount
 from bot.outbox.timing import channel_schedule
 from bot.slack.conversations import is_person
-from storage.delivery_context import Channel, checkins_by_id, milestones_by_id, settings_of_channels
+from storage.delivery_context import checkins_by_id, milestones_by_id, settings_of_channels
 from storage.models import CLOSED_STATUSES, ChannelSettings, CheckIn, Delivery, DeliveryKind, Milestone
+from storage.workspace import Channel
 
 # The private prompts of a weekly review: they go to a person about a check-in.
 REVIEW_PROMPTS = (DeliveryKind.REVIEW_DM, DeliveryKind.CHASE)
@@ -90,12 +91,14 @@ def still_wanted_many(*, engine: Engine, deliveries: Sequence[Delivery], now: da
     with Session(engine) as session:
         milestones = milestones_by_id(session=session, ids=milestone_ids)
         checkins = checkins_by_id(session=session, ids=checkin_ids)
-        homes = [_home(d, milestones=milestones, checkins=checkins) for d in deliveries]
+        found = [
+            (d, milestones.get(d.milestone_id) if d.milestone_id else None, _checkin_of(d, checkins=checkins))
+            for d in deliveries
+        ]
+        homes = [_home(d, milestone=m, checkin=c) for d, m, c in found]
         settings = settings_of_channels(session=session, channels=set(homes))
         verdicts = []
-        for delivery, home in zip(deliveries, homes, strict=True):
-            milestone = milestones.get(delivery.milestone_id or 0) if delivery.milestone_id else None
-            checkin = _checkin_of(delivery, checkins=checkins)
+        for (delivery, milestone, checkin), home in zip(found, homes, strict=True):
             review = None
             if checkin is not None:
                 today = channel_schedule(settings.get(home), default_timezone="UTC").local_date(now)
@@ -121,9 +124,7 @@ def _checkin_of(delivery: Delivery, *, checkins: dict[int, CheckIn]) -> CheckIn 
     return checkin
 
 
-def _home(delivery: Delivery, *, milestones: dict[int, Milestone], checkins: dict[int, CheckIn]) -> Channel:
+def _home(delivery: Delivery, *, milestone: Milestone | None, checkin: CheckIn | None) -> Channel:
     """The channel whose settings rule the delivery: a DM's are those of the channel it is about."""
-    milestone = milestones.get(delivery.milestone_id or 0) if delivery.milestone_id else None
-    checkin = _checkin_of(delivery, checkins=checkins)
     home = milestone.channel_id if milestone else checkin.channel_id if checkin else delivery.channel_id
     return (delivery.enterprise_id, delivery.team_id, home)
