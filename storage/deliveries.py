@@ -10,10 +10,11 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Integer, String, all_, any_, bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Engine, Integer, String, all_, or_, select, update
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col
 
+from storage.arrays import array_of, one_of
 from storage.models import CheckIn, Delivery, DeliveryKind, DeliveryState, Milestone
 from storage.workspace import Workspace
 
@@ -31,10 +32,8 @@ def existing_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
     found: set[str] = set()
     if wanted and session.get_bind().dialect.name == "postgresql":
         # One array parameter, however many keys: no statement of thousands of placeholders to build.
-        keys_array = bindparam("keys", wanted, type_=postgresql.ARRAY(String))
-        return set(
-            session.execute(select(Delivery.key).where(col(Delivery.key) == any_(keys_array))).scalars()
-        )
+        of_these = one_of(col(Delivery.key), wanted, dialect="postgresql", element_type=String())
+        return set(session.execute(select(Delivery.key).where(of_these)).scalars())
     # In slices: a pass may ask about tens of thousands of keys, more than SQLite binds in one statement.
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
@@ -203,10 +202,8 @@ def supersede_reminders_of(*, session: Session, keep: dict[int, list[str]], now:
         ids = milestones[start : start + step]
         kept = [key for i in ids for key in keep[i]]
         if postgres:
-            of_these = col(Delivery.milestone_id) == any_(
-                bindparam("ids", ids, type_=postgresql.ARRAY(Integer))
-            )
-            not_kept = col(Delivery.key) != all_(bindparam("kept", kept, type_=postgresql.ARRAY(String)))
+            of_these = one_of(col(Delivery.milestone_id), ids, dialect="postgresql", element_type=Integer())
+            not_kept = col(Delivery.key) != all_(array_of("kept", kept, element_type=String()))
         else:
             of_these, not_kept = col(Delivery.milestone_id).in_(ids), col(Delivery.key).not_in(kept)
         session.execute(
