@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -47,6 +47,16 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def reading(engine: Engine, connection: Connection | None = None) -> Iterator[Connection]:
+    """`connection` when the caller has one open (one pool checkout for several reads), else a new one."""
+    if connection is not None:
+        yield connection
+        return
+    with engine.connect() as opened:
+        yield opened
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -13,6 +12,7 @@ from sqlalchemy import Connection, Engine
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.headings import list_heading
 from storage import milestones as queries
+from storage.db import reading
 from storage.milestones import ListedMilestone
 from storage.workspace import Workspace
 
@@ -81,11 +81,11 @@ def list_milestones(
     page = _page_query(request, channel_id=channel_id, user_id=user_id, today=today)
     # A plain connection, no ORM session: the page comes back as plain rows (see ListedMilestone). The
     # caller's when it has one: each checkout costs a pre-ping round trip and a rollback on return.
-    with engine.connect() if connection is None else nullcontext(connection) as connection:
-        found, total = page(connection=connection, workspace=workspace, limit=LIST_LIMIT)
+    with reading(engine, connection) as reader:
+        found, total = page(connection=reader, workspace=workspace, limit=LIST_LIMIT)
         # One more query, and only for an empty list: what the channel holds instead.
         where = {"workspace": workspace, "channel_id": channel_id, "today": today}
-        channel = None if found else _summary(queries.channel_counts(connection=connection, **where))
+        channel = None if found else _summary(queries.channel_counts(connection=reader, **where))
     return Listing(milestones=found, total=total, heading=heading, request=request, channel=channel)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from bot.core.access import Actor, Asker
 from bot.core.clock import Clock
 from bot.slack.people import People, Person
 from storage.channel_settings import channel_timezone
+from storage.db import reading
 from storage.workspace import Workspace
 
 _KEY = "request_context"
@@ -111,8 +111,8 @@ class RequestContext:
         # column on a plain connection: no ORM session nor row for what most commands read and nothing else.
         # A listener that reads more on the same connection passes it: each checkout costs a pre-ping round
         # trip and a rollback.
-        with self.engine.connect() if connection is None else nullcontext(connection) as connection:
-            stored = channel_timezone(connection=connection, workspace=self.workspace, channel_id=channel_id)
+        with reading(self.engine, connection) as reader:
+            stored = channel_timezone(connection=reader, workspace=self.workspace, channel_id=channel_id)
         return stored or self.person.timezone
 
 
