@@ -12,10 +12,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Connection,
-    Date,
     Integer,
     Row,
     Select,
@@ -84,36 +82,8 @@ def channel_milestones(
 
     Index: ix_milestone_workspace_channel.
     """
-    if limit < 1:
-        where = [_in_channel(workspace, channel_id), *_narrowed(open_only=open_only, since=since)]
-        return _page(session, where=where, limit=limit)
-    statement = _channel_page(open_only=open_only, since=since is not None)
-    rows = session.exec(
-        statement,
-        params={
-            "team_id": workspace.team_id,
-            "enterprise_id": workspace.enterprise_id,
-            "channel_id": channel_id,
-            "since": since,
-            "limit": limit,
-        },
-    ).all()
-    return [milestone for milestone, _ in rows], rows[0][1] if rows else 0
-
-
-@functools.cache
-def _channel_page(*, open_only: bool, since: bool) -> Select[tuple[Milestone, int]]:
-    """A channel's page and its count (as _page reads them), built once for each kind of channel list."""
-    # Every `/milestone list` reads one: a statement built per call costs SQLAlchemy more to key for its
-    # compiled cache than the rest of the query's own work in Python.
-    where = [
-        col(Milestone.team_id) == bindparam("team_id"),
-        col(Milestone.enterprise_id) == bindparam("enterprise_id"),
-        col(Milestone.channel_id) == bindparam("channel_id"),
-        *_narrowed(open_only=open_only, since=bindparam("since", type_=Date) if since else None),
-    ]
-    limit = bindparam("limit", type_=Integer, literal_execute=True)
-    return select(Milestone, func.count().over()).where(*where).order_by(*SOONEST_DUE_FIRST).limit(limit)
+    where = [_in_channel(workspace, channel_id), *_narrowed(open_only=open_only, since=since)]
+    return _page(session, where=where, limit=limit)
 
 
 def listed_channel(
@@ -478,9 +448,7 @@ def _owned_or_created(user_id: str) -> ColumnElement[bool]:
     return or_(col(Milestone.owner_id) == user_id, col(Milestone.created_by) == user_id)
 
 
-def _narrowed(
-    *, open_only: bool = False, since: date | BindParameter[date] | None = None
-) -> list[ColumnElement[bool]]:
+def _narrowed(*, open_only: bool = False, since: date | None = None) -> list[ColumnElement[bool]]:
     # "Active since" keeps what was finished or is due from that date: a report's window on the plan.
     where = [_open()] if open_only else []
     if since is not None:
