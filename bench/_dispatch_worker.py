@@ -6,14 +6,14 @@ import functools
 import json
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from _bench_db import scratch_database
 from slack_sdk import WebClient
-from sqlalchemy import Engine, create_engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlmodel import Session, col
 
 from bot.outbox.dispatch import dispatch
@@ -23,27 +23,17 @@ from storage.db import make_engine, upgrade
 from storage.models import Delivery, DeliveryKind, DeliveryState
 from storage.workspace import Workspace
 
-ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 OPEN = (DeliveryState.PENDING, DeliveryState.CLAIMED)
 
 
 @contextmanager
 def fresh_database() -> Iterator[str]:
     """A new migrated PostgreSQL database of our own, dropped afterwards; yields its URL."""
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"bench_dispatch_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_database() as url:
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def channel_ids(*, channels: int, workspaces: int) -> list[tuple[str, str]]:
