@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from bot.config import ConfigError, Settings
 from bot.slack.installations import REFRESH_MINUTES_BEFORE_EXPIRY, installation_store_for, token_rotator
+from bot.slack.kept_alive import KeptAliveWebClient
 from storage.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ ClientFor = Callable[[Workspace], WebClient | None]
 
 def single_workspace_clients(*, token: str, base_url: str) -> ClientFor:
     """Every workspace gets the one bot token (single-workspace install)."""
-    client = WebClient(token=token, base_url=base_url)
+    client = KeptAliveWebClient(token=token, base_url=base_url)
     return lambda _workspace: client
 
 
@@ -33,7 +34,7 @@ def installed_clients(
 
     def client_for(workspace: Workspace) -> WebClient | None:
         token = fresh_bot_token(store=store, rotator=rotator, workspace=workspace)
-        return WebClient(token=token, base_url=base_url) if token else None
+        return KeptAliveWebClient(token=token, base_url=base_url) if token else None
 
     return client_for
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
 import random
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -170,6 +173,37 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
 
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.accepted = 0  # connections accepted
+        self.open: set[socket.socket] = set()  # connections not yet closed
+        self._open_lock = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        with self._open_lock:
+            self.accepted += 1
+            self.open.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self.open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            return  # the client hung up (it timed out): nothing to report
+        super().handle_error(request, client_address)
+
+    def close_open_connections(self) -> None:
+        """End every connection still open: kept-alive clients see the server go, as they would Slack's."""
+        with self._open_lock:
+            connections, self.open = list(self.open), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
 
 class FakeSlack(StartStop):
     """A fake Slack Web API server; use `with FakeSlack() as fake:` and point WebClient at `fake.api_url`."""
@@ -184,8 +218,12 @@ class FakeSlack(StartStop):
         app_id: str = "A1",
         first_ts: str = FIRST_TS,
         clock: Callable[[], datetime] | None = None,
+        keep_alive: bool = False,
     ) -> None:
         self.team_id, self.team_name = team_id, team_name
+        # HTTP/1.1 with connections kept open between calls, as Slack's own servers do; off, every answer
+        # closes its connection (HTTP/1.0), as before.
+        self.keep_alive = keep_alive
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
         self.users: dict[str, Params] = {}
         self.channel_names: dict[str, str] = {}
@@ -241,7 +279,7 @@ class FakeSlack(StartStop):
 
     def start(self) -> FakeSlack:
         """Start serving on 127.0.0.1 on a free port."""
-        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self, keep_alive=self.keep_alive))
         # A short poll interval keeps stop() fast: shutdown() waits for the loop to notice.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
@@ -249,11 +287,22 @@ class FakeSlack(StartStop):
         self._thread.start()
         return self
 
+    @property
+    def connections_accepted(self) -> int:
+        """How many connections the server has accepted since it started."""
+        return self._server.accepted if self._server is not None else 0
+
+    def close_connections(self) -> None:
+        """End the connections open now (still serving): as Slack closing a connection left idle."""
+        if self._server is not None:
+            self._server.close_open_connections()
+
     def stop(self) -> None:
         """Stop serving and free the port."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_open_connections()
             self._server = None
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -829,8 +878,13 @@ def _failure_answer(failure: _Failure) -> _Answer:
     return _json_answer(body, status=failure.status, headers=failure.headers)
 
 
-def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+def _handler_for(fake: FakeSlack, *, keep_alive: bool = False) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Kept alive, an answer's headers and body go out as one: without TCP_NODELAY the body waits for
+        # the client's delayed ACK (40 ms).
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+        disable_nagle_algorithm = keep_alive
+
         def do_GET(self) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
             route, _, file_id = urlsplit(self.path).path.lstrip("/").partition("/")
