@@ -27,7 +27,7 @@ class PacedSlack(FakeSlack):
     """FakeSlack with Slack's per-channel message rate (when `interval` > 0) and a post latency."""
 
     def __init__(self, *, latency: float = 0.0, interval: float = 0.0, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(keep_alive=True, **kwargs)
         self.interval = interval
         self.landed: list[Landed] = []
         self.refused = 0  # posts answered 429

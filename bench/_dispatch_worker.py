@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from _bench_db import scratch_database
-from slack_sdk import WebClient
 from sqlalchemy import Engine, func, insert, select, text
 from sqlmodel import Session, col
 
 from bot.outbox.dispatch import dispatch
 from bot.outbox.pacing import Pacer
 from bot.outbox.tick import worker_name
+from bot.slack.kept_alive import KeptAliveWebClient
 from storage.db import make_engine, upgrade
 from storage.models import Delivery, DeliveryKind, DeliveryState
 from storage.workspace import Workspace
@@ -85,8 +85,9 @@ def open_count(engine: Engine) -> int:
         return int(session.execute(query).scalar_one())
 
 
-def work(url: str, api_url: str, seconds: float, ready: Any, go: Any, paced: bool = True) -> None:
-    """Dispatch until the outbox is empty or `seconds` have passed (a pass under way then gives back).
+def work(url: str, api_url: str, seconds: float, ready: Any, go: Any, cpu: Any, paced: bool = True) -> None:
+    """Dispatch until the outbox is empty or `seconds` have passed (a pass under way then gives back); put
+    the CPU seconds the dispatching took on `cpu`.
 
     Not `paced`: the bot's own one-a-second pace per channel is off, to time the claim → post → mark cycle.
     """
@@ -94,10 +95,12 @@ def work(url: str, api_url: str, seconds: float, ready: Any, go: Any, paced: boo
     open_count(engine)  # connected: the time measured is dispatching's alone
     ready.wait()
     go.wait()
+    started = time.process_time()
 
     @functools.cache
-    def client_for(workspace: Workspace) -> WebClient:
-        return WebClient(token=f"xoxb-bench-{workspace.team_id}", base_url=api_url)
+    def client_for(workspace: Workspace) -> KeptAliveWebClient:
+        # As the scheduler's clients (bot/slack/clients.py): calls reuse kept-alive connections.
+        return KeptAliveWebClient(token=f"xoxb-bench-{workspace.team_id}", base_url=api_url)
 
     stopping = threading.Event()
     timer = threading.Timer(seconds, stopping.set)
@@ -115,4 +118,5 @@ def work(url: str, api_url: str, seconds: float, ready: Any, go: Any, paced: boo
         if not any(report.counts().values()):
             time.sleep(0.02)  # all held by a rate limit or claimed by another process: look again soon
     timer.cancel()
+    cpu.put(time.process_time() - started)
     engine.dispose()
