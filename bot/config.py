@@ -23,9 +23,11 @@ REQUEST_THREADS = 8
 # How long a delivery's claim holds without renewal; tests shorten it (DELIVERY_LEASE_SECONDS).
 DEFAULT_DELIVERY_LEASE = timedelta(minutes=2)
 # Posts a dispatching process has in flight at once, each to a different channel (DISPATCH_THREADS): Slack
-# takes a channel one message a second and answers in ~150 ms, so keeping 1,000 channels at their pace takes
-# 150 posts in flight. The threads mostly wait on Slack; the database work of all of them is batched.
-DEFAULT_DISPATCH_THREADS = 160
+# takes a channel one message a second and answers in ~150 ms; with the posting marks before and after, a post
+# holds its thread ~250 ms, so keeping 1,000 channels at their pace takes ~250 in flight (bench/README.md,
+# Dispatch: 160 threads 16 s for 10,000, 240 threads 13.9 s). The threads mostly wait on Slack; the
+# database work of all of them is batched, and the pool starts only the threads a pass needs.
+DEFAULT_DISPATCH_THREADS = 256
 # How long a slash command's acknowledgement waits for the answer to ride in it (ANSWER_IN_ACK_SECONDS).
 # Slack's 3 s include the network both ways, and an answer not ready by then goes through the response URL
 # anyway: half a second keeps every ack quick while help, list, show and errors are ready well within it.

@@ -44,10 +44,13 @@ MAX_CLAIMS = 100
 _POSTED = frozenset({Outcome.SENT, Outcome.DEDUPLICATED, Outcome.RETRYING, Outcome.FAILED})
 # The longest the pass waits without looking at `stopping` again.
 _LOOK_AGAIN = 0.25
+# After a claim that found nothing, the next waits this long while posts are in flight: each channel done
+# would otherwise claim again, and hundreds of empty claims at a pass's end hold up the turns due meanwhile.
+_CLAIM_AGAIN_AFTER = 0.25
 
 
 def dispatch_threads() -> int:
-    """How many posts a pass has in flight at once: DISPATCH_THREADS when a positive number, else 160."""
+    """How many posts a pass has in flight at once: DISPATCH_THREADS when a positive number, else 256."""
     value = os.environ.get("DISPATCH_THREADS", "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_DISPATCH_THREADS
 
@@ -101,6 +104,7 @@ class _Pass:
     came_back: queue.SimpleQueue[Future[Outcome]] = field(default_factory=queue.SimpleQueue)
     claims_left: int = MAX_CLAIMS
     claim_again: bool = True
+    claim_from: float = 0.0  # monotonic: no claim before, while posts are in flight (after an empty one)
     # A workspace's first post goes alone: a refused token then holds its other channels unasked.
     proven: set[Workspace] = field(default_factory=set)
     probing: dict[Workspace, list[Channel]] = field(default_factory=dict)
@@ -117,7 +121,7 @@ class _Pass:
                 return
             now = time.monotonic()
             turn_due = bool(self.turns) and self.turns[0][0] <= now
-            if len(self.in_flight) < threads and not turn_due and self._may_claim() and self._claim():
+            if len(self.in_flight) < threads and not turn_due and self._may_claim(now) and self._claim():
                 continue
             while self.turns and self.turns[0][0] <= now and len(self.in_flight) < threads:
                 _, _, channel = heapq.heappop(self.turns)
@@ -127,9 +131,11 @@ class _Pass:
                 return
             self._wait_for_next(now, full=len(self.in_flight) >= threads)
 
-    def _may_claim(self) -> bool:
-        """True unless the last claim found nothing (and no channel of ours is done since), or enough were."""
-        return self.claim_again and self.claims_left > 0
+    def _may_claim(self, now: float) -> bool:
+        """True unless the last claim found nothing (and no channel of ours is done since), or enough were;
+        while posts are in flight, not within a while of a claim that found nothing."""
+        idle = not self.in_flight and not self.turns
+        return self.claim_again and self.claims_left > 0 and (idle or now >= self.claim_from)
 
     def _claim(self) -> bool:
         """Claim more channels' deliveries; False when none are claimable now."""
@@ -145,6 +151,8 @@ class _Pass:
         # Nothing claimable now: look again once one of our channels is done (its next rows are then free).
         self.claims_left -= 1 if batch else 0
         self.claim_again = bool(batch)
+        if not batch:
+            self.claim_from = time.monotonic() + _CLAIM_AGAIN_AFTER
         for delivery in batch:
             channel = channel_of(delivery)
             if channel not in self.queues:
@@ -201,6 +209,8 @@ class _Pass:
         """Wait for a post to come back or, with a thread free, the next channel's turn (or a while, to look
         at `stopping`)."""
         next_turn = self.turns[0][0] - now if self.turns and not full else _LOOK_AGAIN
+        if self.claim_again and not full:
+            next_turn = min(next_turn, self.claim_from - now)  # a claim held back may go then
         timeout = min(max(next_turn, 0.0), _LOOK_AGAIN)
         if not self.in_flight:
             if self.stopping is not None:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.outbox import dispatch as dispatch_module
 from bot.outbox.dispatch import dispatch
 from bot.outbox.outcomes import Outcome
 from bot.outbox.pacing import Pacer
@@ -122,6 +123,43 @@ def test_a_channel_claimed_by_one_worker_is_left_to_it(engine: Engine) -> None:
     )
     # Once a's lease lapsed, C1 is anyone's again, in order.
     assert [row.key for row in after_lease if row.channel_id == "C1"] == first
+
+
+def test_a_channel_with_more_than_one_claims_worth_is_posted_in_one_pass(
+    engine: Engine, fake_slack: FakeSlack
+) -> None:
+    keys = _plan(engine, channel="C1", count=25)  # a claim takes 10 a channel
+    client = WebClient(token=TOKEN, base_url=fake_slack.api_url)
+
+    done = dispatch(engine=engine, clients=lambda _w: client, now=NOW, worker="w", pacer=Pacer(interval=0))
+
+    assert len(done[Outcome.SENT]) == 25 and _posted(fake_slack, "C1") == keys
+
+
+def test_channels_done_one_by_one_do_not_each_claim_again_while_posts_are_in_flight(
+    engine: Engine, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(60):
+        _plan(engine, channel=f"C{n:02d}", count=1)
+    fake_slack.latency["chat.postMessage"] = 0.02
+    client = WebClient(token=TOKEN, base_url=fake_slack.api_url)
+    claims: list[int] = []
+
+    def counted(**kwargs: object) -> list[Delivery]:
+        batch = claim_channels(**kwargs)  # type: ignore[arg-type]
+        claims.append(len(batch))
+        return batch
+
+    monkeypatch.setattr(dispatch_module, "claim_channels", counted)
+    started = time.monotonic()
+    done = dispatch(engine=engine, clients=lambda _w: client, now=NOW, worker="w", threads=4)
+    seconds = time.monotonic() - started
+
+    # 4 at a time: 15 rounds of channels done. Each could claim again; while posts are in flight, a claim
+    # that found nothing is repeated no sooner than 0.25 s later (and once more as the pass ends).
+    assert len(done[Outcome.SENT]) == 60
+    assert claims[0] == 60 and sum(claims[1:]) == 0
+    assert len(claims) - 1 <= seconds / 0.25 + 2 < 15
 
 
 def test_a_refused_token_is_asked_once_for_the_whole_workspace(engine: Engine, fake_slack: FakeSlack) -> None:
