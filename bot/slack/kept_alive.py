@@ -16,6 +16,7 @@ import os
 import select
 import ssl
 import threading
+import time
 from collections import defaultdict
 from typing import Any
 from urllib.error import HTTPError, URLError
@@ -26,6 +27,10 @@ from slack_sdk import WebClient
 
 # Idle connections kept per host: about as many as a dispatch pass has posts in flight.
 KEEP_IDLE = 256
+# A connection idle for less than this is taken without asking the socket whether the server closed it:
+# servers keep idle connections far longer (Slack's edge, like most, for a minute or more), and the check
+# is a system call that, among hundreds of posting threads, costs a hand-over of the GIL.
+FRESH_SECONDS = 1.0
 
 _Key = tuple[str, str, float, ssl.SSLContext | None]
 
@@ -68,7 +73,8 @@ class IdleConnections:
     def __init__(self, *, keep: int = KEEP_IDLE) -> None:
         self.keep = keep
         self._lock = threading.Lock()
-        self._idle: defaultdict[_Key, list[http.client.HTTPConnection]] = defaultdict(list)
+        # Per key, (connection, when it was given back), the most recent last.
+        self._idle: defaultdict[_Key, list[tuple[http.client.HTTPConnection, float]]] = defaultdict(list)
 
     def take(self, key: _Key) -> http.client.HTTPConnection | None:
         """The most recently used idle connection to `key` the server has not closed; None if none is."""
@@ -77,8 +83,8 @@ class IdleConnections:
                 idle = self._idle.get(key)
                 if not idle:
                     return None
-                connection = idle.pop()
-            if not _closed_by_server(connection):
+                connection, since = idle.pop()
+            if time.monotonic() - since < FRESH_SECONDS or not _closed_by_server(connection):
                 return connection
             connection.close()
 
@@ -87,7 +93,7 @@ class IdleConnections:
         with self._lock:
             idle = self._idle[key]
             if len(idle) < self.keep:
-                idle.append(connection)
+                idle.append((connection, time.monotonic()))
                 return
         connection.close()
 

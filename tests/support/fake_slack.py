@@ -884,6 +884,7 @@ def _handler_for(fake: FakeSlack, *, keep_alive: bool = False) -> type[BaseHTTPR
         # the client's delayed ACK (40 ms).
         protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
         disable_nagle_algorithm = keep_alive
+        wbufsize = 1 << 16 if keep_alive else 0  # headers and body in one write (flushed per answer)
 
         def do_GET(self) -> None:
             headers = {name.lower(): value for name, value in self.headers.items()}
