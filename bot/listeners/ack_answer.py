@@ -43,8 +43,6 @@ LATE_SHARE_TO_STOP_WAITING = 0.5
 # How much each held ack's end moves that share: a few late ones in a row stop the waiting, a few in time
 # resume it.
 LATE_SHARE_WEIGHT = 0.2
-# How often a command waiting for a held ack looks whether it was given one: as Bolt looks for an ack.
-WAITING_POLL_SECONDS = 0.01
 
 
 class AnswerSlot:
@@ -107,8 +105,22 @@ class AnswerSlot:
 class _Turn:
     """A command waiting for a held ack: `given` one when another goes, or `over` when answers run late."""
 
-    given = False
-    over = False
+    def __init__(self) -> None:
+        self.given = False
+        self.over = False
+        # Released when given or over: a bare lock, taken at birth, so waking costs one release.
+        self._woken = threading.Lock()
+        self._woken.acquire()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep until woken or `seconds` passed."""
+        if seconds > 0 and self._woken.acquire(timeout=seconds):
+            self._woken.release()
+
+    def wake(self) -> None:
+        """Wake the waiting command (once)."""
+        if self._woken.locked():
+            self._woken.release()
 
 
 class DeadlineWatcher:
@@ -144,11 +156,9 @@ class DeadlineWatcher:
                 return False
             turn = _Turn()
             self._waiting.append(turn)
-        # Polled, as Bolt polls for the ack itself: waking a waiting thread from the one letting an ack go
-        # would stall that one, the GIL in hand, while the woken thread takes its CPU (about a seventh of a
-        # loaded worker's time).
-        while not (turn.given or turn.over) and time.monotonic() < until:
-            time.sleep(WAITING_POLL_SECONDS)
+        # Woken by the ack that goes (one release of a bare lock), not polled: a poll every 10 ms added its
+        # wait to every queued command's ack (bench/README.md, slash commands, third round).
+        turn.wait(until - time.monotonic())
         with self._lock:
             if not turn.given:
                 self._waiting.remove(turn)
@@ -160,12 +170,15 @@ class DeadlineWatcher:
             self._late_share += LATE_SHARE_WEIGHT * (float(late) - self._late_share)
             if self._waiting and not self.answers_late():
                 # Handed to the first waiting command, so none that comes later takes it first.
-                self._waiting.popleft().given = True
+                turn = self._waiting.popleft()
+                turn.given = True
+                turn.wake()
                 return
             self._held = max(0, self._held - 1)
             if self.answers_late():
                 for turn in self._waiting:
                     turn.over = True  # they stop waiting: the answers they would wait for are late
+                    turn.wake()
 
     def answers_late(self) -> bool:
         """True while recent held acks were mostly closed at their deadline, without their answer."""
