@@ -30,6 +30,7 @@ class BareServer(BaseApplication):
             "worker_class": "gthread",
             "threads": REQUEST_THREADS,
             "control_socket_disable": True,
+            "keepalive": 0,  # as the bot's server: each answer closes its connection
             "loglevel": "warning",
         }
         for name, value in options.items():

@@ -31,21 +31,11 @@ class TimedFake(FakeSlack):
     CHECKED = 20
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        # HTTP/1.1, keeping connections alive between requests as Slack does.
+        super().__init__(keep_alive=True, **kwargs)
         self.arrivals: dict[str, float] = {}
         self.answers: dict[str, str] = {}
         self._checked = 0
-
-    def start(self) -> TimedFake:
-        """Serve HTTP/1.1, keeping connections alive between requests as Slack does."""
-        super().start()
-        assert self._server is not None
-        handler = self._server.RequestHandlerClass
-        handler.protocol_version = "HTTP/1.1"
-        # Its headers and body go out in two writes: without TCP_NODELAY a kept-alive client would wait
-        # for its delayed ACK (40 ms) on every answer, which Slack's servers never make it do.
-        handler.disable_nagle_algorithm = True
-        return self
 
     def _record(self, call: Call) -> None:
         if call.method == "response_url":

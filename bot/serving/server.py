@@ -62,6 +62,10 @@ class ProductionServer(BaseApplication):
             "control_socket_disable": True,
             # One copy of the imported app for all workers: about 40 MB less a worker (issue 12: 5).
             "preload_app": True,
+            # A kept-alive connection stays with the worker that accepted it: a proxy's few connections (or a
+            # client's) then load one worker while another idles (the benchmark's 32 clients split 6/26 and
+            # 5/27). Closed after each answer, every request goes to a worker free to accept it.
+            "keepalive": 0,
             "post_fork": self.after_fork,
         }
         for name, value in options.items():
