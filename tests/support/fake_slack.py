@@ -7,6 +7,7 @@ import copy
 import itertools
 import json
 import random
+import re
 import socket
 import sys
 import threading
@@ -258,6 +259,7 @@ class FakeSlack(StartStop):
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
             "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.getPermalink": self._chat_get_permalink,
             "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
@@ -682,6 +684,20 @@ class FakeSlack(StartStop):
             return {"ok": False, "error": "message_not_found"}
         self._history[params["channel"]].remove(message)
         return {"ok": True, "channel": params["channel"], "ts": message["ts"]}
+
+    def _chat_get_permalink(self, params: Params) -> Params:
+        channel, ts = params.get("channel") or "", params.get("message_ts") or ""
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not re.fullmatch(r"\d+\.\d+", ts):
+            return {"ok": False, "error": "message_not_found"}
+        domain = self.team_name.lower().replace(" ", "-")
+        permalink = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        # A thread reply's permalink names its thread, as Slack's does.
+        known = self._find_message(channel, ts)
+        if known is not None and known.get("thread_ts", ts) != ts:
+            permalink += f"?thread_ts={known['thread_ts']}&cid={channel}"
+        return {"ok": True, "channel": channel, "permalink": permalink}
 
     def _conversations_history(self, params: Params) -> Params:
         if not params.get("channel"):
