@@ -14,6 +14,7 @@ from bot.core.forms.milestone import (
     read_milestone_modal,
     read_modal_context,
 )
+from bot.core.source_links import keep_source_link
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE, on_form
 from bot.listeners.guard import GuardedApp
@@ -63,13 +64,16 @@ def open_edit(body: dict, client: WebClient, ctx: RequestContext) -> None:
 
 
 def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> None:
-    """Validate the form field by field; add the milestone and announce it in its channel."""
+    """Validate the form field by field; add the milestone (with the message it came from) and announce it."""
     channel_id = read_add_channel(view["private_metadata"], values=view["state"]["values"])
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
     ack()
     added = milestones.add_milestones(
         engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields]
     )
+    link = read_modal_context(view["private_metadata"]).source_link
+    if link:
+        keep_source_link(engine=ctx.engine, asker=ctx.asker, milestone=added.milestones[0], link=link)
     by, (zone, today) = ctx.person.user_id, ctx.channel_day(channel_id)
     message = render.added_message(
         added.milestones[0],

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
     ExternalDataSelectElement,
     InputBlock,
+    MarkdownTextObject,
     Option,
     PlainTextObject,
     StaticSelectElement,
@@ -35,32 +38,60 @@ from bot.render.message import modal
 from storage.models import Milestone
 
 
-def milestone_modal(*, mode: Mode, channel_id: str | None, milestone: Milestone | None, today: date) -> dict:
+@dataclass(frozen=True)
+class Capture:
+    """A new milestone's form opened from a shortcut: the title read from a message and the message's link,
+    or (a global shortcut) a channel menu that starts on the conversation the person is looking at."""
+
+    title: str | None = None
+    source_link: str | None = None
+    channel_from_view: bool = False
+
+
+def milestone_modal(
+    *,
+    mode: Mode,
+    channel_id: str | None,
+    milestone: Milestone | None,
+    today: date,
+    capture: Capture | None = None,
+) -> dict:
     """The form to add a milestone (asking for its channel when opened outside one), or to edit one."""
     current = milestone if mode == "update" else None
     if mode == "update" and current is None:
         raise ValueError("the edit form needs the milestone it edits")
+    capture = capture or Capture()
     blocks: list[Block] = [
+        *([_source_context(capture.source_link)] if capture.source_link else []),
         text_input(
             MilestoneBlock.TITLE,
             "Title",
-            initial=current.title if current else None,
+            initial=current.title if current else capture.title,
             max_length=TITLE_CHARS,
             placeholder="Launch beta",
             optional=False,
         ),
         *([_status_input(current.status)] if current else []),
-        *([_channel_input()] if channel_id is None else []),
+        *([_channel_input(from_view=capture.channel_from_view)] if channel_id is None else []),
         *_plan_inputs(current, today=today),
         *([_reason_input()] if current else []),
     ]
+    metadata = milestone_metadata(
+        channel_id=channel_id, number=current.number if current else None, source_link=capture.source_link
+    )
     return modal(
         callback_id=CALLBACKS[mode],
         title=f"Edit #{current.number}" if current else "New milestone",
         submit="Save" if current else "Add",
-        metadata=milestone_metadata(channel_id=channel_id, number=current.number if current else None),
+        metadata=metadata,
         blocks=blocks,
     )
+
+
+def _source_context(link: str) -> ContextBlock:
+    """Says which message the form was made from; the link is kept in the milestone's history."""
+    text = f"From <{link}|this message> · the link is kept in the milestone's history"
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
 def _plan_inputs(current: Milestone | None, *, today: date) -> list[Block]:
@@ -137,12 +168,14 @@ def _status_input(status: str) -> InputBlock:
     return input_block(MilestoneBlock.STATUS, "Status", element, optional=True)
 
 
-def _channel_input() -> InputBlock:
-    """Asked for when the form was opened outside a channel (from the Home tab)."""
+def _channel_input(*, from_view: bool = False) -> InputBlock:
+    """Asked for when the form was opened outside a channel (the Home tab, the global shortcut)."""
     element = ConversationSelectElement(
         action_id=MilestoneBlock.CHANNEL,
         placeholder=PlainTextObject(text="Where reminders and reviews go"),
         filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+        # A global shortcut is used while looking at a conversation: that one is the likely answer.
+        default_to_current_conversation=from_view or None,
     )
     hint = "Invite Milestone Bot there too: /invite @Milestone Bot"
     return input_block(MilestoneBlock.CHANNEL, "Channel", element, hint=hint)

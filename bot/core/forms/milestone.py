@@ -53,10 +53,12 @@ class MilestoneBlock(StrEnum):
 
 @dataclass(frozen=True)
 class ModalContext:
-    """What the modal carries in private_metadata: where it was opened, and which milestone it edits."""
+    """What the modal carries in private_metadata: where it was opened, which milestone it edits, and
+    the message it was made from (a permalink, from the "Make a milestone" shortcut)."""
 
     channel_id: str
     number: int | None
+    source_link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,12 @@ class ModalInput:
     cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department
 
 
-def milestone_metadata(*, channel_id: str | None, number: int | None) -> str:
+def milestone_metadata(*, channel_id: str | None, number: int | None, source_link: str | None = None) -> str:
     """The private_metadata the milestone form carries; `read_modal_context` reads it back."""
-    return json.dumps({"channel_id": channel_id, "number": number})
+    data: dict[str, Any] = {"channel_id": channel_id, "number": number}
+    if source_link:
+        data["source_link"] = source_link
+    return json.dumps(data)
 
 
 def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None = None) -> ModalContext:
@@ -81,7 +86,19 @@ def read_modal_context(private_metadata: str, *, values: dict[str, Any] | None =
     if not channel_id and values:
         picked = entry(values, MilestoneBlock.CHANNEL).get("selected_conversation")
         channel_id = picked if isinstance(picked, str) else None
-    return ModalContext(channel_id=channel_id or "", number=metadata_field(data, "number", int))
+    return ModalContext(
+        channel_id=channel_id or "",
+        number=metadata_field(data, "number", int),
+        source_link=_read_source_link(data),
+    )
+
+
+def _read_source_link(data: dict[str, Any]) -> str | None:
+    """The permalink of the message the form was made from; only a Slack web address is taken."""
+    link = metadata_field(data, "source_link", str)
+    if link is not None and not link.startswith("https://"):
+        raise GarbledMetadata("private_metadata source_link is not a web address")
+    return link
 
 
 def read_add_channel(private_metadata: str, *, values: dict[str, Any]) -> str:
