@@ -28,6 +28,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "chat_update": frozenset({"chat:write"}),
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_delete": frozenset({"chat:write"}),
+    # The "Make a milestone" shortcut's link back to its message: no scope needed.
+    "chat_getPermalink": frozenset(),
     "users_info": frozenset({"users:read"}),
     # The outbox reads back a crashed claim's post in a channel or in a person's DM (review prompts).
     "conversations_history": frozenset({"channels:history", "groups:history", "im:history"}),
@@ -67,6 +69,8 @@ SLACK_METHOD_FAMILIES = (
 )
 
 _COMMAND = re.compile(r"""\.command\(\s*(["'])(/[^"']+)\1""")
+# `.message_shortcut("id")` / `.global_shortcut("id")`: the manifest's shortcut types are message and global.
+_SHORTCUT = re.compile(r"""\.(message|global)_shortcut\(\s*(["'])([^"']+)\2""")
 _EVENT = re.compile(r"""\.event\(\s*(["'])(\w+)\1""")
 _MESSAGE_SHORTCUT = re.compile(r"\bapp\.message\(")
 _KNOWN_METHOD_CALL = re.compile(r"\.(\w+)\s*\(")
@@ -79,6 +83,7 @@ class CodeUse:
     """What the bot's source registers and calls, as far as a text scan can tell."""
 
     commands: set[str] = field(default_factory=set)
+    shortcuts: set[tuple[str, str]] = field(default_factory=set)  # (type, callback_id)
     events: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
     unscannable: list[str] = field(default_factory=list)
@@ -87,6 +92,11 @@ class CodeUse:
 def registered_commands(source: str) -> set[str]:
     """Slash commands registered with a string literal: `app.command("/milestone")`."""
     return {match.group(2) for match in _COMMAND.finditer(source)}
+
+
+def registered_shortcuts(source: str) -> set[tuple[str, str]]:
+    """Shortcuts registered with a string literal, as (manifest type, callback_id)."""
+    return {(match.group(1), match.group(3)) for match in _SHORTCUT.finditer(source)}
 
 
 def listened_events(source: str) -> set[str]:
@@ -106,7 +116,7 @@ def called_methods(source: str) -> set[str]:
 def unscannable_registrations(source: str) -> list[str]:
     """Commands and events registered with something other than a string literal (a regex, a dict…)."""
     found = []
-    for kind in ("command", "event"):
+    for kind in ("command", "event", "message_shortcut", "global_shortcut", "shortcut"):
         for match in re.finditer(rf"\.{kind}\(\s*([^\s)])", source):
             if match.group(1) not in "\"'":
                 line = source[: match.start()].count("\n") + 1
@@ -120,6 +130,7 @@ def scan_code(root: Path) -> CodeUse:
     for path in sorted(root.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         use.commands |= registered_commands(source)
+        use.shortcuts |= registered_shortcuts(source)
         use.events |= listened_events(source)
         use.methods |= called_methods(source)
         where = path.relative_to(root.parent)
@@ -132,9 +143,12 @@ def bot_events_for(events: Iterable[str]) -> set[str]:
     return {bot_event for event in events for bot_event in LISTENER_EVENTS.get(event, (event,))}
 
 
-def required_scopes(*, commands: set[str], bot_events: set[str], methods: set[str]) -> set[str]:
-    """Bot scopes needed for these commands, bot events and Web API methods."""
-    scopes = {"commands"} if commands else set()
+def required_scopes(
+    *, commands: set[str], bot_events: set[str], methods: set[str], shortcuts: Iterable[object] = ()
+) -> set[str]:
+    """Bot scopes needed for these commands, shortcuts, bot events and Web API methods."""
+    # Slack asks for `commands` before an app may have slash commands or shortcuts.
+    scopes = {"commands"} if commands or any(True for _ in shortcuts) else set()
     for bot_event in bot_events:
         scopes |= EVENT_SCOPES.get(bot_event, frozenset())
     for method in methods:
@@ -169,6 +183,13 @@ def code() -> CodeUse:
 def declared_commands(manifest: dict[str, Any]) -> set[str]:
     """Slash commands in the manifest."""
     return {entry["command"] for entry in manifest.get("features", {}).get("slash_commands", [])}
+
+
+def declared_shortcuts(manifest: dict[str, Any]) -> set[tuple[str, str]]:
+    """Shortcuts in the manifest, as (type, callback_id)."""
+    return {
+        (entry["type"], entry["callback_id"]) for entry in manifest.get("features", {}).get("shortcuts", [])
+    }
 
 
 def declared_bot_events(manifest: dict[str, Any]) -> set[str]:
@@ -276,6 +297,42 @@ def test_manifest_declares_exactly_the_commands_the_code_registers(
     assert not problem, problem
 
 
+def test_manifest_declares_exactly_the_shortcuts_the_code_registers(
+    manifest: dict[str, Any], code: CodeUse
+) -> None:
+    declared = {f"{kind}:{callback}" for kind, callback in declared_shortcuts(manifest)}
+    needed = {f"{kind}:{callback}" for kind, callback in code.shortcuts}
+    problem = mismatch("shortcuts (type:callback_id)", "features.shortcuts", declared=declared, needed=needed)
+
+    assert not problem, problem
+    assert needed, "the shortcuts are registered in bot/listeners/shortcuts.py"
+
+
+def test_shortcut_names_in_answers_are_the_ones_slack_shows(manifest: dict[str, Any]) -> None:
+    from bot.render.shortcuts import MAKE_MILESTONE_NAME, NEW_MILESTONE_NAME
+
+    names = {entry["callback_id"]: entry["name"] for entry in manifest["features"]["shortcuts"]}
+
+    assert names == {"make_milestone": MAKE_MILESTONE_NAME, "new_milestone": NEW_MILESTONE_NAME}
+
+
+def test_shortcuts_need_the_commands_scope() -> None:
+    assert required_scopes(
+        commands=set(), bot_events=set(), methods=set(), shortcuts={("global", "new_milestone")}
+    ) == {"commands"}
+
+
+def test_scanner_finds_shortcut_registrations() -> None:
+    source = (
+        'app.message_shortcut("make_milestone", middleware=[ack_at_once])(make_milestone)\n'
+        "app.global_shortcut('new_milestone')(new_milestone)\n"
+        "app.shortcut(re.compile('x'))(anything)"
+    )
+
+    assert registered_shortcuts(source) == {("message", "make_milestone"), ("global", "new_milestone")}
+    assert unscannable_registrations(source) == ["line 3: .shortcut(r…"]
+
+
 def test_manifest_subscribes_to_exactly_the_events_the_code_listens_to(
     manifest: dict[str, Any], code: CodeUse
 ) -> None:
@@ -290,7 +347,10 @@ def test_manifest_subscribes_to_exactly_the_events_the_code_listens_to(
 
 def test_manifest_requests_exactly_the_scopes_the_code_needs(manifest: dict[str, Any], code: CodeUse) -> None:
     needed = required_scopes(
-        commands=code.commands, bot_events=bot_events_for(code.events), methods=code.methods
+        commands=code.commands,
+        bot_events=bot_events_for(code.events),
+        methods=code.methods,
+        shortcuts=code.shortcuts,
     )
     declared = declared_scopes(manifest)
     where = "oauth_config.scopes.bot"
@@ -303,7 +363,9 @@ def test_manifest_requests_exactly_the_scopes_the_code_needs(manifest: dict[str,
 
 def test_entries_declared_ahead_of_code_are_still_ahead(manifest: dict[str, Any], code: CodeUse) -> None:
     events = bot_events_for(code.events)
-    needed = required_scopes(commands=code.commands, bot_events=events, methods=code.methods)
+    needed = required_scopes(
+        commands=code.commands, bot_events=events, methods=code.methods, shortcuts=code.shortcuts
+    )
     for table, ahead, used, declared in (
         (
             "EVENTS_DECLARED_AHEAD_OF_CODE",

@@ -17,12 +17,13 @@ from bot.listeners import (
     options,
     report,
     settings,
+    shortcuts,
 )
 from bot.listeners.guard import GuardedApp
 
 
 def register_listeners(bolt_app: App) -> None:
-    """Register every listener: the command, buttons, forms, events, the Home tab, and the error handler."""
+    """Register every listener: the command, buttons, forms, events, Home, shortcuts, the error handler."""
     # Each listener is registered through the guard, so none can raise to Bolt: in the production mode
     # (process_before_response=False) an error after ack() would otherwise lose the ack (a 404 to Slack).
     app = GuardedApp(bolt_app)
@@ -37,4 +38,5 @@ def register_listeners(bolt_app: App) -> None:
     imports.register(app)
     events.register(app)
     home.register(app)
+    shortcuts.register(app)
     errors.register(app)
