@@ -45,6 +45,7 @@ class ListedMilestone(NamedTuple):
     due_date: date | None
     status: str
     completed_on: date | None
+    recurrence: str | None
 
 
 _MILESTONE = Milestone.__table__
@@ -67,6 +68,14 @@ def milestone_by_id(*, session: Session, milestone_id: int) -> Milestone | None:
     Index: the primary key.
     """
     return session.get(Milestone, milestone_id)
+
+
+def next_of(*, session: Session, milestone_id: int) -> Milestone | None:
+    """The milestone a recurring one's Done created, or None.
+
+    Index: uq_milestone_follows.
+    """
+    return session.exec(select(Milestone).where(col(Milestone.follows_id) == milestone_id)).first()
 
 
 def channel_milestones(

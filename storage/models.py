@@ -32,6 +32,8 @@ class Milestone(SQLModel, table=True):
         Index("ix_milestone_status_due", "status", "due_date"),
         # Departments are one spelling per workspace, matched without regard to case: `dept marketing`.
         Index("ix_milestone_workspace_department", "enterprise_id", "team_id", text("lower(department)")),
+        # A recurring milestone is followed once: a second Done (or a race of two) cannot make a second next.
+        UniqueConstraint("follows_id", name="uq_milestone_follows"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +58,10 @@ class Milestone(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     # When the due date was last set: reminders that fell due before it are not sent.
     due_changed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # week, month or quarter (bot/core/recurrence.py): once done, the next one is created a period later.
+    recurrence: str | None = Field(default=None, max_length=8)
+    # The recurring milestone whose Done created this one.
+    follows_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="SET NULL")
 
 
 class WorkspaceCounter(SQLModel, table=True):

@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any, Literal
 
 from bot.core.money import Money
+from bot.core.recurrence import Recurrence
 from bot.core.vocabulary import Field
 
 Status = Literal["open", "on_track", "at_risk", "blocked", "done", "cancelled"]
@@ -78,6 +79,7 @@ class MilestoneFields:
     owner_id: str | None = None
     budget: Money | None = None
     department: str | None = None
+    recurrence: Recurrence | None = None
 
     def is_empty(self) -> bool:
         """True when no field was given."""
@@ -101,6 +103,7 @@ _ATTRIBUTES = {
     Field.OWNER: "owner_id",
     Field.BUDGET: "budget",
     Field.DEPARTMENT: "department",
+    Field.RECURRENCE: "recurrence",
 }
 
 
@@ -132,10 +135,11 @@ class UpdateCommand:
     fields: MilestoneFields
     status: Status | None = None
     reason: str | None = None
+    cleared: frozenset[Field] = frozenset()  # fields given as none: `every none`
 
     def is_empty(self) -> bool:
         """True when nothing to change was given: open the modal."""
-        return self.fields.is_empty() and self.status is None
+        return self.fields.is_empty() and self.status is None and not self.cleared
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ _COLUMNS = {
     Field.DEPARTMENT: "department",
     Field.STATUS: "status",
     Field.COMPLETED_ON: "completed_on",
+    Field.RECURRENCE: "recurrence",
 }
 _MONEY_COLUMNS = {
     Field.BUDGET: ("budget_minor", "budget_currency"),

@@ -17,3 +17,4 @@ class Field(StrEnum):
     STATUS = "status"
     COMPLETED_ON = "completed_on"
     ACTUAL_COST = "actual_cost"
+    RECURRENCE = "recurrence"  # week, month or quarter: done, the next one is created

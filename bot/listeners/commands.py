@@ -194,6 +194,7 @@ def update(slash: Slash, parsed: UpdateCommand) -> None:
         asker=ctx.asker,
         number=parsed.number,
         fields=parsed.fields,
+        cleared=parsed.cleared,
         status=parsed.status,
         reason=parsed.reason,
     )

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.dates import format_date, format_weekday_date
 from bot.core.money import format_money
+from bot.core.recurrence import recurrence_words
 from bot.core.revisions import stored_money
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.core.vocabulary import Field
@@ -25,6 +26,7 @@ _FIELDS: dict[str, tuple[str, str]] = {
     Field.BUDGET: ("budget", "money"),
     Field.ACTUAL_COST: ("actual cost", "money"),
     Field.STATUS: ("status", "status"),
+    Field.RECURRENCE: ("repeats", "recurrence"),
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
 # Quoted values and reasons are shortened so a history line stays a line.
@@ -62,6 +64,8 @@ def describe_value(field: str, raw: str | None, *, today: date) -> str:
         return status_label(raw)
     elif kind == "user":
         return user_mention(raw)
+    elif kind == "recurrence":
+        return recurrence_words(raw)
     return escape_mrkdwn(excerpt(raw, limit=_VALUE_CHARS))
 
 

@@ -16,6 +16,7 @@ AT = datetime(2026, 11, 25, 10, tzinfo=UTC)
 def test_field_names_are_what_the_history_has_always_stored() -> None:
     assert [field.value for field in Field] == [
         "title", "due", "start", "owner", "budget", "department", "status", "completed_on", "actual_cost",
+        "recurrence",
     ]  # fmt: skip
 
 
@@ -31,6 +32,7 @@ def test_every_field_is_revised_under_its_name() -> None:
         Field.STATUS: "at_risk",
         Field.COMPLETED_ON: date(2026, 11, 24),
         Field.ACTUAL_COST: Money(90, "USD"),
+        Field.RECURRENCE: "month",
     }
 
     revisions = apply_changes(milestone, changes, by="U1", at=AT, reason=None, source="command")
@@ -50,4 +52,5 @@ def test_milestone_fields_speak_the_vocabulary() -> None:
         Field.OWNER: "U1",
         Field.BUDGET: None,
         Field.DEPARTMENT: None,
+        Field.RECURRENCE: None,
     }

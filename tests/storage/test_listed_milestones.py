@@ -88,7 +88,7 @@ def test_a_row_carries_what_a_list_line_shows(planned: Engine) -> None:
     assert page == [
         ListedMilestone(
             number=4, title="M4 & <co>", owner_id="U1", department="Sales", due_date=date(2026, 12, 1),
-            status="done", completed_on=date(2026, 11, 30),
+            status="done", completed_on=date(2026, 11, 30), recurrence=None,
         )
     ]  # fmt: skip
     assert isinstance(page[0].due_date, date) and isinstance(page[0].completed_on, date)

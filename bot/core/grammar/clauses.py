@@ -15,6 +15,7 @@ from bot.core.grammar.corrections import corrected, typed_mention
 from bot.core.grammar.tokens import Clause, Token, mention_id, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, format_money, parse_money
+from bot.core.recurrence import Recurrence, RecurrenceError, read_recurrence
 from bot.core.vocabulary import Field
 
 # Clauses that set no field of the milestone: the reason for a change, and where a report starts.
@@ -43,6 +44,7 @@ FIELDS: dict[str, FieldWords] = {
     Field.COMPLETED_ON: FieldWords("done date", "a date", "on Dec 3"),
     Field.ACTUAL_COST: FieldWords("cost", "an amount", "cost $4,500"),
     SINCE: FieldWords("`since` date", "a date", "since Jan 1"),
+    Field.RECURRENCE: FieldWords("recurrence", "a period", "every month"),
 }
 # How people write the statuses an update sets, for putting a misspelt one right in their own style.
 _STATUS_SPELLINGS = ("on track", "on-track", "on_track", "ontrack", "at risk", "at-risk", "at_risk", "atrisk",
@@ -220,6 +222,18 @@ def read_status(clause: Clause, request: Request) -> Status:
     raise request.error(message, field=Field.STATUS)
 
 
+def read_repeat(clause: Clause, request: Request) -> Recurrence | None:
+    """`every week|month|quarter`; None for `every none`; a near miss (`every 3 months`) put right.
+
+    Anything else is refused with their command repeating every month in its place, as dates stand in a day.
+    """
+    try:
+        return read_recurrence(plain_text(clause.raw))
+    except RecurrenceError as error:
+        meant = request.corrected(error.meant or "month", first=clause.tokens[0], last=clause.tokens[-1])
+        raise request.error(str(error), field=Field.RECURRENCE, correction=meant) from None
+
+
 def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
     try:
         return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
@@ -283,4 +297,5 @@ _READERS: dict[str, Callable[[Clause, Request], Any]] = {
     Field.ACTUAL_COST: read_amount,
     Field.OWNER: read_owner,
     Field.STATUS: read_status,
+    Field.RECURRENCE: read_repeat,
 }

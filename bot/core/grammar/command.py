@@ -43,6 +43,7 @@ from bot.core.grammar.tokens import (
     tokenize,
 )
 from bot.core.limits import LimitError, check_plan_dates
+from bot.core.recurrence import names_a_period
 from bot.core.text import has_control_characters
 from bot.core.vocabulary import Field
 
@@ -76,7 +77,7 @@ _HELP_ALIASES = {"date": "dates", "money": "budget", "statuses": "status", "work
 
 _ADD_KEYWORDS = {"due": Field.DUE, "by": Field.DUE, "start": Field.START, "owner": Field.OWNER,
                  "budget": Field.BUDGET, "dept": Field.DEPARTMENT,
-                 "department": Field.DEPARTMENT}  # fmt: skip
+                 "department": Field.DEPARTMENT, "every": Field.RECURRENCE}  # fmt: skip
 # `by` stays out of update: a new title such as `Renamed by admin` is common, and update's grammar has `due`.
 _UPDATE_KEYWORDS = {keyword: field for keyword, field in _ADD_KEYWORDS.items() if keyword != "by"} | {
     "title": Field.TITLE,
@@ -239,6 +240,14 @@ def _parse_away(tokens: Sequence[Token], request: Request) -> Command:
     return AwayCommand(until=until)
 
 
+def _every_starts_clause(after: Token | None) -> bool:
+    """`every` starts a clause before a period, or at the end; `Check every invoice` is a title."""
+    return after is None or (not after.quoted and names_a_period(after.bare))
+
+
+_GUARDED = {"every": _every_starts_clause}
+
+
 def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
     if not tokens:
         return AddCommand(MilestoneFields())
@@ -249,6 +258,7 @@ def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
         bare_mention=Field.OWNER,
         bare_amount=Field.BUDGET,
         lead_is_text=True,
+        guarded=_GUARDED,
     )
     if not lead.tokens:
         starts = f" (quote it if it starts with `{clauses[0].keyword}`)" if clauses[0].keyword else ""
@@ -304,16 +314,20 @@ def _parse_update(tokens: Sequence[Token], request: Request) -> Command:
         bare_amount=Field.BUDGET,
         free_text=frozenset({Field.TITLE}),
         to_end=frozenset({REASON}),
+        guarded=_GUARDED,
     )
     _refuse_lead(
         lead,
         request,
-        expected="say what to change: title, due, start, owner, budget, dept or status",
+        expected="say what to change: title, due, start, owner, budget, dept, status or every",
         keywords=_UPDATE_KEYWORDS,
     )
     values = _read_clauses(clauses, request, keywords=_UPDATE_KEYWORDS)
     reason, status = values.pop(REASON, None), values.pop(Field.STATUS, None)
-    command = UpdateCommand(request.number or 0, MilestoneFields.of(values), status=status, reason=reason)
+    # `every none`: the one field an update may clear in words.
+    cleared = frozenset({Field.RECURRENCE}) if values.get(Field.RECURRENCE, "") is None else frozenset()
+    fields = MilestoneFields.of(values)
+    command = UpdateCommand(request.number or 0, fields, status=status, reason=reason, cleared=cleared)
     if reason is not None and command.is_empty():
         raise request.error("Say what changes along with the reason.", field=REASON)
     return command

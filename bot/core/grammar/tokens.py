@@ -7,7 +7,7 @@ Slack sends slash-command text escaped (`&amp;`, `&lt;`, `&gt;`) with markup suc
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.money import names_currency
@@ -23,6 +23,11 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _BROADCASTS = ("here", "channel", "everyone")
 # Only commas: a trailing `;` may end an entity such as `&gt;`.
 _TRAILING = ","
+
+
+# Whether a keyword starts a clause, given the word after it (None at the end): `every month`, not `every
+# invoice` in a title.
+StartsClause = Callable[["Token | None"], bool]
 
 
 class TokenError(ValueError):
@@ -102,20 +107,24 @@ def split_clauses(
     lead_is_text: bool = False,
     free_text: frozenset[str] = frozenset(),
     to_end: frozenset[str] = frozenset(),
+    guarded: Mapping[str, StartsClause] | None = None,
 ) -> tuple[Clause, list[Clause]]:
     """The words before the first clause, then each clause; keywords map a word to the field it sets.
 
     A bare mention stands for a `bare_mention` clause and an amount with a currency for a `bare_amount` one.
     Amounts end neither a text lead (a title such as `Raise $2m seed`) nor the value of a `free_text` field;
-    a `to_end` field takes the rest of the command.
+    a `to_end` field takes the rest of the command. A `guarded` keyword starts a clause only when its test
+    passes the word after it; elsewhere it is a word like any other.
     """
-    boundary = _Boundaries(tokens, keywords=keywords, bare_mention=bare_mention, bare_amount=bare_amount)
+    boundary = _Boundaries(
+        tokens, keywords=keywords, bare_mention=bare_mention, bare_amount=bare_amount, guarded=guarded or {}
+    )
     lead_end = boundary.next(0, amounts=not lead_is_text)
     lead = _clause("lead", None, tokens[:lead_end], source=source)
     clauses: list[Clause] = []
     position = lead_end
     while position < len(tokens):
-        if tokens[position].word in keywords:
+        if boundary.is_keyword(position):
             field = keywords[tokens[position].word]
             value_start = position + 1
             # `due by Dec 15`: a second keyword for the same field is part of the first.
@@ -123,7 +132,7 @@ def split_clauses(
                 value_start += 1
             if field in to_end:
                 value_end = len(tokens)
-            elif value_start < len(tokens) and tokens[value_start].word not in keywords:
+            elif value_start < len(tokens) and not boundary.is_keyword(value_start):
                 # The first word is the value even when it is a mention or an amount: `owner <@U1>`.
                 value_end = boundary.next(value_start + 1, amounts=field not in free_text)
             else:
@@ -153,16 +162,27 @@ class _Boundaries:
         keywords: Mapping[str, str],
         bare_mention: str | None,
         bare_amount: str | None,
+        guarded: Mapping[str, StartsClause],
     ) -> None:
         self.tokens = tokens
         self.keywords = keywords
         self.bare_mention = bare_mention
         self.bare_amount = bare_amount
+        self.guarded = guarded
+
+    def is_keyword(self, index: int) -> bool:
+        """True when the word at `index` is a keyword that starts a clause there."""
+        word = self.tokens[index].word
+        if word not in self.keywords:
+            return False
+        starts = self.guarded.get(word)
+        after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return starts is None or starts(after)
 
     def at(self, index: int, *, amounts: bool) -> tuple[str | None, int]:
         """The field a clause starting at `index` sets and how many words start it; (None, 0) if none."""
         token = self.tokens[index]
-        if token.word in self.keywords:
+        if self.is_keyword(index):
             return self.keywords[token.word], 1
         if token.quoted:
             return None, 0
