@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 # chat.getPermalink's answers when the bot cannot see the conversation (a private channel or a DM).
 _OUT_OF_SIGHT = frozenset({"channel_not_found", "message_not_found", "not_in_channel"})
+# People named in the title are looked up one users.info each before the form opens, and the trigger lasts
+# 3 s: past these few, a mention shows as @U123 (the person can still edit the title).
+NAMES_LOOKED_UP = 5
 
 
 def register(app: GuardedApp) -> None:
@@ -41,7 +44,8 @@ def make_milestone(body: dict, client: WebClient, respond: Respond, ctx: Request
         answer(respond, message_out_of_sight_message())
         return
     text = message.get("text") or ""
-    names = ctx.people.names_of(client, workspace=ctx.workspace, user_ids=mentioned_users(text))
+    named = mentioned_users(text)[:NAMES_LOOKED_UP]
+    names = ctx.people.names_of(client, workspace=ctx.workspace, user_ids=named)
     capture = Capture(title=title_from_message(text, names=names), source_link=link)
     view = milestone_modal(
         mode="add", channel_id=channel_id, milestone=None, today=ctx.my_today, capture=capture

@@ -251,3 +251,17 @@ def test_new_milestone_with_an_expired_trigger_says_so_in_the_apps_dm(slack_app:
 def test_the_add_form_from_home_has_no_current_conversation_to_default_to(slack_app: SlackApp) -> None:
     slack_app.requests.command("add", channel="C9")
     assert "channel" not in [b.get("block_id") for b in opened_view(slack_app)["blocks"]]
+
+
+def test_only_a_few_people_are_looked_up_before_the_form_opens(slack_app: SlackApp) -> None:
+    people = [f"U{n}0" for n in range(2, 10)]
+    for user_id in people:
+        slack_app.fake.add_user(user_id, name=f"p{user_id.lower()}")
+    slack_app.requests.command("help")  # the asker is looked up (and cached) on their first request
+    asked_before = len(slack_app.fake.calls_to("users.info"))
+
+    view = capture(slack_app, text=" ".join(f"<@{user_id}>" for user_id in people))
+
+    looked_up = [call.params["user"] for call in slack_app.fake.calls_to("users.info")[asked_before:]]
+    assert looked_up == people[:5]
+    assert block(view, "title")["element"]["initial_value"] == "@pu20 @pu30 @pu40 @pu50 @pu60 @U70 @U80 @U90"
