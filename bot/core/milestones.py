@@ -20,6 +20,7 @@ from bot.core.departments import Spellings, canonical_department
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
+from bot.core.next_occurrence import follow_up
 from bot.core.revisions import Value, apply_changes
 from bot.core.schedule import first_review_at, schedule_of
 from bot.core.vocabulary import Field
@@ -54,10 +55,11 @@ class Edit:
 
 @dataclass(frozen=True)
 class Change:
-    """A milestone after a change, and the history rows the change wrote."""
+    """A milestone after a change, the history rows it wrote, and the next one a recurring Done made."""
 
     milestone: Milestone
     revisions: list[Revision] = field(default_factory=list)
+    next: Milestone | None = None
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,11 @@ def change_milestone(
         milestone.baseline_due_date = milestone.due_date
     session.add(milestone)
     session.add_all(revisions)
+    # The row is written (and, on PostgreSQL, held) before the next one is looked for: see next_occurrence.
     session.flush()
-    return Change(milestone, revisions)
+    done = any(revision.field == Field.STATUS and revision.new == "done" for revision in revisions)
+    following = follow_up(session, workspace=workspace, done=milestone, now=now) if done else None
+    return Change(milestone, revisions, next=following)
 
 
 def _in_workspace_spelling(
@@ -261,6 +266,7 @@ def _new_milestone(
         created_by=asker.actor.user_id,
         created_at=now,
         updated_at=now,
+        recurrence=fields.recurrence,
     )
 
 

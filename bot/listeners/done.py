@@ -51,7 +51,9 @@ def done_today(ctx: RequestContext, *, number: int) -> milestones.Change:
 def announce_done(ctx: RequestContext, *, client: WebClient, change: milestones.Change) -> None:
     """Tell the milestone's channel it is done (the one Done announcement, whichever path made it)."""
     done, by = change.milestone, ctx.person.user_id
-    post_to_channel(client, channel_id=done.channel_id, user_id=by, message=done_line(done, by=by))
+    zone, today = ctx.channel_day(done.channel_id)
+    message = done_line(done, by=by, following=change.next, today=today, zone=zone)
+    post_to_channel(client, channel_id=done.channel_id, user_id=by, message=message)
     redraw_reminders(ctx, client=client, done=done)
 
 

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, PlainTextObject
 
 from bot.core.forms.buttons import Action
 from bot.core.text import escape_mrkdwn
-from bot.render.dates import SHORT, day_token
+from bot.render.dates import SHORT, day_token, posted_due
 from bot.render.history import user_mention
 from bot.render.labels import cost_vs_budget, timeliness
 from bot.render.message import Message, build_message, context, one_line, section
@@ -20,17 +20,33 @@ from storage.models import Milestone
 UNDO_BLOCK = "undo_done"
 
 
-def done_line(m: Milestone, *, by: str) -> Message:
-    """`✅ #12 Launch beta done by @alice (3 days late)`, and an Undo button (it works for a while)."""
+def done_line(
+    m: Milestone,
+    *,
+    by: str,
+    following: Milestone | None = None,
+    today: date | None = None,
+    zone: ZoneInfo | None = None,
+) -> Message:
+    """`✅ #12 Launch beta done by @alice (3 days late)`, and an Undo button (it works for a while).
+
+    A recurring one says its next in the same line: `🔁 next: #13 due Fri Jan 30` (Slack's date token, noon
+    in `zone`, the channel's, read from `today`, the channel's date; by default the day the next was made).
+    """
     when = timeliness(m)
     tail = f"done by {user_mention(by)}" + (f" ({when})" if when else "")
     line = f"✅ {title_ref(m)} {tail}"
     cost = cost_vs_budget(m)
     if cost:
         line += f" · cost {cost}"
+    text = f"✅ #{m.number} {escape_mrkdwn(m.title)} {tail}"
+    if following is not None:
+        day = today or following.created_at.date()
+        line += f" · 🔁 next: *#{following.number}* {posted_due(following.due_date, today=day, zone=zone)}"
+        text += f" · next: #{following.number} {posted_due(following.due_date, today=day, plain=True)}"
     undo = ButtonElement(text=PlainTextObject(text="Undo"), action_id=Action.UNDO_DONE, value=str(m.number))
     blocks = [section(line), ActionsBlock(block_id=UNDO_BLOCK, elements=[undo])]
-    return build_message(text=f"✅ #{m.number} {escape_mrkdwn(m.title)} {tail}", blocks=blocks)
+    return build_message(text=text, blocks=blocks)
 
 
 def reopened_line(m: Milestone, *, by: str) -> Message:

@@ -9,7 +9,11 @@ from bot.render.message import Message, build_message, context, header, section
 # as links or mentions.
 
 _OVERVIEW = [
-    ("add", "/milestone add Launch beta due Dec 15 owner @alice budget $5,000", "add a milestone"),
+    (
+        "add",
+        "/milestone add Launch beta due Dec 15 owner @alice budget $5,000",
+        "add a milestone; `every month` (or week, quarter) makes it repeat",
+    ),
     (
         "list",
         "/milestone list",
@@ -37,10 +41,12 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         "Add a milestone",
         [
             "`/milestone add <title> [due <date>] [start <date>] [owner @user] "
-            "[budget <amount>] [dept <name>]`",
+            "[budget <amount>] [dept <name>] [every week|month|quarter]`",
             "• Only the title is needed. Quote it when it holds a keyword: "
             '`/milestone add "Open store by the station" due Mar 1`',
             "• `by` works like `due`; a bare @mention is the owner; an amount like `$5,000` is the budget.",
+            "• `every week`, `every month` or `every quarter` makes it repeat: once done, the next one is "
+            "created with the same fields, due a period later (a month after Jan 31 is Feb 28).",
             "• `/milestone add` on its own opens a form with date and people pickers.",
             "• Several at once: one milestone per line after `add` (Shift+Enter for a new line), up to 50; "
             "the channel gets one summary.",
@@ -68,8 +74,10 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         "Revise a milestone",
         [
             "`/milestone update <number> [title <text>] [due <date>] [start <date>] [owner @user] "
-            "[budget <amount>] [dept <name>] [status on-track|at-risk|blocked] [because <reason>]`",
+            "[budget <amount>] [dept <name>] [status on-track|at-risk|blocked] "
+            "[every week|month|quarter|none] [because <reason>]`",
             "• Every change is kept with who, when and why; `/milestone show` lists them.",
+            "• `every none` stops it repeating.",
             "• The first due date stays as the plan, so a slip shows as _planned Dec 15, slipped 5 days_.",
             "• `/milestone update 12` on its own opens a form.",
             "Example: `/milestone update 12 due Jan 10 status at-risk because vendor late`",

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import TextObject
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.dates import format_weekday_date
 from bot.core.listing import LIST_LIMIT, ChannelSummary, Listing, spans_workspace
+from bot.core.recurrence import recurrence_words
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.dates import done_words, due_words
 from bot.render.history import user_mention
@@ -84,11 +85,10 @@ def list_line(m: ListedMilestone, *, today: date) -> str:
     The same words, from phrases kept per process: a list shows the same dates, owners, departments and
     statuses on many lines, and writing them afresh was most of the cost of rendering a list.
     """
-    parts = [
-        f"*#{m.number}* {_escaped(m.title)}",
-        _due(m.due_date, today, m.status in CLOSED_STATUSES),
-        _owner(m.owner_id),
-    ]
+    parts = [f"*#{m.number}* {_escaped(m.title)}", _due(m.due_date, today, m.status in CLOSED_STATUSES)]
+    if m.recurrence:
+        parts.append(recurrence_words(m.recurrence))
+    parts.append(_owner(m.owner_id))
     if m.department:
         parts.append(_department(m.department))
     parts.append(_status(m.status, m.completed_on, today))

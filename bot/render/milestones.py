@@ -21,6 +21,7 @@ from bot.core.dates import format_date, format_weekday_date
 from bot.core.forms.buttons import Action
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
+from bot.core.recurrence import recurrence_words
 from bot.core.revisions import budget_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.dates import day_token, moment_token, posted_due
@@ -63,12 +64,11 @@ def title_ref(m: Milestone) -> str:
 
 
 def milestone_line(m: Milestone, *, today: date) -> str:
-    """One list line: `*#12* Launch beta · due Tue Dec 15 · in 15 days · <@U1> · 🟢 On track`."""
-    parts = [
-        title_ref(m),
-        due_on(m, today=today),
-        user_mention(m.owner_id) if m.owner_id else "no owner",
-    ]
+    """One list line: `*#12* Close · due Tue Dec 15 · in 15 days · every month · <@U1> · 🟢 On track`."""
+    parts = [title_ref(m), due_on(m, today=today)]
+    if m.recurrence:
+        parts.append(recurrence_words(m.recurrence))
+    parts.append(user_mention(m.owner_id) if m.owner_id else "no owner")
     if m.department:
         parts.append(escape_mrkdwn(m.department))
     parts.append(status_text(m, today=today))
@@ -130,6 +130,8 @@ def added_message(
 
     def line(*, plain: bool) -> str:
         parts = [title_ref(m), posted_due(m.due_date, today=today, zone=zone, plain=plain)]
+        if m.recurrence:
+            parts.append(recurrence_words(m.recurrence))
         if m.owner_id:
             parts.append(user_mention(m.owner_id))
         budget = budget_of(m)
@@ -269,6 +271,8 @@ def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
         ("Department", escape_mrkdwn(m.department) if m.department else "—"),
         ("Budget", format_money(budget) if budget else "—"),
     ]
+    if m.recurrence:
+        fields.append(("Repeats", recurrence_words(m.recurrence)))
     cost = cost_vs_budget(m)
     if cost:
         fields.append(("Actual cost", cost))
