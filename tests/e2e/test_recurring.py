@@ -153,6 +153,19 @@ def test_done_in_the_weekly_review_creates_the_next_one_too(slack_app: SlackApp)
     ]
 
 
+def test_the_edit_form_keeps_the_recurrence_it_does_not_show(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Monthly close due 2026-12-31 every month")
+    slack_app.requests.command("update 1")
+    view = slack_app.fake.last("views.open").params["view"]
+    slack_app.requests.view_submission(
+        callback_id="milestone_update",
+        values=submitted(view, title="Month-end close"),
+        private_metadata=view["private_metadata"],
+    )
+    [renamed] = milestones(slack_app)
+    assert (renamed.title, renamed.recurrence) == ("Month-end close", "month")
+
+
 def test_show_and_list_say_how_often_it_repeats(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Monthly close due 2026-12-31 every month")
     slack_app.requests.command("add Launch beta due Dec 15")

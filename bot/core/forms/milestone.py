@@ -144,7 +144,8 @@ def _changes(
     given: MilestoneFields, *, status: Status | None, reason: str | None, current: Milestone
 ) -> ModalInput:
     """Only what differs from the milestone, so saving an untouched form changes nothing."""
-    entered = given.by_field()
+    # The form has no recurrence: saving it keeps the one the milestone has (`update <n> every …` changes it).
+    entered = {field: value for field, value in given.by_field().items() if field != Field.RECURRENCE}
     before = {field: field_value(current, field) for field in entered}
     changed = {
         field: value for field, value in entered.items() if value is not None and value != before[field]
