@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.core.departments import department_key
+from bot.core.forecasts import Forecast, Slip, forecast
 from bot.core.money import Money
 from bot.core.vocabulary import Field
 from storage.models import CLOSED_STATUSES, Milestone
@@ -26,7 +27,8 @@ class Standing(StrEnum):
     """Where a milestone stands today; the report groups its lines by it, in this order."""
 
     LATE = "late"  # open, and its due date has passed
-    AT_RISK = "at_risk"  # open and not yet due, but flagged at risk or blocked, or due later than planned
+    # open and not yet due, but flagged at risk or blocked, due later than planned, or likely to finish late
+    AT_RISK = "at_risk"
     ON_PLAN = "on_plan"  # open, not yet due, due when planned (or undated)
     DONE = "done"
     CANCELLED = "cancelled"  # left out of every figure
@@ -54,6 +56,7 @@ class ReportLine:
     overdue: bool  # open and the current due date has passed
     days_past_due: int  # how long ago an overdue milestone was due; 0 otherwise
     standing: Standing
+    forecast: Forecast | None = None  # open: when it will likely be done, from the team's record
 
 
 @dataclass
@@ -183,6 +186,24 @@ def build_report(items: list[tuple[Milestone, int]], *, today: date) -> Report:
     )
     lines = with_one_spelling(lines)
     return Report(lines=lines, total=group(TOTAL, lines), by_department=_by_department(lines))
+
+
+def with_forecasts(report: Report, *, slips: list[Slip], today: date) -> Report:
+    """The report with each open line's forecast; a line on plan whose likely date is past its due date is at
+    risk: the report names it before it is late."""
+    lines = []
+    for line in report.lines:
+        if line.status in CLOSED_STATUSES:
+            lines.append(line)
+            continue
+        likely = forecast(
+            due=line.current, owner_id=line.owner_id, department=line.department, slips=slips, today=today
+        )
+        standing = line.standing
+        if standing == Standing.ON_PLAN and likely and line.current and likely.days_late(line.current):
+            standing = Standing.AT_RISK
+        lines.append(replace(line, forecast=likely, standing=standing))
+    return replace(report, lines=lines)
 
 
 def with_one_spelling(lines: list[ReportLine]) -> list[ReportLine]:

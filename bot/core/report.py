@@ -12,10 +12,12 @@ from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
 from bot.core.departments import canonical_department
+from bot.core.forecasts import Slip, slip
 from bot.core.headings import report_heading
-from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report
+from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report, with_forecasts
 from storage import milestones as queries
 from storage.models import Milestone
+from storage.track_record import finished_milestones
 from storage.workspace import Workspace
 
 REPORT_LIMIT = 1000
@@ -45,12 +47,23 @@ def load_report(
     with Session(engine) as session:
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
         report = build_report(_with_plan_changes(session, found), today=today)
+        report = with_forecasts(report, slips=track_record(session, workspace=workspace), today=today)
         if request.department:
             # Named as the workspace spells it, as its lines are: `report dept MARKETING` is about Marketing.
             spelt = canonical_department(session, workspace=workspace, typed=request.department)
             request = replace(request, department=spelt)
     heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)
+
+
+def track_record(session: Session, *, workspace: Workspace) -> list[Slip]:
+    """How late the workspace's recently finished milestones were: what forecasts go by."""
+    finished = finished_milestones(session=session, workspace=workspace)
+    slips = (
+        slip(owner_id=f.owner_id, department=f.department, planned=f.planned, completed=f.completed)
+        for f in finished
+    )
+    return [s for s in slips if s is not None]
 
 
 def month_in_review(

@@ -32,7 +32,11 @@ _EMPTY = (
 _NARROW_HINT = "narrow with `/milestone report dept &lt;name&gt;`"
 _GROUPS = (
     (Standing.LATE, "Late", "open, past due"),
-    (Standing.AT_RISK, "At risk", "open, flagged at risk or blocked, or now due later than planned"),
+    (
+        Standing.AT_RISK,
+        "At risk",
+        "open, flagged at risk or blocked, now due later than planned, or likely late by the team's record",
+    ),
     (Standing.ON_PLAN, "On plan", "open, due on or before the planned date"),
     (Standing.DONE, "Done", "finished"),
 )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.dates import format_weekday_date
+from bot.core.forecasts import Forecast
 from bot.core.money import Money, format_money
 from bot.core.plan_vs_actual import ReportLine
-from bot.core.text import escape_mrkdwn, excerpt
+from bot.core.text import counted, escape_mrkdwn, excerpt
 from bot.render.history import user_mention
 from bot.render.labels import days, status_label
 
@@ -30,6 +31,8 @@ def line_text(line: ReportLine, *, today: date) -> str:
         parts.append(status_label(line.status))
     if line.plan_changes:
         parts.append(f"plan changed {_times(line.plan_changes)}")
+    if line.forecast is not None:
+        parts.append(forecast_words(line.forecast, due=line.current, today=today))
     money = _line_money(line)
     if money:
         parts.append(money)
@@ -64,6 +67,21 @@ def _verdict(line: ReportLine) -> str | None:
     if line.slip_days:
         return slip_words(line)
     return None
+
+
+def forecast_words(forecast: Forecast, *, due: date | None, today: date) -> str:
+    """`likely Sat Jan 9 (2 days late), between Mon Jan 4 and Wed Jan 20, from 14 past milestones`."""
+
+    def day(value: date) -> str:
+        return format_weekday_date(value, today=today)
+
+    likely = f"likely {day(forecast.likely)}"
+    late = forecast.days_late(due) if due else 0
+    if late:
+        likely += f" ({days(late)} late)"
+    if forecast.earliest != forecast.latest:
+        likely += f", between {day(forecast.earliest)} and {day(forecast.latest)}"
+    return f"{likely}, from {counted(forecast.samples, 'past milestone')}"
 
 
 def _finished_words(line: ReportLine) -> str | None:

@@ -53,7 +53,8 @@ def test_report_leads_with_three_figures_then_the_groups_in_words(slack_app: Sla
         " · 1 day past due" in body
     )
     assert (
-        "*At risk* (open, flagged at risk or blocked, or now due later than planned) · 1 milestone\n"
+        "*At risk* (open, flagged at risk or blocked, now due later than planned,"
+        " or likely late by the team's record) · 1 milestone\n"
         "*#2* Pricing page · <@U2> · Marketing · due Sat Jan 9, 2027 · 🟡 At risk · $2,000 budget" in body
     )
     assert (

@@ -185,7 +185,8 @@ def test_groups_come_in_order_late_at_risk_on_plan_done_each_with_what_it_holds(
     body = texts(message)
     headers = [
         "*Late* (open, past due) · 1 milestone",
-        "*At risk* (open, flagged at risk or blocked, or now due later than planned) · 1 milestone",
+        "*At risk* (open, flagged at risk or blocked, now due later than planned,"
+        " or likely late by the team's record) · 1 milestone",
         "*On plan* (open, due on or before the planned date) · 1 milestone",
         "*Done* (finished) · 1 milestone",
         "Cancelled, left out of every figure above: *#5* Old idea",

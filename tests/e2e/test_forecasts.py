@@ -1,0 +1,55 @@
+"""Forecasts in `/milestone report`: each open milestone's likely date from its owner's record, and what is
+likely late named before it is late."""
+
+from __future__ import annotations
+
+from tests.support.app import SlackApp
+from tests.support.blocks import mrkdwn_texts
+from tests.support.scheduler import ny
+
+
+def _carol_finished_five_late(app: SlackApp) -> None:
+    """Five of carol's milestones due Dec 1, finished 1, 2, 2, 3 and 8 days late."""
+    for n in range(1, 6):
+        app.requests.command(f"add Task {n} due Dec 1 owner <@U3|carol>")
+    for number, day in [(1, "12-02"), (2, "12-03"), (3, "12-03"), (4, "12-04"), (5, "12-09")]:
+        app.clock.now = ny(f"2026-{day} 10:00")
+        app.requests.command(f"done {number}")
+
+
+def _report(app: SlackApp) -> str:
+    app.fake.clear()
+    app.requests.command("report")
+    return "\n".join(mrkdwn_texts(app.fake.last("response_url").params["blocks"]))
+
+
+def test_an_open_milestone_gets_a_likely_date_and_range_and_is_at_risk_when_likely_late(
+    slack_app: SlackApp,
+) -> None:
+    _carol_finished_five_late(slack_app)
+    slack_app.requests.command("add Ship docs due Dec 21 owner <@U3|carol>")  # #6
+    slack_app.requests.command("add Print flyers due Dec 31 owner <@U4|dan>")  # #7: dan has no record
+
+    body = _report(slack_app)
+
+    # Carol's slips 1 2 2 3 8: likely 2 days late (the median), between 2 (20th percentile) and 4 (80th).
+    assert (
+        "*At risk* (open, flagged at risk or blocked, now due later than planned,"
+        " or likely late by the team's record) · 2 milestones\n*#6* Ship docs · <@U3> · due Mon Dec 21"
+        " · likely Wed Dec 23 (2 days late), between Wed Dec 23 and Fri Dec 25, from 5 past milestones"
+        in body
+    )
+    # Dan has no record: his goes by the workspace's (carol's five are all of it), so the same slips.
+    assert "*#7* Print flyers · <@U4> · due Thu Dec 31 · likely Sat Jan 2, 2027 (2 days late)," in body
+
+
+def test_without_five_finished_milestones_no_forecast_is_made(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Task 1 due Dec 1 owner <@U3|carol>")
+    slack_app.clock.now = ny("2026-12-09 10:00")
+    slack_app.requests.command("done 1")
+    slack_app.requests.command("add Ship docs due Dec 21 owner <@U3|carol>")
+
+    body = _report(slack_app)
+
+    assert "*#2* Ship docs · <@U3> · due Mon Dec 21\n" in body + "\n"
+    assert "likely" not in body
