@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.command_types import AddCommand, CommandError, UpdateCommand
+from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.recurrence import RECURRENCES
 from bot.core.vocabulary import Field
-from tests.support.commands import error_of, parse
+from tests.support.commands import ME, NOW, error_of, parse
 
 
 def added(text: str) -> AddCommand:
@@ -135,3 +136,13 @@ def test_anything_after_every_gives_a_period_or_a_short_error(written: str) -> N
             continue
         if isinstance(command, AddCommand):
             assert command.fields.recurrence in (None, *RECURRENCES)
+
+
+def test_each_line_of_a_bulk_add_may_repeat_on_its_own() -> None:
+    text = "add Close due Dec 1 every month\nReport due Dec 2 every week\nLaunch due Dec 3"
+    lines = read_add_lines(text, now=NOW, user_id=ME)
+    assert [(fields.title, fields.recurrence) for fields in lines or []] == [
+        ("Close", "month"),
+        ("Report", "week"),
+        ("Launch", None),
+    ]
