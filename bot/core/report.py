@@ -12,12 +12,11 @@ from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
 from bot.core.departments import canonical_department
-from bot.core.forecasts import Slip, slip
 from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report, with_forecasts
+from bot.core.track_record import track_record
 from storage import milestones as queries
 from storage.models import Milestone
-from storage.track_record import finished_milestones
 from storage.workspace import Workspace
 
 REPORT_LIMIT = 1000
@@ -54,16 +53,6 @@ def load_report(
             request = replace(request, department=spelt)
     heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)
-
-
-def track_record(session: Session, *, workspace: Workspace) -> list[Slip]:
-    """How late the workspace's recently finished milestones were: what forecasts go by."""
-    finished = finished_milestones(session=session, workspace=workspace)
-    slips = (
-        slip(owner_id=f.owner_id, department=f.department, planned=f.planned, completed=f.completed)
-        for f in finished
-    )
-    return [s for s in slips if s is not None]
 
 
 def month_in_review(

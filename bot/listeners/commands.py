@@ -31,6 +31,7 @@ from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
+from bot.core.track_record import forecast_of
 from bot.listeners.away import away
 from bot.listeners.context import RequestContext
 from bot.listeners.done import announce_done
@@ -172,13 +173,16 @@ def show(slash: Slash, parsed: ShowCommand) -> None:
     """`show <n>`: every field, the history and the notes; times in the asker's zone."""
     ctx = slash.ctx
     history = milestone_history(engine=ctx.engine, workspace=ctx.workspace, number=parsed.number)
+    today = ctx.channel_today(history.milestone.channel_id)
+    likely = forecast_of(engine=ctx.engine, workspace=ctx.workspace, milestone=history.milestone, today=today)
     message = render.show_message(
         history.milestone,
         history.revisions,
         total_revisions=history.total,
         notes=history.notes,
-        today=ctx.channel_today(history.milestone.channel_id),
+        today=today,
         tz=ctx.person.zone,
+        forecast=likely,
     )
     slash.reply(message)
 

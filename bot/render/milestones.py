@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.dates import format_date, format_weekday_date
+from bot.core.forecasts import Forecast
 from bot.core.forms.buttons import Action
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
@@ -49,6 +50,7 @@ from bot.render.message import (
     packed_sections,
     section,
 )
+from bot.render.report_lines import forecast_words
 from storage.models import CLOSED_STATUSES, CheckInNote, Milestone, Revision
 
 NOTE_LENGTH = 300
@@ -83,14 +85,20 @@ def show_message(
     tz: ZoneInfo,
     total_revisions: int | None = None,
     notes: Sequence[CheckInNote] = (),
+    forecast: Forecast | None = None,
 ) -> Message:
-    """Every field, the last changes newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
+    """Every field, the forecast of an open one, the last changes newest first (of `total_revisions`),
+    check-in notes, Mark done / Edit."""
     added_on = format_weekday_date(m.created_at.astimezone(tz).date(), today=today)
+    likely = (
+        [context(f"*Forecast:* {forecast_words(forecast, due=m.due_date, today=today)}")] if forecast else []
+    )
     blocks: list[Block] = [
         header(f"#{m.number} {m.title}"),
         SectionBlock(
             fields=[MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in _fields(m, today)]
         ),
+        *likely,
         context(f"Added by {user_mention(m.created_by)} on {added_on}"),
         DividerBlock(),
         *_history_blocks(revisions, total=max(total_revisions or 0, len(revisions)), today=today, tz=tz),

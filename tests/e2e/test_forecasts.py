@@ -53,3 +53,21 @@ def test_without_five_finished_milestones_no_forecast_is_made(slack_app: SlackAp
 
     assert "*#2* Ship docs · <@U3> · due Mon Dec 21\n" in body + "\n"
     assert "likely" not in body
+
+
+def test_show_gives_an_open_milestone_its_forecast_and_a_finished_one_none(slack_app: SlackApp) -> None:
+    _carol_finished_five_late(slack_app)
+    slack_app.requests.command("add Ship docs due Dec 21 owner <@U3|carol>")  # #6
+
+    slack_app.fake.clear()
+    slack_app.requests.command("show 6")
+    open_one = "\n".join(mrkdwn_texts(slack_app.fake.last("response_url").params["blocks"]))
+    slack_app.fake.clear()
+    slack_app.requests.command("show 5")
+    finished = "\n".join(mrkdwn_texts(slack_app.fake.last("response_url").params["blocks"]))
+
+    assert (
+        "*Forecast:* likely Wed Dec 23 (2 days late), between Wed Dec 23 and Fri Dec 25,"
+        " from 5 past milestones" in open_one
+    )
+    assert "Forecast" not in finished

@@ -1,0 +1,40 @@
+"""A workspace's track record — how late its finished milestones were — and the forecasts it gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.core.forecasts import Forecast, Slip, forecast, slip
+from storage.models import CLOSED_STATUSES, Milestone
+from storage.track_record import finished_milestones
+from storage.workspace import Workspace
+
+
+def track_record(session: Session, *, workspace: Workspace) -> list[Slip]:
+    """How late the workspace's recently finished milestones were: what forecasts go by."""
+    finished = finished_milestones(session=session, workspace=workspace)
+    slips = (
+        slip(owner_id=f.owner_id, department=f.department, planned=f.planned, completed=f.completed)
+        for f in finished
+    )
+    return [s for s in slips if s is not None]
+
+
+def forecast_of(
+    *, engine: Engine, workspace: Workspace, milestone: Milestone, today: date
+) -> Forecast | None:
+    """When an open milestone will likely be done, by the workspace's record; None when closed or unknown."""
+    if milestone.status in CLOSED_STATUSES or milestone.due_date is None:
+        return None
+    with Session(engine) as session:
+        slips = track_record(session, workspace=workspace)
+    return forecast(
+        due=milestone.due_date,
+        owner_id=milestone.owner_id,
+        department=milestone.department,
+        slips=slips,
+        today=today,
+    )
