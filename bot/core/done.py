@@ -6,7 +6,7 @@ Marking a milestone done is `milestones.complete_milestone`; this is what comes 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
@@ -48,7 +48,8 @@ class PostedReminder:
 def undo_done(*, engine: Engine, asker: Asker, number: int) -> Change:
     """Reopen a milestone marked done at most UNDO_WINDOW ago: status, date and cost back as they were.
 
-    Raises UndoTooLate after the window, and NothingChanged when it is no longer done.
+    The next one its Done created goes too while nobody has touched it (`withdrawn`). Raises UndoTooLate
+    after the window, and NothingChanged when it is no longer done.
     """
     with session_scope(engine) as session:
         milestone = require_allowed(
@@ -63,7 +64,20 @@ def undo_done(*, engine: Engine, asker: Asker, number: int) -> Change:
             raise UndoTooLate(milestone)
         changes = {Field(revision.field): _stored_value(revision) for revision in done}
         edit = Edit(actor=asker.actor, changes=changes, action="reopen", source="undo")
-        return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
+        change = change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
+        return replace(change, withdrawn=_withdraw_next(session, milestone=milestone))
+
+
+def _withdraw_next(session: Session, *, milestone: Milestone) -> Milestone | None:
+    """Delete the next one a recurring Done created, unless it has been changed or reminded of since."""
+    following = queries.next_of(session=session, milestone_id=milestone.id or 0)
+    if following is None or following.id is None or following.status != "open":
+        return None
+    _, changed = queries.revisions_of(session=session, milestone_id=following.id, limit=0)
+    if changed or sent_reminders_of(session=session, milestone_id=following.id):
+        return None
+    queries.delete_milestone(session=session, milestone=following)
+    return following
 
 
 def _last_done(session: Session, *, milestone: Milestone) -> list[Revision]:

@@ -55,11 +55,13 @@ class Edit:
 
 @dataclass(frozen=True)
 class Change:
-    """A milestone after a change, the history rows it wrote, and the next one a recurring Done made."""
+    """A milestone after a change, the history rows it wrote, and the next one a recurring Done made (or an
+    Undo took back)."""
 
     milestone: Milestone
     revisions: list[Revision] = field(default_factory=list)
     next: Milestone | None = None
+    withdrawn: Milestone | None = None
 
 
 @dataclass(frozen=True)

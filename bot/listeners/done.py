@@ -104,7 +104,7 @@ def undo_done(body: dict, client: WebClient, respond: Respond, ctx: RequestConte
     except UndoTooLate as late:
         answer(respond, undo_too_late_message(late.milestone, undo_for=UNDO_WINDOW))
         return
-    message = reopened_line(change.milestone, by=ctx.person.user_id)
+    message = reopened_line(change.milestone, by=ctx.person.user_id, withdrawn=change.withdrawn)
     answer(respond, message, public=True, replace=True)
     # The reminders get back what they were posted with, buttons included.
     _update_reminders(ctx, client=client, milestone=change.milestone, blocks_of=lambda posted: posted.blocks)

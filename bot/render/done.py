@@ -49,10 +49,14 @@ def done_line(
     return build_message(text=text, blocks=blocks)
 
 
-def reopened_line(m: Milestone, *, by: str) -> Message:
-    """Replaces the done line once Undo was pressed: `↩️ #12 Launch beta reopened by @alice`."""
-    line = f"↩️ {title_ref(m)} reopened by {user_mention(by)}"
-    text = f"↩️ #{m.number} {escape_mrkdwn(m.title)} reopened by {user_mention(by)}"
+def reopened_line(m: Milestone, *, by: str, withdrawn: Milestone | None = None) -> Message:
+    """Replaces the done line once Undo was pressed: `↩️ #12 Launch beta reopened by @alice`.
+
+    `withdrawn`: the next one its Done had created, taken back with it (`· next one #13 removed`).
+    """
+    tail = f" · next one #{withdrawn.number} removed" if withdrawn is not None else ""
+    line = f"↩️ {title_ref(m)} reopened by {user_mention(by)}{tail}"
+    text = f"↩️ #{m.number} {escape_mrkdwn(m.title)} reopened by {user_mention(by)}{tail}"
     return build_message(text=text, blocks=[section(line)])
 
 

@@ -99,17 +99,38 @@ def test_weekly_and_quarterly_ones_come_a_period_later(slack_app: SlackApp, ever
 def test_the_next_one_is_created_once_however_often_done_is_pressed(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Monthly close due 2026-12-31 every month")
     slack_app.requests.command("done 1")
-    posted = next(m for m in slack_app.fake.messages("C1") if m["text"].startswith("✅"))
     slack_app.requests.block_action(action_id="milestone_done", value="1")
-    assert len(milestones(slack_app)) == 2
+    slack_app.requests.command("done 1 on Dec 30")
+    assert [(m.number, m.status) for m in milestones(slack_app)] == [(1, "done"), (2, "open")]
 
-    # Undone and done again: the next one is the one already made, and the line says so again.
+
+def test_undo_takes_back_the_untouched_next_one_with_the_done(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Monthly close due 2026-12-31 every month")
+    slack_app.requests.command("done 1")
+    posted = next(m for m in slack_app.fake.messages("C1") if m["text"].startswith("✅"))
     slack_app.clock.now += timedelta(minutes=1)
     slack_app.requests.block_action(action_id="undo_done", value="1", message=posted)
-    assert milestones(slack_app)[0].status == "open"
+
+    reopened = slack_app.fake.last("response_url").params
+    assert reopened["text"] == "↩️ #1 Monthly close reopened by <@U1> · next one #2 removed"
+    assert [(m.number, m.status) for m in milestones(slack_app)] == [(1, "open")]
     slack_app.requests.command("done 1")
-    assert [m.number for m in milestones(slack_app)] == [1, 2]
+    assert the_last_line(slack_app).endswith("· 🔁 next: *#3* due Sun Jan 31, 2027")
+    assert [m.number for m in milestones(slack_app)] == [1, 3]
+
+
+def test_undo_keeps_a_next_one_someone_has_changed_and_done_again_names_it(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Monthly close due 2026-12-31 every month")
+    slack_app.requests.command("done 1")
+    posted = next(m for m in slack_app.fake.messages("C1") if m["text"].startswith("✅"))
+    slack_app.requests.command("update 2 owner <@U2|bob>")
+    slack_app.clock.now += timedelta(minutes=1)
+    slack_app.requests.block_action(action_id="undo_done", value="1", message=posted)
+
+    assert slack_app.fake.last("response_url").params["text"] == "↩️ #1 Monthly close reopened by <@U1>"
+    slack_app.requests.command("done 1")
     assert the_last_line(slack_app).endswith("· 🔁 next: *#2* due Sun Jan 31, 2027")
+    assert [(m.number, m.owner_id) for m in milestones(slack_app)] == [(1, None), (2, "U2")]
 
 
 def test_the_done_button_and_the_home_tab_create_the_next_one_too(slack_app: SlackApp) -> None:
