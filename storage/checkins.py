@@ -152,3 +152,27 @@ def answered_milestones(*, session: Session, checkin_ids: Iterable[int]) -> dict
     for checkin_id, milestone_id in session.execute(statement).all():
         answered[checkin_id].add(milestone_id)
     return answered
+
+
+def confidences_given(
+    *, session: Session, milestone_ids: Iterable[int], before_week: str | None = None
+) -> dict[int, list[tuple[str, datetime, int]]]:
+    """Each milestone's answers that carried a confidence: (the review's week, when, the confidence).
+
+    With `before_week`, only answers to reviews of earlier weeks. Index: ix_checkin_answer_milestone.
+    """
+    wanted = sorted(set(milestone_ids))
+    given: dict[int, list[tuple[str, datetime, int]]] = {milestone_id: [] for milestone_id in wanted}
+    if not wanted:
+        return given
+    statement = (
+        select(CheckInAnswer.milestone_id, CheckIn.week, CheckInAnswer.at, CheckInAnswer.confidence)
+        .join(CheckIn, col(CheckIn.id) == col(CheckInAnswer.checkin_id))
+        .where(col(CheckInAnswer.milestone_id).in_(wanted), col(CheckInAnswer.confidence).is_not(None))
+        .order_by(col(CheckInAnswer.at), col(CheckInAnswer.id))
+    )
+    if before_week is not None:
+        statement = statement.where(col(CheckIn.week) < before_week)
+    for milestone_id, week, at, confidence in session.execute(statement).all():
+        given[milestone_id].append((week, at, confidence))
+    return given

@@ -209,7 +209,10 @@ class CheckInAnswer(SQLModel, table=True):
     """Someone's button press on a check-in: what they said of one milestone."""
 
     __tablename__ = "checkin_answer"
-    __table_args__ = (Index("ix_checkin_answer_checkin", "checkin_id"),)
+    __table_args__ = (
+        Index("ix_checkin_answer_checkin", "checkin_id"),
+        Index("ix_checkin_answer_milestone", "milestone_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     checkin_id: int = Field(foreign_key="checkin.id", ondelete="CASCADE")
@@ -217,6 +220,7 @@ class CheckInAnswer(SQLModel, table=True):
     user_id: str = Field(max_length=32)
     status: str = Field(max_length=16)  # on_track | at_risk | blocked | done | new_date
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    confidence: int | None = Field(default=None)  # 1 (unlikely) to 5 (certain); None when not given
 
 
 class CheckInNote(SQLModel, table=True):
