@@ -67,6 +67,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         [
             "`/milestone show <number>` — every field, plan vs actual, and the history: "
             "who changed what, when, and why.",
+            "• An open one gets a forecast from the team's record: _likely Jan 9, between Jan 4 and Jan 20, "
+            "from 14 past milestones_ (its owner's finished ones, else its department's, else everyone's).",
             "Numbers work as `12` or `#12`. Example: `/milestone show 12`",
         ],
     ),
@@ -147,6 +149,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "`/milestone report [all|dept <name>|owner @user] [since <date>]` — this channel's by default.",
             "• First: on time so far, what is late, budget vs actual; then Late, At risk, On plan, Done.",
             "• Each milestone: planned date against now or finished, how often its plan changed, money.",
+            "• Each open one: when it is likely done, from how late the team's finished ones were; one likely "
+            "late is under At risk before it is late.",
             "• The timeline picture is in the report itself.",
             "• Only you see it until you press *Share to channel*.",
             "Example: `/milestone report dept Marketing since Jan 1`",

@@ -129,3 +129,10 @@ def test_review_help_tells_of_the_one_button_the_dms_and_the_chase():
     assert "*Review my milestones*" in text
     assert "`settings review dm off`" in text and "`settings chase off`" in text
     assert "away are skipped" in text
+
+
+def test_show_and_report_help_tell_of_forecasts():
+    show, report = all_mrkdwn(help_message("show")), all_mrkdwn(help_message("report"))
+
+    assert "likely Jan 9, between Jan 4 and Jan 20, from 14 past milestones" in show
+    assert "likely late is under At risk before it is late" in report
