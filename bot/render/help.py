@@ -149,8 +149,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "`/milestone report [all|dept <name>|owner @user] [since <date>]` — this channel's by default.",
             "• First: on time so far, what is late, budget vs actual; then Late, At risk, On plan, Done.",
             "• Each milestone: planned date against now or finished, how often its plan changed, money.",
-            "• Each open one: when it is likely done, from how late the team's finished ones were; one likely "
-            "late is under At risk before it is late.",
+            "• Each open one: when it is likely done, from how late the team's finished ones were; "
+            "one likely late is under At risk before it is late.",
             "• The timeline picture is in the report itself.",
             "• Only you see it until you press *Share to channel*.",
             "Example: `/milestone report dept Marketing since Jan 1`",
