@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from bot.core import milestones
 from bot.core.access import Asker, MilestoneNotFound
+from bot.core.confidence import ConfidenceAnswer, ConfidenceTrend, confidence_trend
 from bot.core.milestones import completion
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
@@ -37,11 +38,12 @@ class ReviewForm:
 
 @dataclass(frozen=True, kw_only=True)
 class MilestoneAnswer:
-    """An owner's answer on one milestone from the review form: a status, a new date, or both."""
+    """An owner's answer on one milestone from the review form: a status, a new date or both; a confidence."""
 
     number: int
     status: str | None
     new_due: date | None = None
+    confidence: int | None = None  # 1 to 5, when the owner said how sure they are
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def _record(
     answer: str,
     changes: dict[Field, Value],
     reason: str | None,
+    confidence: int | None = None,
 ) -> milestones.Change | None:
     """`record_answer` in the caller's transaction, on a check-in found there."""
     if answer not in ANSWERS:
@@ -106,6 +109,7 @@ def _record(
             user_id=actor.user_id,
             status=answer,
             at=now,
+            confidence=confidence,
         )
     )
     return change
@@ -179,6 +183,7 @@ def answer_review(
                 answer=kind,
                 changes=_changes_of(given, completed_on=completed_on),
                 reason=reason if given.new_due is not None else None,
+                confidence=given.confidence,
             )
             if change is not None:
                 changes.append(change)
@@ -284,3 +289,25 @@ def _named_in(text: str, milestones: list[Milestone]) -> list[Milestone]:
     """The milestones a note names as `#12`, in the review's order."""
     named = {int(n) for n in _NUMBER_MENTION.findall(text)}
     return [m for m in milestones if m.number in named]
+
+
+def confidence_trends(
+    session: Session, *, milestone_ids: list[int], before_week: str | None = None
+) -> dict[int, ConfidenceTrend]:
+    """The confidence trend of each milestone that has one (before `before_week`'s review, if given)."""
+    given = queries.confidences_given(session=session, milestone_ids=milestone_ids, before_week=before_week)
+    trends = {
+        milestone_id: confidence_trend(
+            ConfidenceAnswer(week=week, at=at, confidence=confidence) for week, at, confidence in answers
+        )
+        for milestone_id, answers in given.items()
+    }
+    return {milestone_id: trend for milestone_id, trend in trends.items() if trend is not None}
+
+
+def confidence_of(*, engine: Engine, milestone: Milestone) -> ConfidenceTrend | None:
+    """A milestone's confidence trend over every review that asked it; None when none gave one."""
+    if milestone.id is None:
+        return None
+    with Session(engine) as session:
+        return confidence_trends(session, milestone_ids=[milestone.id]).get(milestone.id)

@@ -31,6 +31,7 @@ from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
+from bot.core.review_answers import confidence_of
 from bot.core.track_record import forecast_of
 from bot.listeners.away import away
 from bot.listeners.context import RequestContext
@@ -175,6 +176,7 @@ def show(slash: Slash, parsed: ShowCommand) -> None:
     history = milestone_history(engine=ctx.engine, workspace=ctx.workspace, number=parsed.number)
     today = ctx.channel_today(history.milestone.channel_id)
     likely = forecast_of(engine=ctx.engine, workspace=ctx.workspace, milestone=history.milestone, today=today)
+    confidence = confidence_of(engine=ctx.engine, milestone=history.milestone)
     message = render.show_message(
         history.milestone,
         history.revisions,
@@ -183,6 +185,7 @@ def show(slash: Slash, parsed: ShowCommand) -> None:
         today=today,
         tz=ctx.person.zone,
         forecast=likely,
+        confidence=confidence,
     )
     slash.reply(message)
 

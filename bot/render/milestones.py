@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.core.confidence import ConfidenceTrend
 from bot.core.dates import format_date, format_weekday_date
 from bot.core.forecasts import Forecast
 from bot.core.forms.buttons import Action
@@ -51,6 +52,7 @@ from bot.render.message import (
     section,
 )
 from bot.render.report_lines import forecast_words
+from bot.render.review_confidence import trend_words
 from storage.models import CLOSED_STATUSES, CheckInNote, Milestone, Revision
 
 NOTE_LENGTH = 300
@@ -86,9 +88,10 @@ def show_message(
     total_revisions: int | None = None,
     notes: Sequence[CheckInNote] = (),
     forecast: Forecast | None = None,
+    confidence: ConfidenceTrend | None = None,
 ) -> Message:
-    """Every field, the forecast of an open one, the last changes newest first (of `total_revisions`),
-    check-in notes, Mark done / Edit."""
+    """Every field, the forecast of an open one, the owner's confidence over the reviews, the last changes
+    newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
     added_on = format_weekday_date(m.created_at.astimezone(tz).date(), today=today)
     likely = (
         [context(f"*Forecast:* {forecast_words(forecast, due=m.due_date, today=today)}")] if forecast else []
@@ -99,6 +102,7 @@ def show_message(
             fields=[MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in _fields(m, today)]
         ),
         *likely,
+        *([context(f"*Confidence:* {trend_words(confidence)}")] if confidence else []),
         context(f"Added by {user_mention(m.created_by)} on {added_on}"),
         DividerBlock(),
         *_history_blocks(revisions, total=max(total_revisions or 0, len(revisions)), today=today, tz=tz),

@@ -28,6 +28,7 @@ from bot.render.inputs import date_input, input_block, text_input
 from bot.render.labels import due_on, status_label
 from bot.render.message import context, modal, section
 from bot.render.review_button import REVIEW_MINE_LABEL
+from bot.render.review_confidence import confidence_input
 from storage.models import Milestone
 
 # Slack's cap on an option's text.
@@ -51,7 +52,7 @@ def review_modal(form: ReviewForm, *, today: date) -> dict:
 
 
 def owner_modal(form: ReviewForm, *, today: date) -> dict:
-    """A status and an optional new date per milestone the presser owns, one reason, one note."""
+    """A status, an optional confidence and new date per milestone the presser owns, one reason, one note."""
     shown = form.mine[:FORM_LIMIT]
     blocks: list[Block] = [
         section(f"Your milestones in this week's review in <#{form.channel_id}>: how is each going?")
@@ -59,6 +60,7 @@ def owner_modal(form: ReviewForm, *, today: date) -> dict:
     for m in shown:
         blocks += [
             _status_input(m, today=today),
+            confidence_input(m.number),
             date_input(ReviewBlock.due(m.number), f"New date for #{m.number}", initial=None, optional=True),
         ]
     more = len(form.mine) - len(shown)

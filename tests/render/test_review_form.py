@@ -29,7 +29,7 @@ def inputs(view: dict) -> list[dict]:
     return [block for block in view["blocks"] if block["type"] == "input"]
 
 
-def test_an_owner_gets_a_status_and_a_new_date_per_milestone_a_reason_and_a_note():
+def test_an_owner_gets_a_status_a_confidence_and_a_new_date_per_milestone_a_reason_and_a_note():
     at_risk = make_milestone(id=1, number=4, title="Launch beta", status="at_risk")
     fresh = make_milestone(id=2, number=6, title="Pricing page", status="open", due_date=None)
     view = review_modal(form(mine=[at_risk, fresh]), today=TODAY)
@@ -41,37 +41,57 @@ def test_an_owner_gets_a_status_and_a_new_date_per_milestone_a_reason_and_a_note
         "Save",
     )
     blocks = inputs(view)
-    assert [b["block_id"] for b in blocks] == ["status_4", "due_4", "status_6", "due_6", "reason", "note"]
+    assert [b["block_id"] for b in blocks] == [
+        "status_4",
+        "confidence_4",
+        "due_4",
+        "status_6",
+        "confidence_6",
+        "due_6",
+        "reason",
+        "note",
+    ]
     assert [b["label"]["text"] for b in blocks] == [
         "#4 Launch beta",
+        "Confidence in #4",
         "New date for #4",
         "#6 Pricing page",
+        "Confidence in #6",
         "New date for #6",
         "Why the new date?",
         "Note",
     ]
     assert blocks[0]["hint"]["text"] == "due Tue Dec 15 · in 25 days"  # plain text: no date token
-    assert blocks[2]["hint"]["text"] == "no due date"
+    assert blocks[3]["hint"]["text"] == "no due date"
     options = [o["text"]["text"] for o in blocks[0]["element"]["options"]]
     assert options == ["🟢 On track", "🟡 At risk", "🔴 Blocked", "✅ Done"]
     assert blocks[0]["element"]["initial_option"]["value"] == "at_risk"
-    assert "initial_option" not in blocks[2]["element"], "open is not a review answer: nothing is preset"
+    assert "initial_option" not in blocks[3]["element"], "open is not a review answer: nothing is preset"
+    levels = [(o["value"], o["text"]["text"]) for o in blocks[1]["element"]["options"]]
+    assert levels == [
+        ("5", "5 — certain"),
+        ("4", "4 — likely"),
+        ("3", "3 — maybe"),
+        ("2", "2 — doubtful"),
+    ] + [("1", "1 — unlikely")]
+    assert "initial_option" not in blocks[1]["element"], "a confidence is never preset: it is this week's"
     assert all(b["optional"] for b in blocks)
     assert json.loads(view["private_metadata"]) == {"checkin_id": 7, "channel_id": "C1", "numbers": [4, 6]}
     assert read_review_context(view["private_metadata"]).numbers == [4, 6]
 
 
-def test_an_owner_of_many_answers_forty_and_is_told_where_the_rest_are():
+def test_an_owner_of_many_answers_thirty_and_is_told_where_the_rest_are():
     view = review_modal(form(mine=45), today=TODAY)
 
     assert_valid_view(view, kind="modal")
     assert len(view["blocks"]) <= 100
-    assert len([b for b in inputs(view) if b["block_id"].startswith("status_")]) == 40
+    assert len([b for b in inputs(view) if b["block_id"].startswith("status_")]) == 30
+    assert len([b for b in inputs(view) if b["block_id"].startswith("confidence_")]) == 30
     assert (
-        "You own 5 more in this review: save these, then press *Review my milestones* again for the rest."
+        "You own 15 more in this review: save these, then press *Review my milestones* again for the rest."
         in (view_text(view))
     )
-    assert len(json.loads(view["private_metadata"])["numbers"]) == 40
+    assert len(json.loads(view["private_metadata"])["numbers"]) == 30
 
 
 def test_someone_who_owns_none_gets_a_note_or_risk_on_any_of_them():

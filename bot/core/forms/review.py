@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.core.confidence import CONFIDENCE_LEVELS
 from bot.core.forms.values import (
     GarbledMetadata,
     ModalErrors,
@@ -23,13 +24,15 @@ from storage.models import Milestone
 
 OWNER_CALLBACK = "review_mine"
 NOTE_CALLBACK = "review_note"
-# Two inputs per milestone: 40 of them, the intro, the "more" line, reason and note stay under 100 blocks.
-FORM_LIMIT = 40
+# Three inputs per milestone: 30 of them, the intro, the "more" line, reason and note stay under 100 blocks.
+FORM_LIMIT = 30
 # Options a select may hold (Slack's cap).
 PICK_LIMIT = 100
 STATUS_CHOICES = ("on_track", "at_risk", "blocked", "done")
 NOTE_KINDS = ("note", "risk")
+CONFIDENCE_CHOICES = tuple(str(level) for level in CONFIDENCE_LEVELS)
 _NO_REASON = "Say why the date moves; it is kept in the history."
+_CONFIDENCE_ALONE = "Say how it is going too (like On track): the confidence goes with that answer."
 
 
 class ReviewBlock:
@@ -50,6 +53,11 @@ class ReviewBlock:
     def due(number: int) -> str:
         """The new date picker of milestone #number."""
         return f"due_{number}"
+
+    @staticmethod
+    def confidence(number: int) -> str:
+        """The confidence choice (1 to 5) of milestone #number."""
+        return f"confidence_{number}"
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,8 @@ def _read_answer(
     values: dict[str, Any], m: Milestone, *, today: date, errors: dict[str, str]
 ) -> MilestoneAnswer:
     status = _selected(values, ReviewBlock.status(m.number), STATUS_CHOICES)
+    level = _selected(values, ReviewBlock.confidence(m.number), CONFIDENCE_CHOICES)
+    confidence = int(level) if level else None
     due_block = ReviewBlock.due(m.number)
     due = read_date(values, due_block, errors=errors)
     if due is not None:
@@ -130,7 +140,9 @@ def _read_answer(
             refused = "A milestone marked done needs no new date; leave it empty."
         if refused:
             errors[due_block] = refused
-    return MilestoneAnswer(number=m.number, status=status, new_due=due)
+    if confidence is not None and status is None and due is None:
+        errors[ReviewBlock.status(m.number)] = _CONFIDENCE_ALONE
+    return MilestoneAnswer(number=m.number, status=status, new_due=due, confidence=confidence)
 
 
 def read_note_form(values: dict[str, Any], *, shown: list[int]) -> NoteAnswer:
