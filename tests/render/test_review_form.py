@@ -73,7 +73,8 @@ def test_an_owner_gets_a_status_a_confidence_and_a_new_date_per_milestone_a_reas
         ("4", "4 — likely"),
         ("3", "3 — maybe"),
         ("2", "2 — doubtful"),
-    ] + [("1", "1 — unlikely")]
+        ("1", "1 — unlikely"),
+    ]
     assert "initial_option" not in blocks[1]["element"], "a confidence is never preset: it is this week's"
     assert all(b["optional"] for b in blocks)
     assert json.loads(view["private_metadata"]) == {"checkin_id": 7, "channel_id": "C1", "numbers": [4, 6]}
