@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from bot.core.confidence import ConfidenceTrend
 from bot.core.departments import department_key
 from bot.core.forecasts import Forecast, Slip, forecast
 from bot.core.money import Money
@@ -57,6 +58,7 @@ class ReportLine:
     days_past_due: int  # how long ago an overdue milestone was due; 0 otherwise
     standing: Standing
     forecast: Forecast | None = None  # open: when it will likely be done, from the team's record
+    confidence: ConfidenceTrend | None = None  # open: the owner's confidence over the weekly reviews
 
 
 @dataclass

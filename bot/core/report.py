@@ -14,9 +14,10 @@ from bot.core.command_types import ReportCommand
 from bot.core.departments import canonical_department
 from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report, with_forecasts
+from bot.core.review_answers import confidence_trends
 from bot.core.track_record import track_record
 from storage import milestones as queries
-from storage.models import Milestone
+from storage.models import CLOSED_STATUSES, Milestone
 from storage.workspace import Workspace
 
 REPORT_LIMIT = 1000
@@ -47,12 +48,21 @@ def load_report(
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
         report = build_report(_with_plan_changes(session, found), today=today)
         report = with_forecasts(report, slips=track_record(session, workspace=workspace), today=today)
+        report = _with_confidence(session, report, found)
         if request.department:
             # Named as the workspace spells it, as its lines are: `report dept MARKETING` is about Marketing.
             spelt = canonical_department(session, workspace=workspace, typed=request.department)
             request = replace(request, department=spelt)
     heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)
+
+
+def _with_confidence(session: Session, report: Report, found: list[Milestone]) -> Report:
+    """The report with each open line's confidence trend from the weekly reviews, where owners gave one."""
+    open_ids = {m.number: m.id for m in found if m.id is not None and m.status not in CLOSED_STATUSES}
+    trends = confidence_trends(session, milestone_ids=list(open_ids.values()))
+    lines = [replace(line, confidence=trends.get(open_ids.get(line.number) or 0)) for line in report.lines]
+    return replace(report, lines=lines)
 
 
 def month_in_review(

@@ -11,6 +11,7 @@ from bot.core.plan_vs_actual import ReportLine
 from bot.core.text import counted, escape_mrkdwn, excerpt
 from bot.render.history import user_mention
 from bot.render.labels import days, status_label
+from bot.render.review_confidence import report_words
 
 TITLE_CHARS = 80
 DEPARTMENT_CHARS = 40
@@ -33,6 +34,8 @@ def line_text(line: ReportLine, *, today: date) -> str:
         parts.append(f"plan changed {_times(line.plan_changes)}")
     if line.forecast is not None:
         parts.append(forecast_words(line.forecast, due=line.current, today=today))
+    if line.confidence is not None:
+        parts.append(report_words(line.confidence))
     money = _line_money(line)
     if money:
         parts.append(money)
