@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
 from bot.core.away import away_people
+from bot.core.confidence import ConfidenceTrend
+from bot.core.review_answers import confidence_trends
 from bot.core.review_counts import ReviewCount, count_answers
 from bot.core.vocabulary import Field
 from storage import checkins as queries
@@ -61,6 +63,8 @@ class CheckInView:
     today: date
     # The channel's zone: the message's date tokens are noon there, the same in the post and every redraw.
     zone: ZoneInfo = UTC_ZONE
+    # By number: open milestones whose owner's confidence fell by 2 or more between the last two reviews.
+    confidence_drops: dict[int, ConfidenceTrend] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         """How the review stands, in the summary line's order; zero parts are left out."""
@@ -131,7 +135,17 @@ def checkin_view(session: Session, *, checkin: CheckIn, now: datetime) -> CheckI
         changes=_changes_since_last(session, checkin=checkin),
         today=today,
         zone=zone,
+        confidence_drops=_confidence_drops(session, checkin=checkin, milestones=milestones),
     )
+
+
+def _confidence_drops(
+    session: Session, *, checkin: CheckIn, milestones: list[Milestone]
+) -> dict[int, ConfidenceTrend]:
+    """The review's open milestones whose confidence dropped in the reviews before it, by number."""
+    asked = [m for m in milestones if m.status not in CLOSED_STATUSES and m.id is not None]
+    trends = confidence_trends(session, milestone_ids=[m.id or 0 for m in asked], before_week=checkin.week)
+    return {m.number: trends[m.id or 0] for m in asked if (m.id or 0) in trends and trends[m.id or 0].dropped}
 
 
 def _channel_zone(session: Session, *, checkin: CheckIn) -> ZoneInfo:

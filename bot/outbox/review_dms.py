@@ -35,6 +35,7 @@ def plan_review_dms(session: Session, *, checkin: CheckIn, view: CheckInView, no
             milestones=[by_number[n] for n in numbers if n in by_number],
             today=today,
             zone=view.zone,
+            confidence_drops=view.confidence_drops,
         )
         key = review_dm_key(checkin_id, user_id)
         if deliveries.plan_delivery(

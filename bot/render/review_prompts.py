@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, Block
 
+from bot.core.confidence import ConfidenceTrend
 from bot.render.dates import posted_due
 from bot.render.labels import status_label
 from bot.render.message import Message, build_message, context, packed_sections, section
 from bot.render.milestones import title_ref
 from bot.render.reminders import channel_mention
 from bot.render.review_button import review_mine_button
+from bot.render.review_confidence import drop_words
 from storage.models import CLOSED_STATUSES, Milestone
 
 # A DM lists this many of the owner's milestones; the review form itself holds them all.
@@ -27,10 +29,12 @@ def review_prompt_message(
     milestones: Sequence[Milestone],
     today: date,
     zone: ZoneInfo | None = None,
+    confidence_drops: Mapping[int, ConfidenceTrend] | None = None,
 ) -> Message:
     """An owner's prompt: "3 of your milestones in #launch need a review", their lines, and the button.
 
     A DM read when the owner gets to it: due dates are Slack's date tokens, noon in `zone` (the channel's).
+    Each of theirs whose confidence fell by 2 or more (`confidence_drops`, by number) is called out.
     """
     count = len(milestones)
     need = "needs" if count == 1 else "need"
@@ -40,6 +44,9 @@ def review_prompt_message(
     hidden = count - len(lines)
     if hidden > 0:
         blocks.append(context(f"…and {hidden} more: the form lists them all."))
+    drops = confidence_drops or {}
+    fell = [f"⚠️ {title_ref(m)}: {drop_words(drops[m.number])}" for m in milestones if m.number in drops]
+    blocks += packed_sections(fell)
     blocks.append(_button(checkin_id))
     return build_message(text=headline, blocks=blocks)
 

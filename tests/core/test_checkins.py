@@ -207,4 +207,6 @@ def test_the_view_reads_the_reviews_milestones_and_answers_once(engine: Engine, 
     reads = [
         s for s in statements if "FROM checkin_answer" in s or "FROM milestone \nWHERE milestone.id IN" in s
     ]
-    assert len(reads) == 2, reads
+    # The milestones, this review's answers, and the confidences given in the reviews before it.
+    assert len(reads) == 3, reads
+    assert len([s for s in reads if "checkin_answer.confidence IS NOT NULL" in s]) == 1
