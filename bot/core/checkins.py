@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.core.away import away_people
 from bot.core.confidence import ConfidenceTrend
-from bot.core.review_answers import confidence_trends
+from bot.core.confidence_trends import confidence_trends
 from bot.core.review_counts import ReviewCount, count_answers
 from bot.core.vocabulary import Field
 from storage import checkins as queries

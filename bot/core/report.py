@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.command_types import ReportCommand
+from bot.core.confidence_trends import confidence_trends
 from bot.core.departments import canonical_department
 from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report, with_forecasts
-from bot.core.review_answers import confidence_trends
 from bot.core.track_record import track_record
 from storage import milestones as queries
 from storage.models import CLOSED_STATUSES, Milestone

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine
@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from bot.core import milestones
 from bot.core.access import Asker, MilestoneNotFound
-from bot.core.confidence import ConfidenceAnswer, ConfidenceTrend, confidence_trend
+from bot.core.confidence import ConfidenceTrend
+from bot.core.confidence_trends import confidence_trends
 from bot.core.milestones import completion
 from bot.core.revisions import Value
 from bot.core.vocabulary import Field
@@ -34,6 +35,8 @@ class ReviewForm:
     channel_id: str
     mine: list[Milestone]  # open, owned by the presser; not yet answered first, else in the review's order
     open_items: list[Milestone]  # every open milestone of the review, in its order
+    # By number: the confidence trends of `mine` from the reviews before this one, to say what was said last.
+    confidences: dict[int, ConfidenceTrend] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,10 +140,15 @@ def review_form(*, engine: Engine, workspace: Workspace, checkin_id: int, user_i
         mine = [m for m in open_items if m.owner_id == user_id]
         # Not yet answered first, so a long list is answered a form at a time.
         mine.sort(key=lambda m: m.id in answered)
+        trends = confidence_trends(session, milestone_ids=[m.id or 0 for m in mine], before_week=checkin.week)
         for m in open_items:
             session.expunge(m)
         return ReviewForm(
-            checkin_id=checkin_id, channel_id=checkin.channel_id, mine=mine, open_items=open_items
+            checkin_id=checkin_id,
+            channel_id=checkin.channel_id,
+            mine=mine,
+            open_items=open_items,
+            confidences={m.number: trends[m.id or 0] for m in mine if (m.id or 0) in trends},
         )
 
 
@@ -289,25 +297,3 @@ def _named_in(text: str, milestones: list[Milestone]) -> list[Milestone]:
     """The milestones a note names as `#12`, in the review's order."""
     named = {int(n) for n in _NUMBER_MENTION.findall(text)}
     return [m for m in milestones if m.number in named]
-
-
-def confidence_trends(
-    session: Session, *, milestone_ids: list[int], before_week: str | None = None
-) -> dict[int, ConfidenceTrend]:
-    """The confidence trend of each milestone that has one (before `before_week`'s review, if given)."""
-    given = queries.confidences_given(session=session, milestone_ids=milestone_ids, before_week=before_week)
-    trends = {
-        milestone_id: confidence_trend(
-            ConfidenceAnswer(week=week, at=at, confidence=confidence) for week, at, confidence in answers
-        )
-        for milestone_id, answers in given.items()
-    }
-    return {milestone_id: trend for milestone_id, trend in trends.items() if trend is not None}
-
-
-def confidence_of(*, engine: Engine, milestone: Milestone) -> ConfidenceTrend | None:
-    """A milestone's confidence trend over every review that asked it; None when none gave one."""
-    if milestone.id is None:
-        return None
-    with Session(engine) as session:
-        return confidence_trends(session, milestone_ids=[milestone.id]).get(milestone.id)

@@ -27,11 +27,11 @@ from bot.core.command_types import (
     ShowCommand,
     UpdateCommand,
 )
+from bot.core.confidence_trends import confidence_of
 from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
-from bot.core.review_answers import confidence_of
 from bot.core.track_record import forecast_of
 from bot.listeners.away import away
 from bot.listeners.context import RequestContext

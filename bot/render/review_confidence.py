@@ -18,8 +18,11 @@ def confidence_label(level: int) -> str:
     return f"{level} — {CONFIDENCE_WORDS[level]}"
 
 
-def confidence_input(number: int) -> Block:
-    """The review form's optional confidence in milestone #number, from 5 — certain to 1 — unlikely."""
+def confidence_input(number: int, *, last: ConfidenceTrend | None = None) -> Block:
+    """The review form's optional confidence in milestone #number, from 5 — certain to 1 — unlikely.
+
+    Never preset (it is this week's word); the hint says what the owner gave at the last review that had one.
+    """
     options = [Option(value=str(level), label=confidence_label(level)) for level in CONFIDENCE_LEVELS]
     element = StaticSelectElement(
         action_id=ReviewBlock.confidence(number),
@@ -30,7 +33,8 @@ def confidence_input(number: int) -> Block:
         ReviewBlock.confidence(number),
         f"Confidence in #{number}",
         element,
-        hint="Optional: how sure you are that it lands on its date.",
+        hint="Optional: how sure you are that it lands on its date."
+        + (f" Last time: {confidence_label(last.latest)}." if last else ""),
         optional=True,
     )
 

@@ -60,7 +60,7 @@ def owner_modal(form: ReviewForm, *, today: date) -> dict:
     for m in shown:
         blocks += [
             _status_input(m, today=today),
-            confidence_input(m.number),
+            confidence_input(m.number, last=form.confidences.get(m.number)),
             date_input(ReviewBlock.due(m.number), f"New date for #{m.number}", initial=None, optional=True),
         ]
     more = len(form.mine) - len(shown)

@@ -76,6 +76,9 @@ def test_confidence_over_two_reviews_shows_in_show_and_the_report_and_a_drop_is_
     open_review(slack_app, week=1)
     assert "confidence fell" not in review_dm(slack_app, "U1"), "one review is no trend yet"
     answer(slack_app, user="U1", status_1="at_risk", confidence_1="2")
+    form = slack_app.fake.last("views.open").params["view"]
+    [hint] = [b["hint"]["text"] for b in form["blocks"] if b.get("block_id") == "confidence_1"]
+    assert hint.endswith("Last time: 4 — likely.")
     answer(slack_app, user="U2", status_2="on_track", confidence_2="5")
 
     assert "*Confidence:* 4 · 2 over the last 2 reviews (down 2)" in said(slack_app, "show 1")
