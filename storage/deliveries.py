@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, Integer, String, all_, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Integer, String, all_, and_, not_, or_, select, update
 from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col
 
@@ -18,6 +18,8 @@ from storage.arrays import array_of, one_of
 from storage.models import CheckIn, Delivery, DeliveryKind, DeliveryState, Milestone
 from storage.workspace import Workspace
 
+# The part of a reminder's key that says someone snoozed it: `reminder:{milestone}:{due}:snooze:{day}`.
+SNOOZE_PART = "snooze"
 # Rows (or keys) per statement when planning in bulk: within SQLite's bound-parameter limit, and a round trip
 # for hundreds of rows instead of one each.
 CHUNK = 500
@@ -39,6 +41,14 @@ def existing_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
         chunk = wanted[start : start + CHUNK]
         found.update(session.execute(select(Delivery.key).where(col(Delivery.key).in_(chunk))).scalars())
     return found
+
+
+def delivery_by_key(*, session: Session, key: str) -> Delivery | None:
+    """The delivery planned under this key, whatever became of it.
+
+    Index: uq_delivery_key.
+    """
+    return session.execute(select(Delivery).where(col(Delivery.key) == key)).scalars().first()
 
 
 def plan_delivery(
@@ -213,11 +223,18 @@ def supersede_reminders_of(*, session: Session, keep: dict[int, list[str]], now:
                 col(Delivery.kind) == DeliveryKind.REMINDER,
                 col(Delivery.state) == DeliveryState.PENDING,
                 not_kept,
+                _not_a_snooze_to_come(now),
             )
             .values(state=DeliveryState.SKIPPED, last_error="superseded by a later reminder", updated_at=now)
             # The session holds milestones, not deliveries: nothing in it to bring up to date.
             .execution_options(synchronize_session=False)
         )
+
+
+def _not_a_snooze_to_come(now: datetime) -> ColumnElement[bool]:
+    """Not a snoozed reminder whose day is still to come: someone asked for that one; it waits its turn."""
+    snoozed = col(Delivery.key).contains(f":{SNOOZE_PART}:", autoescape=True)
+    return not_(and_(snoozed, col(Delivery.not_before) > now))
 
 
 def sent_reminders_of(*, session: Session, milestone_id: int) -> list[Delivery]:

@@ -18,6 +18,7 @@ from bot.listeners import (
     report,
     settings,
     shortcuts,
+    snooze,
 )
 from bot.listeners.guard import GuardedApp
 
@@ -39,4 +40,5 @@ def register_listeners(bolt_app: App) -> None:
     events.register(app)
     home.register(app)
     shortcuts.register(app)
+    snooze.register(app)
     errors.register(app)

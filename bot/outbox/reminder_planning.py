@@ -1,6 +1,7 @@
 """Reminders as outbox rows: the latest one due of each open milestone, to its channel, its owner, or both.
 
 An owner who is away is named in the channel without a ping and gets no DM; nothing is planned on a day off.
+A snoozed reminder is one more row, planned when its button is pressed, for the day it asked for.
 """
 
 from __future__ import annotations
@@ -9,15 +10,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.core.access import require
 from bot.core.away import away_people
 from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule, due_reminder, reminder_window
+from bot.core.snooze import Snooze, snooze_moment
 from bot.outbox.timing import channel_schedule, working_now
-from bot.render.reminders import reminder_dm, reminder_message
+from bot.render.message import Message
+from bot.render.reminders import (
+    reminder_dm,
+    reminder_message,
+    snoozed_reminder_dm,
+    snoozed_reminder_message,
+)
 from storage import deliveries
+from storage.channel_settings import get_channel_settings
+from storage.db import session_scope
 from storage.milestones import open_milestones_due_between
-from storage.models import ChannelSettings, DeliveryKind, Milestone
+from storage.models import CLOSED_STATUSES, ChannelSettings, DeliveryKind, Milestone
 from storage.workspace import Workspace
 
 DM_SUFFIX = ":dm"
@@ -173,3 +185,111 @@ def _destinations(o: _OwedReminder, *, away_until: date | None) -> tuple[bool, b
     if reminders_to == "owner":
         return not reachable, reachable
     return True, reminders_to == "both" and reachable
+
+
+@dataclass(frozen=True)
+class SnoozedReminder:
+    """One more reminder of a milestone, planned by this press of a snooze button or by an earlier one."""
+
+    milestone: Milestone
+    target: str  # the channel, or the owner's user id: their DM
+    at: datetime  # when it is posted, in the channel's zone
+    today: date  # the channel's date at the press
+    planned_now: bool  # False: someone (or this press, retried) had planned it already
+
+
+@dataclass(frozen=True)
+class NothingToSnooze:
+    """A milestone that has nothing left to remind about: `why` is its status, or that it has no due date."""
+
+    milestone: Milestone
+    why: str
+
+
+def snooze_key(milestone: Milestone, day: date) -> str:
+    """One snoozed reminder per milestone, due date and day: pressing again, or anyone else, plans no more."""
+    return reminder_key(milestone, f"{deliveries.SNOOZE_PART}:{day.isoformat()}")
+
+
+def plan_snoozed_reminder(
+    engine: Engine,
+    *,
+    workspace: Workspace,
+    number: int,
+    snooze: Snooze,
+    by: str,
+    in_dm: bool,
+    now: datetime,
+    timezone: str,
+) -> SnoozedReminder | NothingToSnooze:
+    """Plan one more reminder of milestone `number` where the pressed one was (`in_dm`: the presser's DM).
+
+    It comes at the channel's reminder time on its snooze day; `timezone` stands in for a channel without
+    settings. MilestoneNotFound when the milestone is gone.
+    """
+    with session_scope(engine) as session:
+        milestone = require(session, workspace=workspace, number=number)
+        if milestone.status in CLOSED_STATUSES or milestone.due_date is None:
+            why = milestone.status if milestone.status in CLOSED_STATUSES else "undated"
+            return NothingToSnooze(milestone=milestone, why=why)
+        settings = get_channel_settings(session=session, workspace=workspace, channel_id=milestone.channel_id)
+        schedule = channel_schedule(settings, default_timezone=timezone)
+        at = snooze_moment(snooze, schedule=schedule, now=now)
+        key = snooze_key(milestone, schedule.local_date(at))
+        planned = deliveries.delivery_by_key(session=session, key=key)
+        if planned is not None:
+            # An earlier press (another person's, or this one retried): the answer says what that one does.
+            target, at, planned_now = planned.channel_id, planned.not_before, False
+        else:
+            row = _snoozed_row(
+                session, milestone=milestone, key=key, schedule=schedule, at=at, by=by, in_dm=in_dm, now=now
+            )
+            target = row["channel_id"]
+            # A press racing this one may have inserted the same key first: then it is theirs, and the same.
+            planned_now = bool(deliveries.plan_deliveries(session=session, rows=[row]))
+        return SnoozedReminder(
+            milestone=milestone,
+            target=target,
+            at=at.astimezone(schedule.zone),
+            today=schedule.local_date(now),
+            planned_now=planned_now,
+        )
+
+
+def _snoozed_row(
+    session: Session,
+    *,
+    milestone: Milestone,
+    key: str,
+    schedule: ChannelSchedule,
+    at: datetime,
+    by: str,
+    in_dm: bool,
+    now: datetime,
+) -> dict:
+    """The outbox row of a snoozed reminder: in the presser's DM when they own it and are not away then."""
+    workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
+    day = schedule.local_date(at)
+    owner = milestone.owner_id
+    away = away_people(session, workspace=workspace, user_ids=[owner], day=day) if owner else {}
+    away_until = away.get(owner or "")
+    message: Message
+    if in_dm and owner == by and away_until is None:
+        target, message = by, snoozed_reminder_dm(milestone, by=by, today=day, zone=schedule.zone)
+    else:
+        # An away owner gets no DM, as with every reminder: the channel hears it, without pinging them.
+        target = milestone.channel_id
+        message = snoozed_reminder_message(
+            milestone, by=by, today=day, away_until=away_until, zone=schedule.zone
+        )
+    return deliveries.delivery_row(
+        key=key,
+        kind=DeliveryKind.REMINDER,
+        workspace=workspace,
+        channel_id=target,
+        payload={"text": message.text, "blocks": message.blocks},
+        not_before=at,
+        now=now,
+        milestone_id=milestone.id,
+        due_date=milestone.due_date,
+    )

@@ -82,8 +82,11 @@ def test_a_reminder_reads_as_a_sentence_with_the_date_and_the_owner_by_name() ->
     text, choices = render(posted(message), names=NAMES)
 
     # The date token reads as its fallback, the weekday date.
-    assert text == "#general · Milestone Bot\n  ⏰ #12 Launch beta is due in 7 days (Tue Dec 15) — @alice"
-    assert choices == []
+    assert text == (
+        "#general · Milestone Bot\n  ⏰ #12 Launch beta is due in 7 days (Tue Dec 15) — @alice\n"
+        "  [1] Remind me tomorrow  [2] Next week"
+    )
+    assert [choice.action_id for choice in choices] == ["snooze_tomorrow", "snooze_next_week"]
 
 
 def test_the_overdue_nudge_numbers_its_buttons_and_pressing_one_carries_what_slack_would_send() -> None:
@@ -92,7 +95,7 @@ def test_the_overdue_nudge_numbers_its_buttons_and_pressing_one_carries_what_sla
     text, choices = render(posted(message), names=NAMES)
 
     assert "⚠️ #12 Launch beta was due yesterday (Tue Dec 15) and isn't marked done — @alice" in text
-    assert text.endswith("[1] Done  [2] New date…")
+    assert text.endswith("[1] Done  [2] New date…  [3] Remind me tomorrow  [4] Next week")
     done = choices[0]
     assert (done.label, done.action_id, done.value, done.element_type) == (
         "Done",
@@ -138,8 +141,8 @@ def test_numbers_continue_across_one_screen() -> None:
 
     text, choices = render_screen([nudge, nudge], names=NAMES)
 
-    assert "[3] Done  [4] New date…" in text
-    assert len(choices) == 4 and text.count("#general · Milestone Bot") == 2
+    assert "[5] Done  [6] New date…  [7] Remind me tomorrow  [8] Next week" in text
+    assert len(choices) == 8 and text.count("#general · Milestone Bot") == 2
 
 
 def test_show_lays_its_fields_out_as_name_and_value() -> None:

@@ -66,7 +66,12 @@ def test_overdue_nudge_has_done_and_new_date_buttons(slack_app: SlackApp) -> Non
     tick(slack_app, ny("2026-12-16 09:00"))
     [nudge] = posts(slack_app)
     assert delivery_key(nudge).endswith(":overdue")
-    assert buttons(nudge["blocks"]) == [("reminder_done", "1"), ("open_new_date", "1")]
+    assert buttons(nudge["blocks"]) == [
+        ("reminder_done", "1"),
+        ("open_new_date", "1"),
+        ("snooze_tomorrow", "1"),
+        ("snooze_next_week", "1"),
+    ]
     [message] = [m for m in slack_app.fake.messages("C1") if delivery_key(m) == delivery_key(nudge)]
     slack_app.clock.now = ny("2026-12-16 09:05")
     slack_app.requests.block_action(action_id="reminder_done", value="1", message=message)

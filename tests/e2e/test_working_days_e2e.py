@@ -239,7 +239,12 @@ def test_an_overdue_nudge_by_dm_keeps_its_buttons_and_done_works_from_the_dm(sla
 
     [nudge] = posts(slack_app, "DU2")
     assert nudge["text"] == "⚠️ #1 Launch beta in <#C1> was due yesterday (Tue Dec 15) and isn't marked done"
-    assert buttons(nudge["blocks"]) == [("reminder_done", "1"), ("open_new_date", "1")]
+    assert buttons(nudge["blocks"]) == [
+        ("reminder_done", "1"),
+        ("open_new_date", "1"),
+        ("snooze_tomorrow", "1"),
+        ("snooze_next_week", "1"),
+    ]
     [message] = [m for m in slack_app.fake.messages("DU2") if delivery_key(m) == delivery_key(nudge)]
     slack_app.clock.now = ny("2026-12-16 09:05")
     slack_app.requests.block_action(

@@ -14,6 +14,12 @@ DUE = date(2026, 12, 15)
 DUE_UNIX = int(datetime(2026, 12, 15, 12, 0, tzinfo=UTC).timestamp())
 # `{date_long}`, not `{date_long_pretty}`: the words before it already say `tomorrow`; it adds the weekday.
 TOKEN = f"<!date^{DUE_UNIX}^{{date_long}}|Tue Dec 15>"
+# Every reminder and nudge can be put off.
+SNOOZES = [("snooze_tomorrow", "12"), ("snooze_next_week", "12")]
+
+
+def buttons(message) -> list[tuple[str, str]]:
+    return [(b["action_id"], b["value"]) for b in action_elements(message.blocks)]
 
 
 def body(message) -> str:
@@ -35,7 +41,7 @@ def test_reminder_says_how_many_days_are_left(offset, when):
     assert_valid(message)
     assert body(message) == f"⏰ *#12* Launch beta {when} ({TOKEN}) — <@U1>"
     assert message.text == f"⏰ #12 Launch beta {when} (Tue Dec 15) — <@U1>"
-    assert action_elements(message.blocks) == []
+    assert buttons(message) == SNOOZES
 
 
 def test_reminder_posted_late_counts_from_the_day_it_is_posted():
@@ -49,7 +55,7 @@ def test_on_the_day_reminder_posted_the_next_day_reads_as_overdue():
     message = reminder_message(make_milestone(), offset=0, today=DUE + timedelta(days=1))
 
     assert body(message).startswith("⚠️ *#12* Launch beta was due yesterday (")
-    assert [b["action_id"] for b in action_elements(message.blocks)] == ["reminder_done", "open_new_date"]
+    assert buttons(message) == [("reminder_done", "12"), ("open_new_date", "12"), *SNOOZES]
 
 
 def test_overdue_nudge_has_done_and_new_date_buttons():
@@ -58,11 +64,12 @@ def test_overdue_nudge_has_done_and_new_date_buttons():
     assert_valid(message)
     assert body(message) == f"⚠️ *#12* Launch beta was due yesterday ({TOKEN}) and isn't marked done — <@U1>"
     assert message.text == "⚠️ #12 Launch beta was due yesterday (Tue Dec 15) and isn't marked done — <@U1>"
-    done, new_date = action_elements(message.blocks)
+    done, new_date, *snoozes = action_elements(message.blocks)
     assert (done["action_id"], done["value"], done["style"]) == ("reminder_done", "12", "primary")
     assert done["text"]["text"] == "Done"
     assert (new_date["action_id"], new_date["value"]) == ("open_new_date", "12")
     assert new_date["text"]["text"] == "New date…"
+    assert [b["text"]["text"] for b in snoozes] == ["Remind me tomorrow", "Next week"]
 
 
 def test_overdue_nudge_posted_later_says_how_long_ago():
@@ -137,7 +144,7 @@ def test_a_reminder_by_dm_names_the_channel_and_the_weekday():
         body(message)
         == f"⏰ *#12* Launch beta in <#C1> is due tomorrow (<!date^{unix}^{{date_long}}|Fri Dec 11>)"
     )
-    assert action_elements(message.blocks) == []
+    assert buttons(message) == SNOOZES
 
 
 def test_an_overdue_nudge_by_dm_keeps_its_done_and_new_date_buttons():
@@ -145,10 +152,7 @@ def test_an_overdue_nudge_by_dm_keeps_its_done_and_new_date_buttons():
 
     assert_valid(message)
     assert message.text == "⚠️ #12 Launch beta in <#C1> was due yesterday (Tue Dec 15) and isn't marked done"
-    assert [(b["action_id"], b["value"]) for b in action_elements(message.blocks)] == [
-        ("reminder_done", "12"),
-        ("open_new_date", "12"),
-    ]
+    assert buttons(message) == [("reminder_done", "12"), ("open_new_date", "12"), *SNOOZES]
 
 
 def test_a_reminder_by_dm_escapes_the_title():

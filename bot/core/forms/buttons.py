@@ -25,6 +25,8 @@ class Action(StrEnum):
     CHECKIN_NEW_DATE = "checkin_new_date"
     REMINDER_DONE = "reminder_done"
     REMINDER_NEW_DATE = "open_new_date"
+    SNOOZE_TOMORROW = "snooze_tomorrow"  # a reminder's or nudge's: one more reminder the next working day
+    SNOOZE_NEXT_WEEK = "snooze_next_week"  # … or the same weekday next week
     HOME_ADD = "home_add"
     HOME_MILESTONE = "home_milestone"
     REPORT_SHARE = "report_share"
