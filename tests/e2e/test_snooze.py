@@ -6,11 +6,15 @@ times, through the fake Slack, which checks every Block Kit payload it gets.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
+from bot.core.snooze import Snooze
+from bot.outbox.reminder_planning import SnoozedReminder, plan_snoozed_reminder
 from storage.models import Delivery
+from storage.workspace import Workspace
 from tests.support.app import SlackApp
 from tests.support.scheduler import buttons, delivery_key, ny, posts, tick
 
@@ -257,3 +261,34 @@ def test_a_forged_snooze_value_gets_an_apology_and_plans_nothing(slack_app: Slac
         said = press(slack_app, "snooze_tomorrow", nudge, at="2026-12-16 09:05", value=value)
         assert "Something went wrong on our side" in said and "Traceback" not in said
     assert snoozed_rows(slack_app) == []
+
+
+def test_presses_at_the_same_moment_on_several_instances_plan_one_reminder(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Launch beta due Dec 15")
+    start = threading.Barrier(6)
+    answers: list[SnoozedReminder] = []
+
+    def press_now(user: str) -> None:
+        start.wait()
+        answers.append(
+            plan_snoozed_reminder(
+                slack_app.engine,
+                workspace=Workspace(team_id=slack_app.requests.team_id),
+                number=1,
+                snooze=Snooze.TOMORROW,
+                by=user,
+                in_dm=False,
+                now=ny("2026-12-16 09:05"),
+                timezone="America/New_York",
+            )
+        )
+
+    threads = [threading.Thread(target=press_now, args=(f"U{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(snoozed_rows(slack_app)) == 1
+    assert sorted(answer.planned_now for answer in answers) == [False] * 5 + [True]
+    assert {(answer.target, answer.at) for answer in answers} == {("C1", ny("2026-12-17 09:00"))}

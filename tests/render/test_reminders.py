@@ -5,7 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.render.reminders import reminder_dm, reminder_message
+from bot.render.reminders import (
+    nothing_to_snooze,
+    reminder_dm,
+    reminder_message,
+    snoozed_answer,
+    snoozed_reminder_dm,
+    snoozed_reminder_message,
+)
 from tests.support.blocks import action_elements, all_mrkdwn, assert_defused, assert_valid
 from tests.support.factories import HOSTILE, TODAY, make_milestone
 
@@ -159,3 +166,80 @@ def test_a_reminder_by_dm_escapes_the_title():
     message = reminder_dm(make_milestone(title=HOSTILE), offset=-1, today=DUE + timedelta(days=1))
 
     assert_defused(all_mrkdwn(message))
+
+
+def test_a_snoozed_reminder_says_who_snoozed_it_and_can_be_snoozed_again():
+    message = snoozed_reminder_message(make_milestone(), by="U3", today=DUE - timedelta(days=6))
+
+    assert_valid(message)
+    assert body(message) == (
+        f"⏰ Reminder (snoozed by <@U3>): *#12* Launch beta is due in 6 days ({TOKEN}) — <@U1>"
+    )
+    assert (
+        message.text
+        == "⏰ Reminder (snoozed by <@U3>): #12 Launch beta is due in 6 days (Tue Dec 15) — <@U1>"
+    )
+    assert buttons(message) == SNOOZES
+
+
+def test_a_snoozed_reminder_is_off_the_schedule_however_far_the_due_date():
+    # Re-dated months away after the reminder went out: no offset to check, just the truth about the date.
+    message = snoozed_reminder_message(make_milestone(due_date=date(2027, 6, 1)), by="U3", today=DUE)
+
+    assert "is due in 168 days" in message.text
+
+
+def test_a_snoozed_nudge_by_dm_keeps_done_and_names_the_channel():
+    message = snoozed_reminder_dm(make_milestone(), by="U1", today=DUE + timedelta(days=2))
+
+    assert_valid(message)
+    assert message.text == (
+        "⚠️ Reminder (snoozed by <@U1>): #12 Launch beta in <#C1> was due 2 days ago (Tue Dec 15)"
+        " and isn't marked done"
+    )
+    assert buttons(message) == [("reminder_done", "12"), ("open_new_date", "12"), *SNOOZES]
+
+
+@pytest.mark.parametrize(
+    ("at", "when"),
+    [
+        (datetime(2026, 12, 2, 9, 0), "Wed Dec 2 at 9:00 AM"),
+        (datetime(2026, 12, 2, 12, 30), "Wed Dec 2 at 12:30 PM"),
+        (datetime(2026, 12, 2, 16, 45), "Wed Dec 2 at 4:45 PM"),
+        (datetime(2027, 1, 4, 0, 15), "Mon Jan 4, 2027 at 12:15 AM"),
+    ],
+)
+def test_the_snooze_answer_says_where_and_when(at, when):
+    message = snoozed_answer(
+        make_milestone(), channel_id="C1", at=at, today=date(2026, 12, 1), planned_now=True
+    )
+
+    assert message.text == f"⏰ OK — I'll remind <#C1> about *#12* on {when}."
+
+
+def test_the_snooze_answer_for_a_dm_and_for_a_press_after_another():
+    at, today = datetime(2026, 12, 2, 9, 0), date(2026, 12, 1)
+
+    mine = snoozed_answer(make_milestone(), channel_id=None, at=at, today=today, planned_now=True)
+    again = snoozed_answer(make_milestone(), channel_id="C1", at=at, today=today, planned_now=False)
+
+    assert mine.text == "⏰ OK — I'll remind you here about *#12* on Wed Dec 2 at 9:00 AM."
+    assert again.text == "⏰ Already snoozed: I'll remind <#C1> about *#12* on Wed Dec 2 at 9:00 AM."
+
+
+@pytest.mark.parametrize(
+    ("status", "why", "says"),
+    [
+        ("done", "done", "is already done"),
+        ("cancelled", "cancelled", "is already cancelled"),
+        ("open", "undated", "has no due date"),
+    ],
+)
+def test_nothing_to_snooze_says_why(status, why, says):
+    message = nothing_to_snooze(make_milestone(status=status), why=why)
+
+    assert message.text == f"*#12* Launch beta {says}, so there is nothing to remind about."
+
+
+def test_nothing_to_snooze_escapes_the_title():
+    assert_defused(all_mrkdwn(nothing_to_snooze(make_milestone(title=HOSTILE), why="done")))
