@@ -26,6 +26,7 @@ from bot.render.message import (
 )
 from bot.render.milestones import refused_message, title_ref
 from bot.render.review_button import REVIEW_MINE_LABEL, review_mine_button
+from bot.render.review_confidence import drop_words
 from storage.models import CLOSED_STATUSES, Milestone
 
 # Rows shown in the channel; with the header, summary, changes, "more", button and hint, 100 rows packed
@@ -60,6 +61,7 @@ def checkin_message(view: CheckInView) -> Message:
     blocks: list[Block] = [header(title), section(_standing(view))]
     if view.changes and not view.changes.is_empty():
         blocks.append(section(_changes_line(view.changes, today=view.today)))
+    blocks += packed_sections(_confidence_falls(view))
     shown = view.items[:ROW_LIMIT]
     blocks += packed_sections(_row(item, today=view.today, zone=view.zone) for item in shown)
     if count > len(shown):
@@ -70,6 +72,16 @@ def checkin_message(view: CheckInView) -> Message:
         context(f"Reply in the thread to add a note — mention #{example} to attach it to a milestone.")
     )
     return build_message(text=title, blocks=blocks)
+
+
+def _confidence_falls(view: CheckInView) -> list[str]:
+    """`⚠️ *#4* Launch beta: confidence fell from 4 to 2 at the last review`, each that fell by 2 or more."""
+    drops = view.confidence_drops
+    return [
+        f"⚠️ {title_ref(item.milestone)}: {drop_words(drops[item.milestone.number])}"
+        for item in view.items
+        if item.milestone.number in drops
+    ]
 
 
 def _standing(view: CheckInView) -> str:

@@ -92,6 +92,13 @@ def test_confidence_over_two_reviews_shows_in_show_and_the_report_and_a_drop_is_
     open_review(slack_app, week=2)
     assert "⚠️ *#1* Launch beta: confidence fell from 4 to 2 at the last review" in review_dm(slack_app, "U1")
     assert "confidence fell" not in review_dm(slack_app, "U2"), "a rise is not called out"
+    # The channel's review post calls it out too, once, above the milestones' lines.
+    post = latest_review(slack_app)
+    [message] = [m for m in slack_app.fake.messages("C1") if m["ts"] == post.message_ts]
+    assert_valid_blocks(message["blocks"])
+    channel_text = "\n".join(mrkdwn_texts(message["blocks"]))
+    assert channel_text.count("confidence fell") == 1
+    assert "⚠️ *#1* Launch beta: confidence fell from 4 to 2 at the last review" in channel_text
 
 
 def test_answering_without_a_confidence_works_as_before_and_show_says_nothing_of_it(
