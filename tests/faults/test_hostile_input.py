@@ -286,6 +286,8 @@ ACTIONS = [
     "checkin_new_date",
     "open_new_date",
     "reminder_done",
+    "snooze_tomorrow",
+    "snooze_next_week",
     "home_add",
     "home_milestone",
     "report_share",
