@@ -17,6 +17,17 @@ RemindersTo = Literal["channel", "owner", "both"]
 NO_HOLIDAYS = ""  # SettingsChange.holidays for `holidays none`: no public holidays off
 
 
+@dataclass(frozen=True)
+class Escalation:
+    """Overdue milestones go to a person after this many working days without a new date; 0 days: off."""
+
+    days: int
+    to: str  # their user id
+
+
+ESCALATION_OFF = Escalation(days=0, to="")  # SettingsChange.escalation for `escalate off`
+
+
 class CommandError(ValueError):
     """Bad input: what was wrong, and one correct example to copy.
 
@@ -170,6 +181,7 @@ class SettingsChange:
     chase: bool | None = None  # one DM the next working day to owners who have not answered
     reminders_to: RemindersTo | None = None
     overdue_nudge: bool | None = None  # the "overdue" nudge the working day after the due date
+    escalation: Escalation | None = None  # ESCALATION_OFF turns it off
 
     def is_empty(self) -> bool:
         """True when nothing is to change."""
