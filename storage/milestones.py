@@ -46,6 +46,7 @@ class ListedMilestone(NamedTuple):
     status: str
     completed_on: date | None
     recurrence: str | None
+    after_id: int | None = None  # the milestone it comes after; its number is looked up for the line
 
 
 _MILESTONE = Milestone.__table__

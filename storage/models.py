@@ -34,6 +34,8 @@ class Milestone(SQLModel, table=True):
         Index("ix_milestone_workspace_department", "enterprise_id", "team_id", text("lower(department)")),
         # A recurring milestone is followed once: a second Done (or a race of two) cannot make a second next.
         UniqueConstraint("follows_id", name="uq_milestone_follows"),
+        # "Which milestones come after this one": told when it slips.
+        Index("ix_milestone_after", "after_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +64,8 @@ class Milestone(SQLModel, table=True):
     recurrence: str | None = Field(default=None, max_length=8)
     # The recurring milestone whose Done created this one.
     follows_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="SET NULL")
+    # The milestone this one comes after (same workspace): it cannot be due before that one.
+    after_id: int | None = Field(default=None, foreign_key="milestone.id", ondelete="SET NULL")
 
 
 class WorkspaceCounter(SQLModel, table=True):
