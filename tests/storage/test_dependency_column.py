@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, column, inspect, select, table, text
 from sqlmodel import Session
 
-from storage import dependencies, milestones as queries
+from storage import dependencies
+from storage import milestones as queries
 from storage.db import downgrade, make_engine, upgrade
 from storage.workspace import Workspace
 from tests.support.factories import make_milestone
