@@ -120,6 +120,9 @@ class ChannelSettings(SQLModel, table=True):
     reminders_to: str = Field(default="channel", max_length=8)  # one of REMINDERS_TO
     # The "overdue" nudge the working day after the due date, for milestones not done by then.
     overdue_nudge: bool = Field(default=True)
+    # Overdue milestones escalated to a person after this many working days without a new date; None: off.
+    escalate_days: int | None = None
+    escalate_to: str | None = Field(default=None, max_length=32)  # their user id
     # The channel's date when its first milestone was added: its first review comes after that day.
     started_on: date | None = None
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

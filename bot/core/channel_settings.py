@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.command_types import NO_HOLIDAYS, SettingsChange
+from bot.core.command_types import ESCALATION_OFF, NO_HOLIDAYS, SettingsChange
 from bot.core.limits import stored_reminder_days, stored_workdays
 from storage.channel_settings import get_channel_settings
 from storage.db import session_scope
@@ -91,3 +91,7 @@ def _apply(change: SettingsChange, *, settings: ChannelSettings) -> None:
         settings.reminders_to = change.reminders_to
     if change.overdue_nudge is not None:
         settings.overdue_nudge = change.overdue_nudge
+    if change.escalation is not None:
+        off = change.escalation == ESCALATION_OFF
+        settings.escalate_days = None if off else change.escalation.days
+        settings.escalate_to = None if off else change.escalation.to

@@ -29,6 +29,7 @@ from bot.core.forms.settings import (
 from bot.core.limits import reminder_days_of, workdays_of
 from bot.core.text import escape_mrkdwn, excerpt
 from bot.core.timezones import zone_label
+from bot.render.history import user_mention
 from bot.render.inputs import input_block, text_input, time_input
 from bot.render.message import Message, build_message, context, modal, packed_sections, section
 from storage.models import ChannelSettings, Delivery
@@ -80,8 +81,17 @@ def days_and_delivery_text(s: ChannelSettings) -> str:
             f"Review by DM: {_on_off(s.review_dm)}",
             f"Chase: {_on_off(s.chase)}",
             f"Reminders go to: {REMINDERS_GO_TO.get(s.reminders_to, REMINDERS_GO_TO['channel'])}",
+            f"Escalation: {escalation_text(s)}",
         ]
     )
+
+
+def escalation_text(s: ChannelSettings) -> str:
+    """`after 3 working days to @maya` (a mention Slack shows by name), or `off`."""
+    if not s.escalate_days or not s.escalate_to:
+        return "off"
+    days = f"{s.escalate_days} working day{'' if s.escalate_days == 1 else 's'}"
+    return f"after {days} to {user_mention(s.escalate_to)}"
 
 
 def workdays_text(days: tuple[int, ...]) -> str:

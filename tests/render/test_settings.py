@@ -15,7 +15,7 @@ INPUTS = ["timezone", "workdays", "holidays", "reminder_days", "reminder_time", 
           "review_time", "reminders_to", "review_dms", "paused"]  # fmt: skip
 DEFAULT_DAYS = (
     "Working days: Mon–Fri · Public holidays: none · Review by DM: on · Chase: on"
-    " · Reminders go to: the channel"
+    " · Reminders go to: the channel · Escalation: off"
 )
 
 
@@ -59,7 +59,7 @@ def test_the_days_line_reads_in_plain_words():
 
     assert days_line(settings_message(settings, failed=[], show_failed=False)) == (
         "Working days: Mon–Fri · Public holidays: United States (US) · Review by DM: on · Chase: on"
-        " · Reminders go to: the channel"
+        " · Reminders go to: the channel · Escalation: off"
     )
 
 

@@ -9,10 +9,18 @@ from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any
 
-from bot.core.command_types import CommandError, RemindersTo, SettingsChange, SettingsCommand
+from bot.core.command_types import (
+    ESCALATION_OFF,
+    CommandError,
+    Escalation,
+    RemindersTo,
+    SettingsChange,
+    SettingsCommand,
+)
 from bot.core.countries import holidays_setting, nearest_countries
+from bot.core.escalation import MAX_DAYS, MIN_DAYS
 from bot.core.grammar.corrections import corrected, respelt
-from bot.core.grammar.tokens import Clause, Token, plain_text, shown, split_clauses
+from bot.core.grammar.tokens import Clause, Token, mention_id, plain_text, shown, split_clauses
 from bot.core.limits import LimitError, check_reminder_days, check_timezone, check_workdays, known_timezones
 from bot.core.workdays import WEEKDAYS
 
@@ -21,9 +29,9 @@ SETTINGS_EXAMPLE = "/milestone settings timezone Europe/Berlin reminders 7,1,0 a
 _KEYWORDS = {"timezone": "timezone", "tz": "timezone", "reminders": "reminders", "reminder": "reminders",
              "review": "review", "workdays": "workdays", "workday": "workdays", "holidays": "holidays",
              "holiday": "holidays", "chase": "chase", "overdue": "overdue", "pause": "pause",
-             "resume": "resume"}  # fmt: skip
-_SETTING_WORDS = ("timezone", "reminders", "overdue", "review", "workdays", "holidays", "chase", "pause",
-                  "resume")  # fmt: skip
+             "resume": "resume", "escalate": "escalate", "escalation": "escalate"}  # fmt: skip
+_SETTING_WORDS = ("timezone", "reminders", "overdue", "escalate", "review", "workdays", "holidays", "chase",
+                  "pause", "resume")  # fmt: skip
 _EXAMPLES = {
     "timezone": "/milestone settings timezone Europe/Berlin",
     "reminders": "/milestone settings reminders 7,1,0 at 09:30",
@@ -34,6 +42,7 @@ _EXAMPLES = {
     "holidays": "/milestone settings holidays US",
     "chase": "/milestone settings chase off",
     "overdue": "/milestone settings overdue off",
+    "escalate": "/milestone settings escalate after 3 days to @maya",
     "pause": "/milestone settings pause",
     "resume": "/milestone settings resume",
 }
@@ -254,6 +263,53 @@ def _read_overdue(clause: Clause, source: str) -> dict[str, Any]:
     return {"overdue_nudge": _read_switch(clause.tokens, setting="overdue", source=source)}
 
 
+def _read_escalate(clause: Clause, source: str) -> dict[str, Any]:
+    """`escalate after 3 days to @maya` (the words in either order) or `escalate off`."""
+    if not clause.tokens:
+        raise _needs(clause, "a number of working days and a person, like `escalate after 3 days to @maya`")
+    if clause.tokens[0].word in _SWITCH and not _SWITCH[clause.tokens[0].word]:
+        if len(clause.tokens) > 1:
+            raise _unknown_words(clause.tokens[1:], source=source)
+        return {"escalation": ESCALATION_OFF}
+    days: int | None = None
+    person: str | None = None
+    for token in clause.tokens:
+        word = token.word
+        if word in ("after", "to", "working", "day", "days", "workday", "workdays", "the"):
+            continue
+        if re.fullmatch(r"[0-9]+", word):
+            days = _escalation_days(word)
+        elif mention_id(token.bare) is not None:
+            person = mention_id(token.bare)
+        elif token.bare.startswith("<#") or token.bare.startswith("#"):
+            message = f"Escalate to a person, not a channel ({shown(plain_text(token.bare))})."
+            raise CommandError(message, example=_EXAMPLES["escalate"])
+        elif token.bare.startswith("<!") or token.bare.startswith("<@"):
+            message = f"Escalate to one person, not {shown(plain_text(token.bare))}."
+            raise CommandError(message, example=_EXAMPLES["escalate"])
+        elif token.bare.startswith("@"):
+            message = f"I can't tell who {shown(token.bare)} is; pick them from Slack's @ menu as you type."
+            raise CommandError(message, example=_EXAMPLES["escalate"])
+        else:
+            raise _unknown_words([token], source=source)
+    if days is None:
+        message = "`escalate` needs a number of working days, like `after 3 days`."
+        raise CommandError(message, example=_EXAMPLES["escalate"])
+    if person is None:
+        message = "`escalate` needs a person to tell, like `to @maya`."
+        raise CommandError(message, example=_EXAMPLES["escalate"])
+    return {"escalation": Escalation(days=days, to=person)}
+
+
+def _escalation_days(word: str) -> int:
+    """Working days overdue before escalating: 1 to 30."""
+    days = int(word[:4]) if len(word) <= 4 else MAX_DAYS + 1
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        message = f"Escalate after {MIN_DAYS} to {MAX_DAYS} working days, not {shown(word[:12])}."
+        raise CommandError(message, example=_EXAMPLES["escalate"])
+    return days
+
+
 def _read_reminders_to(tokens: Sequence[Token], *, source: str) -> RemindersTo:
     """Where reminders go: `channel`, `owner` (by DM) or `both`; `the channel` reads as `channel`."""
     words = [token for token in tokens if token.word != "the"]
@@ -384,6 +440,7 @@ _READERS: dict[str, Callable[[Clause, str], dict[str, Any]]] = {
     "holidays": _read_holidays,
     "chase": _read_chase,
     "overdue": _read_overdue,
+    "escalate": _read_escalate,
     "pause": _read_pause,
     "resume": _read_pause,
 }

@@ -72,7 +72,8 @@ def test_settings_names_unknown_words_and_lists_the_settings(text: str) -> None:
     error = error_of(text)
     assert f"`{text.split()[-1]}`" in error.message
     assert (
-        "timezone, reminders, overdue, review, workdays, holidays, chase, pause and resume" in error.message
+        "timezone, reminders, overdue, escalate, review, workdays, holidays, chase, pause and resume"
+        in error.message
     )
     assert error.example == f"/milestone {DESIGN_EXAMPLE}"
 
