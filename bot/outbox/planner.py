@@ -13,6 +13,7 @@ from bot.core.checkins import checkin_view, open_checkin
 from bot.core.report import month_in_review
 from bot.core.schedule import ChannelSchedule, DueReview, due_review, schedule_of
 from bot.outbox.chases import DueChase, due_chase_week, plan_chases
+from bot.outbox.escalation_planning import plan_escalations
 from bot.outbox.reminder_planning import plan_reminders
 from bot.outbox.review_dms import plan_review_dms
 from bot.outbox.timing import working_now
@@ -38,6 +39,7 @@ class Plan:
     checkins: list[str] = field(default_factory=list)
     review_dms: list[str] = field(default_factory=list)
     chases: list[str] = field(default_factory=list)
+    escalations: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def checkin_key(workspace: Workspace, channel_id: str, week: str) -> str:
 
 
 def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
-    """Add every reminder, check-in and chase due at `now` to the outbox; planning twice adds nothing more."""
+    """Add every reminder, escalation, check-in and chase due at `now` to the outbox; twice adds no more."""
     result = Plan()
     with session_scope(engine) as session:
         settings = {
@@ -84,6 +86,8 @@ def plan(engine: Engine, *, now: datetime, default_timezone: str) -> Plan:
         result.reminders = plan_reminders(
             session, settings=settings, schedules=schedules, now=now, default_timezone=default_timezone
         )
+        # After the reminders: their superseding skips a milestone's older reminders still waiting.
+        result.escalations = plan_escalations(session, settings=settings, schedules=schedules, now=now)
     # Channels mostly share a handful of schedules: what is due is worked out once for each of those.
     on = _PerSchedule(now)
     working = [

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.checkins import review_count
+from bot.core.escalation import is_escalation_key
 from bot.core.review_counts import ReviewCount
 from bot.outbox.timing import channel_schedule
 from bot.slack.conversations import is_person
@@ -44,21 +45,34 @@ def still_wanted(
     if settings is not None and settings.paused:
         return Verdict(wanted=False, reason="channel paused")
     if delivery.kind == DeliveryKind.REMINDER:
-        return _reminder_wanted(delivery, milestone=milestone)
+        return _reminder_wanted(delivery, milestone=milestone, settings=settings)
     if delivery.kind in REVIEW_PROMPTS:
         return _prompt_wanted(delivery, settings=settings, review=review)
     return WANTED
 
 
-def _reminder_wanted(delivery: Delivery, *, milestone: Milestone | None) -> Verdict:
+def _reminder_wanted(
+    delivery: Delivery, *, milestone: Milestone | None, settings: ChannelSettings | None
+) -> Verdict:
     if milestone is None:
         return Verdict(wanted=False, reason="milestone deleted")
     if milestone.status in CLOSED_STATUSES:
         return Verdict(wanted=False, reason=f"milestone {milestone.status}")
     if milestone.due_date != delivery.due_date:
         return Verdict(wanted=False, reason="due date changed")
+    if is_escalation_key(delivery.key):
+        return _escalation_wanted(delivery, settings=settings)
     if is_person(delivery.channel_id) and milestone.owner_id != delivery.channel_id:
         return Verdict(wanted=False, reason="owner changed")
+    return WANTED
+
+
+def _escalation_wanted(delivery: Delivery, *, settings: ChannelSettings | None) -> Verdict:
+    """An escalation's DM goes to the person named in settings, not the owner: wanted while they still are."""
+    if settings is None or not settings.escalate_to:
+        return Verdict(wanted=False, reason="escalation off")
+    if is_person(delivery.channel_id) and delivery.channel_id != settings.escalate_to:
+        return Verdict(wanted=False, reason="escalation goes to someone else")
     return WANTED
 
 

@@ -89,7 +89,7 @@ def test_settings_combine_in_one_command_and_keep_what_was_not_said(slack_app: S
     )
     assert answer(slack_app)["text"].split("\n")[1] == (
         "Working days: Sun–Thu · Public holidays: Israel (IL) · Review by DM: off · Chase: off"
-        " · Reminders go to: the channel and the owner by DM"
+        " · Reminders go to: the channel and the owner by DM · Escalation: off"
     )
     slack_app.requests.command("settings holidays none")
     assert (channel_settings(slack_app).holidays, channel_settings(slack_app).workdays) == (

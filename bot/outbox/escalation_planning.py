@@ -1,0 +1,113 @@
+"""Escalations as outbox rows: a milestone overdue so many working days gets one DM and one channel line.
+
+Planned on the channel's escalation day at its reminder time, once per due date: a new date means a new
+escalation later, and the waiting ones are no longer wanted (see wanted.py). Paused channels plan nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from bot.core.escalation import due_dates_escalating_on, escalation_key, escalation_moment
+from bot.core.schedule import ChannelSchedule
+from bot.outbox.timing import working_now
+from bot.render.escalation import escalation_dm, escalation_line
+from storage import deliveries
+from storage.milestones import open_milestones_due_between
+from storage.models import ChannelSettings, DeliveryKind, Milestone
+from storage.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class _Escalating:
+    """A channel with escalation on, working today: the due dates that reach its threshold today."""
+
+    settings: ChannelSettings
+    schedule: ChannelSchedule
+    today: date
+    first: date
+    last: date
+
+
+def plan_escalations(
+    session: Session,
+    *,
+    settings: dict[tuple[str, str, str], ChannelSettings],
+    schedules: dict[tuple[str, str, str], ChannelSchedule],
+    now: datetime,
+) -> list[str]:
+    """Plan the DM and the channel line of each milestone whose escalation is due now; keys added."""
+    channels = _escalating_channels(settings=settings, schedules=schedules, now=now)
+    if not channels:
+        return []
+    first = min(channel.first for channel in channels.values())
+    last = max(channel.last for channel in channels.values())
+    rows: list[dict] = []
+    for milestone in open_milestones_due_between(session=session, first=first, last=last):
+        channel = channels.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
+        if channel is not None and _due_now(milestone, channel=channel, now=now):
+            rows.extend(_escalation_rows(milestone, channel=channel, now=now))
+    planned_already = deliveries.existing_keys(session=session, keys=[row["key"] for row in rows])
+    new = [row for row in rows if row["key"] not in planned_already]
+    inserted = deliveries.plan_deliveries(session=session, rows=new)
+    return [row["key"] for row in new if row["key"] in inserted]
+
+
+def _escalating_channels(
+    *,
+    settings: dict[tuple[str, str, str], ChannelSettings],
+    schedules: dict[tuple[str, str, str], ChannelSchedule],
+    now: datetime,
+) -> dict[tuple[str, str, str], _Escalating]:
+    """Channels with escalation on, not paused, on a working day, and the due dates escalating today."""
+    found = {}
+    for key, channel in settings.items():
+        if channel.paused or not channel.escalate_days or not channel.escalate_to:
+            continue
+        schedule = schedules[key]
+        if not working_now(schedule, now=now):
+            continue
+        today = schedule.local_date(now)
+        window = due_dates_escalating_on(day=today, days=channel.escalate_days, calendar=schedule.calendar)
+        if window is not None:
+            found[key] = _Escalating(channel, schedule, today, first=window[0], last=window[1])
+    return found
+
+
+def _due_now(milestone: Milestone, *, channel: _Escalating, now: datetime) -> bool:
+    """Its due date reaches the threshold today, the reminder time has come, and the date was set before."""
+    due = milestone.due_date
+    if due is None or not channel.first <= due <= channel.last:
+        return False
+    days = channel.settings.escalate_days or 0
+    moment = escalation_moment(due=due, days=days, schedule=channel.schedule)
+    due_set_at = milestone.due_changed_at or milestone.created_at
+    return due_set_at <= moment <= now
+
+
+def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetime) -> list[dict]:
+    """The DM to the person escalated to, and the line in the milestone's channel."""
+    workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
+    days, person = channel.settings.escalate_days or 0, channel.settings.escalate_to or ""
+    messages = [
+        (person, escalation_dm(milestone, days=days, today=channel.today)),
+        (milestone.channel_id, escalation_line(milestone, days=days, to=person)),
+    ]
+    due = milestone.due_date or channel.today
+    return [
+        deliveries.delivery_row(
+            key=escalation_key(milestone_id=milestone.id or 0, due=due, target=target),
+            kind=DeliveryKind.REMINDER,
+            workspace=workspace,
+            channel_id=target,  # a person: the poster opens their DM with the bot
+            payload={"text": message.text, "blocks": message.blocks},
+            not_before=now,
+            now=now,
+            milestone_id=milestone.id,
+            due_date=milestone.due_date,
+        )
+        for target, message in messages
+    ]
