@@ -128,6 +128,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "(one reminder the next working day to owners who have not answered)",
             "• `reminders to channel|owner|both` (`owner`: by DM to the milestone's owner)",
             "• `overdue on|off` (the nudge the day after the due date, if not done)",
+            "• `escalate after 3 days to @maya` (1–30 working days overdue with no new date: one DM to them "
+            "and one line here, once per due date) · `escalate off`",
             "Nothing is posted on a day off: a reminder comes the working day before, an overdue nudge and a "
             "review the working day after.",
             "Example: `/milestone settings workdays sun-thu holidays IL reminders to both`",

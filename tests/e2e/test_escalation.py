@@ -197,3 +197,11 @@ def test_an_escalation_planned_then_turned_off_is_skipped(slack_app: SlackApp) -
     with Session(slack_app.engine) as session:
         rows = session.exec(select(Delivery).where(Delivery.key.contains(":escalation:"))).all()  # type: ignore[union-attr]
         assert {(row.state, row.last_error) for row in rows} == {("skipped", "escalation off")}
+
+
+def test_help_settings_tells_how_to_escalate(slack_app: SlackApp) -> None:
+    slack_app.requests.command("help settings")
+
+    told = answer(slack_app)
+    shown = f"{told['text']} {told.get('blocks')}"
+    assert "`escalate after 3 days to @maya`" in shown and "`escalate off`" in shown
