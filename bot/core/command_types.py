@@ -146,11 +146,12 @@ class UpdateCommand:
     fields: MilestoneFields
     status: Status | None = None
     reason: str | None = None
-    cleared: frozenset[Field] = frozenset()  # fields given as none: `every none`
+    cleared: frozenset[Field] = frozenset()  # fields given as none: `every none`, `after none`
+    after: int | None = None  # `after 3`: the number of the milestone it comes after
 
     def is_empty(self) -> bool:
         """True when nothing to change was given: open the modal."""
-        return self.fields.is_empty() and self.status is None and not self.cleared
+        return self.fields.is_empty() and self.status is None and not self.cleared and self.after is None
 
 
 @dataclass(frozen=True)

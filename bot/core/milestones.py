@@ -17,6 +17,7 @@ from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
 from bot.core.command_types import CommandError, MilestoneFields
 from bot.core.departments import Spellings, canonical_department
+from bot.core.dependency_links import AfterChange, check_in_order, link_after, now_behind
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
 from bot.core.money import Money
@@ -51,6 +52,7 @@ class Edit:
     action: str = "update"
     reason: str | None = None
     source: str = "command"
+    after: AfterChange | None = None  # the milestone it comes after, when the edit sets or clears it
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Change:
     revisions: list[Revision] = field(default_factory=list)
     next: Milestone | None = None
     withdrawn: Milestone | None = None
+    # Open milestones that come after this one and are now due before it: their owners are told.
+    behind: list[Milestone] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,17 @@ def update_milestone(
     status: str | None = None,
     reason: str | None = None,
     source: str = "command",
+    after: int | None = None,
 ) -> Change:
-    """Change the given fields, keep the first planned due date as the baseline, and write the history."""
-    changes: dict[Field, Value] = {name: None for name in cleared}
+    """Change the given fields, keep the first planned due date as the baseline, and write the history.
+
+    `after` is the number of the milestone it comes after; `cleared` holding Field.AFTER clears it.
+    """
+    changes: dict[Field, Value] = {name: None for name in cleared if name != Field.AFTER}
     given: dict[Field, Value] = {**fields.by_field(), Field.STATUS: status}
     changes.update({name: value for name, value in given.items() if value is not None})
-    edit = Edit(actor=asker.actor, changes=changes, reason=reason, source=source)
+    link = AfterChange(after) if after is not None or Field.AFTER in cleared else None
+    edit = Edit(actor=asker.actor, changes=changes, reason=reason, source=source, after=link)
     with session_scope(engine) as session:
         return change_milestone(session, workspace=asker.workspace, number=number, edit=edit, now=asker.now)
 
@@ -156,6 +165,17 @@ def change_milestone(
     revisions = apply_changes(
         milestone, changes, by=actor.user_id, at=now, reason=edit.reason, source=edit.source
     )
+    if edit.after is not None:
+        revisions += link_after(
+            session,
+            workspace=workspace,
+            milestone=milestone,
+            after=edit.after,
+            by=actor.user_id,
+            at=now,
+            reason=edit.reason,
+            source=edit.source,
+        )
     if not revisions:
         session.expunge(milestone)
         raise NothingChanged(milestone)
@@ -164,7 +184,10 @@ def change_milestone(
     except LimitError as refused:
         example = f"/milestone update {number} start {milestone.due_date}"
         raise CommandError(str(refused), example=example) from None
-    if any(revision.field == Field.DUE for revision in revisions):
+    redated = any(revision.field == Field.DUE for revision in revisions)
+    if redated or any(revision.field == Field.AFTER for revision in revisions):
+        check_in_order(session, milestone=milestone, today=now.date())
+    if redated:
         milestone.due_changed_at = now
     if milestone.baseline_due_date is None:
         milestone.baseline_due_date = milestone.due_date
@@ -174,7 +197,8 @@ def change_milestone(
     session.flush()
     done = any(revision.field == Field.STATUS and revision.new == "done" for revision in revisions)
     following = follow_up(session, workspace=workspace, done=milestone, now=now) if done else None
-    return Change(milestone, revisions, next=following)
+    behind = now_behind(session, milestone=milestone) if redated else []
+    return Change(milestone, revisions, next=following, behind=behind)
 
 
 def _in_workspace_spelling(

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.core.dependencies import forecast_after
+from bot.core.dependency_links import open_before
 from bot.core.forecasts import Forecast, Slip, forecast, slip
 from storage.models import CLOSED_STATUSES, Milestone
 from storage.track_record import finished_milestones
@@ -31,6 +33,17 @@ def forecast_of(
         return None
     with Session(engine) as session:
         slips = track_record(session, workspace=workspace)
+        waits_on = open_before(session, milestone=milestone)
+    likely = _own_forecast(milestone, slips=slips, today=today)
+    # Never earlier than any open milestone it comes after, however far up the chain.
+    for before in waits_on:
+        likely = forecast_after(likely, before=_own_forecast(before, slips=slips, today=today))
+    return likely
+
+
+def _own_forecast(milestone: Milestone, *, slips: list[Slip], today: date) -> Forecast | None:
+    if milestone.due_date is None:
+        return None
     return forecast(
         due=milestone.due_date,
         owner_id=milestone.owner_id,

@@ -18,3 +18,4 @@ class Field(StrEnum):
     COMPLETED_ON = "completed_on"
     ACTUAL_COST = "actual_cost"
     RECURRENCE = "recurrence"  # week, month or quarter: done, the next one is created
+    AFTER = "after"  # the number of the milestone this one comes after: it cannot be due before that one

@@ -27,6 +27,7 @@ _FIELDS: dict[str, tuple[str, str]] = {
     Field.ACTUAL_COST: ("actual cost", "money"),
     Field.STATUS: ("status", "status"),
     Field.RECURRENCE: ("repeats", "recurrence"),
+    Field.AFTER: ("comes after", "number"),
 }
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,31}$")
 # Quoted values and reasons are shortened so a history line stays a line.
@@ -66,6 +67,8 @@ def describe_value(field: str, raw: str | None, *, today: date) -> str:
         return user_mention(raw)
     elif kind == "recurrence":
         return recurrence_words(raw)
+    elif kind == "number" and raw.isdigit():
+        return f"#{raw}"
     return escape_mrkdwn(excerpt(raw, limit=_VALUE_CHARS))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from slack_sdk.models.blocks import TextObject
@@ -38,8 +38,11 @@ _LOOKED_FOR: dict[ListScope, str] = {
 }
 
 
-def list_message(listing: Listing, *, today: date) -> Message:
-    """A header and the milestones, several lines per section; says how many more when cut, or why empty."""
+def list_message(listing: Listing, *, today: date, after: Mapping[int, int] | None = None) -> Message:
+    """A header and the milestones, several lines per section; says how many more when cut, or why empty.
+
+    `after` is the `#N` of each milestone id a listed one comes after.
+    """
     milestones, heading, total = listing.milestones, listing.heading, listing.total
     if not milestones:
         empty = empty_list_text(listing.request, listing.channel or _NO_CHANNEL, today=today)
@@ -47,7 +50,9 @@ def list_message(listing: Listing, *, today: date) -> Message:
             text=f"{escape_mrkdwn(heading)}: {empty}", blocks=[header(heading), section(empty)]
         )
     shown = milestones[:LIST_LIMIT]
-    blocks = [_header_json(heading), *_sections(list_line(m, today=today) for m in shown)]
+    numbers = after or {}
+    lines = (list_line(m, today=today, after=numbers.get(m.after_id or 0)) for m in shown)
+    blocks = [_header_json(heading), *_sections(lines)]
     more = max(total, len(milestones)) - len(shown)
     if more:
         blocks.append(_context_json(f"…and {more} more. {_NARROW_HINT}"))
@@ -79,7 +84,7 @@ def _context_json(text: str) -> dict:
     return {"elements": [{"text": text, "type": "mrkdwn"}], "type": "context"}
 
 
-def list_line(m: ListedMilestone, *, today: date) -> str:
+def list_line(m: ListedMilestone, *, today: date, after: int | None = None) -> str:
     """`milestone_line`'s line, `*#12* Launch beta · due Tue Dec 15 · in 15 days · <@U1> · 🟢 On track`.
 
     The same words, from phrases kept per process: a list shows the same dates, owners, departments and
@@ -88,6 +93,8 @@ def list_line(m: ListedMilestone, *, today: date) -> str:
     parts = [f"*#{m.number}* {_escaped(m.title)}", _due(m.due_date, today, m.status in CLOSED_STATUSES)]
     if m.recurrence:
         parts.append(recurrence_words(m.recurrence))
+    if after is not None:
+        parts.append(f"after #{after}")
     parts.append(_owner(m.owner_id))
     if m.department:
         parts.append(_department(m.department))

@@ -89,6 +89,7 @@ def show_message(
     notes: Sequence[CheckInNote] = (),
     forecast: Forecast | None = None,
     confidence: ConfidenceTrend | None = None,
+    after: Milestone | None = None,
 ) -> Message:
     """Every field, the forecast of an open one, the owner's confidence over the reviews, the last changes
     newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
@@ -99,7 +100,10 @@ def show_message(
     blocks: list[Block] = [
         header(f"#{m.number} {m.title}"),
         SectionBlock(
-            fields=[MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in _fields(m, today)]
+            fields=[
+                MarkdownTextObject(text=f"*{name}*\n{value}")
+                for name, value in _fields(m, today, after=after)
+            ]
         ),
         *likely,
         *([context(f"*Confidence:* {trend_words(confidence)}")] if confidence else []),
@@ -205,8 +209,16 @@ def first_review_blocks(first_review: datetime | None, *, today: date) -> list[B
     return [context(f"🗓️ First weekly review: {moment_token(first_review, today=today)}")]
 
 
-def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: date) -> Message:
-    """One line for the channel: what an update changed, old → new, why, and who."""
+def updated_message(
+    m: Milestone,
+    changes: list[Revision],
+    *,
+    by: str,
+    today: date,
+    behind: Sequence[Milestone] = (),
+) -> Message:
+    """One line for the channel: what an update changed, old → new, why, and who; then a line to the owner
+    of each milestone that comes after this one and is now due before it."""
     if not changes:
         return one_line(f"Nothing to change on {title_ref(m)}: it already says that.")
     summary = ", ".join(change_text(c, today=today) for c in changes)
@@ -214,9 +226,27 @@ def updated_message(m: Milestone, changes: list[Revision], *, by: str, today: da
     why = f" {reasons[0]}" if reasons else ""
     line = f"✏️ Updated {title_ref(m)}: {summary}{why} — by {user_mention(by)}"
     text = f"✏️ Updated #{m.number} {escape_mrkdwn(m.title)}: {summary} — by {user_mention(by)}"
+    told = [left_behind_line(later, moved=m, today=today) for later in behind]
     return build_message(
-        text=excerpt(text, limit=SECTION_CHARS), blocks=[section(excerpt(line, limit=SECTION_CHARS))]
+        text=excerpt(" ".join([text, *told]), limit=SECTION_CHARS),
+        blocks=[section(excerpt(one, limit=SECTION_CHARS)) for one in (line, *told)],
     )
+
+
+def left_behind_line(later: Milestone, *, moved: Milestone, today: date) -> str:
+    """`<@U2> #5 Ship docs comes after #3, which moved to Fri Dec 18 — after #5's due date Tue Dec 15: …`."""
+    who = f"{user_mention(later.owner_id)} " if later.owner_id else ""
+    moved_to = format_weekday_date(moved.due_date, today=today) if moved.due_date else "no date"
+    due = format_weekday_date(later.due_date, today=today) if later.due_date else "no date"
+    return (
+        f"⚠️ {who}{title_ref(later)} comes after #{moved.number}, which moved to {moved_to} — after "
+        f"#{later.number}'s due date {due}: `/milestone update {later.number} due {_plain_day(moved)}`"
+    )
+
+
+def _plain_day(m: Milestone) -> str:
+    """A due date as a command takes it: `Dec 18`; the placeholder `…` when there is none."""
+    return f"{m.due_date:%b} {m.due_date.day}" if m.due_date else "…"
 
 
 def delete_confirm_message(m: Milestone, *, today: date) -> Message:
@@ -272,7 +302,7 @@ def refused_message(*, action: str, m: Milestone) -> Message:
     return one_line(f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*.")
 
 
-def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
+def _fields(m: Milestone, today: date, *, after: Milestone | None = None) -> list[tuple[str, str]]:
     """The field grid of `show`, in plan-table order; unset values as a dash so the grid keeps its shape."""
     budget = budget_of(m)
     fields = [
@@ -285,6 +315,8 @@ def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
     ]
     if m.recurrence:
         fields.append(("Repeats", recurrence_words(m.recurrence)))
+    if after is not None:
+        fields.append(("Comes after", comes_after_words(after, today=today)))
     cost = cost_vs_budget(m)
     if cost:
         fields.append(("Actual cost", cost))
@@ -294,6 +326,17 @@ def _fields(m: Milestone, today: date) -> list[tuple[str, str]]:
         fields.append(("Completed on", f"{completed} ({when})" if when else completed))
     fields.append(("Channel", f"<#{m.channel_id}>"))
     return fields
+
+
+def comes_after_words(before: Milestone, *, today: date) -> str:
+    """`#3 Draft docs (due Fri Dec 11)`; a done one says so instead of its date."""
+    if before.status == "done":
+        state = "done"
+    elif before.due_date:
+        state = f"due {format_weekday_date(before.due_date, today=today)}"
+    else:
+        state = "no due date"
+    return f"#{before.number} {escape_mrkdwn(before.title)} ({state})"
 
 
 def _history_blocks(revisions: list[Revision], *, total: int, today: date, tz: ZoneInfo) -> list[Block]:

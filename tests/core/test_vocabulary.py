@@ -16,7 +16,7 @@ AT = datetime(2026, 11, 25, 10, tzinfo=UTC)
 def test_field_names_are_what_the_history_has_always_stored() -> None:
     assert [field.value for field in Field] == [
         "title", "due", "start", "owner", "budget", "department", "status", "completed_on", "actual_cost",
-        "recurrence",
+        "recurrence", "after",
     ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ def test_every_field_has_words_in_the_history() -> None:
         Field.COMPLETED_ON: "completed on",
         Field.ACTUAL_COST: "actual cost",
         Field.RECURRENCE: "repeats",
+        Field.AFTER: "comes after",
     }
 
 

@@ -45,7 +45,10 @@ FIELDS: dict[str, FieldWords] = {
     Field.ACTUAL_COST: FieldWords("cost", "an amount", "cost $4,500"),
     SINCE: FieldWords("`since` date", "a date", "since Jan 1"),
     Field.RECURRENCE: FieldWords("recurrence", "a period", "every month"),
+    Field.AFTER: FieldWords("milestone it comes after", "a milestone number", "after 3"),
 }
+# `3` or `#3`, as milestone numbers are written everywhere; 1 to 999,999,999.
+_AFTER_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
 # How people write the statuses an update sets, for putting a misspelt one right in their own style.
 _STATUS_SPELLINGS = ("on track", "on-track", "on_track", "ontrack", "at risk", "at-risk", "at_risk", "atrisk",
                      "blocked", "open")  # fmt: skip
@@ -234,6 +237,18 @@ def read_repeat(clause: Clause, request: Request) -> Recurrence | None:
         raise request.error(str(error), field=Field.RECURRENCE, correction=meant) from None
 
 
+def read_after(clause: Clause, request: Request) -> int | None:
+    """`after 3` or `after #3`: the number of the milestone this one comes after; None for `after none`."""
+    written = plain_text(clause.raw).strip()
+    if written.lower() == "none":
+        return None
+    match = _AFTER_NUMBER.fullmatch(written)
+    if match is None:
+        message = f"{shown(clause.raw)} isn't a milestone number; say `after 3`, or `after none` to clear it."
+        raise request.error(message, field=Field.AFTER, unreadable=True)
+    return int(match[1])
+
+
 def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:
     try:
         return parse_date(plain_text(clause.raw), now=request.now, prefer=prefer)
@@ -298,4 +313,5 @@ _READERS: dict[str, Callable[[Clause, Request], Any]] = {
     Field.OWNER: read_owner,
     Field.STATUS: read_status,
     Field.RECURRENCE: read_repeat,
+    Field.AFTER: read_after,
 }

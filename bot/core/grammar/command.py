@@ -83,12 +83,14 @@ _UPDATE_KEYWORDS = {keyword: field for keyword, field in _ADD_KEYWORDS.items() i
     "title": Field.TITLE,
     "status": Field.STATUS,
     "because": REASON,
+    "after": Field.AFTER,
 }
 _DONE_KEYWORDS = {"on": Field.COMPLETED_ON, "cost": Field.ACTUAL_COST}
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine", "overdue": "overdue",
                                       "upcoming": "upcoming", "done": "done", "all": "all",
                                       "channel": "channel"}  # fmt: skip
 _NUMBER = re.compile(r"#?([0-9]+)")
+_AFTER_VALUE = re.compile(r"none|#?[0-9]+")
 _AWAY_UNTIL = ("until", "till", "til", "through", "thru", "to")
 _AWAY_OFF = ("off", "back")
 # `#12x`, `12.`, `(#12)`: one number with a stray character or two around it (`-3` is no slip of the hand).
@@ -245,7 +247,12 @@ def _every_starts_clause(after: Token | None) -> bool:
     return after is None or (not after.quoted and names_a_period(after.bare))
 
 
-_GUARDED = {"every": _every_starts_clause}
+def _after_starts_clause(after: Token | None) -> bool:
+    """`after 3`, `after #3`, `after none` start a clause; `Party after launch` is a title."""
+    return after is not None and not after.quoted and bool(_AFTER_VALUE.fullmatch(after.bare.lower()))
+
+
+_GUARDED = {"every": _every_starts_clause, "after": _after_starts_clause}
 
 
 def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
@@ -316,18 +323,25 @@ def _parse_update(tokens: Sequence[Token], request: Request) -> Command:
         to_end=frozenset({REASON}),
         guarded=_GUARDED,
     )
+    if lead.tokens and lead.tokens[0].word == "after":
+        # `after` without a number to follow is not taken as a clause (see _after_starts_clause).
+        message = "`after` needs the number of the milestone it comes after: `after 3` (or `after none`)."
+        raise request.error(message, field=Field.AFTER)
     _refuse_lead(
         lead,
         request,
-        expected="say what to change: title, due, start, owner, budget, dept, status or every",
+        expected="say what to change: title, due, start, owner, budget, dept, status, every or after",
         keywords=_UPDATE_KEYWORDS,
     )
     values = _read_clauses(clauses, request, keywords=_UPDATE_KEYWORDS)
     reason, status = values.pop(REASON, None), values.pop(Field.STATUS, None)
-    # `every none`: the one field an update may clear in words.
-    cleared = frozenset({Field.RECURRENCE}) if values.get(Field.RECURRENCE, "") is None else frozenset()
+    # `every none`, `after none`: the fields an update may clear in words.
+    cleared = frozenset(name for name in (Field.RECURRENCE, Field.AFTER) if values.get(name, "") is None)
+    after = values.pop(Field.AFTER, None)
     fields = MilestoneFields.of(values)
-    command = UpdateCommand(request.number or 0, fields, status=status, reason=reason, cleared=cleared)
+    command = UpdateCommand(
+        request.number or 0, fields, status=status, reason=reason, cleared=cleared, after=after
+    )
     if reason is not None and command.is_empty():
         raise request.error("Say what changes along with the reason.", field=REASON)
     return command

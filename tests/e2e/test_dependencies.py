@@ -1,0 +1,141 @@
+"""Dependencies end to end: `update 5 after 3`, its refusals, show and list, and the notice when #3 slips."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from storage.models import Milestone, Revision
+from tests.support.app import SlackApp
+from tests.support.factories import make_milestone
+from tests.support.reading import fallbacks
+from tests.support.slack_requests import answer_text
+
+
+def add_three(app: SlackApp) -> None:
+    """#1 Draft docs due Dec 11 (bob's), #2 Ship docs due Dec 15 (carol's), #3 Launch due Dec 18."""
+    app.requests.command("add Draft docs due 2026-12-11 owner <@U2|bob>")
+    app.requests.command("add Ship docs due 2026-12-15 owner <@U3|carol>")
+    app.requests.command("add Launch due 2026-12-18")
+
+
+def milestone(app: SlackApp, number: int) -> Milestone:
+    with Session(app.engine) as session:
+        return session.exec(select(Milestone).where(Milestone.number == number)).one()
+
+
+def answer(app: SlackApp) -> str:
+    return fallbacks(answer_text(app.fake))
+
+
+def test_update_after_links_them_and_keeps_it_in_the_history(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after #1 because docs need a draft")
+
+    assert "changed" not in answer(slack_app)
+    assert "set comes after to #1" in answer(slack_app)
+    assert milestone(slack_app, 2).after_id == milestone(slack_app, 1).id
+    with Session(slack_app.engine) as session:
+        revision = session.exec(select(Revision).where(Revision.field == "after")).one()
+    assert (revision.old, revision.new, revision.reason) == (None, "1", "docs need a draft")
+
+
+def test_show_says_what_it_comes_after_and_list_says_after(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+
+    slack_app.requests.command("show 2")
+    assert "*Comes after*\\n#1 Draft docs (due Fri Dec 11)" in answer(slack_app)
+    assert "comes after to #1" in answer(slack_app)  # the history line
+
+    slack_app.requests.command("list")
+    lines = answer(slack_app)
+    assert "*#2* Ship docs · due Tue Dec 15 · in 20 days · after #1 · <@U3>" in lines
+    assert "*#1* Draft docs · due Fri Dec 11 · in 16 days · <@U2>" in lines
+
+
+def test_after_none_clears_it(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+    slack_app.requests.command("update 2 after none")
+
+    assert "cleared comes after (was #1)" in answer(slack_app)
+    assert milestone(slack_app, 2).after_id is None
+    slack_app.requests.command("update 2 after none")
+    assert "Nothing to change: *#2* already looks like that." in answer(slack_app)
+
+
+def test_itself_a_circle_and_a_missing_number_are_refused(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 2")
+    assert "#2 can't come after itself." in answer(slack_app)
+    assert "/milestone update 2 after 1" in answer(slack_app)
+
+    slack_app.requests.command("update 2 after 1")
+    slack_app.requests.command("update 3 after 2")
+    slack_app.requests.command("update 1 after 3")
+    assert "#3 already comes after #1 (#3 → #2 → #1), so #1 can't come after #3." in answer(slack_app)
+    assert "/milestone update 1 after none" in answer(slack_app)
+    assert milestone(slack_app, 1).after_id is None
+
+    slack_app.requests.command("update 2 after 40")
+    assert "There's no milestone #40 in this workspace" in answer(slack_app)
+    assert milestone(slack_app, 2).after_id == milestone(slack_app, 1).id
+
+
+def test_a_milestone_of_another_workspace_is_not_found(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    with Session(slack_app.engine) as session:
+        session.add(make_milestone(id=None, team_id="T2", number=9, channel_id="C9"))
+        session.commit()
+
+    slack_app.requests.command("update 2 after 9")
+
+    assert "There's no milestone #9 in this workspace" in answer(slack_app)
+    assert milestone(slack_app, 2).after_id is None
+
+
+def test_a_date_before_the_one_it_comes_after_is_refused_naming_both(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 1 after 2")
+    refused = "#1 would be due Fri Dec 11, before #2 Ship docs (due Tue Dec 15), which it comes after."
+    assert refused in answer(slack_app)
+    assert "/milestone update 1 due Dec 15" in answer(slack_app)
+    assert milestone(slack_app, 1).after_id is None
+
+    slack_app.requests.command("update 1 due Dec 16 after 2")
+    assert milestone(slack_app, 1).after_id == milestone(slack_app, 2).id
+
+    slack_app.requests.command("update 1 due Dec 14")
+    assert "#1 would be due Mon Dec 14, before #2 Ship docs (due Tue Dec 15)" in answer(slack_app)
+    assert str(milestone(slack_app, 1).due_date) == "2026-12-16"
+
+
+def test_when_the_one_before_slips_the_later_ones_owner_is_told_in_the_channel(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+
+    slack_app.requests.command("update 1 due 2026-12-18", user="U2")
+
+    told = answer(slack_app)
+    assert "✏️ Updated *#1* Draft docs: changed due date Fri Dec 11 → Fri Dec 18" in told
+    assert (
+        "⚠️ <@U3> *#2* Ship docs comes after #1, which moved to Fri Dec 18 — after #2's due date Tue Dec 15:"
+        " `/milestone update 2 due Dec 18`"
+    ) in told
+    assert str(milestone(slack_app, 1).due_date) == "2026-12-18", "#1's owner may move it"
+
+    slack_app.requests.command("update 1 due 2026-12-17", user="U2")
+    assert "⚠️ <@U3> *#2* Ship docs" in answer(slack_app), "still behind: told again"
+    slack_app.requests.command("update 1 due 2026-12-14", user="U2")
+    assert "⚠️" not in answer(slack_app)
+
+
+def test_bad_after_words_get_one_correct_example(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after")
+    assert "`after` needs the number of the milestone it comes after" in answer(slack_app)
+    assert "/milestone update 2 after 3" in answer(slack_app)
+
+    slack_app.requests.command("update 2 after 1 2")
+    assert "isn't a milestone number" in answer(slack_app)
+    assert milestone(slack_app, 2).after_id is None
