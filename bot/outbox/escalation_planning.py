@@ -7,7 +7,7 @@ escalation later, and the waiting ones are no longer wanted (see wanted.py). Pau
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
@@ -41,19 +41,45 @@ def plan_escalations(
 ) -> list[str]:
     """Plan the DM and the channel line of each milestone whose escalation is due now; keys added."""
     channels = _escalating_channels(settings=settings, schedules=schedules, now=now)
-    if not channels:
-        return []
-    first = min(channel.first for channel in channels.values())
-    last = max(channel.last for channel in channels.values())
-    rows: list[dict] = []
-    for milestone in open_milestones_due_between(session=session, first=first, last=last):
-        channel = channels.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id))
-        if channel is not None and _due_now(milestone, channel=channel, now=now):
-            rows.extend(_escalation_rows(milestone, channel=channel, now=now))
-    planned_already = deliveries.existing_keys(session=session, keys=[row["key"] for row in rows])
-    new = [row for row in rows if row["key"] not in planned_already]
-    inserted = deliveries.plan_deliveries(session=session, rows=new)
-    return [row["key"] for row in new if row["key"] in inserted]
+    due = [
+        (milestone, channel)
+        for first, last in _merged({(c.first, c.last) for c in channels.values()})
+        for milestone in open_milestones_due_between(session=session, first=first, last=last)
+        if (channel := channels.get((milestone.enterprise_id, milestone.team_id, milestone.channel_id)))
+        and _due_now(milestone, channel=channel, now=now)
+    ]
+    # Every pass after the moment finds them again: only those not yet planned are worded.
+    targets = {id(m): _targets(m, channel=c) for m, c in due}
+    planned_already = deliveries.existing_keys(
+        session=session, keys=[key for keys in targets.values() for key in keys]
+    )
+    rows = [
+        row
+        for milestone, channel in due
+        if not set(targets[id(milestone)]) <= planned_already
+        for row in _escalation_rows(milestone, channel=channel, now=now)
+        if row["key"] not in planned_already
+    ]
+    inserted = deliveries.plan_deliveries(session=session, rows=rows)
+    return [row["key"] for row in rows if row["key"] in inserted]
+
+
+def _merged(windows: set[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Overlapping or touching date ranges as one: each is read once, and nothing between them."""
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(windows):
+        if merged and first <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _targets(milestone: Milestone, *, channel: _Escalating) -> dict[str, str]:
+    """The escalation's keys and where each goes: the person's DM, then the milestone's channel."""
+    due = milestone.due_date or channel.today
+    people = (channel.settings.escalate_to or "", milestone.channel_id)
+    return {escalation_key(milestone_id=milestone.id or 0, due=due, target=t): t for t in people}
 
 
 def _escalating_channels(
@@ -93,13 +119,12 @@ def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetim
     workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
     days, person = channel.settings.escalate_days or 0, channel.settings.escalate_to or ""
     messages = [
-        (person, escalation_dm(milestone, days=days, today=channel.today)),
-        (milestone.channel_id, escalation_line(milestone, days=days, to=person)),
+        escalation_dm(milestone, days=days, today=channel.today),
+        escalation_line(milestone, days=days, to=person),
     ]
-    due = milestone.due_date or channel.today
     return [
         deliveries.delivery_row(
-            key=escalation_key(milestone_id=milestone.id or 0, due=due, target=target),
+            key=key,
             kind=DeliveryKind.REMINDER,
             workspace=workspace,
             channel_id=target,  # a person: the poster opens their DM with the bot
@@ -109,5 +134,5 @@ def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetim
             milestone_id=milestone.id,
             due_date=milestone.due_date,
         )
-        for target, message in messages
+        for (key, target), message in zip(_targets(milestone, channel=channel).items(), messages, strict=True)
     ]

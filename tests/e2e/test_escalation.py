@@ -205,3 +205,17 @@ def test_help_settings_tells_how_to_escalate(slack_app: SlackApp) -> None:
     told = answer(slack_app)
     shown = f"{told['text']} {told.get('blocks')}"
     assert "`escalate after 3 days to @maya`" in shown and "`escalate off`" in shown
+
+
+def test_channels_with_different_thresholds_escalate_in_one_pass(slack_app: SlackApp) -> None:
+    slack_app.requests.command(ESCALATE)
+    slack_app.requests.command("settings escalate after 1 day to <@U4|maya>", channel="C2")
+    slack_app.requests.command("add Three days late due Dec 15")
+    slack_app.requests.command("add One day late due Dec 17", channel="C2")
+    slack_app.requests.command("add Three days late too due Dec 15", channel="C2")  # its day was Dec 16
+
+    tick(slack_app, ny("2026-12-18 09:00"))
+
+    assert [p["text"].split(" is ")[0] for p in escalations(slack_app, "C1")] == ["⚠️ #1 Three days late"]
+    assert [p["text"].split(" is ")[0] for p in escalations(slack_app, "C2")] == ["⚠️ #2 One day late"]
+    assert len(escalations(slack_app, "DU4")) == 2
