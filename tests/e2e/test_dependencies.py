@@ -8,6 +8,7 @@ from storage.models import Milestone, Revision
 from tests.support.app import SlackApp
 from tests.support.factories import make_milestone
 from tests.support.reading import fallbacks
+from tests.support.scheduler import ny
 from tests.support.slack_requests import answer_text
 
 
@@ -139,3 +140,28 @@ def test_bad_after_words_get_one_correct_example(slack_app: SlackApp) -> None:
     slack_app.requests.command("update 2 after 1 2")
     assert "isn't a milestone number" in answer(slack_app)
     assert milestone(slack_app, 2).after_id is None
+
+
+def test_a_forecast_is_never_earlier_than_the_likely_date_of_the_one_before(slack_app: SlackApp) -> None:
+    for n in range(1, 6):
+        slack_app.requests.command(f"add Carol's {n} due Dec 1 owner <@U3|carol>")
+        slack_app.requests.command(f"add Bob's {n} due Dec 1 owner <@U2|bob>")
+    slack_app.clock.now = ny("2026-12-09 10:00")
+    for n in range(1, 11, 2):
+        slack_app.requests.command(f"done {n} on Dec 3")  # carol's: 2 days late
+        slack_app.requests.command(f"done {n + 1} on Dec 1")  # bob's: on time
+    slack_app.requests.command("add Ship docs due Dec 21 owner <@U3|carol>")  # #11: likely Dec 23
+    slack_app.requests.command("add Announce due Dec 22 owner <@U2|bob>")  # #12: likely Dec 22
+
+    slack_app.requests.command("show 12")
+    assert "*Forecast:* likely Tue Dec 22" in answer(slack_app)
+
+    slack_app.requests.command("update 12 after 11")
+    slack_app.requests.command("show 12")
+    assert "*Forecast:* likely Wed Dec 23 (1 day late)" in answer(slack_app)
+
+
+def test_help_update_tells_of_after(slack_app: SlackApp) -> None:
+    slack_app.requests.command("help update")
+    assert "[every week|month|quarter|none] [after &lt;number&gt;|none]" in answer(slack_app)
+    assert "`after 3`: it comes after #3, so it can't be due before #3" in answer(slack_app)
