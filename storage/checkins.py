@@ -159,7 +159,9 @@ def confidences_given(
 ) -> dict[int, list[tuple[str, datetime, int]]]:
     """Each milestone's answers that carried a confidence: (the review's week, when, the confidence).
 
-    With `before_week`, only answers to reviews of earlier weeks. Index: ix_checkin_answer_milestone.
+    With `before_week`, only answers to reviews of earlier weeks.
+
+    Index: ix_checkin_answer_milestone (then each answer's review by its primary key).
     """
     wanted = sorted(set(milestone_ids))
     given: dict[int, list[tuple[str, datetime, int]]] = {milestone_id: [] for milestone_id in wanted}
