@@ -12,6 +12,15 @@ from datetime import date
 from bot.core.command_types import CommandError
 from bot.core.dates import format_date, format_weekday_date
 from bot.core.forecasts import Forecast
+from bot.core.vocabulary import Field
+
+
+class DependencyError(CommandError):
+    """A dependency refused; `field` is what a form marks: the one it comes after, or the due date."""
+
+    def __init__(self, message: str, *, example: str, field: Field) -> None:
+        super().__init__(message, example=example)
+        self.field = field
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,15 +36,16 @@ class Predecessor:
 def check_link(*, number: int, after: int, found: bool, links: Mapping[int, int]) -> None:
     """Refuse `#number after #after` when it is the same one, not in this workspace, or closes a circle."""
     if after == number:
-        raise CommandError(f"#{number} can't come after itself.", example=_example(number, after=None))
+        message = f"#{number} can't come after itself."
+        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER)
     if not found:
         message = f"There's no milestone #{after} in this workspace; `/milestone list all` shows the numbers."
-        raise CommandError(message, example=_example(number, after=None))
+        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER)
     chain = chain_from(after, links=links)
     if number in chain:
         path = " → ".join(f"#{link}" for link in chain[: chain.index(number) + 1])
         message = f"#{after} already comes after #{number} ({path}), so #{number} can't come after #{after}."
-        raise CommandError(message, example=f"/milestone update {number} after none")
+        raise DependencyError(message, example=f"/milestone update {number} after none", field=Field.AFTER)
 
 
 def chain_from(number: int, *, links: Mapping[int, int]) -> list[int]:
@@ -55,7 +65,7 @@ def check_order(*, number: int, due: date | None, before: Predecessor, today: da
         f"{before.title} (due {format_weekday_date(before.due, today=today)}), which it comes after."
     )
     day = format_date(before.due, today=today)
-    raise CommandError(message, example=f"/milestone update {number} due {day}")
+    raise DependencyError(message, example=f"/milestone update {number} due {day}", field=Field.DUE)
 
 
 def is_out_of_order(*, due: date | None, before: Predecessor) -> bool:

@@ -6,6 +6,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.core import access, milestones
+from bot.core.dependencies import DependencyError
+from bot.core.dependency_links import comes_after
 from bot.core.forms.buttons import Action
 from bot.core.forms.milestone import (
     CALLBACKS,
@@ -14,7 +16,9 @@ from bot.core.forms.milestone import (
     read_milestone_modal,
     read_modal_context,
 )
+from bot.core.forms.values import ModalErrors
 from bot.core.source_links import keep_source_link
+from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE, on_form
 from bot.listeners.guard import GuardedApp
@@ -53,8 +57,13 @@ def cancel_delete(body: dict, respond: Respond, ctx: RequestContext) -> None:
 def edit_form(ctx: RequestContext, *, number: int) -> dict:
     """The edit form, pre-filled, if the asker may change the milestone (NotAllowed if not)."""
     milestone = access.check_may_change(engine=ctx.engine, asker=ctx.asker, number=number, action="update")
+    before = comes_after(engine=ctx.engine, milestone=milestone)
     return milestone_modal(
-        mode="update", channel_id=milestone.channel_id, milestone=milestone, today=ctx.my_today
+        mode="update",
+        channel_id=milestone.channel_id,
+        milestone=milestone,
+        today=ctx.my_today,
+        after=before.number if before else None,
     )
 
 
@@ -89,24 +98,41 @@ def submit_update(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
     """Validate the edit form against the milestone as it is now; save what changed, with the reason."""
     number = read_modal_context(view["private_metadata"]).number or 0
     current = access.get_milestone(engine=ctx.engine, workspace=ctx.workspace, number=number)
-    form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="update", current=current)
-    change = milestones.update_milestone(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        number=number,
-        fields=form.fields,
-        cleared=form.cleared,
-        status=form.status,
-        reason=form.reason,
-        source="modal",
+    before = comes_after(engine=ctx.engine, milestone=current)
+    form = read_milestone_modal(
+        view["state"]["values"],
+        now=ctx.now,
+        mode="update",
+        current=current,
+        current_after=before.number if before else None,
     )
+    try:
+        change = milestones.update_milestone(
+            engine=ctx.engine,
+            asker=ctx.asker,
+            number=number,
+            fields=form.fields,
+            cleared=form.cleared,
+            status=form.status,
+            reason=form.reason,
+            source="modal",
+            after=form.after,
+        )
+    except DependencyError as refused:
+        # Said beside the box it concerns: "Comes after", or the due date that breaks the order.
+        raise ModalErrors({_FORM_BLOCKS[refused.field]: refused.message}) from None
     ack()
     announce_change(ctx, client=client, change=change)
+
+
+_FORM_BLOCKS = {Field.AFTER: MilestoneBlock.AFTER, Field.DUE: MilestoneBlock.DUE}
 
 
 def announce_change(ctx: RequestContext, *, client: WebClient, change: milestones.Change) -> None:
     """Tell the milestone's channel what a form changed (the person directly, if the bot is not in it)."""
     channel_id, by = change.milestone.channel_id, ctx.person.user_id
     today = ctx.channel_today(channel_id)
-    message = render.updated_message(change.milestone, change.revisions, by=by, today=today)
+    message = render.updated_message(
+        change.milestone, change.revisions, by=by, today=today, behind=change.behind
+    )
     post_to_channel(client, channel_id=channel_id, user_id=by, message=message)

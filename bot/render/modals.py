@@ -55,8 +55,12 @@ def milestone_modal(
     milestone: Milestone | None,
     today: date,
     capture: Capture | None = None,
+    after: int | None = None,
 ) -> dict:
-    """The form to add a milestone (asking for its channel when opened outside one), or to edit one."""
+    """The form to add a milestone (asking for its channel when opened outside one), or to edit one.
+
+    `after` is the number of the milestone the edited one comes after, shown in its "Comes after" box.
+    """
     current = milestone if mode == "update" else None
     if mode == "update" and current is None:
         raise ValueError("the edit form needs the milestone it edits")
@@ -74,6 +78,7 @@ def milestone_modal(
         *([_status_input(current.status)] if current else []),
         *([_channel_input(from_view=capture.channel_from_view)] if channel_id is None else []),
         *_plan_inputs(current, today=today),
+        *([_after_input(after)] if current else []),
         *([_reason_input()] if current else []),
     ]
     metadata = milestone_metadata(
@@ -141,6 +146,18 @@ def _department_input(department: str | None) -> InputBlock:
 def department_option(name: str, *, label: str | None = None) -> Option:
     """A department in the menu, shown as its name (or `label`) within Slack's 75 characters."""
     return Option(value=department_value(name), text=PlainTextObject(text=excerpt(label or name, limit=75)))
+
+
+def _after_input(after: int | None) -> InputBlock:
+    """Asked on the edit form: the number of the milestone this one comes after; empty is none."""
+    return text_input(
+        MilestoneBlock.AFTER,
+        "Comes after",
+        initial=f"#{after}" if after else None,
+        max_length=12,
+        placeholder="A milestone's number, like 3",
+        hint="It can't be due before that one. Leave it empty if it waits on none.",
+    )
 
 
 def _reason_input() -> InputBlock:

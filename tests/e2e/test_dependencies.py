@@ -10,6 +10,7 @@ from tests.support.factories import make_milestone
 from tests.support.reading import fallbacks
 from tests.support.scheduler import ny
 from tests.support.slack_requests import answer_text
+from tests.support.view_state import submitted
 
 
 def add_three(app: SlackApp) -> None:
@@ -165,3 +166,74 @@ def test_help_update_tells_of_after(slack_app: SlackApp) -> None:
     slack_app.requests.command("help update")
     assert "[every week|month|quarter|none] [after &lt;number&gt;|none]" in answer(slack_app)
     assert "`after 3`: it comes after #3, so it can't be due before #3" in answer(slack_app)
+
+
+def edit_form(app: SlackApp, number: int) -> dict:
+    app.requests.command(f"update {number}")
+    return app.fake.last("views.open").params["view"]
+
+
+def submit(app: SlackApp, view: dict, **changes: object) -> dict | None:
+    reply = app.requests.view_submission(
+        callback_id="milestone_update",
+        values=submitted(view, **changes),
+        private_metadata=view["private_metadata"],
+    )
+    return reply.json() if reply.body else None
+
+
+def after_box(view: dict) -> dict:
+    return next(block for block in view["blocks"] if block["block_id"] == "after")
+
+
+def test_the_edit_form_shows_comes_after_and_sets_it(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    view = edit_form(slack_app, 2)
+    assert after_box(view)["label"]["text"] == "Comes after"
+    assert "initial_value" not in after_box(view)["element"]
+
+    assert submit(slack_app, view, after="#1") is None
+    assert milestone(slack_app, 2).after_id == milestone(slack_app, 1).id
+    with Session(slack_app.engine) as session:
+        revision = session.exec(select(Revision).where(Revision.field == "after")).one()
+    assert (revision.new, revision.source) == ("1", "modal")
+
+    view = edit_form(slack_app, 2)
+    assert after_box(view)["element"]["initial_value"] == "#1"
+    assert submit(slack_app, view, after=None) is None
+    assert milestone(slack_app, 2).after_id is None
+
+
+def test_the_edit_form_says_what_is_wrong_beside_the_box(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+
+    view = edit_form(slack_app, 1)
+    refused = submit(slack_app, view, after="2")
+    assert refused == {
+        "response_action": "errors",
+        "errors": {"after": "#2 already comes after #1 (#2 → #1), so #1 can't come after #2."},
+    }
+    assert submit(slack_app, view, after="soon")["errors"] == {  # type: ignore[index]
+        "after": "Give the number of the milestone it comes after, like 3, or leave it empty."
+    }
+    assert "There's no milestone #40" in submit(slack_app, view, after="40")["errors"]["after"]  # type: ignore[index]
+
+    view = edit_form(slack_app, 2)
+    refused = submit(slack_app, view, due="2026-12-09")
+    assert refused is not None
+    assert refused["errors"] == {
+        "due": "#2 would be due Wed Dec 9, before #1 Draft docs (due Fri Dec 11), which it comes after."
+    }
+    assert milestone(slack_app, 1).after_id is None
+    assert str(milestone(slack_app, 2).due_date) == "2026-12-15"
+
+
+def test_moving_the_one_before_with_the_form_tells_the_later_ones_owner(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+
+    submit(slack_app, edit_form(slack_app, 1), due="2026-12-18")
+
+    posted = fallbacks(str(slack_app.fake.last("chat.postMessage").params["blocks"]))
+    assert "⚠️ <@U3> *#2* Ship docs comes after #1, which moved to Fri Dec 18" in posted

@@ -8,7 +8,7 @@ from tests.support.blocks import assert_valid_view
 from tests.support.factories import TODAY, make_milestone
 
 ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept"]
-UPDATE_BLOCKS = ["title", "status", "due", "start", "owner", "budget", "dept", "reason"]
+UPDATE_BLOCKS = ["title", "status", "due", "start", "owner", "budget", "dept", "after", "reason"]
 
 
 def test_add_modal_is_a_valid_empty_form():

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Literal, cast
@@ -33,6 +34,8 @@ CALLBACKS: dict[Mode, str] = {"add": "milestone_add", "update": "milestone_updat
 DEPARTMENT_VALUE = "dept:"
 NO_DEPARTMENT = "none"
 
+# `3` or `#3`, as milestone numbers are written everywhere.
+_AFTER_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
 STATUS_CHOICES: tuple[Status, ...] = ("open", "on_track", "at_risk", "blocked")
 
@@ -48,6 +51,7 @@ class MilestoneBlock(StrEnum):
     OWNER = "owner"
     BUDGET = "budget"
     DEPARTMENT = "dept"
+    AFTER = "after"  # the edit form's "Comes after": a milestone number
     REASON = "reason"
 
 
@@ -68,7 +72,8 @@ class ModalInput:
     fields: MilestoneFields
     status: Status | None = None
     reason: str | None = None
-    cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department
+    cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department, after
+    after: int | None = None  # a new number for "Comes after" (emptied: Field.AFTER in cleared)
 
 
 def milestone_metadata(*, channel_id: str | None, number: int | None, source_link: str | None = None) -> str:
@@ -111,9 +116,17 @@ def read_add_channel(private_metadata: str, *, values: dict[str, Any]) -> str:
 
 
 def read_milestone_modal(
-    values: dict[str, Any], *, now: datetime, mode: Mode, current: Milestone | None = None
+    values: dict[str, Any],
+    *,
+    now: datetime,
+    mode: Mode,
+    current: Milestone | None = None,
+    current_after: int | None = None,
 ) -> ModalInput:
-    """Check Slack's `view.state.values`; raise ModalErrors naming every bad field, or return what changed."""
+    """Check Slack's `view.state.values`; raise ModalErrors naming every bad field, or return what changed.
+
+    `current_after` is the number of the milestone the edited one comes after, as the form showed it.
+    """
     if mode == "update" and current is None:
         raise ValueError("reading the edit form needs the milestone it edits")
     errors: dict[str, str] = {}
@@ -128,6 +141,7 @@ def read_milestone_modal(
     start = read_date(values, MilestoneBlock.START, errors=errors)
     owner_id = entry(values, MilestoneBlock.OWNER).get("selected_user") or None
     status = _read_status(values, errors=errors)
+    after = _read_after(values, errors=errors)
     _check_dates(due=due, start=start, today=now.date(), current=current, errors=errors)
     if errors:
         raise ModalErrors(errors)
@@ -137,7 +151,25 @@ def read_milestone_modal(
     )
     if current is None:
         return ModalInput(fields=given)
-    return _changes(given, status=status, reason=reason, current=current)
+    changes = _changes(given, status=status, reason=reason, current=current)
+    if after == current_after:
+        return changes
+    if after is None:
+        return replace(changes, cleared=changes.cleared | {Field.AFTER})
+    return replace(changes, after=after)
+
+
+def _read_after(values: dict[str, Any], *, errors: dict[str, str]) -> int | None:
+    """The edit form's "Comes after": `3` or `#3`; empty is none."""
+    text = entry(values, MilestoneBlock.AFTER).get("value")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    match = _AFTER_NUMBER.fullmatch(text.strip())
+    if match is None:
+        message = "Give the number of the milestone it comes after, like 3, or leave it empty."
+        errors[MilestoneBlock.AFTER] = message
+        return None
+    return int(match[1])
 
 
 def _changes(
