@@ -14,7 +14,7 @@ from tests.support.view_state import submitted
 MILESTONE = make_milestone()
 
 
-def read(*, shown: int | None, typed: str | None):
+def read(*, shown: int | None, typed: str | None) -> ModalInput:
     view = milestone_modal(mode="update", channel_id="C1", milestone=MILESTONE, today=TODAY, after=shown)
     values = submitted(view, after=typed)
     return read_milestone_modal(values, now=NOW, mode="update", current=MILESTONE, current_after=shown)
