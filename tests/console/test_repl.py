@@ -112,7 +112,7 @@ def test_mistakes_are_one_line_each_and_the_console_goes_on(tmp_path: Path) -> N
         "",
         "",
         "update 1",
-        *["", "", "2000-01-01", "", "", "", "", "the launch moved"],
+        *["", "", "2000-01-01", "", "", "", "", "", "the launch moved"],
         later.isoformat(),
         "update 1",
         "Pricing page v2",
