@@ -126,6 +126,7 @@ class HelpCommand:
 @dataclass(frozen=True)
 class AddCommand:
     fields: MilestoneFields  # empty: open the modal
+    after: int | None = None  # `after 3`: the number of the milestone it comes after
 
 
 @dataclass(frozen=True)

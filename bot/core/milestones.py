@@ -83,11 +83,23 @@ def add_milestone(*, engine: Engine, asker: Asker, channel_id: str, fields: Mile
     return added.milestones[0]
 
 
-def add_milestones(*, engine: Engine, asker: Asker, channel_id: str, fields: list[MilestoneFields]) -> Added:
-    """Add milestones numbered in order, all or none; when they start the channel, say its first review."""
+def add_milestones(
+    *,
+    engine: Engine,
+    asker: Asker,
+    channel_id: str,
+    fields: list[MilestoneFields],
+    after: int | None = None,
+) -> Added:
+    """Add milestones numbered in order, all or none; when they start the channel, say its first review.
+
+    `after` (one milestone only) is the number of the one it comes after, by the rules of an update.
+    """
     if not fields or not all(one.title for one in fields):
         raise ValueError("a milestone needs a title")
-    drafts = [_Draft(one) for one in fields]
+    if after is not None and len(fields) != 1:
+        raise ValueError("only a single new milestone is added after another")
+    drafts = [_Draft(one, after=after) for one in fields]
     return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
 
 
@@ -229,6 +241,7 @@ class _Draft:
     actual_cost: Money | None = None
     status: str | None = None
     planned_due: date | None = None
+    after: int | None = None
 
 
 def _add_all(
@@ -257,12 +270,34 @@ def _add_all(
                 ]
                 session.add_all(added)
                 session.flush()
+                for draft, milestone in zip(drafts, added, strict=True):
+                    _link_new(session, draft=draft, milestone=milestone, asker=asker)
                 return Added(added, first_review=_first_review(started))
         except IntegrityError:
             # Another add created the channel's settings a moment ago: read them and try again.
             if attempt == _SETTINGS_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _link_new(session: Session, *, draft: _Draft, milestone: Milestone, asker: Asker) -> None:
+    """A new milestone's `after`, by the rules of an update; a new one's history starts empty."""
+    if draft.after is None:
+        return
+    link = AfterChange(draft.after)
+    link_after(
+        session,
+        workspace=asker.workspace,
+        milestone=milestone,
+        after=link,
+        by=asker.actor.user_id,
+        at=asker.now,
+        reason=None,
+        source="command",
+    )
+    check_in_order(session, milestone=milestone, today=asker.now.date())
+    session.add(milestone)
+    session.flush()
 
 
 def _new_milestone(

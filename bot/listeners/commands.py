@@ -119,7 +119,11 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         slash.open_form(view, again="add")
         return
     added = milestones.add_milestones(
-        engine=ctx.engine, asker=ctx.asker, channel_id=slash.channel_id, fields=[parsed.fields]
+        engine=ctx.engine,
+        asker=ctx.asker,
+        channel_id=slash.channel_id,
+        fields=[parsed.fields],
+        after=parsed.after,
     )
     zone, today = ctx.channel_day(slash.channel_id)
     message = render.added_message(

@@ -81,7 +81,7 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "• Every change is kept with who, when and why; `/milestone show` lists them.",
             "• `every none` stops it repeating.",
             "• `after 3`: it comes after #3, so it can't be due before #3; when #3 moves past it, its owner "
-            "is told in the channel. `after none` removes it.",
+            "is told in the channel. `after none` removes it; `add … after 3` works too.",
             "• The first due date stays as the plan, so a slip shows as _planned Dec 15, slipped 5 days_.",
             "• `/milestone update 12` on its own opens a form.",
             "Example: `/milestone update 12 due Jan 10 status at-risk because vendor late`",

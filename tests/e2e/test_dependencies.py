@@ -237,3 +237,33 @@ def test_moving_the_one_before_with_the_form_tells_the_later_ones_owner(slack_ap
 
     posted = fallbacks(str(slack_app.fake.last("chat.postMessage").params["blocks"]))
     assert "⚠️ <@U3> *#2* Ship docs comes after #1, which moved to Fri Dec 18" in posted
+
+
+def test_add_after_links_the_new_one_by_the_same_rules(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("add Announce due 2026-12-20 after #3 owner <@U2|bob>")
+    assert "➕ Added *#4* Announce · due Sun Dec 20 · <@U2> — by <@U1>" in answer(slack_app)
+    assert milestone(slack_app, 4).after_id == milestone(slack_app, 3).id
+    with Session(slack_app.engine) as session:
+        assert (
+            session.exec(select(Revision).where(Revision.milestone_id == milestone(slack_app, 4).id)).all()
+            == []
+        )
+
+    slack_app.requests.command("add Teaser due 2026-12-16 after 3")
+    assert "#5 would be due Wed Dec 16, before #3 Launch (due Fri Dec 18), which it comes after." in answer(
+        slack_app
+    )
+    slack_app.requests.command("add Teaser after 40")
+    assert "There's no milestone #40 in this workspace" in answer(slack_app)
+    with Session(slack_app.engine) as session:
+        assert len(session.exec(select(Milestone)).all()) == 4, "nothing added when refused"
+    slack_app.requests.command("add Teaser due 2026-12-21")
+    assert milestone(slack_app, 5).title == "Teaser", "a refused add takes no number"
+
+
+def test_a_list_of_milestones_added_at_once_takes_no_after(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Draft docs due 2026-12-11\nShip docs due 2026-12-15 after 1")
+    assert "Line 2: add them first, then `/milestone update <n> after 1`. Nothing was added." in answer(
+        slack_app
+    )

@@ -59,6 +59,12 @@ def _read_line(
         raise CommandError(message, example=error.example) from None
     if not isinstance(parsed, AddCommand) or not parsed.fields.title:
         raise CommandError(f"Line {number} has no title. Nothing was added.", example=_EXAMPLE)
+    if parsed.after is not None:
+        # The numbers of a list's own lines are not known before it is added: say it once they are.
+        message = f"Line {number}: add them first, then `/milestone update <n> after {parsed.after}`."
+        raise CommandError(
+            f"{message} Nothing was added.", example=f"/milestone update 12 after {parsed.after}"
+        )
     return parsed.fields
 
 

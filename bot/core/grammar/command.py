@@ -77,13 +77,12 @@ _HELP_ALIASES = {"date": "dates", "money": "budget", "statuses": "status", "work
 
 _ADD_KEYWORDS = {"due": Field.DUE, "by": Field.DUE, "start": Field.START, "owner": Field.OWNER,
                  "budget": Field.BUDGET, "dept": Field.DEPARTMENT,
-                 "department": Field.DEPARTMENT, "every": Field.RECURRENCE}  # fmt: skip
+                 "department": Field.DEPARTMENT, "every": Field.RECURRENCE, "after": Field.AFTER}  # fmt: skip
 # `by` stays out of update: a new title such as `Renamed by admin` is common, and update's grammar has `due`.
 _UPDATE_KEYWORDS = {keyword: field for keyword, field in _ADD_KEYWORDS.items() if keyword != "by"} | {
     "title": Field.TITLE,
     "status": Field.STATUS,
     "because": REASON,
-    "after": Field.AFTER,
 }
 _DONE_KEYWORDS = {"on": Field.COMPLETED_ON, "cost": Field.ACTUAL_COST}
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "me": "mine", "my": "mine", "overdue": "overdue",
@@ -273,7 +272,9 @@ def _parse_add(tokens: Sequence[Token], request: Request) -> Command:
     title = read_text(replace(lead, field=Field.TITLE), request)
     title_was_quoted = len(lead.tokens) == 1 and lead.tokens[0].quoted
     values = _read_clauses(clauses, request, keywords=_ADD_KEYWORDS, hint_quoting=not title_was_quoted)
-    return AddCommand(MilestoneFields.of({Field.TITLE: title, **values}))
+    # `after none` on a new milestone is what it has anyway.
+    after = values.pop(Field.AFTER, None)
+    return AddCommand(MilestoneFields.of({Field.TITLE: title, **values}), after=after)
 
 
 def _parse_list(tokens: Sequence[Token], request: Request) -> Command:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.core.command_types import CommandError, UpdateCommand
+from bot.core.command_types import AddCommand, CommandError, UpdateCommand
 from bot.core.grammar.command import parse_command
 from bot.core.vocabulary import Field
 
@@ -61,3 +61,18 @@ def test_bad_after_is_refused_with_an_example(text: str, message: str) -> None:
 def test_after_twice_is_refused() -> None:
     with pytest.raises(CommandError, match="given twice"):
         parse_command("update 5 after 3 after 4", now=NOW, user_id="U1")
+
+
+def test_add_takes_after_too_and_a_title_keeps_its_words() -> None:
+    added = parse_command("add Ship docs due Dec 15 after #3 owner <@U2>", now=NOW, user_id="U1")
+    assert isinstance(added, AddCommand)
+    assert (added.fields.title, added.fields.owner_id, added.after) == ("Ship docs", "U2", 3)
+    plain = parse_command("add Meet after lunch", now=NOW, user_id="U1")
+    assert isinstance(plain, AddCommand)
+    assert (plain.fields.title, plain.after) == ("Meet after lunch", None)
+
+
+def test_add_after_words_that_are_no_number_hint_at_quoting_the_title() -> None:
+    with pytest.raises(CommandError) as refused:
+        parse_command("add Retro after 3 sprints due Dec 20", now=NOW, user_id="U1")
+    assert "(If `after` is part of the title, put the title in quotes.)" in refused.value.message
