@@ -88,6 +88,23 @@ def forecast_after(own: Forecast | None, *, before: Forecast | None) -> Forecast
     return replace(own, likely=likely, earliest=max(own.earliest, likely), latest=max(own.latest, likely))
 
 
+def forecasts_after(
+    own: Mapping[int, Forecast | None], *, after: Mapping[int, int]
+) -> dict[int, Forecast | None]:
+    """Each forecast moved to no earlier than those of the ones it comes after, up the chain, as far as `own`
+    (the open milestones' own forecasts, by key) goes; `after` links a key to the one it comes after."""
+    moved: dict[int, Forecast | None] = {}
+    for key, likely in own.items():
+        seen = {key}
+        before = after.get(key)
+        while before is not None and before in own and before not in seen:
+            likely = forecast_after(likely, before=own[before])
+            seen.add(before)
+            before = after.get(before)
+        moved[key] = likely
+    return moved
+
+
 def _example(number: int, *, after: int | None) -> str:
     other = after or (number - 1 if number > 1 else number + 1)
     return f"/milestone update {number} after {other}"

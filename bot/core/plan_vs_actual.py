@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot.core.confidence import ConfidenceTrend
 from bot.core.departments import department_key
+from bot.core.dependencies import forecasts_after
 from bot.core.forecasts import Forecast, Slip, forecast
 from bot.core.money import Money
 from bot.core.vocabulary import Field
@@ -59,6 +60,8 @@ class ReportLine:
     standing: Standing
     forecast: Forecast | None = None  # open: when it will likely be done, from the team's record
     confidence: ConfidenceTrend | None = None  # open: the owner's confidence over the weekly reviews
+    id: int | None = None  # the milestone's, for the one it comes after
+    after_id: int | None = None  # the milestone it comes after: its forecast waits on that one's
 
 
 @dataclass
@@ -165,6 +168,8 @@ def report_line(milestone: Milestone, *, plan_changes: int, today: date) -> Repo
         overdue=overdue,
         days_past_due=(today - m.due_date).days if overdue and m.due_date else 0,
         standing=_standing(m.status, overdue=overdue, slip_days=slip_days),
+        id=m.id,
+        after_id=m.after_id,
     )
 
 
@@ -193,14 +198,26 @@ def build_report(items: list[tuple[Milestone, int]], *, today: date) -> Report:
 def with_forecasts(report: Report, *, slips: list[Slip], today: date) -> Report:
     """The report with each open line's forecast; a line on plan whose likely date is past its due date is at
     risk: the report names it before it is late."""
+    # Keyed by place in the report: lines made without a milestone (previews) have no id.
+    own = {
+        place: forecast(
+            due=line.current, owner_id=line.owner_id, department=line.department, slips=slips, today=today
+        )
+        for place, line in enumerate(report.lines)
+        if line.status not in CLOSED_STATUSES
+    }
+    places = {line.id: place for place, line in enumerate(report.lines) if line.id is not None}
+    links = {
+        place: places[line.after_id] for place, line in enumerate(report.lines) if line.after_id in places
+    }
+    # Never earlier than the open ones it comes after (those in the report).
+    likely_by_place = forecasts_after(own, after=links)
     lines = []
-    for line in report.lines:
+    for place, line in enumerate(report.lines):
         if line.status in CLOSED_STATUSES:
             lines.append(line)
             continue
-        likely = forecast(
-            due=line.current, owner_id=line.owner_id, department=line.department, slips=slips, today=today
-        )
+        likely = likely_by_place[place]
         standing = line.standing
         if standing == Standing.ON_PLAN and likely and line.current and likely.days_late(line.current):
             standing = Standing.AT_RISK

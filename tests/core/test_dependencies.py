@@ -13,6 +13,7 @@ from bot.core.dependencies import (
     check_link,
     check_order,
     forecast_after,
+    forecasts_after,
     is_out_of_order,
     left_behind,
 )
@@ -105,3 +106,20 @@ def test_a_forecast_is_never_earlier_than_the_likely_date_of_the_one_before() ->
     assert forecast_after(own, before=_forecast(date(2026, 12, 10))) == own
     assert forecast_after(own, before=None) == own
     assert forecast_after(None, before=_forecast(date(2026, 12, 18))) is None
+
+
+def test_forecasts_wait_on_every_open_one_up_the_chain_and_a_circle_ends() -> None:
+    own = {
+        1: _forecast(date(2026, 12, 20)),
+        2: _forecast(date(2026, 12, 10)),
+        3: _forecast(date(2026, 12, 12)),
+    }
+    moved = forecasts_after(own, after={3: 2, 2: 1})
+    assert {key: f.likely for key, f in moved.items() if f} == {
+        1: date(2026, 12, 20),
+        2: date(2026, 12, 20),
+        3: date(2026, 12, 20),
+    }
+    # A link to one not given (done, or outside the report) is not waited on; a circle stops.
+    assert forecasts_after(own, after={3: 9})[3] == own[3]
+    assert forecasts_after(own, after={1: 2, 2: 1})[2] == _forecast(date(2026, 12, 20))

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from storage.models import Milestone, Revision
 from tests.support.app import SlackApp
+from tests.support.blocks import mrkdwn_texts
 from tests.support.factories import make_milestone
 from tests.support.reading import fallbacks
 from tests.support.scheduler import ny
@@ -267,3 +268,21 @@ def test_a_list_of_milestones_added_at_once_takes_no_after(slack_app: SlackApp) 
     assert "Line 2: add them first, then `/milestone update <n> after 1`. Nothing was added." in answer(
         slack_app
     )
+
+
+def test_the_report_forecast_waits_on_the_one_before_too(slack_app: SlackApp) -> None:
+    for n in range(1, 6):
+        slack_app.requests.command(f"add Carol's {n} due Dec 1 owner <@U3|carol>")
+        slack_app.requests.command(f"add Bob's {n} due Dec 1 owner <@U2|bob>")
+    slack_app.clock.now = ny("2026-12-09 10:00")
+    for n in range(1, 11, 2):
+        slack_app.requests.command(f"done {n} on Dec 3")
+        slack_app.requests.command(f"done {n + 1} on Dec 1")
+    slack_app.requests.command("add Ship docs due Dec 21 owner <@U3|carol>")  # #11: likely Dec 23
+    slack_app.requests.command("add Announce due Dec 22 owner <@U2|bob> after 11")  # #12: own likely Dec 22
+
+    slack_app.fake.clear()
+    slack_app.requests.command("report")
+    body = fallbacks("\n".join(mrkdwn_texts(slack_app.fake.last("response_url").params["blocks"])))
+
+    assert "*#12* Announce · <@U2> · due Tue Dec 22 · likely Wed Dec 23 (1 day late)" in body
