@@ -76,10 +76,13 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     """Validate the form field by field; add the milestone (with the message it came from) and announce it."""
     channel_id = read_add_channel(view["private_metadata"], values=view["state"]["values"])
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
+    try:
+        added = milestones.add_milestones(
+            engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields], after=form.after
+        )
+    except DependencyError as refused:
+        raise ModalErrors({_FORM_BLOCKS[refused.field]: refused.message}) from None
     ack()
-    added = milestones.add_milestones(
-        engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields]
-    )
     link = read_modal_context(view["private_metadata"]).source_link
     if link:
         keep_source_link(engine=ctx.engine, asker=ctx.asker, milestone=added.milestones[0], link=link)

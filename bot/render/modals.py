@@ -78,7 +78,7 @@ def milestone_modal(
         *([_status_input(current.status)] if current else []),
         *([_channel_input(from_view=capture.channel_from_view)] if channel_id is None else []),
         *_plan_inputs(current, today=today),
-        *([_after_input(after)] if current else []),
+        _after_input(after if current else None),
         *([_reason_input()] if current else []),
     ]
     metadata = milestone_metadata(
@@ -149,7 +149,7 @@ def department_option(name: str, *, label: str | None = None) -> Option:
 
 
 def _after_input(after: int | None) -> InputBlock:
-    """Asked on the edit form: the number of the milestone this one comes after; empty is none."""
+    """The number of the milestone this one comes after; empty is none."""
     return text_input(
         MilestoneBlock.AFTER,
         "Comes after",

@@ -245,6 +245,7 @@ def test_the_add_form_becomes_questions_and_typed_answers_become_what_slack_subm
         ("Owner", "users_select", True),
         ("Budget", "plain_text_input", True),
         ("Department", "external_select", True),
+        ("Comes after", "plain_text_input", True),
     ]
     assert values == submitted(view, title="Launch beta", due="2026-12-15", owner="U0ALICE", budget="$5,000")
     read = read_milestone_modal(values, now=NOW, mode="add")

@@ -286,3 +286,26 @@ def test_the_report_forecast_waits_on_the_one_before_too(slack_app: SlackApp) ->
     body = fallbacks("\n".join(mrkdwn_texts(slack_app.fake.last("response_url").params["blocks"])))
 
     assert "*#12* Announce · <@U2> · due Tue Dec 22 · likely Wed Dec 23 (1 day late)" in body
+
+
+def test_the_add_form_takes_comes_after_by_the_same_rules(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("add")
+    view = slack_app.fake.last("views.open").params["view"]
+    assert after_box(view)["label"]["text"] == "Comes after"
+    metadata = view["private_metadata"]
+
+    early = submitted(view, title="Teaser", due="2026-12-16", after="3")
+    reply = slack_app.requests.view_submission(
+        callback_id="milestone_add", values=early, private_metadata=metadata
+    )
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {
+            "due": "#4 would be due Wed Dec 16, before #3 Launch (due Fri Dec 18), which it comes after."
+        },
+    }
+
+    later = submitted(view, title="Teaser", due="2026-12-19", after="#3")
+    slack_app.requests.view_submission(callback_id="milestone_add", values=later, private_metadata=metadata)
+    assert milestone(slack_app, 4).after_id == milestone(slack_app, 3).id

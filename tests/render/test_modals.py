@@ -7,7 +7,7 @@ from bot.render.modals import milestone_modal
 from tests.support.blocks import assert_valid_view
 from tests.support.factories import TODAY, make_milestone
 
-ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept"]
+ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept", "after"]
 UPDATE_BLOCKS = ["title", "status", "due", "start", "owner", "budget", "dept", "after", "reason"]
 
 

@@ -51,7 +51,7 @@ class MilestoneBlock(StrEnum):
     OWNER = "owner"
     BUDGET = "budget"
     DEPARTMENT = "dept"
-    AFTER = "after"  # the edit form's "Comes after": a milestone number
+    AFTER = "after"  # "Comes after": a milestone number
     REASON = "reason"
 
 
@@ -150,7 +150,7 @@ def read_milestone_modal(
         title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
     )
     if current is None:
-        return ModalInput(fields=given)
+        return ModalInput(fields=given, after=after)
     changes = _changes(given, status=status, reason=reason, current=current)
     if after == current_after:
         return changes
