@@ -136,3 +136,9 @@ def test_show_and_report_help_tell_of_forecasts():
 
     assert "likely Jan 9, between Jan 4 and Jan 20, from 14 past milestones" in show
     assert "likely late is under At risk before it is late" in report
+
+
+def test_add_help_tells_of_the_shortcuts():
+    text = all_mrkdwn(help_message("add"))
+
+    assert "*Make a milestone*" in text and "*New milestone*" in text
