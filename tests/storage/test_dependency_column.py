@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import Engine, column, inspect, select, table, text
+from sqlalchemy import Engine, column, inspect, select, table
 from sqlmodel import Session
 
 from storage import dependencies
@@ -12,43 +10,27 @@ from storage import milestones as queries
 from storage.db import downgrade, make_engine, upgrade
 from storage.workspace import Workspace
 from tests.support.factories import make_milestone
-
-MOMENT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-
-def _index_names(engine: Engine) -> set[str]:
-    """The milestone table's indexes, the expression index too (the inspector skips it on SQLite)."""
-    catalog = {
-        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'milestone'",
-        "postgresql": "SELECT indexname FROM pg_indexes WHERE tablename = 'milestone'",
-    }[engine.dialect.name]
-    with engine.connect() as connection:
-        return set(connection.execute(text(catalog)).scalars())
+from tests.support.migration_rows import insert_old_milestone, milestone_index_names
 
 
 def test_existing_milestones_come_after_none_and_keep_their_indexes(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
-    names = ("enterprise_id", "team_id", "number", "channel_id", "title", "department", "status")
-    milestone = table("milestone", *(column(n) for n in (*names, "created_by", "created_at", "updated_at")))
     try:
         upgrade(engine, revision="0010")
-        row = {"enterprise_id": "", "team_id": "T1", "number": 1, "channel_id": "C1", "title": "Close"}
-        row |= {"department": "Finance", "status": "open", "created_by": "U1"}
-        with engine.begin() as connection:
-            connection.execute(milestone.insert(), [{**row, "created_at": MOMENT, "updated_at": MOMENT}])
-        before = _index_names(engine)
+        insert_old_milestone(engine)
+        before = milestone_index_names(engine)
 
         upgrade(engine, revision="0011")
         with engine.connect() as connection:
             found = connection.execute(select(column("after_id")).select_from(table("milestone"))).scalar()
         assert found is None
-        assert before | {"ix_milestone_after"} <= _index_names(engine)
-        assert "ix_milestone_workspace_department" in _index_names(engine)
+        assert before | {"ix_milestone_after"} <= milestone_index_names(engine)
+        assert "ix_milestone_workspace_department" in milestone_index_names(engine)
 
         downgrade(engine, revision="0010")
         columns = {c["name"] for c in inspect(engine).get_columns("milestone")}
         assert "after_id" not in columns
-        assert _index_names(engine) == before
+        assert milestone_index_names(engine) == before
     finally:
         engine.dispose()
 
