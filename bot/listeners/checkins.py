@@ -43,13 +43,14 @@ from bot.listeners.done import announce_done
 from bot.listeners.failures import ON_REVIEW, on_form
 from bot.listeners.guard import GuardedApp
 from bot.listeners.milestones import announce_change
-from bot.listeners.replies import answer, open_modal
+from bot.listeners.replies import answer, open_modal, post_to_channel
 from bot.render.checkins import (
     checkin_message,
     review_gone_message,
     review_note_message,
 )
 from bot.render.errors import too_slow_message
+from bot.render.milestones import left_behind_message
 from bot.render.new_date import new_date_modal
 from bot.render.review_form import review_modal
 from storage.checkins import get_checkin
@@ -106,6 +107,12 @@ def submit_review(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
     for change in changes:
         if change.milestone.status == "done":
             announce_done(ctx, client=client, change=change)
+        elif change.behind:
+            # A new date past the ones that come after it: their owners are told in the channel, as an update
+            # tells them.
+            moved = change.milestone
+            message = left_behind_message(moved, change.behind, today=ctx.channel_today(moved.channel_id))
+            post_to_channel(client, channel_id=moved.channel_id, user_id=ctx.person.user_id, message=message)
     if given.note:
         post_note(
             ctx,

@@ -233,6 +233,16 @@ def updated_message(
     )
 
 
+def left_behind_message(moved: Milestone, behind: Sequence[Milestone], *, today: date) -> Message:
+    """For the channel, when a review answer moved a milestone past the ones that come after it: a line to
+    each of their owners."""
+    told = [left_behind_line(later, moved=moved, today=today) for later in behind]
+    return build_message(
+        text=excerpt(" ".join(told), limit=SECTION_CHARS),
+        blocks=[section(excerpt(one, limit=SECTION_CHARS)) for one in told],
+    )
+
+
 def left_behind_line(later: Milestone, *, moved: Milestone, today: date) -> str:
     """`<@U2> #5 Ship docs comes after #3, which moved to Fri Dec 18 — after #5's due date Tue Dec 15: …`."""
     who = f"{user_mention(later.owner_id)} " if later.owner_id else ""

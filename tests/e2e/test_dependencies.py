@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from storage.models import Milestone, Revision
+from storage.models import CheckIn, Milestone, Revision
 from tests.support.app import SlackApp
 from tests.support.blocks import mrkdwn_texts
 from tests.support.factories import make_milestone
 from tests.support.reading import fallbacks
-from tests.support.scheduler import ny
+from tests.support.scheduler import ny, tick
 from tests.support.slack_requests import answer_text
 from tests.support.view_state import submitted
 
@@ -309,3 +309,32 @@ def test_the_add_form_takes_comes_after_by_the_same_rules(slack_app: SlackApp) -
     later = submitted(view, title="Teaser", due="2026-12-19", after="#3")
     slack_app.requests.view_submission(callback_id="milestone_add", values=later, private_metadata=metadata)
     assert milestone(slack_app, 4).after_id == milestone(slack_app, 3).id
+
+
+def test_a_new_date_given_in_the_weekly_review_tells_the_later_ones_owner_too(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+    tick(slack_app, ny("2026-11-30 09:00"))  # Monday: the weekly review is posted
+    slack_app.clock.now = ny("2026-11-30 10:00")
+    with Session(slack_app.engine) as session:
+        review = session.exec(select(CheckIn).order_by(CheckIn.id)).first()
+    assert review is not None
+    [message] = [m for m in slack_app.fake.messages("C1") if m["ts"] == review.message_ts]
+    slack_app.requests.block_action(action_id="review_mine", value=str(review.id), user="U2", message=message)
+    view = slack_app.fake.last("views.open").params["view"]
+    slack_app.fake.clear()
+
+    reply = slack_app.requests.view_submission(
+        callback_id=view["callback_id"],
+        values=submitted(view, status_1="on_track", due_1="2026-12-18", reason="Vendor late"),
+        private_metadata=view["private_metadata"],
+        user="U2",
+    )
+
+    assert reply.status == 200 and str(milestone(slack_app, 1).due_date) == "2026-12-18"
+    posted = [fallbacks("\n".join(mrkdwn_texts(m["blocks"]))) for m in slack_app.fake.messages("C1")]
+    told = [text for text in posted if "comes after #1" in text]
+    assert told == [
+        "⚠️ <@U3> *#2* Ship docs comes after #1, which moved to Fri Dec 18 — after #2's due date Tue Dec 15:"
+        " `/milestone update 2 due Dec 18`"
+    ]
