@@ -116,6 +116,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "• Owners also get the button by DM, and one reminder the next working day if they have not "
             "answered (`settings review dm off`, `settings chase off`). People who are away are skipped.",
             "• Replies in its thread are kept as notes: mention `#12` to put a note on a milestone.",
+            "• With each answer you may say how sure you are, 5 (certain) to 1 (unlikely): `show` gives the "
+            "trend, and a fall of 2 or more is called out in the next review.",
             "• `/milestone review` posts this week's review now, if it is not up yet.",
             "Example: `/milestone review`",
         ],
@@ -130,7 +132,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "(a country's public holidays; `none`)",
             "• `review dm on|off` (owners get the review by DM) · `chase on|off` "
             "(one reminder the next working day to owners who have not answered)",
-            "• `reminders to channel|owner|both` (`owner`: by DM to the milestone's owner)",
+            "• `reminders to channel|owner|both` (`owner`: by DM to the milestone's owner); each reminder "
+            "has *Remind me tomorrow* and *Next week* buttons",
             "• `overdue on|off` (the nudge the day after the due date, if not done)",
             "• `escalate after 3 days to @maya` (1–30 working days overdue with no new date: one DM to them "
             "and one line here, once per due date) · `escalate off`",

@@ -142,3 +142,8 @@ def test_add_help_tells_of_the_shortcuts():
     text = all_mrkdwn(help_message("add"))
 
     assert "*Make a milestone*" in text and "*New milestone*" in text
+
+
+def test_review_and_settings_help_tell_of_confidence_and_snooze():
+    assert "how sure you are, 5 (certain) to 1 (unlikely)" in all_mrkdwn(help_message("review"))
+    assert "*Remind me tomorrow* and *Next week*" in all_mrkdwn(help_message("settings"))
