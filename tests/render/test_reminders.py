@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk.models.blocks import ActionsBlock
 
+from bot.render import reminders
 from bot.render.reminders import (
     nothing_to_snooze,
     reminder_dm,
@@ -243,3 +246,21 @@ def test_nothing_to_snooze_says_why(status, why, says):
 
 def test_nothing_to_snooze_escapes_the_title():
     assert_defused(all_mrkdwn(nothing_to_snooze(make_milestone(title=HOSTILE), why="done")))
+
+
+@pytest.mark.parametrize("overdue", [False, True])
+@pytest.mark.parametrize("number", [1, 42, 123456])
+def test_a_reminders_buttons_are_exactly_what_slack_sdk_writes(number: int, overdue: bool) -> None:
+    expected = ActionsBlock(
+        block_id=f"reminder:{number}",
+        elements=[
+            *(reminders._overdue_buttons(number) if overdue else []),
+            *reminders._snooze_buttons(number),
+        ],
+    ).to_dict()
+
+    built = reminders.reminder_buttons(number, overdue=overdue)
+
+    assert json.dumps(built) == json.dumps(expected)
+    built["elements"][0]["text"]["text"] = "changed"  # a copy: the next reminder's buttons are untouched
+    assert reminders.reminder_buttons(number, overdue=overdue) == expected
