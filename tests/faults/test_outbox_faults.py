@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import signal
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -110,6 +111,18 @@ def tick_to_the_end(*, env: dict[str, str], log: Path) -> None:
 postgres_url = postgres_url_fixture(prefix="outbox_faults", synchronous_commit=False, migrated=True)
 
 
+def posted_or_ended(fake: FakeSlack, process: subprocess.Popen[bytes], *, count: int, timeout: float) -> bool:
+    """Wait until Slack holds `count` posts (True) or the process ended first (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(fake.calls_to("chat.postMessage")) >= count:
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.01)
+    raise AssertionError(f"a tick neither posted nor ended within {timeout}s")
+
+
 @pytest.mark.slow
 def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'outbox.db'}"
@@ -119,19 +132,27 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
     channels = plan_many(engine, count=5_000, due=timeline.now())
     dice = random.Random(20)
     with FakeSlack(clock=timeline.now) as fake:
-        env = bot_env(database_url=url, fake=fake, DELIVERY_LEASE_SECONDS="2")
+        # Few posts in flight, each 20 ms: twenty ticks killed within a second of posting cannot finish the
+        # outbox between them, so every kill lands on work (at full speed a tick could end before its kill).
+        fake.set_latency("chat.postMessage", 0.02)
+        env = bot_env(database_url=url, fake=fake, DELIVERY_LEASE_SECONDS="2", DISPATCH_THREADS="8")
         log = tmp_path / "ticks.log"
-        kills = 0
-        for _ in range(20):
+        kills = starts = 0
+        while kills < 20 and starts < 60:
+            starts += 1
             started = len(fake.calls_to("chat.postMessage"))
             process = start_bot("tick", env=env, cwd=REPO, log=log)
             # Once it posts, at a random moment of claiming, posting or recording: the process just vanishes.
-            fake.wait_for("chat.postMessage", count=started + 1, timeout=60)
-            time.sleep(dice.uniform(0.0, 1.0))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                kills += 1
+            if posted_or_ended(fake, process, count=started + 1, timeout=60):
+                time.sleep(dice.uniform(0.0, 1.0))
+                if process.poll() is None:
+                    process.send_signal(signal.SIGKILL)
+                    kills += 1
+            else:
+                time.sleep(0.5)  # what is left is held by a killed tick's claims until its 2 s lease lapses
             process.wait(timeout=10)
+        fake.set_latency("chat.postMessage", 0)
+        posted_while_killing = len(fake.calls_to("chat.postMessage"))
         passes = 0
         while unfinished(engine) and passes < 40:
             tick_to_the_end(env=env, log=log)
@@ -140,7 +161,8 @@ def test_ticks_killed_twenty_times_post_every_delivery_once(tmp_path: Path) -> N
         result = figures(engine, fake, channels=channels)
 
     print(
-        f"\nSIGKILL: kills survived {kills}, deliveries checked {result.checked}, "
+        f"\nSIGKILL: kills survived {kills} of {starts} ticks ({posted_while_killing} posts), "
+        f"deliveries checked {result.checked}, "
         f"lost {len(result.lost)}, doubled {len(result.doubled)}, states {dict(result.states)}"
     )
     assert kills == 20 and result.checked == 5_000 and result.states == Counter(sent=5_000)
