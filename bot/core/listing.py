@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.headings import list_heading
+from storage import dependencies
 from storage import milestones as queries
 from storage.db import reading
 from storage.milestones import ListedMilestone
@@ -50,6 +51,8 @@ class Listing:
     heading: str
     request: ListCommand
     channel: ChannelSummary | None = None
+    # The number of each milestone a listed one comes after, by its id (read only when a line has one).
+    after: dict[int, int] = field(default_factory=dict)
 
 
 def spans_workspace(scope: ListScope) -> bool:
@@ -86,7 +89,11 @@ def list_milestones(
         # One more query, and only for an empty list: what the channel holds instead.
         where = {"workspace": workspace, "channel_id": channel_id, "today": today}
         channel = None if found else _summary(queries.channel_counts(connection=reader, **where))
-    return Listing(milestones=found, total=total, heading=heading, request=request, channel=channel)
+        ids = {m.after_id for m in found[:LIST_LIMIT] if m.after_id is not None}
+        after = dependencies.numbers_by_id(connection=reader, ids=ids) if ids else {}
+    return Listing(
+        milestones=found, total=total, heading=heading, request=request, channel=channel, after=after
+    )
 
 
 def _summary(counts: tuple[int, int, int, int, date | None]) -> ChannelSummary:

@@ -31,7 +31,7 @@ from bot.core.confidence_trends import confidence_of
 from bot.core.dependency_links import comes_after
 from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
-from bot.core.listing import LIST_LIMIT, list_milestones, listing_today
+from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
 from bot.core.track_record import forecast_of
 from bot.listeners.away import away
@@ -53,7 +53,6 @@ from bot.render.message import Message
 from bot.render.modals import milestone_modal
 from bot.render.settings import settings_message, settings_modal
 from bot.slack.people import name_of
-from storage import dependencies
 
 
 def register(app: GuardedApp) -> None:
@@ -173,9 +172,7 @@ def list_(slash: Slash, parsed: ListCommand) -> None:
             today=today,
             owner_name=owner_name,
         )
-        ids = {m.after_id for m in listing.milestones[:LIST_LIMIT] if m.after_id is not None}
-        after = dependencies.numbers_by_id(connection=connection, ids=ids) if ids else {}
-    slash.reply(list_message(listing, today=today, after=after))
+    slash.reply(list_message(listing, today=today, after=listing.after))
 
 
 def show(slash: Slash, parsed: ShowCommand) -> None:
