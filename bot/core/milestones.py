@@ -24,6 +24,7 @@ from bot.core.money import Money
 from bot.core.next_occurrence import follow_up
 from bot.core.revisions import Value, apply_changes
 from bot.core.schedule import first_review_at, schedule_of
+from bot.core.source_links import source_revision
 from bot.core.vocabulary import Field
 from storage import milestones as queries
 from storage.db import session_scope
@@ -90,16 +91,20 @@ def add_milestones(
     channel_id: str,
     fields: list[MilestoneFields],
     after: int | None = None,
+    source_link: str | None = None,
 ) -> Added:
     """Add milestones numbered in order, all or none; when they start the channel, say its first review.
 
-    `after` (one milestone only) is the number of the one it comes after, by the rules of an update.
+    `after` (one milestone only) is the number of the one it comes after, by the rules of an update;
+    `source_link` (one milestone only) the message it was made from, kept as its first history line.
     """
     if not fields or not all(one.title for one in fields):
         raise ValueError("a milestone needs a title")
     if after is not None and len(fields) != 1:
         raise ValueError("only a single new milestone is added after another")
-    drafts = [_Draft(one, after=after) for one in fields]
+    if source_link is not None and len(fields) != 1:
+        raise ValueError("only a single new milestone is made from a message")
+    drafts = [_Draft(one, after=after, source_link=source_link) for one in fields]
     return _add_all(engine=engine, asker=asker, channel_id=channel_id, drafts=drafts)
 
 
@@ -242,6 +247,7 @@ class _Draft:
     status: str | None = None
     planned_due: date | None = None
     after: int | None = None
+    source_link: str | None = None  # the message it was made from (a shortcut)
 
 
 def _add_all(
@@ -272,6 +278,7 @@ def _add_all(
                 session.flush()
                 for draft, milestone in zip(drafts, added, strict=True):
                     _link_new(session, draft=draft, milestone=milestone, asker=asker)
+                    _keep_source(session, draft=draft, milestone=milestone, asker=asker)
                 return Added(added, first_review=_first_review(started))
         except IntegrityError:
             # Another add created the channel's settings a moment ago: read them and try again.
@@ -298,6 +305,17 @@ def _link_new(session: Session, *, draft: _Draft, milestone: Milestone, asker: A
     check_in_order(session, milestone=milestone, today=asker.now.date())
     session.add(milestone)
     session.flush()
+
+
+def _keep_source(session: Session, *, draft: _Draft, milestone: Milestone, asker: Asker) -> None:
+    """The link to the message a new milestone was made from, in its history from the start."""
+    revision = (
+        source_revision(asker=asker, milestone=milestone, link=draft.source_link)
+        if draft.source_link
+        else None
+    )
+    if revision is not None:
+        session.add(revision)
 
 
 def _new_milestone(

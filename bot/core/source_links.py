@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
-
 from bot.core.access import Asker
 from bot.core.limits import REASON_CHARS
 from bot.core.vocabulary import Field
-from storage.db import session_scope
 from storage.models import Milestone, Revision
 
 # How the history tells a milestone made from a message from one typed or added in a form.
@@ -22,12 +19,15 @@ def source_reason(link: str) -> str | None:
     return reason if len(reason) <= REASON_CHARS else None
 
 
-def keep_source_link(*, engine: Engine, asker: Asker, milestone: Milestone, link: str) -> Revision | None:
-    """Write the milestone's first history line: its title, set from the message at `link`."""
+def source_revision(*, asker: Asker, milestone: Milestone, link: str) -> Revision | None:
+    """The milestone's first history line: its title, set from the message at `link` (None: too long to keep).
+
+    Added in the milestone's own transaction: a milestone made from a message never lacks its link.
+    """
     reason = source_reason(link)
     if reason is None:
         return None
-    revision = Revision(
+    return Revision(
         milestone_id=milestone.id or 0,
         field=Field.TITLE,
         old=None,
@@ -37,6 +37,3 @@ def keep_source_link(*, engine: Engine, asker: Asker, milestone: Milestone, link
         reason=reason,
         source=SOURCE,
     )
-    with session_scope(engine) as session:
-        session.add(revision)
-    return revision

@@ -17,7 +17,6 @@ from bot.core.forms.milestone import (
     read_modal_context,
 )
 from bot.core.forms.values import ModalErrors
-from bot.core.source_links import keep_source_link
 from bot.core.vocabulary import Field
 from bot.listeners.context import RequestContext
 from bot.listeners.failures import IN_PLACE, on_form
@@ -78,14 +77,16 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
     form = read_milestone_modal(view["state"]["values"], now=ctx.now, mode="add")
     try:
         added = milestones.add_milestones(
-            engine=ctx.engine, asker=ctx.asker, channel_id=channel_id, fields=[form.fields], after=form.after
+            engine=ctx.engine,
+            asker=ctx.asker,
+            channel_id=channel_id,
+            fields=[form.fields],
+            after=form.after,
+            source_link=read_modal_context(view["private_metadata"]).source_link,
         )
     except DependencyError as refused:
         raise ModalErrors({_FORM_BLOCKS[refused.field]: refused.message}) from None
     ack()
-    link = read_modal_context(view["private_metadata"]).source_link
-    if link:
-        keep_source_link(engine=ctx.engine, asker=ctx.asker, milestone=added.milestones[0], link=link)
     by, (zone, today) = ctx.person.user_id, ctx.channel_day(channel_id)
     message = render.added_message(
         added.milestones[0],
