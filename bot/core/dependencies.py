@@ -16,11 +16,15 @@ from bot.core.vocabulary import Field
 
 
 class DependencyError(CommandError):
-    """A dependency refused; `field` is what a form marks: the one it comes after, or the due date."""
+    """A dependency refused; `field` is what a form marks: the one it comes after, or the due date.
 
-    def __init__(self, message: str, *, example: str, field: Field) -> None:
+    `number` is the milestone refused: a form listing several (the weekly review) marks that one's box.
+    """
+
+    def __init__(self, message: str, *, example: str, field: Field, number: int) -> None:
         super().__init__(message, example=example)
         self.field = field
+        self.number = number
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,15 +41,17 @@ def check_link(*, number: int, after: int, found: bool, links: Mapping[int, int]
     """Refuse `#number after #after` when it is the same one, not in this workspace, or closes a circle."""
     if after == number:
         message = f"#{number} can't come after itself."
-        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER)
+        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER, number=number)
     if not found:
         message = f"There's no milestone #{after} in this workspace; `/milestone list all` shows the numbers."
-        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER)
+        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER, number=number)
     chain = chain_from(after, links=links)
     if number in chain:
         path = " → ".join(f"#{link}" for link in chain[: chain.index(number) + 1])
         message = f"#{after} already comes after #{number} ({path}), so #{number} can't come after #{after}."
-        raise DependencyError(message, example=f"/milestone update {number} after none", field=Field.AFTER)
+        raise DependencyError(
+            message, example=f"/milestone update {number} after none", field=Field.AFTER, number=number
+        )
 
 
 def chain_from(number: int, *, links: Mapping[int, int]) -> list[int]:
@@ -65,7 +71,9 @@ def check_order(*, number: int, due: date | None, before: Predecessor, today: da
         f"{before.title} (due {format_weekday_date(before.due, today=today)}), which it comes after."
     )
     day = format_date(before.due, today=today)
-    raise DependencyError(message, example=f"/milestone update {number} due {day}", field=Field.DUE)
+    raise DependencyError(
+        message, example=f"/milestone update {number} due {day}", field=Field.DUE, number=number
+    )
 
 
 def is_out_of_order(*, due: date | None, before: Predecessor) -> bool:

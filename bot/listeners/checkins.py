@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackClientError
 from bot.core import access, milestones
 from bot.core.checkins import checkin_view
 from bot.core.command_types import MilestoneFields
+from bot.core.dependencies import DependencyError
 from bot.core.forms.buttons import (
     CHECKIN_STATUSES,
     Action,
@@ -30,6 +31,7 @@ from bot.core.forms.review import (
     read_owner_form,
     read_review_context,
 )
+from bot.core.forms.values import ModalErrors
 from bot.core.review_answers import (
     MilestoneAnswer,
     answer_review,
@@ -95,15 +97,19 @@ def submit_review(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) 
         numbers=opened_for.numbers,
     )
     given = read_owner_form(view["state"]["values"], shown=shown, today=ctx.my_today)
+    try:
+        changes = answer_review(
+            engine=ctx.engine,
+            asker=ctx.asker,
+            checkin_id=opened_for.checkin_id,
+            answers=given.answers,
+            reason=given.reason,
+            completed_on=ctx.my_today,
+        )
+    except DependencyError as refused:
+        # Saved before the ack: a new date out of order shows under its own picker, nothing of the form lost.
+        raise ModalErrors({ReviewBlock.due(refused.number): refused.message}) from None
     ack()
-    changes = answer_review(
-        engine=ctx.engine,
-        asker=ctx.asker,
-        checkin_id=opened_for.checkin_id,
-        answers=given.answers,
-        reason=given.reason,
-        completed_on=ctx.my_today,
-    )
     for change in changes:
         if change.milestone.status == "done":
             announce_done(ctx, client=client, change=change)

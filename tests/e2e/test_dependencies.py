@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from storage.models import CheckIn, Milestone, Revision
+from storage.models import CheckIn, CheckInAnswer, Milestone, Revision
 from tests.support.app import SlackApp
 from tests.support.blocks import mrkdwn_texts
 from tests.support.factories import make_milestone
@@ -338,3 +338,38 @@ def test_a_new_date_given_in_the_weekly_review_tells_the_later_ones_owner_too(sl
         "⚠️ <@U3> *#2* Ship docs comes after #1, which moved to Fri Dec 18 — after #2's due date Tue Dec 15:"
         " `/milestone update 2 due Dec 18`"
     ]
+
+
+def test_a_new_date_in_the_weekly_review_before_the_one_it_comes_after_is_refused(slack_app: SlackApp) -> None:
+    add_three(slack_app)
+    slack_app.requests.command("update 2 after 1")
+    tick(slack_app, ny("2026-11-30 09:00"))  # Monday: the weekly review is posted
+    slack_app.clock.now = ny("2026-11-30 10:00")
+    with Session(slack_app.engine) as session:
+        review = session.exec(select(CheckIn).order_by(CheckIn.id)).first()
+        revisions_before = len(session.exec(select(Revision)).all())
+    assert review is not None
+    [message] = [m for m in slack_app.fake.messages("C1") if m["ts"] == review.message_ts]
+    slack_app.requests.block_action(action_id="review_mine", value=str(review.id), user="U3", message=message)
+    view = slack_app.fake.last("views.open").params["view"]
+    slack_app.fake.clear()
+
+    reply = slack_app.requests.view_submission(
+        callback_id=view["callback_id"],
+        values=submitted(view, status_2="on_track", due_2="2026-12-10", reason="Pulled in"),
+        private_metadata=view["private_metadata"],
+        user="U3",
+    )
+
+    # The form stays open with the reason under #2's date; nothing of it is saved, nothing is posted.
+    assert reply.status == 200 and reply.json() == {
+        "response_action": "errors",
+        "errors": {
+            "due_2": "#2 would be due Thu Dec 10, before #1 Draft docs (due Fri Dec 11), which it comes after."
+        },
+    }
+    assert str(milestone(slack_app, 2).due_date) == "2026-12-15"
+    with Session(slack_app.engine) as session:
+        assert len(session.exec(select(Revision)).all()) == revisions_before
+        assert session.exec(select(CheckInAnswer)).all() == []
+    assert slack_app.fake.calls == []
