@@ -37,14 +37,28 @@ class Predecessor:
     closed: bool
 
 
-def check_link(*, number: int, after: int, found: bool, links: Mapping[int, int]) -> None:
+@dataclass(frozen=True)
+class Adding:
+    """A milestone being added: refused, it is never saved, so it is named by its title and not by a number.
+
+    `command` is its add without the `after`: a correct example when the one it names is not found.
+    """
+
+    title: str
+    command: str
+
+
+def check_link(
+    *, number: int, after: int, found: bool, links: Mapping[int, int], adding: Adding | None = None
+) -> None:
     """Refuse `#number after #after` when it is the same one, not in this workspace, or closes a circle."""
     if after == number:
         message = f"#{number} can't come after itself."
         raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER, number=number)
     if not found:
         message = f"There's no milestone #{after} in this workspace; `/milestone list all` shows the numbers."
-        raise DependencyError(message, example=_example(number, after=None), field=Field.AFTER, number=number)
+        example = adding.command if adding else _example(number, after=None)
+        raise DependencyError(message, example=example, field=Field.AFTER, number=number)
     chain = chain_from(after, links=links)
     if number in chain:
         path = " → ".join(f"#{link}" for link in chain[: chain.index(number) + 1])
@@ -62,18 +76,24 @@ def chain_from(number: int, *, links: Mapping[int, int]) -> list[int]:
     return chain
 
 
-def check_order(*, number: int, due: date | None, before: Predecessor, today: date) -> None:
+def check_order(
+    *, number: int, due: date | None, before: Predecessor, today: date, adding: Adding | None = None
+) -> None:
     """Refuse a due date before that of the open milestone this one comes after, naming both dates."""
     if due is None or before.due is None or not is_out_of_order(due=due, before=before):
         return
     message = (
-        f"#{number} would be due {format_weekday_date(due, today=today)}, before #{before.number} "
-        f"{before.title} (due {format_weekday_date(before.due, today=today)}), which it comes after."
+        f"{adding.title if adding else f'#{number}'} would be due {format_weekday_date(due, today=today)}, "
+        f"before #{before.number} {before.title} (due {format_weekday_date(before.due, today=today)}), "
+        "which it comes after."
     )
     day = format_date(before.due, today=today)
-    raise DependencyError(
-        message, example=f"/milestone update {number} due {day}", field=Field.DUE, number=number
+    example = (
+        f"/milestone add {adding.title} due {day} after {before.number}"
+        if adding
+        else f"/milestone update {number} due {day}"
     )
+    raise DependencyError(message, example=example, field=Field.DUE, number=number)
 
 
 def is_out_of_order(*, due: date | None, before: Predecessor) -> bool:

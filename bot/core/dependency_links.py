@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.core.dependencies import Predecessor, check_link, check_order, left_behind
+from bot.core.dependencies import Adding, Predecessor, check_link, check_order, left_behind
 from bot.core.vocabulary import Field
 from storage import dependencies as links
 from storage import milestones as queries
@@ -36,8 +36,12 @@ def link_after(
     at: datetime,
     reason: str | None,
     source: str,
+    adding: Adding | None = None,
 ) -> list[Revision]:
-    """Point the milestone at the one it comes after (or none), if the rules allow; its Revision, if any."""
+    """Point the milestone at the one it comes after (or none), if the rules allow; its Revision, if any.
+
+    `adding`: the milestone is being added, and a refusal names it as such.
+    """
     target = None
     if after.number is not None:
         target = queries.get_milestone(session=session, workspace=workspace, number=after.number)
@@ -46,6 +50,7 @@ def link_after(
             after=after.number,
             found=target is not None,
             links=links.after_links(session=session, workspace=workspace),
+            adding=adding,
         )
     previous = _before(session, milestone=milestone)
     if (previous.id if previous else None) == (target.id if target else None):
@@ -76,11 +81,14 @@ def predecessor_of(session: Session, *, milestone: Milestone) -> Predecessor | N
     )
 
 
-def check_in_order(session: Session, *, milestone: Milestone, today: date) -> None:
+def check_in_order(
+    session: Session, *, milestone: Milestone, today: date, adding: Adding | None = None
+) -> None:
     """Refuse the milestone's due date when it falls before that of the open one it comes after."""
     before = predecessor_of(session, milestone=milestone)
     if before is not None:
-        check_order(number=milestone.number, due=milestone.due_date, before=before, today=today)
+        due, number = milestone.due_date, milestone.number
+        check_order(number=number, due=due, before=before, today=today, adding=adding)
 
 
 def now_behind(session: Session, *, milestone: Milestone) -> list[Milestone]:

@@ -16,7 +16,9 @@ from sqlmodel import Session
 from bot.core.access import Actor, Asker, require_allowed
 from bot.core.channel_settings import settings_for
 from bot.core.command_types import CommandError, MilestoneFields
+from bot.core.dates import format_date
 from bot.core.departments import Spellings, canonical_department
+from bot.core.dependencies import Adding
 from bot.core.dependency_links import AfterChange, check_in_order, link_after, now_behind
 from bot.core.imports import ImportRow
 from bot.core.limits import LimitError, check_plan_dates
@@ -292,6 +294,9 @@ def _link_new(session: Session, *, draft: _Draft, milestone: Milestone, asker: A
     if draft.after is None:
         return
     link = AfterChange(draft.after)
+    today = asker.now.date()
+    due = f" due {format_date(milestone.due_date, today=today)}" if milestone.due_date else ""
+    adding = Adding(title=milestone.title, command=f"/milestone add {milestone.title}{due}")
     link_after(
         session,
         workspace=asker.workspace,
@@ -301,8 +306,9 @@ def _link_new(session: Session, *, draft: _Draft, milestone: Milestone, asker: A
         at=asker.now,
         reason=None,
         source="command",
+        adding=adding,
     )
-    check_in_order(session, milestone=milestone, today=asker.now.date())
+    check_in_order(session, milestone=milestone, today=today, adding=adding)
     session.add(milestone)
     session.flush()
 

@@ -8,6 +8,8 @@ import pytest
 
 from bot.core.command_types import CommandError
 from bot.core.dependencies import (
+    Adding,
+    DependencyError,
     Predecessor,
     chain_from,
     check_link,
@@ -123,3 +125,16 @@ def test_forecasts_wait_on_every_open_one_up_the_chain_and_a_circle_ends() -> No
     # A link to one not given (done, or outside the report) is not waited on; a circle stops.
     assert forecasts_after(own, after={3: 9})[3] == own[3]
     assert forecasts_after(own, after={1: 2, 2: 1})[2] == _forecast(date(2026, 12, 20))
+
+
+def test_a_milestone_being_added_is_named_by_its_title_and_the_add_put_right_is_the_example() -> None:
+    adding = Adding(title="Teaser", command="/milestone add Teaser due Dec 8")
+    with pytest.raises(DependencyError) as early:
+        check_order(number=5, due=date(2026, 12, 8), before=DRAFT, today=TODAY, adding=adding)
+    assert (early.value.message, early.value.example) == (
+        "Teaser would be due Tue Dec 8, before #3 Draft docs (due Fri Dec 11), which it comes after.",
+        "/milestone add Teaser due Dec 11 after 3",
+    )
+    with pytest.raises(DependencyError) as missing:
+        check_link(number=5, after=9, found=False, links={}, adding=adding)
+    assert missing.value.example == "/milestone add Teaser due Dec 8"
