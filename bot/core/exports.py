@@ -11,11 +11,14 @@ from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from sqlalchemy import Engine
 
 from bot.core.money import CURRENCIES, format_money
+from bot.core.recurrence import recurrence_words
 from bot.core.revisions import budget_of, cost_of
 from bot.core.text import counted
 from bot.core.vocabulary import Field
+from storage.dependencies import numbers_by_id
 from storage.models import Milestone
 from storage.workspace import Workspace
 
@@ -31,6 +34,8 @@ COLUMN_NAMES = {
     Field.DEPARTMENT: "Department",
     Field.STATUS: "Status",
     Field.COMPLETED_ON: "Completed On",
+    Field.RECURRENCE: "Repeats",
+    Field.AFTER: "After",
 }
 _NAME = COLUMN_NAMES
 CREATED_AT = "Created At"
@@ -39,6 +44,8 @@ CSV_HEADER = (
     _NAME[Field.BUDGET], "Budget Currency", _NAME[Field.ACTUAL_COST], "Actual Cost Currency",
     _NAME[Field.OWNER], _NAME[Field.DEPARTMENT], _NAME[Field.STATUS], _NAME[Field.COMPLETED_ON], "Revisions",
     "Channel", "Created By", CREATED_AT,
+    # Added since: at the end, as spreadsheets find columns by their place.
+    _NAME[Field.RECURRENCE], _NAME[Field.AFTER],
 )  # fmt: skip
 STATUS_WORDS = {
     "open": "Open",
@@ -61,6 +68,8 @@ class ExportNames:
     people: Mapping[str, str] = field(default_factory=dict)  # user id → the name Slack shows for them
     channel: str = ""  # the channel's name, without `#`
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # the channel's, for the file's times
+    # milestone id → `#N` of those outside the file that ones in it come after (another channel's)
+    numbers: Mapping[int, int] = field(default_factory=dict)
 
     def person(self, user_id: str | None) -> str:
         """A person's name; an id nobody could name stays as it is."""
@@ -97,6 +106,16 @@ def people_named(items: list[tuple[Milestone, int]]) -> list[str]:
     return list(dict.fromkeys(user_id for user_id in ids if user_id))
 
 
+def numbers_outside(*, engine: Engine, items: list[tuple[Milestone, int]]) -> dict[int, int]:
+    """The `#N` of each milestone one in `items` comes after that is not among them: ExportNames.numbers."""
+    inside = {m.id for m, _ in items}
+    wanted = {m.after_id for m, _ in items if m.after_id is not None and m.after_id not in inside}
+    if not wanted:
+        return {}
+    with engine.connect() as connection:
+        return numbers_by_id(connection=connection, ids=wanted)
+
+
 def export_file(
     items: list[tuple[Milestone, int]], *, file_format: str, workspace: Workspace, names: ExportNames
 ) -> ExportFile:
@@ -116,7 +135,7 @@ def export_file(
 
 def csv_header(zone: ZoneInfo) -> list[str]:
     """The CSV's first row; the creation time's column names the zone its times are in."""
-    return [*CSV_HEADER[:-1], f"{CREATED_AT} ({zone.key})"]
+    return [f"{CREATED_AT} ({zone.key})" if name == CREATED_AT else name for name in CSV_HEADER]
 
 
 def milestones_csv(items: list[tuple[Milestone, int]], *, names: ExportNames | None = None) -> bytes:
@@ -125,6 +144,8 @@ def milestones_csv(items: list[tuple[Milestone, int]], *, names: ExportNames | N
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(csv_header(names.zone))
+    # The export's own numbers first: an import links a row's After to the row of that Number.
+    numbers = {**names.numbers, **{m.id: m.number for m, _ in items if m.id is not None}}
     for m, revisions in items:
         row = [
             m.number,
@@ -144,6 +165,8 @@ def milestones_csv(items: list[tuple[Milestone, int]], *, names: ExportNames | N
             names.channel_label(m.channel_id),
             names.person(m.created_by),
             m.created_at.astimezone(names.zone).strftime("%Y-%m-%d %H:%M"),
+            recurrence_words(m.recurrence),
+            numbers.get(m.after_id, "") if m.after_id is not None else "",
         ]
         writer.writerow([_defused(str(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")
@@ -193,6 +216,7 @@ def _description(m: Milestone, *, names: ExportNames) -> str:
     budget, cost = budget_of(m), cost_of(m)
     lines = [
         ("Status", STATUS_WORDS.get(m.status, m.status)),
+        ("Repeats", recurrence_words(m.recurrence)),
         ("Owner", names.person(m.owner_id)),
         ("Department", m.department),
         ("Budget", format_money(budget) if budget else None),

@@ -11,6 +11,7 @@ from bot.core.text import quoted, without_markup
 from bot.core.vocabulary import Field
 
 PLANNED_DUE = "planned_due"  # a column besides the fields a person sets
+NUMBER = "number"  # a row's `#N` in the file: what another row's After names
 
 # Header names, lower case with everything but letters and digits removed, mapped to what they hold.
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -25,6 +26,9 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     Field.STATUS: ("status", "state"),
     Field.COMPLETED_ON: ("completedon", "completiondate", "datecompleted", "actualenddate", "doneon"),
     Field.ACTUAL_COST: ("actualcost", "actual", "costactual", "actualspend", "spent"),
+    Field.RECURRENCE: ("repeats", "repeat", "recurrence", "recurring", "every", "repeatsevery", "frequency"),
+    Field.AFTER: ("after", "comesafter", "dependson", "predecessor", "dependency"),
+    NUMBER: ("number", "no", "nr", "num", "milestonenumber", "milestoneno"),
     "currency": ("currency", "ccy"),
     "budget_currency": ("budgetcurrency",),
     "actual_currency": ("actualcostcurrency", "actualcurrency", "costcurrency"),
@@ -69,7 +73,8 @@ def no_title_message(header: list[str]) -> str:
 def _column_kind(raw: str) -> tuple[str | None, str | None]:
     """What a header names, loosely (`END-DATE`, `Dept.`, `budget ($)`), and a currency it gives amounts."""
     plain = unicodedata.normalize("NFKC", raw).lower()
-    key = _key(_BRACKETED.sub(" ", plain))
+    # `#` alone has no letters or digits to match by; the export writes `Number`, spreadsheets often `#`.
+    key = _key(_BRACKETED.sub(" ", plain)) or (NUMBER if plain.strip() == "#" else "")
     currency = _header_currency(plain)
     if key not in _FIELD_OF and key[-3:].upper() in CURRENCIES and key[:-3] in _FIELD_OF:
         key, currency = key[:-3], key[-3:].upper()  # `Budget USD`

@@ -13,26 +13,18 @@ from itertools import islice
 
 from bot.core.command_types import MilestoneFields, Status
 from bot.core.dates import DateError, parse_date
-from bot.core.grammar.tokens import mention_id
-from bot.core.import_columns import PLANNED_DUE, Column, no_title_message, read_header
+from bot.core.import_cells import after_of, currency_of, number_of, owner_of, recurrence_of, status_of
+from bot.core.import_columns import NUMBER, PLANNED_DUE, Column, no_title_message, read_header
+from bot.core.import_links import FileNumbers, linked_rows
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import CURRENCIES, Money, MoneyError, parse_money
-from bot.core.text import quoted, without_markup
+from bot.core.text import without_markup
 from bot.core.vocabulary import Field
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 _SNIFF_CHARS = 4096
 _DELIMITERS = ",;\t"
-_STATUSES: dict[str, Status] = {
-    **dict.fromkeys(("open", "notstarted", "planned", "todo", "inprogress", "started", "pending"), "open"),
-    **dict.fromkeys(("ontrack", "green"), "on_track"),
-    **dict.fromkeys(("atrisk", "amber", "yellow"), "at_risk"),
-    **dict.fromkeys(("blocked", "red", "stuck"), "blocked"),
-    **dict.fromkeys(("done", "complete", "completed", "finished", "closed"), "done"),
-    **dict.fromkeys(("cancelled", "canceled", "dropped"), "cancelled"),
-}
-_USER_ID = re.compile(r"[UW][A-Z0-9]*[0-9][A-Z0-9]*")
 # The export writes `'` before cells a spreadsheet would run as formulas; reading, it comes off again.
 _DEFUSED = re.compile(r"'(?=[=+\-@\t\r])")
 
@@ -48,6 +40,9 @@ class ImportRow:
     owner_name: str | None = None  # a Manager that is not a Slack user id: the caller resolves it, or not
     status: Status | None = None
     planned_due: date | None = None  # the plan's original date, when the file has it besides the current one
+    number: int | None = None  # its Number in the file, which another row's After may name
+    after: int | None = None  # the Number of the row of this file it comes after
+    after_row: int | None = None  # that row's index in the preview's rows
 
 
 @dataclass(frozen=True)
@@ -104,7 +99,35 @@ def read_plan_csv(data: bytes, *, today: date, default_currency: str = "USD") ->
             rows.append(row)
         else:
             errors += row
-    return ImportPreview(rows=rows, errors=errors)
+    return _linked(rows, errors=errors, body=body, columns=columns)
+
+
+def _linked(
+    rows: list[ImportRow],
+    *,
+    errors: list[RowError],
+    body: list[tuple[int, list[str]]],
+    columns: dict[str, Column],
+) -> ImportPreview:
+    """The preview with each After found among the file's rows, and the links refused among its errors."""
+    if Field.AFTER not in columns:
+        return ImportPreview(rows=rows, errors=errors)
+    number_column = columns.get(NUMBER)
+    lines: dict[int, list[int]] = {}  # every row's Number, good row or not: a link to a bad one isn't refused
+    for line, cells in body:
+        raw = cells[number_column.index] if number_column and number_column.index < len(cells) else ""
+        if (number := number_of(raw)) is not None:
+            lines.setdefault(number, []).append(line)
+    due_column = columns.get(Field.DUE)
+    numbers = FileNumbers(
+        numbered=number_column is not None,
+        lines=lines,
+        after_column=columns[Field.AFTER].name,
+        due_column=due_column.name if due_column else "",
+    )
+    rows, refused = linked_rows(rows, numbers=numbers)
+    errors += [RowError(line=line, message=without_markup(problem)) for line, problem in refused]
+    return ImportPreview(rows=rows, errors=sorted(errors, key=lambda error: error.line))
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -187,7 +210,7 @@ class _RowReader:
         raw = self.cell(kind)
         if not raw:
             return None
-        default = _currency(self.cell(currency_column) or self.cell("currency"), problems=self.problems)
+        default = currency_of(self.cell(currency_column) or self.cell("currency"), problems=self.problems)
         default = default or self.columns[kind].currency or self.currency
         try:
             return parse_money(raw, default_currency=default)
@@ -215,21 +238,31 @@ def _read_row(
         row.problems.append(f"{columns[Field.TITLE].name} is empty; every milestone needs a name.")
     start, due = row.plan_dates()
     planned_due, completed_on = row.day(PLANNED_DUE), row.day(Field.COMPLETED_ON)
-    status = _status(
+    status = status_of(
         row.cell(Field.STATUS), done_on=completed_on, column=columns.get(Field.STATUS), problems=row.problems
     )
     budget = row.amount(Field.BUDGET, "budget_currency")
     actual_cost = row.amount(Field.ACTUAL_COST, "actual_currency")
     department = row.text(Field.DEPARTMENT)
-    owner_id, owner_name = _owner(
+    owner_id, owner_name = owner_of(
         row.cell(Field.OWNER), column=columns.get(Field.OWNER), problems=row.problems
     )
+    recurrence = recurrence_of(
+        row.cell(Field.RECURRENCE), column=columns.get(Field.RECURRENCE), problems=row.problems
+    )
+    after = after_of(row.cell(Field.AFTER), column=columns.get(Field.AFTER), problems=row.problems)
     if row.problems:
         return [
             RowError(line=line, message=without_markup(problem)) for problem in dict.fromkeys(row.problems)
         ]
     fields = MilestoneFields(
-        title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
+        title=title,
+        due=due,
+        start=start,
+        owner_id=owner_id,
+        budget=budget,
+        department=department,
+        recurrence=recurrence,
     )
     return ImportRow(
         line=line,
@@ -239,45 +272,6 @@ def _read_row(
         owner_name=owner_name,
         status=status,
         planned_due=planned_due,
+        number=number_of(row.cell(NUMBER)),
+        after=after,
     )
-
-
-def _currency(raw: str, *, problems: list[str]) -> str | None:
-    code = raw.strip().upper()
-    if not code:
-        return None
-    if code not in CURRENCIES:
-        problems.append(
-            f"Currency {quoted(raw, limit=40)} isn't a code I know; use one like USD, EUR or GBP."
-        )
-        return None
-    return code
-
-
-def _status(raw: str, *, done_on: date | None, column: Column | None, problems: list[str]) -> Status | None:
-    """A status however the plan writes it (`On track`, `at-risk`, `Complete`, `Amber`); a date means done."""
-    if not raw:
-        return "done" if done_on else None
-    status = _STATUSES.get(re.sub(r"[^a-z]", "", raw.lower()))
-    said = f"{column.name if column else 'Status'} {quoted(raw, limit=40)}"
-    if status is None:
-        problems.append(f"{said} isn't one of Open, On track, At risk, Blocked, Done, Cancelled.")
-    elif done_on and status not in ("done", "cancelled"):
-        problems.append(f"{said} doesn't fit a completion date; make it Done or clear the date.")
-    return status
-
-
-def _owner(raw: str, *, column: Column | None, problems: list[str]) -> tuple[str | None, str | None]:
-    """A Slack user id (`U024BE7LH`, `<@U024BE7LH>`) is the owner; other names are for the caller."""
-    if not raw:
-        return None, None
-    if _USER_ID.fullmatch(raw) and len(raw) <= 32:
-        return raw, None
-    if (user := mention_id(raw)) and len(user) <= 32:
-        return user, None
-    name = " ".join(raw.removeprefix("@").split())
-    try:
-        return None, check_text(name, field="manager")
-    except LimitError as error:
-        problems.append(f"{column.name if column else 'Manager'}: {error}")
-        return None, None

@@ -11,6 +11,7 @@ from bot.core.dates import format_weekday_date
 from bot.core.forms.imports import CONFIRM_CALLBACK, UPLOAD_CALLBACK, ImportBlock, import_metadata
 from bot.core.imports import MAX_ROWS, ImportPreview, ImportRow
 from bot.core.money import format_money
+from bot.core.recurrence import recurrence_words
 from bot.core.text import counted, escape_mrkdwn
 from bot.render.dates import due_words
 from bot.render.history import user_mention
@@ -25,7 +26,8 @@ SHOWN_PROBLEMS = 20
 _RANGES_SHOWN = 8
 _COLUMNS_HINT = (
     "First row: *Milestone* (required), *Start Date*, *End Date*, *Budget*, *Manager*, *Department*; "
-    "also read: Status, Completed On, Actual Cost, Currency. One milestone per row, dates like 2026-12-15, "
+    "also read: Status, Completed On, Actual Cost, Currency, Repeats (every week, month or quarter), "
+    "Number and After (the Number of the row it comes after). One milestone per row, dates like 2026-12-15, "
     f"at most {MAX_ROWS} rows. Nothing is saved until you confirm the preview. For example:\n"
     "`Milestone,Start Date,End Date,Budget,Manager,Department`\n"
     "`Launch beta,2026-11-01,2026-12-15,$5000,alice@example.com,Marketing`"
@@ -63,7 +65,7 @@ def import_preview_view(preview: ImportPreview, *, channel_id: str, file_id: str
             blocks=_problem_blocks(preview),
         )
     count = len(preview.rows)
-    lines = [_row_line(row, today=today) for row in preview.rows[:SAMPLE_ROWS]]
+    lines = [_row_line(row, today=today, rows=preview.rows) for row in preview.rows[:SAMPLE_ROWS]]
     blocks: list[Block] = [
         section(
             f"*{_milestones(count)}* will be added to <#{channel_id}>. "
@@ -117,8 +119,9 @@ def _problem_blocks(preview: ImportPreview) -> list[Block]:
     return blocks
 
 
-def _row_line(row: ImportRow, *, today: date) -> str:
-    """`*Launch beta* · due Tue Dec 15 · in 15 days · starts Sun Nov 1 · $5,000 · <@U1> · Marketing`."""
+def _row_line(row: ImportRow, *, today: date, rows: list[ImportRow]) -> str:
+    """`*Launch beta* · due Tue Dec 15 · in 15 days · starts Sun Nov 1 · $5,000 · <@U1> · Marketing`,
+    then `every month` and `after Kick-off` (the title of the file's row it comes after), when given."""
     fields = row.fields
     parts = [
         f"*{escape_mrkdwn(fields.title or '')}*",
@@ -136,6 +139,10 @@ def _row_line(row: ImportRow, *, today: date) -> str:
         parts.append(escape_mrkdwn(fields.department))
     if row.status and row.status != "open":
         parts.append(status_label(row.status))
+    if fields.recurrence:
+        parts.append(recurrence_words(fields.recurrence))
+    if row.after_row is not None:
+        parts.append(f"after {escape_mrkdwn(rows[row.after_row].fields.title or '')}")
     return " · ".join(parts)
 
 

@@ -81,7 +81,12 @@ def test_csv_starts_with_a_bom_so_excel_reads_utf8():
     data = milestones_csv(plan())
 
     assert data.startswith(BOM)
-    assert data.decode("utf-8-sig").splitlines()[0] == ",".join(CSV_HEADER[:-1]) + ",Created At (UTC)"
+    assert data.decode("utf-8-sig").splitlines()[0] == (
+        "Number,Milestone,Start Date,End Date,Planned End Date,Budget,Budget Currency,Actual Cost,"
+        "Actual Cost Currency,Manager,Department,Status,Completed On,Revisions,Channel,Created By,"
+        "Created At (UTC),Repeats,After"
+    )
+    assert len(CSV_HEADER) == 19
 
 
 def test_csv_names_people_and_the_channel_and_gives_times_in_the_channels_zone():
@@ -190,6 +195,8 @@ def test_csv_holds_every_field_of_a_milestone():
         "Channel": "C1",
         "Created By": "U1",
         "Created At (UTC)": "2026-11-03 10:00",
+        "Repeats": "",
+        "After": "",
     }
 
 
@@ -314,3 +321,48 @@ def test_ics_leaves_out_milestones_without_a_due_date():
 
     assert events(data) == {}
     assert str(Calendar.from_ical(data)["X-WR-CALNAME"]) == "Plan"
+
+
+def linked_plan() -> list:
+    """#12 repeats every month; #13 comes after #12; #14 after #7, a milestone of another channel."""
+    return [
+        (make_milestone(id=1, number=12, title="Pay rent", recurrence="month"), 0),
+        (make_milestone(id=2, number=13, title="Launch", due_date=date(2026, 12, 20), after_id=1), 0),
+        (make_milestone(id=3, number=14, title="Press", due_date=date(2026, 12, 22), after_id=9), 0),
+    ]
+
+
+def test_csv_ends_with_how_often_each_repeats_and_the_number_it_comes_after():
+    rows = csv_rows(milestones_csv(linked_plan()))
+
+    assert [(row["Number"], row["Repeats"], row["After"]) for row in rows] == [
+        ("12", "every month", ""),
+        ("13", "", "12"),
+        ("14", "", ""),  # outside the file, and nobody said its number
+    ]
+    assert list(rows[0])[-2:] == ["Repeats", "After"]
+
+
+def test_csv_gives_the_number_of_one_outside_the_file_when_told_it():
+    names = ExportNames(numbers={9: 7})
+
+    rows = csv_rows(milestones_csv(linked_plan(), names=names))
+
+    assert [row["After"] for row in rows] == ["", "12", "7"]
+
+
+def test_csv_repeats_and_links_read_back_through_the_importer():
+    items = linked_plan()[:2]
+
+    preview = read_plan_csv(milestones_csv(items), today=TODAY)
+
+    assert preview.ok, preview.errors
+    assert [row.fields.recurrence for row in preview.rows] == ["month", None]
+    assert [(row.number, row.after, row.after_row) for row in preview.rows] == [(12, None, None), (13, 12, 0)]
+
+
+def test_ics_says_how_often_a_milestone_repeats():
+    found = events(milestones_ics(linked_plan(), workspace_key="T1", calendar_name="Plan"))
+
+    assert "Repeats: every month" in str(found["milestone-1@T1.milestone-bot"]["DESCRIPTION"])
+    assert "Repeats" not in str(found["milestone-2@T1.milestone-bot"]["DESCRIPTION"])

@@ -319,3 +319,50 @@ def test_arbitrary_text_never_raises(text: str):
     assert preview.ok or preview.errors or preview.header_problems
     for error in preview.errors:
         assert "<" not in error.message and ">" not in error.message
+
+
+@pytest.mark.parametrize("header", ["Repeats", "Recurrence", "repeat", "Every", "Repeats every"])
+@pytest.mark.parametrize(
+    ("cell", "recurrence"),
+    [
+        ("every month", "month"),
+        ("Every Week", "week"),
+        ("monthly", "month"),
+        ("Quarterly", "quarter"),
+        ("weekly", "week"),
+        ("month", "month"),
+        ("quarter", "quarter"),
+        ("", None),
+        ("none", None),
+        ("Never", None),
+    ],
+)
+def test_repeats_is_read_however_the_plan_writes_it(header: str, cell: str, recurrence: str | None):
+    preview = read(f"Milestone,End Date,{header}\nPay rent,2026-12-01,{cell}\n")
+
+    assert preview.ok, preview
+    assert preview.rows[0].fields.recurrence == recurrence
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "fortnightly",
+            "Repeats `fortnightly` isn't a period I repeat by; "
+            "write every week, every month or every quarter, or leave it empty.",
+        ),
+        (
+            "every 2 weeks",
+            "Repeats `every 2 weeks` isn't a period I repeat by; write every week, every month "
+            "or every quarter, or leave it empty.",
+        ),
+        ("every mnth", "Repeats `every mnth` isn't a period I repeat by; did you mean every month?"),
+    ],
+)
+def test_a_repeats_cell_that_is_no_period_of_ours_is_a_row_error(cell: str, message: str):
+    preview = read(f"Milestone,End Date,Repeats\nGood,2026-12-01,every week\nPay rent,2026-12-01,{cell}\n")
+
+    assert not preview.ok
+    assert messages(preview) == [(3, message)]
+    assert [row.fields.title for row in preview.rows] == ["Good"]
