@@ -270,8 +270,8 @@ def department_milestones(
     return _page(session, where=where, limit=limit)
 
 
-def departments(*, session: Session, workspace: Workspace) -> list[str]:
-    """The workspace's department spellings, most used first (ties: the first one given).
+def departments(*, session: Session | Connection, workspace: Workspace) -> list[str]:
+    """The workspace's department spellings, most used first (ties: the first one given); on either.
 
     Index: ix_milestone_workspace_department.
     """
@@ -281,7 +281,7 @@ def departments(*, session: Session, workspace: Workspace) -> list[str]:
         .group_by(col(Milestone.department))
         .order_by(func.count().desc(), func.min(col(Milestone.id)))
     )
-    return [name for name in session.exec(statement).all() if name]
+    return [name for name in session.execute(statement).scalars().all() if name]
 
 
 def owner_milestones(
@@ -439,7 +439,10 @@ def _in_workspace(workspace: Workspace) -> ColumnElement[bool]:
 
 
 def _in_department(department: str | None) -> ColumnElement[bool]:
-    return func.lower(col(Milestone.department)) == (department or "").lower()
+    # The database's lower() on both sides: SQLite's changes only ASCII letters, Python's every letter, so
+    # `Équipe` lowered by each would differ. Callers pass the workspace's spelling (bot/core/departments.py
+    # matches any case of any letter), which is what the rows hold.
+    return func.lower(col(Milestone.department)) == func.lower(department or "")
 
 
 def _in_channel(workspace: Workspace, channel_id: str) -> ColumnElement[bool]:

@@ -14,8 +14,8 @@ MENU_LIMIT = 100
 
 
 def department_key(name: str) -> str:
-    """What makes two spellings one department: case and runs of spaces do not count."""
-    return " ".join(name.split()).lower()
+    """What makes two spellings one department: the case of any letter (Straße, STRASSE) and spaces."""
+    return " ".join(name.split()).casefold()
 
 
 class Spellings:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
 
 from sqlalchemy import Connection, Engine
 
 from bot.core.command_types import ListCommand, ListScope
+from bot.core.departments import Spellings
 from bot.core.headings import list_heading
 from storage import dependencies
 from storage import milestones as queries
@@ -80,11 +81,15 @@ def list_milestones(
 
     Read on `connection` when given (the caller's, which read the channel's zone on it), else on a new one.
     """
-    heading = list_heading(request, owner_name=owner_name)
-    page = _page_query(request, channel_id=channel_id, user_id=user_id, today=today)
     # A plain connection, no ORM session: the page comes back as plain rows (see ListedMilestone). The
     # caller's when it has one: each checkout costs a pre-ping round trip and a rollback on return.
     with reading(engine, connection) as reader:
+        if request.department:
+            # Named as the workspace spells it: `list dept ÉQUIPE` lists Équipe, in any case of any letter.
+            spellings = Spellings(queries.departments(session=reader, workspace=workspace))
+            request = replace(request, department=spellings.canonical(request.department))
+        heading = list_heading(request, owner_name=owner_name)
+        page = _page_query(request, channel_id=channel_id, user_id=user_id, today=today)
         found, total = page(connection=reader, workspace=workspace, limit=LIST_LIMIT)
         # One more query, and only for an empty list: what the channel holds instead.
         where = {"workspace": workspace, "channel_id": channel_id, "today": today}

@@ -45,14 +45,14 @@ def load_report(
 ) -> ScopedReport:
     """The report a request asks for: the channel by default, or the workspace, a department, a person."""
     with Session(engine) as session:
-        found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
-        report = build_report(_with_plan_changes(session, found), today=today)
-        report = with_forecasts(report, slips=track_record(session, workspace=workspace), today=today)
-        report = _with_confidence(session, report, found)
         if request.department:
             # Named as the workspace spells it, as its lines are: `report dept MARKETING` is about Marketing.
             spelt = canonical_department(session, workspace=workspace, typed=request.department)
             request = replace(request, department=spelt)
+        found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
+        report = build_report(_with_plan_changes(session, found), today=today)
+        report = with_forecasts(report, slips=track_record(session, workspace=workspace), today=today)
+        report = _with_confidence(session, report, found)
     heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)
 

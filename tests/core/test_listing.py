@@ -98,3 +98,31 @@ def test_only_an_empty_list_reads_the_channel_summary_and_with_one_query(engine:
     assert [m.title for m in found.milestones] == ["Soon"] and found.channel is None
     assert nothing.channel is not None and nothing.channel.open == 1
     assert len(empty) == len(full) + 1
+
+
+@pytest.mark.parametrize("typed", ["Équipe", "équipe", "ÉQUIPE", "  équipe  "])
+def test_a_department_is_found_in_any_case_of_any_letter_on_either_database(
+    engine: Engine, typed: str
+) -> None:
+    # SQLite's lower() changes only ASCII letters: `list dept équipe` found nothing where Équipe was stored.
+    add(engine, "Brief", department="Équipe", due=TODAY + timedelta(days=1))
+    add(engine, "Debrief", department="équipe", due=TODAY + timedelta(days=2))  # kept as Équipe
+    add(engine, "Ledger", department="Finance", due=TODAY + timedelta(days=3))
+
+    listing = listed(engine, ListCommand(scope="dept", department=typed))
+
+    assert [(m.title, m.department) for m in listing.milestones] == [
+        ("Brief", "Équipe"),
+        ("Debrief", "Équipe"),
+    ]
+    assert listing.heading == "Open milestones in Équipe"
+
+
+def test_a_department_spelt_with_sharp_s_or_ss_is_one(engine: Engine) -> None:
+    add(engine, "Permit", department="STRASSE", due=TODAY + timedelta(days=1))
+
+    listing = listed(engine, ListCommand(scope="dept", department="Straße"))
+
+    assert [m.title for m in listing.milestones] == [
+        "Permit"
+    ] and listing.heading == "Open milestones in STRASSE"
