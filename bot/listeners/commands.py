@@ -131,6 +131,7 @@ def add(slash: Slash, parsed: AddCommand) -> None:
         today=today,
         first_review=added.first_review,
         zone=zone,
+        after=parsed.after,
     )
     slash.reply(message, public=True)
 

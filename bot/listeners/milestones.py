@@ -94,6 +94,7 @@ def submit_add(ack: Ack, view: dict, client: WebClient, ctx: RequestContext) -> 
         today=today,
         first_review=added.first_review,
         zone=zone,
+        after=form.after,
     )
     post_to_channel(client, channel_id=channel_id, user_id=by, message=message)
 

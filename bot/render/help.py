@@ -47,7 +47,7 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
             "• `by` works like `due`; a bare @mention is the owner; an amount like `$5,000` is the budget.",
             "• `every week`, `every month` or `every quarter` makes it repeat: once done, the next one is "
             "created with the same fields, due a period later (a month after Jan 31 is Feb 28).",
-            "• `/milestone add` on its own opens a form with date and people pickers.",
+            "• `/milestone add` on its own opens a form with date and people pickers and a *Repeats* menu.",
             "• From any message: its ⋯ menu → *Make a milestone* opens the form with the message as the "
             "title and keeps a link back to it; *New milestone* in the shortcuts menu opens it anywhere.",
             "• Several at once: one milestone per line after `add` (Shift+Enter for a new line), up to 50; "

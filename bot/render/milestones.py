@@ -136,11 +136,13 @@ def added_message(
     today: date,
     first_review: datetime | None = None,
     zone: ZoneInfo | None = None,
+    after: int | None = None,
 ) -> Message:
-    """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · @bob — by @alice`.
+    """One line for the channel: `➕ Added #12 Launch beta · due Fri Dec 11 · after #3 · @bob — by @alice`.
 
     The due date is Slack's date token (the channel reads it later, each in their own zone: `tomorrow`,
     `Friday, December 11th`), noon in `zone`, the channel's; the notification text has the plain date.
+    `after` is the number of the milestone it comes after, said as `list` says it.
     """
     zone = zone or _zone_of(first_review)
 
@@ -148,6 +150,8 @@ def added_message(
         parts = [title_ref(m), posted_due(m.due_date, today=today, zone=zone, plain=plain)]
         if m.recurrence:
             parts.append(recurrence_words(m.recurrence))
+        if after is not None:
+            parts.append(f"after #{after}")
         if m.owner_id:
             parts.append(user_mention(m.owner_id))
         budget = budget_of(m)

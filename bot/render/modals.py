@@ -22,6 +22,8 @@ from slack_sdk.models.blocks import (
 from bot.core.dates import format_date
 from bot.core.forms.milestone import (
     CALLBACKS,
+    DOES_NOT_REPEAT,
+    REPEAT_CHOICES,
     STATUS_CHOICES,
     MilestoneBlock,
     Mode,
@@ -30,6 +32,7 @@ from bot.core.forms.milestone import (
 )
 from bot.core.limits import BUDGET_CHARS, REASON_CHARS, TITLE_CHARS
 from bot.core.money import format_money
+from bot.core.recurrence import recurrence_words
 from bot.core.revisions import budget_of
 from bot.core.text import excerpt
 from bot.render.inputs import date_input, input_block, text_input
@@ -78,6 +81,7 @@ def milestone_modal(
         *([_status_input(current.status)] if current else []),
         *([_channel_input(from_view=capture.channel_from_view)] if channel_id is None else []),
         *_plan_inputs(current, today=today),
+        _repeats_input(current),
         _after_input(after if current else None),
         *([_reason_input()] if current else []),
     ]
@@ -146,6 +150,27 @@ def _department_input(department: str | None) -> InputBlock:
 def department_option(name: str, *, label: str | None = None) -> Option:
     """A department in the menu, shown as its name (or `label`) within Slack's 75 characters."""
     return Option(value=department_value(name), text=PlainTextObject(text=excerpt(label or name, limit=75)))
+
+
+def _repeats_input(current: Milestone | None) -> InputBlock:
+    """Whether it repeats: nothing picked on a new milestone, the milestone's own choice when editing one."""
+    options = [
+        Option(value=choice, text=PlainTextObject(text=_repeats_label(choice))) for choice in REPEAT_CHOICES
+    ]
+    shown = (current.recurrence or DOES_NOT_REPEAT) if current else None
+    element = StaticSelectElement(
+        action_id=MilestoneBlock.RECURRENCE,
+        placeholder=PlainTextObject(text=_repeats_label(DOES_NOT_REPEAT)),
+        options=options,
+        initial_option=next((option for option in options if option.value == shown), None),
+    )
+    hint = "Once it's done, the next one is made, due a period later."
+    return input_block(MilestoneBlock.RECURRENCE, "Repeats", element, hint=hint, optional=True)
+
+
+def _repeats_label(choice: str) -> str:
+    """`Every month`, in `show`'s words; `Doesn't repeat`."""
+    return "Doesn't repeat" if choice == DOES_NOT_REPEAT else recurrence_words(choice).capitalize()
 
 
 def _after_input(after: int | None) -> InputBlock:

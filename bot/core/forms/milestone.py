@@ -22,6 +22,7 @@ from bot.core.forms.values import (
 )
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import Money, MoneyError, parse_money
+from bot.core.recurrence import RECURRENCES, Recurrence
 from bot.core.revisions import field_value
 from bot.core.vocabulary import Field
 from storage.models import Milestone
@@ -33,6 +34,10 @@ CALLBACKS: dict[Mode, str] = {"add": "milestone_add", "update": "milestone_updat
 # The department menu's option values: `dept:Marketing` for a department (new or not), or no department.
 DEPARTMENT_VALUE = "dept:"
 NO_DEPARTMENT = "none"
+
+# The "Repeats" menu's option value for "Doesn't repeat"; the others are the periods themselves.
+DOES_NOT_REPEAT = "none"
+REPEAT_CHOICES: tuple[str, ...] = (DOES_NOT_REPEAT, *RECURRENCES)
 
 # `3` or `#3`, as milestone numbers are written everywhere.
 _AFTER_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
@@ -51,6 +56,7 @@ class MilestoneBlock(StrEnum):
     OWNER = "owner"
     BUDGET = "budget"
     DEPARTMENT = "dept"
+    RECURRENCE = "recurrence"  # "Repeats": a period, or DOES_NOT_REPEAT
     AFTER = "after"  # "Comes after": a milestone number
     REASON = "reason"
 
@@ -72,7 +78,8 @@ class ModalInput:
     fields: MilestoneFields
     status: Status | None = None
     reason: str | None = None
-    cleared: frozenset[Field] = frozenset()  # fields emptied: due, start, owner, budget, department, after
+    # fields emptied: due, start, owner, budget, department, recurrence ("Doesn't repeat"), after
+    cleared: frozenset[Field] = frozenset()
     after: int | None = None  # a new number for "Comes after" (emptied: Field.AFTER in cleared)
 
 
@@ -141,17 +148,27 @@ def read_milestone_modal(
     start = read_date(values, MilestoneBlock.START, errors=errors)
     owner_id = entry(values, MilestoneBlock.OWNER).get("selected_user") or None
     status = _read_status(values, errors=errors)
+    repeats = _read_repeats(values, errors=errors)
     after = _read_after(values, errors=errors)
     _check_dates(due=due, start=start, today=now.date(), current=current, errors=errors)
     if errors:
         raise ModalErrors(errors)
 
+    recurrence = cast(Recurrence, repeats) if repeats in RECURRENCES else None
     given = MilestoneFields(
-        title=title, due=due, start=start, owner_id=owner_id, budget=budget, department=department
+        title=title,
+        due=due,
+        start=start,
+        owner_id=owner_id,
+        budget=budget,
+        department=department,
+        recurrence=recurrence,
     )
     if current is None:
         return ModalInput(fields=given, after=after)
-    changes = _changes(given, status=status, reason=reason, current=current)
+    # Nothing picked is a form opened before it had the menu: the milestone keeps its recurrence.
+    kept: frozenset[Field] = frozenset() if repeats else frozenset({Field.RECURRENCE})
+    changes = _changes(given, status=status, reason=reason, current=current, kept=kept)
     if after == current_after:
         return changes
     if after is None:
@@ -172,12 +189,29 @@ def _read_after(values: dict[str, Any], *, errors: dict[str, str]) -> int | None
     return int(match[1])
 
 
+def _read_repeats(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:
+    """The "Repeats" menu: a period or DOES_NOT_REPEAT; None when nothing was picked."""
+    option = entry(values, MilestoneBlock.RECURRENCE).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    if value is None:
+        return None
+    if value not in REPEAT_CHOICES:
+        # Only a forged payload sends a value the menu does not offer.
+        errors[MilestoneBlock.RECURRENCE] = "Pick one of the listed choices."
+        return None
+    return cast(str, value)
+
+
 def _changes(
-    given: MilestoneFields, *, status: Status | None, reason: str | None, current: Milestone
+    given: MilestoneFields,
+    *,
+    status: Status | None,
+    reason: str | None,
+    current: Milestone,
+    kept: frozenset[Field] = frozenset(),
 ) -> ModalInput:
-    """Only what differs from the milestone, so saving an untouched form changes nothing."""
-    # The form has no recurrence: saving it keeps the one the milestone has (`update <n> every …` changes it).
-    entered = {field: value for field, value in given.by_field().items() if field != Field.RECURRENCE}
+    """Only what differs from the milestone, so saving an untouched form changes nothing; `kept` untouched."""
+    entered = {field: value for field, value in given.by_field().items() if field not in kept}
     before = {field: field_value(current, field) for field in entered}
     changed = {
         field: value for field, value in entered.items() if value is not None and value != before[field]
