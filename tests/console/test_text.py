@@ -245,6 +245,7 @@ def test_the_add_form_becomes_questions_and_typed_answers_become_what_slack_subm
         ("Owner", "users_select", True),
         ("Budget", "plain_text_input", True),
         ("Department", "external_select", True),
+        ("Repeats", "static_select", True),
         ("Comes after", "plain_text_input", True),
     ]
     assert values == submitted(view, title="Launch beta", due="2026-12-15", owner="U0ALICE", budget="$5,000")
@@ -268,6 +269,7 @@ def test_the_edit_form_offers_what_the_milestone_holds_and_enter_keeps_it() -> N
         "due": "2026-12-15",
         "owner": "@alice",
         "dept": "Marketing",
+        "recurrence": "Doesn't repeat",
     }
     assert state_values(asked, kept, ids=NAMES, now=NOW) == submitted(view)
     status = next(q for q in asked if q.block_id == "status")

@@ -174,7 +174,7 @@ def test_done_in_the_weekly_review_creates_the_next_one_too(slack_app: SlackApp)
     ]
 
 
-def test_the_edit_form_keeps_the_recurrence_it_does_not_show(slack_app: SlackApp) -> None:
+def test_the_edit_form_keeps_the_recurrence_when_only_the_title_changes(slack_app: SlackApp) -> None:
     slack_app.requests.command("add Monthly close due 2026-12-31 every month")
     slack_app.requests.command("update 1")
     view = slack_app.fake.last("views.open").params["view"]

@@ -7,8 +7,19 @@ from bot.render.modals import milestone_modal
 from tests.support.blocks import assert_valid_view
 from tests.support.factories import TODAY, make_milestone
 
-ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept", "after"]
-UPDATE_BLOCKS = ["title", "status", "due", "start", "owner", "budget", "dept", "after", "reason"]
+ADD_BLOCKS = ["title", "due", "start", "owner", "budget", "dept", "recurrence", "after"]
+UPDATE_BLOCKS = [
+    "title",
+    "status",
+    "due",
+    "start",
+    "owner",
+    "budget",
+    "dept",
+    "recurrence",
+    "after",
+    "reason",
+]
 
 
 def test_add_modal_is_a_valid_empty_form():
