@@ -119,6 +119,7 @@ def import_milestones(*, engine: Engine, asker: Asker, channel_id: str, rows: li
             actual_cost=row.actual_cost,
             status=row.status,
             planned_due=row.planned_due,
+            after_row=row.after_row,
         )
         for row in rows
     ]
@@ -249,6 +250,7 @@ class _Draft:
     status: str | None = None
     planned_due: date | None = None
     after: int | None = None
+    after_row: int | None = None  # an import's: the index of the draft, in the same batch, it comes after
     source_link: str | None = None  # the message it was made from (a shortcut)
 
 
@@ -279,7 +281,7 @@ def _add_all(
                 session.add_all(added)
                 session.flush()
                 for draft, milestone in zip(drafts, added, strict=True):
-                    _link_new(session, draft=draft, milestone=milestone, asker=asker)
+                    _link_new(session, draft=draft, milestone=milestone, asker=asker, batch=added)
                     _keep_source(session, draft=draft, milestone=milestone, asker=asker)
                 return Added(added, first_review=_first_review(started))
         except IntegrityError:
@@ -289,11 +291,17 @@ def _add_all(
     raise AssertionError("unreachable")
 
 
-def _link_new(session: Session, *, draft: _Draft, milestone: Milestone, asker: Asker) -> None:
-    """A new milestone's `after`, by the rules of an update; a new one's history starts empty."""
-    if draft.after is None:
+def _link_new(
+    session: Session, *, draft: _Draft, milestone: Milestone, asker: Asker, batch: list[Milestone]
+) -> None:
+    """A new milestone's `after`, by the rules of an update; a new one's history starts empty.
+
+    An imported row names a row of its own file: the milestone `batch` made of it, numbered just now.
+    """
+    after = batch[draft.after_row].number if draft.after_row is not None else draft.after
+    if after is None:
         return
-    link = AfterChange(draft.after)
+    link = AfterChange(after)
     today = asker.now.date()
     due = f" due {format_date(milestone.due_date, today=today)}" if milestone.due_date else ""
     adding = Adding(title=milestone.title, command=f"/milestone add {milestone.title}{due}")

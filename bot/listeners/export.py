@@ -7,7 +7,7 @@ import logging
 from slack_sdk.errors import SlackClientError
 
 from bot.core.command_types import ExportCommand
-from bot.core.exports import ExportNames, export_file, people_named
+from bot.core.exports import ExportNames, export_file, numbers_outside, people_named
 from bot.core.report import channel_milestones
 from bot.listeners.context import RequestContext
 from bot.render.exports import export_failed_message, export_sent_message, nothing_to_export_message
@@ -31,6 +31,8 @@ def send_export(
         people=ctx.people.names_of(client, workspace=workspace, user_ids=people_named(items)),
         channel=readable_channel_name(channel_name),
         zone=ctx.channel_zone(channel_id),
+        # A milestone can come after one in another channel: its number is read, not left out.
+        numbers=numbers_outside(engine=ctx.engine, items=items),
     )
     export = export_file(items, file_format=request.format, workspace=workspace, names=names)
     try:

@@ -178,7 +178,8 @@ _TOPICS: dict[str, tuple[str, list[str]]] = {
         "Import",
         [
             "`/milestone import` opens a form for a CSV shaped like a plan's milestone table: "
-            "Milestone, Start Date, End Date, Budget, Manager, Department.",
+            "Milestone, Start Date, End Date, Budget, Manager, Department; also Repeats (`every month`) "
+            "and After (the Number of the row it comes after), as `/milestone export csv` writes them.",
             "• You see a preview with every row's problems first; nothing is added until you confirm, "
             "and then all rows or none.",
             "Example: `/milestone import`",

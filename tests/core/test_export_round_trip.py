@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -19,10 +18,6 @@ from storage.workspace import Workspace
 from tests.support.factories import TODAY, make_asker
 
 ACME = Workspace(team_id="T1")
-# Waits on bot/core/milestones.py linking an import's rows by `ImportRow.after_row` (see the brief's report).
-LINKS_PENDING = pytest.mark.xfail(
-    strict=True, reason="import_milestones does not link rows by ImportRow.after_row yet"
-)
 
 
 def add(engine: Engine, channel_id: str, *fields: MilestoneFields) -> list[int]:
@@ -82,7 +77,6 @@ def test_how_often_each_repeats_survives_an_export_and_an_import(engine: Engine)
     }
 
 
-@LINKS_PENDING
 def test_the_one_each_comes_after_survives_an_export_and_an_import(engine: Engine) -> None:
     plan(engine)
     preview = read_plan_csv(exported(engine, "C1"), today=TODAY)

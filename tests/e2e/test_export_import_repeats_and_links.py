@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from sqlmodel import Session, select
 
 from storage.models import Milestone
@@ -15,11 +14,6 @@ from tests.support.app import SlackApp
 from tests.support.blocks import assert_valid_view, view_text
 from tests.support.reading import fallbacks
 from tests.support.slack_requests import answer_text
-
-# Waits on bot/core/milestones.py linking an import's rows by `ImportRow.after_row` (see the brief's report).
-LINKS_PENDING = pytest.mark.xfail(
-    strict=True, reason="import_milestones does not link rows by ImportRow.after_row yet"
-)
 
 
 def build_linked_plan(app: SlackApp) -> None:
@@ -100,7 +94,6 @@ def test_how_often_each_repeats_survives_the_round_trip(slack_app: SlackApp) -> 
     assert "imported 3 milestones (#4–#6)" in slack_app.fake.last("chat.postMessage").params["text"]
 
 
-@LINKS_PENDING
 def test_the_one_each_comes_after_survives_the_round_trip(slack_app: SlackApp) -> None:
     build_linked_plan(slack_app)
     preview = preview_of(slack_app, exported_csv(slack_app), channel="C2")
@@ -143,3 +136,13 @@ def test_an_after_outside_the_file_and_a_bad_repeats_cell_are_problems_and_nothi
     )
     confirm(slack_app, preview)
     assert in_channel(slack_app, "C2") == {}
+
+
+def test_the_export_names_the_one_it_comes_after_in_another_channel_too(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Contract signed due 2026-12-10", channel="C2")  # #1, in #ops
+    slack_app.requests.command("add Launch due 2026-12-15")  # #2, here
+    slack_app.requests.command("update 2 after 1")
+
+    rows = list(csv.DictReader(io.StringIO(exported_csv(slack_app).decode("utf-8-sig"), newline="")))
+
+    assert [(row["Number"], row["Milestone"], row["After"]) for row in rows] == [("2", "Launch", "1")]
