@@ -317,18 +317,24 @@ def test_the_add_form_takes_comes_after_by_the_same_rules(slack_app: SlackApp) -
     assert milestone(slack_app, 4).after_id == milestone(slack_app, 3).id
 
 
-def test_a_new_date_given_in_the_weekly_review_tells_the_later_ones_owner_too(slack_app: SlackApp) -> None:
-    add_three(slack_app)
-    slack_app.requests.command("update 2 after 1")
-    tick(slack_app, ny("2026-11-30 09:00"))  # Monday: the weekly review is posted
-    slack_app.clock.now = ny("2026-11-30 10:00")
-    with Session(slack_app.engine) as session:
+def review_form_with_2_after_1(app: SlackApp, *, user: str) -> dict:
+    """#2 comes after #1; Monday's review is posted and `user` opens their form (Slack's log cleared)."""
+    add_three(app)
+    app.requests.command("update 2 after 1")
+    tick(app, ny("2026-11-30 09:00"))  # Monday: the weekly review is posted
+    app.clock.now = ny("2026-11-30 10:00")
+    with Session(app.engine) as session:
         review = session.exec(select(CheckIn).order_by(CheckIn.id)).first()
     assert review is not None
-    [message] = [m for m in slack_app.fake.messages("C1") if m["ts"] == review.message_ts]
-    slack_app.requests.block_action(action_id="review_mine", value=str(review.id), user="U2", message=message)
-    view = slack_app.fake.last("views.open").params["view"]
-    slack_app.fake.clear()
+    [message] = [m for m in app.fake.messages("C1") if m["ts"] == review.message_ts]
+    app.requests.block_action(action_id="review_mine", value=str(review.id), user=user, message=message)
+    view = app.fake.last("views.open").params["view"]
+    app.fake.clear()
+    return view
+
+
+def test_a_new_date_given_in_the_weekly_review_tells_the_later_ones_owner_too(slack_app: SlackApp) -> None:
+    view = review_form_with_2_after_1(slack_app, user="U2")
 
     reply = slack_app.requests.view_submission(
         callback_id=view["callback_id"],
@@ -347,18 +353,9 @@ def test_a_new_date_given_in_the_weekly_review_tells_the_later_ones_owner_too(sl
 
 
 def test_a_review_date_before_the_one_it_comes_after_is_refused_on_the_form(slack_app: SlackApp) -> None:
-    add_three(slack_app)
-    slack_app.requests.command("update 2 after 1")
-    tick(slack_app, ny("2026-11-30 09:00"))  # Monday: the weekly review is posted
-    slack_app.clock.now = ny("2026-11-30 10:00")
+    view = review_form_with_2_after_1(slack_app, user="U3")
     with Session(slack_app.engine) as session:
-        review = session.exec(select(CheckIn).order_by(CheckIn.id)).first()
         revisions_before = len(session.exec(select(Revision)).all())
-    assert review is not None
-    [message] = [m for m in slack_app.fake.messages("C1") if m["ts"] == review.message_ts]
-    slack_app.requests.block_action(action_id="review_mine", value=str(review.id), user="U3", message=message)
-    view = slack_app.fake.last("views.open").params["view"]
-    slack_app.fake.clear()
 
     reply = slack_app.requests.view_submission(
         callback_id=view["callback_id"],
