@@ -11,6 +11,10 @@ MIN_DAYS = 1
 MAX_DAYS = 30
 # The key part of an escalation's deliveries: `reminder:{milestone}:{due}:escalation:{target}`.
 ESCALATION_PART = "escalation"
+# A scheduler that did not run on the escalation day (a long deploy, an outage) still escalates on this many
+# working days after it; later, a first escalation would be old news, and turning escalation on would send one
+# for every milestone long overdue.
+CATCH_UP_WORKING_DAYS = 2
 # Enough calendar days to walk back 30 working days on a calendar with one working day a week, and holidays.
 _MOST_CALENDAR_DAYS = 7 * MAX_DAYS + 21
 
@@ -46,6 +50,31 @@ def due_dates_escalating_on(*, day: date, days: int, calendar: WorkCalendar) -> 
     if len(before) <= days:
         return None
     return before[days], before[days - 1] - timedelta(days=1)
+
+
+def due_dates_escalating_by(*, day: date, days: int, calendar: WorkCalendar) -> tuple[date, date] | None:
+    """The first and last due dates that reached `days` working days overdue on `day` or on one of the
+    CATCH_UP_WORKING_DAYS working days before it (None: `day` is not a working day)."""
+    window = due_dates_escalating_on(day=day, days=days, calendar=calendar)
+    if window is None:
+        return None
+    first, last = window
+    earlier = day
+    for _ in range(CATCH_UP_WORKING_DAYS):
+        earlier = calendar.on_or_before(earlier - timedelta(days=1))
+        missed = due_dates_escalating_on(day=earlier, days=days, calendar=calendar)
+        if missed is not None:  # the windows of consecutive working days touch: one range
+            first = min(first, missed[0])
+    return first, last
+
+
+def working_days_overdue(*, due: date, day: date, calendar: WorkCalendar) -> int:
+    """How many working days after `due` have begun by `day` (a due date on a day off: from the next one)."""
+    count, walked = 0, calendar.next_after(due)
+    while walked <= day and count <= _MOST_CALENDAR_DAYS:
+        count += 1
+        walked = calendar.next_after(walked)
+    return count
 
 
 def escalation_key(*, milestone_id: int, due: date, target: str) -> str:

@@ -1,7 +1,8 @@
 """Escalations as outbox rows: a milestone overdue so many working days gets one DM and one channel line.
 
-Planned on the channel's escalation day at its reminder time, once per due date: a new date means a new
-escalation later, and the waiting ones are no longer wanted (see wanted.py). Paused channels plan nothing.
+Planned on the channel's escalation day at its reminder time (or, when no scheduler ran then, on one of the
+next CATCH_UP_WORKING_DAYS working days), once per due date: a new date means a new escalation later, and
+the waiting ones are no longer wanted (see wanted.py). Paused channels plan nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from bot.core.escalation import due_dates_escalating_on, escalation_key, escalation_moment
+from bot.core.escalation import (
+    due_dates_escalating_by,
+    escalation_key,
+    escalation_moment,
+    working_days_overdue,
+)
 from bot.core.schedule import ChannelSchedule
 from bot.outbox.timing import working_now
 from bot.render.escalation import escalation_dm, escalation_line
@@ -88,7 +94,10 @@ def _escalating_channels(
     schedules: dict[tuple[str, str, str], ChannelSchedule],
     now: datetime,
 ) -> dict[tuple[str, str, str], _Escalating]:
-    """Channels with escalation on, not paused, on a working day, and the due dates escalating today."""
+    """Channels with escalation on, not paused, on a working day, and the due dates escalating today.
+
+    Today's, and those of the last few working days: a pass that found one already planned plans nothing.
+    """
     found = {}
     for key, channel in settings.items():
         if channel.paused or not channel.escalate_days or not channel.escalate_to:
@@ -97,7 +106,7 @@ def _escalating_channels(
         if not working_now(schedule, now=now):
             continue
         today = schedule.local_date(now)
-        window = due_dates_escalating_on(day=today, days=channel.escalate_days, calendar=schedule.calendar)
+        window = due_dates_escalating_by(day=today, days=channel.escalate_days, calendar=schedule.calendar)
         if window is not None:
             found[key] = _Escalating(channel, schedule, today, first=window[0], last=window[1])
     return found
@@ -117,7 +126,9 @@ def _due_now(milestone: Milestone, *, channel: _Escalating, now: datetime) -> bo
 def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetime) -> list[dict]:
     """The DM to the person escalated to, and the line in the milestone's channel."""
     workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
-    days, person = channel.settings.escalate_days or 0, channel.settings.escalate_to or ""
+    person, due = channel.settings.escalate_to or "", milestone.due_date or channel.today
+    # As overdue as it is today: more than the setting's days when a missed day is caught up.
+    days = working_days_overdue(due=due, day=channel.today, calendar=channel.schedule.calendar)
     messages = [
         escalation_dm(milestone, days=days, today=channel.today),
         escalation_line(milestone, days=days, to=person),

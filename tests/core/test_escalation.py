@@ -8,11 +8,14 @@ import pytest
 
 from bot.core.command_types import ESCALATION_OFF, Escalation, SettingsChange, SettingsCommand
 from bot.core.escalation import (
+    CATCH_UP_WORKING_DAYS,
+    due_dates_escalating_by,
     due_dates_escalating_on,
     escalation_day,
     escalation_key,
     escalation_moment,
     is_escalation_key,
+    working_days_overdue,
 )
 from bot.core.schedule import ChannelSchedule
 from bot.core.workdays import WorkCalendar
@@ -62,6 +65,42 @@ def test_the_due_dates_escalating_on_a_day_are_exactly_those_whose_escalation_da
             else:
                 first, last = window
                 assert expected == [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@pytest.mark.parametrize("days", [1, 3, 7])
+def test_a_day_also_escalates_those_whose_day_was_one_of_the_last_working_days(days: int) -> None:
+    # A scheduler down on the escalation day (a deploy, an outage) escalates on the next working days.
+    for calendar in (WEEKDAYS, US, WorkCalendar(workdays=(2,))):
+        for offset in range(60):
+            day = date(2026, 12, 1) + timedelta(days=offset)
+            window = due_dates_escalating_by(day=day, days=days, calendar=calendar)
+            if not calendar.is_working(day):
+                assert window is None
+                continue
+            recent = [day]
+            while len(recent) <= CATCH_UP_WORKING_DAYS:
+                recent.append(calendar.on_or_before(recent[-1] - timedelta(days=1)))
+            candidates = [day - timedelta(days=back) for back in range(1, 7 * days + 60)]
+            expected = sorted(
+                d for d in candidates if escalation_day(due=d, days=days, calendar=calendar) in recent
+            )
+            assert window is not None
+            first, last = window
+            assert expected == [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@pytest.mark.parametrize(
+    ("due", "day", "overdue"),
+    [
+        (date(2026, 12, 15), date(2026, 12, 15), 0),  # Tue: due today
+        (date(2026, 12, 15), date(2026, 12, 18), 3),  # Wed, Thu, Fri
+        (date(2026, 12, 17), date(2026, 12, 22), 3),  # Fri, Mon, Tue: the weekend does not count
+        (date(2026, 12, 19), date(2026, 12, 21), 1),  # due on a Saturday: Monday is the first
+        (date(2026, 12, 15), date(2026, 12, 20), 3),  # on a Sunday, Friday's count stands
+    ],
+)
+def test_working_days_overdue_counts_the_working_days_begun_since(due: date, day: date, overdue: int) -> None:
+    assert working_days_overdue(due=due, day=day, calendar=WEEKDAYS) == overdue
 
 
 def test_no_due_date_escalates_on_a_day_off() -> None:

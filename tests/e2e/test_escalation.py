@@ -122,6 +122,30 @@ def test_three_working_days_overdue_gets_one_dm_and_one_channel_line(slack_app: 
     assert delivery_key(line).endswith(":2026-12-15:escalation:C1")
 
 
+def test_a_day_the_scheduler_missed_is_caught_up_saying_how_overdue_it_is_now(slack_app: SlackApp) -> None:
+    slack_app.requests.command(ESCALATE)
+    slack_app.requests.command("add Ship docs due Dec 15 owner <@U2|bob>")  # 3 working days on Fri Dec 18
+
+    tick(slack_app, ny("2026-12-17 09:00"))
+    # No scheduler ran on Friday (a deploy that went wrong): Monday escalates it, once.
+    tick(slack_app, ny("2026-12-21 09:00"))
+    tick(slack_app, ny("2026-12-22 09:00"))
+
+    [dm] = escalations(slack_app, "DU4")
+    [line] = escalations(slack_app, "C1")
+    assert dm["text"].startswith("⚠️ #1 Ship docs in <#C1> is 4 working days overdue (due Tue Dec 15")
+    assert line["text"] == "⚠️ #1 Ship docs is 4 working days overdue — escalated to <@U4>."
+
+
+def test_an_escalation_missed_for_longer_than_the_catch_up_is_not_sent_late(slack_app: SlackApp) -> None:
+    slack_app.requests.command(ESCALATE)
+    slack_app.requests.command("add Ship docs due Dec 15")  # escalation day Fri Dec 18
+
+    tick(slack_app, ny("2026-12-24 09:00"))  # Thu: Fri, Mon, Tue, Wed missed — old news now
+
+    assert escalations(slack_app, "C1") == [] and escalations(slack_app, "DU4") == []
+
+
 def test_a_weekend_is_not_counted(slack_app: SlackApp) -> None:
     slack_app.requests.command(ESCALATE)
     slack_app.requests.command("add Ship docs due Dec 17")  # Thu: Fri 18, Mon 21, Tue 22
@@ -212,7 +236,8 @@ def test_channels_with_different_thresholds_escalate_in_one_pass(slack_app: Slac
     slack_app.requests.command("settings escalate after 1 day to <@U4|maya>", channel="C2")
     slack_app.requests.command("add Three days late due Dec 15")
     slack_app.requests.command("add One day late due Dec 17", channel="C2")
-    slack_app.requests.command("add Three days late too due Dec 15", channel="C2")  # its day was Dec 16
+    # Its day was Fri Dec 11, more working days ago than a missed day is caught up.
+    slack_app.requests.command("add Six days late due Dec 10", channel="C2")
 
     tick(slack_app, ny("2026-12-18 09:00"))
 
