@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam
@@ -24,6 +25,23 @@ def get_channel_settings(
         ChannelSettings.channel_id == channel_id,
     )
     return session.exec(statement).first()
+
+
+def channels_settings(
+    *, session: Session, workspace: Workspace, channel_ids: Collection[str]
+) -> list[ChannelSettings]:
+    """The settings rows of these channels of the workspace (none for a channel without milestones yet).
+
+    Index: uq_channel_settings_channel.
+    """
+    if not channel_ids:
+        return []
+    statement = select(ChannelSettings).where(
+        ChannelSettings.team_id == workspace.team_id,
+        ChannelSettings.enterprise_id == workspace.enterprise_id,
+        col(ChannelSettings.channel_id).in_(sorted(channel_ids)),
+    )
+    return list(session.exec(statement).all())
 
 
 # Built once: a statement built per call costs more to key for SQLAlchemy's compiled cache than to run.

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.core.departments import department_key
+from bot.core.workdays import WorkCalendar
 
 # Fewer past milestones than this say too little: no forecast (a wrong date is worse than none).
 MIN_HISTORY = 5
@@ -71,8 +72,12 @@ def forecast(
     department: str | None,
     slips: Sequence[Slip],
     today: date,
+    calendar: WorkCalendar | None = None,
 ) -> Forecast | None:
-    """The forecast for an open milestone due `due`; None when undated or the record is too short."""
+    """The forecast for an open milestone due `due`; None when undated or the record is too short.
+
+    With the channel's `calendar`, each date is a working day: work is not done on a Saturday.
+    """
     if due is None:
         return None
     chosen = _record(slips, owner_id=owner_id, department=department)
@@ -90,6 +95,8 @@ def forecast(
         max(due + timedelta(days=_percentile(ordered, share)), today)
         for share in (0.5, LOW_SHARE, HIGH_SHARE)
     ]
+    if calendar is not None:
+        dates = [calendar.on_or_after(day) for day in dates]
     likely, earliest, latest = dates
     return Forecast(likely=likely, earliest=earliest, latest=latest, samples=len(days), basis=basis)
 

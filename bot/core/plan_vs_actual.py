@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -14,6 +14,7 @@ from bot.core.dependencies import forecasts_after
 from bot.core.forecasts import Forecast, Slip, forecast
 from bot.core.money import Money
 from bot.core.vocabulary import Field
+from bot.core.workdays import WorkCalendar
 from storage.models import CLOSED_STATUSES, Milestone
 
 NO_DEPARTMENT = "No department"
@@ -195,13 +196,25 @@ def build_report(items: list[tuple[Milestone, int]], *, today: date) -> Report:
     return Report(lines=lines, total=group(TOTAL, lines), by_department=_by_department(lines))
 
 
-def with_forecasts(report: Report, *, slips: list[Slip], today: date) -> Report:
+def with_forecasts(
+    report: Report,
+    *,
+    slips: list[Slip],
+    today: date,
+    calendars: Mapping[int, WorkCalendar] | None = None,
+) -> Report:
     """The report with each open line's forecast; a line on plan whose likely date is past its due date is at
-    risk: the report names it before it is late."""
+    risk: the report names it before it is late. `calendars`: each milestone's channel's, by its id."""
+    days = calendars or {}
     # Keyed by place in the report: lines made without a milestone (previews) have no id.
     own = {
         place: forecast(
-            due=line.current, owner_id=line.owner_id, department=line.department, slips=slips, today=today
+            due=line.current,
+            owner_id=line.owner_id,
+            department=line.department,
+            slips=slips,
+            today=today,
+            calendar=days.get(line.id or 0),
         )
         for place, line in enumerate(report.lines)
         if line.status not in CLOSED_STATUSES

@@ -16,6 +16,7 @@ from bot.core.departments import canonical_department
 from bot.core.headings import report_heading
 from bot.core.plan_vs_actual import PLAN_FIELDS, Report, build_report, with_forecasts
 from bot.core.track_record import track_record
+from bot.core.work_calendars import work_calendars
 from storage import milestones as queries
 from storage.models import CLOSED_STATUSES, Milestone
 from storage.workspace import Workspace
@@ -51,7 +52,10 @@ def load_report(
             request = replace(request, department=spelt)
         found, total = _find(session, request, workspace=workspace, channel_id=channel_id)
         report = build_report(_with_plan_changes(session, found), today=today)
-        report = with_forecasts(report, slips=track_record(session, workspace=workspace), today=today)
+        calendars = work_calendars(session, workspace=workspace, channel_ids={m.channel_id for m in found})
+        slips = track_record(session, workspace=workspace)
+        by_id = {m.id: calendars[m.channel_id] for m in found if m.id is not None}
+        report = with_forecasts(report, slips=slips, today=today, calendars=by_id)
         report = _with_confidence(session, report, found)
     heading = report_heading(request, owner_name=owner_name, channel_name=channel_name, today=today)
     return ScopedReport(report=report, heading=heading, total=total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -10,6 +11,8 @@ from sqlmodel import Session
 from bot.core.dependencies import forecast_after
 from bot.core.dependency_links import open_before
 from bot.core.forecasts import Forecast, Slip, forecast, slip
+from bot.core.work_calendars import work_calendars
+from bot.core.workdays import WorkCalendar
 from storage.models import CLOSED_STATUSES, Milestone
 from storage.track_record import finished_milestones
 from storage.workspace import Workspace
@@ -34,14 +37,19 @@ def forecast_of(
     with Session(engine) as session:
         slips = track_record(session, workspace=workspace)
         waits_on = open_before(session, milestone=milestone)
-    likely = _own_forecast(milestone, slips=slips, today=today)
+        channels = {m.channel_id for m in (milestone, *waits_on)}
+        calendars = work_calendars(session, workspace=workspace, channel_ids=channels)
+    own = partial(_own_forecast, slips=slips, today=today, calendars=calendars)
+    likely = own(milestone)
     # Never earlier than any open milestone it comes after, however far up the chain.
     for before in waits_on:
-        likely = forecast_after(likely, before=_own_forecast(before, slips=slips, today=today))
+        likely = forecast_after(likely, before=own(before))
     return likely
 
 
-def _own_forecast(milestone: Milestone, *, slips: list[Slip], today: date) -> Forecast | None:
+def _own_forecast(
+    milestone: Milestone, *, slips: list[Slip], today: date, calendars: dict[str, WorkCalendar]
+) -> Forecast | None:
     if milestone.due_date is None:
         return None
     return forecast(
@@ -50,4 +58,5 @@ def _own_forecast(milestone: Milestone, *, slips: list[Slip], today: date) -> Fo
         department=milestone.department,
         slips=slips,
         today=today,
+        calendar=calendars.get(milestone.channel_id),
     )

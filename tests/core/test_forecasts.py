@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.forecasts import MIN_HISTORY, Basis, Slip, forecast, slip
+from bot.core.workdays import WorkCalendar
 
 TODAY = date(2026, 12, 1)
 
@@ -103,3 +104,21 @@ def test_the_range_holds_the_likely_date_and_nothing_is_forecast_before_today(
     assert TODAY <= found.earliest <= found.likely <= found.latest
     assert MIN_HISTORY <= found.samples <= len(days)
     assert found.latest <= max(due + timedelta(days=max(days)), TODAY)
+
+
+def test_with_a_calendar_every_date_is_a_working_day() -> None:
+    # Slips 1, 2, 2, 3, 8 from a Thursday: likely Sat (+2) → Mon, earliest Sat → Mon, latest Mon (+4) stays.
+    slips = [Slip(owner_id="U1", department=None, days=d) for d in (1, 2, 2, 3, 8)]
+    thursday = date(2026, 12, 31)
+    made = forecast(
+        due=thursday,
+        owner_id="U1",
+        department=None,
+        slips=slips,
+        today=date(2026, 12, 1),
+        calendar=WorkCalendar(),
+    )
+    assert made is not None
+    assert (made.likely, made.earliest, made.latest) == (date(2027, 1, 4), date(2027, 1, 4), date(2027, 1, 4))
+    plain = forecast(due=thursday, owner_id="U1", department=None, slips=slips, today=date(2026, 12, 1))
+    assert plain is not None and plain.likely == date(2027, 1, 2)

@@ -39,8 +39,25 @@ def test_an_open_milestone_gets_a_likely_date_and_range_and_is_at_risk_when_like
         " · likely Wed Dec 23 (2 days late), between Wed Dec 23 and Fri Dec 25, from 5 past milestones"
         in body
     )
-    # Dan has no record: his goes by the workspace's (carol's five are all of it), so the same slips.
-    assert "*#7* Print flyers · <@U4> · due Thu Dec 31 · likely Sat Jan 2, 2027 (2 days late)," in body
+    # Dan has no record: his goes by the workspace's (carol's five are all of it), so the same slips — and
+    # Sat Jan 2 is no working day: the likely date is the Monday (it read "likely Sat Jan 2").
+    assert "*#7* Print flyers · <@U4> · due Thu Dec 31 · likely Mon Jan 4, 2027 (4 days late)," in body
+
+
+def test_forecasts_fall_on_the_channels_working_days(slack_app: SlackApp) -> None:
+    slack_app.requests.command("settings workdays sun-thu")
+    _carol_finished_five_late(slack_app)
+    slack_app.requests.command("add Ship docs due Dec 16 owner <@U3|carol>")  # #6: Wed; +2, +2, +4 days
+
+    body = _report(slack_app)
+
+    # Fri Dec 18 and Sat Dec 19 are days off in a Sunday-to-Thursday week: the range (Dec 18, 18, 20) moves to
+    # working days, all Sunday Dec 20, so the line gives one date.
+    line = "*#6* Ship docs · <@U3> · due Wed Dec 16 · likely Sun Dec 20 (4 days late), from 5 past milestones"
+    assert line in body
+    slack_app.requests.command("show 6")
+    shown = "\n".join(mrkdwn_texts(slack_app.fake.last("response_url").params["blocks"]))
+    assert "*Forecast:* likely Sun Dec 20 (4 days late), from 5 past milestones" in shown
 
 
 def test_without_five_finished_milestones_no_forecast_is_made(slack_app: SlackApp) -> None:
