@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from slack_sdk.models.blocks import TextObject
-
 from bot.core.command_types import ListCommand, ListScope
 from bot.core.dates import format_weekday_date
 from bot.core.listing import LIST_LIMIT, ChannelSummary, Listing, spans_workspace
@@ -17,7 +15,15 @@ from bot.core.text import escape_mrkdwn, excerpt
 from bot.render.dates import done_words, due_words
 from bot.render.history import user_mention
 from bot.render.labels import status_label
-from bot.render.message import HEADER_CHARS, Message, build_message, header, packed_sections, section
+from bot.render.message import (
+    HEADER_CHARS,
+    Message,
+    build_message,
+    header,
+    packed_sections,
+    section,
+    section_json,
+)
 from storage.milestones import ListedMilestone
 from storage.models import CLOSED_STATUSES
 
@@ -73,11 +79,7 @@ def _header_json(heading: str) -> dict:
 
 def _sections(lines: Iterable[str]) -> list[dict]:
     """packed_sections' blocks as Slack's JSON."""
-    return [_section_json(block.text) for block in packed_sections(lines)]
-
-
-def _section_json(text: TextObject | None) -> dict:
-    return {"text": {"text": text.text if text else "", "type": "mrkdwn"}, "type": "section"}
+    return [section_json(block.text.text if block.text else "") for block in packed_sections(lines)]
 
 
 def _context_json(text: str) -> dict:

@@ -17,7 +17,7 @@ from bot.core.snooze import Snooze
 from bot.core.text import escape_mrkdwn
 from bot.render.dates import LONG, day_token, relative_day
 from bot.render.history import user_mention
-from bot.render.message import Message, one_line, section
+from bot.render.message import Message, one_line, section_json
 from bot.render.milestones import title_ref
 from storage.models import Milestone
 
@@ -151,7 +151,7 @@ class _Wording:
 
 
 def _reminder(m: Milestone, *, body: str, text: str, overdue: bool) -> Message:
-    return Message(text=text, blocks=[section(body).to_dict(), reminder_buttons(m.number, overdue=overdue)])
+    return Message(text=text, blocks=[section_json(body), reminder_buttons(m.number, overdue=overdue)])
 
 
 def reminder_buttons(number: int, *, overdue: bool) -> dict:
