@@ -103,6 +103,14 @@ def due_reminder(
     *, due: date, schedule: ChannelSchedule, due_set_at: datetime, now: datetime
 ) -> DueReminder | None:
     """The latest reminder for a due date whose time has come, unless that was before the date was set."""
+    return still_owed(latest_reminder(due=due, schedule=schedule, now=now), due_set_at=due_set_at)
+
+
+def latest_reminder(*, due: date, schedule: ChannelSchedule, now: datetime) -> DueReminder | None:
+    """The latest reminder for a due date whose time has come, whenever the date was set.
+
+    The same for every milestone of a channel due that day: a pass works it out once for all of them.
+    """
     latest: DueReminder | None = None
     calendar = schedule.calendar
     nudge = (OVERDUE,) if schedule.overdue_nudge else ()
@@ -111,6 +119,11 @@ def due_reminder(
         fire_at = wall_clock_moment(day, schedule.reminder_time, schedule.zone)
         if fire_at <= now:
             latest = DueReminder(offset=offset, fire_at=fire_at)
+    return latest
+
+
+def still_owed(latest: DueReminder | None, *, due_set_at: datetime) -> DueReminder | None:
+    """The reminder, unless its time came before the due date was set (a date set since owes none yet)."""
     if latest is None or latest.fire_at < due_set_at:
         return None
     return latest

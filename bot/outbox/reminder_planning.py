@@ -15,7 +15,14 @@ from sqlmodel import Session
 
 from bot.core.access import require
 from bot.core.away import away_people
-from bot.core.schedule import DEFAULT_REMINDER_DAYS, ChannelSchedule, due_reminder, reminder_window
+from bot.core.schedule import (
+    DEFAULT_REMINDER_DAYS,
+    ChannelSchedule,
+    DueReminder,
+    latest_reminder,
+    reminder_window,
+    still_owed,
+)
 from bot.core.snooze import Snooze, snooze_moment
 from bot.outbox.timing import channel_schedule, working_now
 from bot.render.message import Message
@@ -112,8 +119,9 @@ def _owed_reminders(
     ahead = max(horizon, *DEFAULT_REMINDER_DAYS) + DAYS_OFF_AHEAD
     first, last = reminder_window(today=now.date(), horizon_days=ahead)
     owed = []
-    # Per distinct schedule, not per milestone: thousands of milestones may share a few schedules.
+    # Per distinct schedule (and due date), not per milestone: thousands of milestones may share a few.
     working: dict[ChannelSchedule, bool] = {}
+    latest: dict[tuple[ChannelSchedule, date], DueReminder | None] = {}
     for milestone in open_milestones_due_between(session=session, first=first, last=last):
         key = (milestone.enterprise_id, milestone.team_id, milestone.channel_id)
         channel = settings.get(key)
@@ -124,12 +132,10 @@ def _owed_reminders(
             working[schedule] = working_now(schedule, now=now)
         if not working[schedule]:
             continue  # caught up on the next working day
-        reminder = due_reminder(
-            due=milestone.due_date,
-            schedule=schedule,
-            due_set_at=milestone.due_changed_at or milestone.created_at,
-            now=now,
-        )
+        due = (schedule, milestone.due_date)
+        if due not in latest:
+            latest[due] = latest_reminder(due=milestone.due_date, schedule=schedule, now=now)
+        reminder = still_owed(latest[due], due_set_at=milestone.due_changed_at or milestone.created_at)
         if reminder is not None:
             key = reminder_key(milestone, reminder.key_part)
             today = schedule.local_date(now)
