@@ -7,9 +7,11 @@ the next one already there; `uq_milestone_follows` is the database's word on it 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.core.recurrence import RECURRENCES, Recurrence, aimed_day, next_dates
@@ -70,3 +72,25 @@ def _series_dues(session: Session, *, done: Milestone) -> Iterator[date]:
         if current.follows_id is None:
             return
         current = queries.milestone_by_id(session=session, milestone_id=current.follows_id)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Where a recurring milestone stands in its series: the numbers of the one before and the one after."""
+
+    previous: int | None = None
+    next: int | None = None
+
+
+def series_of(*, engine: Engine, milestone: Milestone) -> Series:
+    """The milestone this one follows and the one its Done created, for `show`; none for a one-off."""
+    if milestone.id is None or (milestone.follows_id is None and milestone.recurrence is None):
+        return Series()
+    with Session(engine) as session:
+        before = (
+            queries.milestone_by_id(session=session, milestone_id=milestone.follows_id)
+            if milestone.follows_id is not None
+            else None
+        )
+        after = queries.next_of(session=session, milestone_id=milestone.id)
+        return Series(previous=before.number if before else None, next=after.number if after else None)

@@ -33,6 +33,7 @@ from bot.core.grammar.bulk_add import read_add_lines
 from bot.core.grammar.command import parse_command
 from bot.core.listing import list_milestones, listing_today
 from bot.core.milestone_history import milestone_history
+from bot.core.next_occurrence import series_of
 from bot.core.track_record import forecast_of
 from bot.listeners.away import away
 from bot.listeners.context import RequestContext
@@ -193,6 +194,7 @@ def show(slash: Slash, parsed: ShowCommand) -> None:
         forecast=likely,
         confidence=confidence,
         after=comes_after(engine=ctx.engine, milestone=history.milestone),
+        series=series_of(engine=ctx.engine, milestone=history.milestone),
     )
     slash.reply(message)
 

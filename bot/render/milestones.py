@@ -23,6 +23,7 @@ from bot.core.forecasts import Forecast
 from bot.core.forms.buttons import Action
 from bot.core.grammar.tokens import plain_text
 from bot.core.money import format_money
+from bot.core.next_occurrence import Series
 from bot.core.recurrence import recurrence_words
 from bot.core.revisions import budget_of
 from bot.core.text import escape_mrkdwn, excerpt
@@ -60,6 +61,8 @@ NOTE_LENGTH = 300
 BULK_SHOWN = 10
 
 HISTORY_LIMIT = 10
+# Slack shows a section's fields two by two and takes at most this many in one section.
+SECTION_FIELDS = 10
 
 
 def title_ref(m: Milestone) -> str:
@@ -90,21 +93,19 @@ def show_message(
     forecast: Forecast | None = None,
     confidence: ConfidenceTrend | None = None,
     after: Milestone | None = None,
+    series: Series | None = None,
 ) -> Message:
     """Every field, the forecast of an open one, the owner's confidence over the reviews, the last changes
-    newest first (of `total_revisions`), check-in notes, Mark done / Edit."""
+    newest first (of `total_revisions`), check-in notes, Mark done / Edit.
+
+    `series`: the recurring milestone's previous and next, by number."""
     added_on = format_weekday_date(m.created_at.astimezone(tz).date(), today=today)
     likely = (
         [context(f"*Forecast:* {forecast_words(forecast, due=m.due_date, today=today)}")] if forecast else []
     )
     blocks: list[Block] = [
         header(f"#{m.number} {m.title}"),
-        SectionBlock(
-            fields=[
-                MarkdownTextObject(text=f"*{name}*\n{value}")
-                for name, value in _fields(m, today, after=after)
-            ]
-        ),
+        *_field_grid(_fields(m, today, after=after, series=series)),
         *likely,
         *([context(f"*Confidence:* {trend_words(confidence)}")] if confidence else []),
         context(f"Added by {user_mention(m.created_by)} on {added_on}"),
@@ -316,7 +317,18 @@ def refused_message(*, action: str, m: Milestone) -> Message:
     return one_line(f"🔒 Only {who} or a workspace admin can {action} *#{m.number}*.")
 
 
-def _fields(m: Milestone, today: date, *, after: Milestone | None = None) -> list[tuple[str, str]]:
+def _field_grid(fields: list[tuple[str, str]]) -> list[SectionBlock]:
+    """The fields two by two, in as many sections as it takes: Slack takes at most 10 fields in one."""
+    texts = [MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in fields]
+    return [
+        SectionBlock(fields=texts[start : start + SECTION_FIELDS])
+        for start in range(0, len(texts), SECTION_FIELDS)
+    ]
+
+
+def _fields(
+    m: Milestone, today: date, *, after: Milestone | None = None, series: Series | None = None
+) -> list[tuple[str, str]]:
     """The field grid of `show`, in plan-table order; unset values as a dash so the grid keeps its shape."""
     budget = budget_of(m)
     fields = [
@@ -329,6 +341,8 @@ def _fields(m: Milestone, today: date, *, after: Milestone | None = None) -> lis
     ]
     if m.recurrence:
         fields.append(("Repeats", recurrence_words(m.recurrence)))
+    if series is not None and (series.previous or series.next):
+        fields.append(("Series", series_words(series)))
     if after is not None:
         fields.append(("Comes after", comes_after_words(after, today=today)))
     cost = cost_vs_budget(m)
@@ -340,6 +354,16 @@ def _fields(m: Milestone, today: date, *, after: Milestone | None = None) -> lis
         fields.append(("Completed on", f"{completed} ({when})" if when else completed))
     fields.append(("Channel", f"<#{m.channel_id}>"))
     return fields
+
+
+def series_words(series: Series) -> str:
+    """`previous #4 · next #9`: the one it follows and the one that follows it, where there are."""
+    parts = []
+    if series.previous:
+        parts.append(f"previous #{series.previous}")
+    if series.next:
+        parts.append(f"next #{series.next}")
+    return " · ".join(parts)
 
 
 def comes_after_words(before: Milestone, *, today: date) -> str:

@@ -238,3 +238,51 @@ def test_a_wrong_period_gets_a_short_answer_and_changes_nothing(
 def test_help_says_how_to_make_one_repeat(slack_app: SlackApp) -> None:
     slack_app.requests.command("help add")
     assert "every week|month|quarter" in answer_text(slack_app.fake)
+
+
+def shown(app: SlackApp, number: int) -> str:
+    app.fake.clear()
+    app.requests.command(f"show {number}")
+    blocks = app.fake.last("response_url").params["blocks"]
+    assert_valid_blocks(blocks)
+    return "\n".join(mrkdwn_texts(blocks))
+
+
+def test_show_links_the_previous_and_the_next_of_a_series(slack_app: SlackApp) -> None:
+    slack_app.requests.command("add Monthly close due 2026-12-31 every month")
+    slack_app.requests.command("done 1")  # makes #2, due Jan 31
+    slack_app.requests.command("done 2")  # makes #3
+
+    assert "*Series*\nnext #2" in shown(slack_app, 1)
+    assert "*Series*\nprevious #1 · next #3" in shown(slack_app, 2)
+    assert "*Series*\nprevious #2" in shown(slack_app, 3)
+    slack_app.requests.command("add Launch due 2026-12-15")
+    assert "Series" not in shown(slack_app, 4)
+
+
+def test_show_of_a_milestone_with_every_field_keeps_to_slacks_ten_fields_a_section(
+    slack_app: SlackApp,
+) -> None:
+    # Eleven fields: one section of them was refused by slack_sdk, and `show` answered "Something went wrong".
+    slack_app.requests.command("add Base due 2026-12-10")
+    slack_app.requests.command(
+        "add Monthly close due 2026-12-20 every month after 1 budget $100 owner <@U2|bob> dept Finance"
+        " start 2026-12-01"
+    )
+    slack_app.requests.command("done 2 cost $50")
+
+    text = shown(slack_app, 2)
+
+    for field in (
+        "Status",
+        "Due",
+        "Start",
+        "Owner",
+        "Department",
+        "Budget",
+        "Repeats",
+        "Series",
+        "Comes after",
+    ):
+        assert f"*{field}*\n" in text
+    assert "*Actual cost*\n" in text and "*Completed on*\n" in text and "*Channel*\n<#C1>" in text
