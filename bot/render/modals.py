@@ -73,7 +73,8 @@ def milestone_modal(
         text_input(
             MilestoneBlock.TITLE,
             "Title",
-            initial=current.title if current else capture.title,
+            # A message's text is cut to fit: longer, Slack would let the form open and refuse it on submit.
+            initial=current.title if current else _cut(capture.title),
             max_length=TITLE_CHARS,
             placeholder="Launch beta",
             optional=False,
@@ -234,3 +235,8 @@ def _plan_hint(current: Milestone | None, *, today: date) -> str | None:
 def _budget_text(current: Milestone | None) -> str | None:
     budget = budget_of(current) if current else None
     return format_money(budget) if budget else None
+
+
+def _cut(title: str | None) -> str | None:
+    """A message's text as a title's initial value: at most TITLE_CHARS, or none."""
+    return excerpt(title, limit=TITLE_CHARS) if title else None
