@@ -68,10 +68,19 @@ def _reminder_wanted(
 
 
 def _escalation_wanted(delivery: Delivery, *, settings: ChannelSettings | None) -> Verdict:
-    """An escalation's DM goes to the person named in settings, not the owner: wanted while they still are."""
+    """An escalation's DM goes to the person named in settings, not the owner: wanted while they still are.
+
+    The channel's line names that person (`escalated to @maya`): wanted while it still tells the truth.
+    """
     if settings is None or not settings.escalate_to:
         return Verdict(wanted=False, reason="escalation off")
-    if is_person(delivery.channel_id) and delivery.channel_id != settings.escalate_to:
+    person = settings.escalate_to
+    if is_person(delivery.channel_id):
+        names_them = delivery.channel_id == person
+    else:
+        # The line's one mention is the person escalated to (titles are escaped): it must still be them.
+        names_them = f"<@{person}>" in delivery.payload
+    if not names_them:
         return Verdict(wanted=False, reason="escalation goes to someone else")
     return WANTED
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,7 +12,12 @@ from tests.support.factories import make_delivery, make_milestone, make_settings
 
 DUE = date(2026, 12, 15)
 DM = make_delivery(key="reminder:1:2026-12-15:escalation:U4", channel_id="U4", due_date=DUE)
-LINE = make_delivery(key="reminder:1:2026-12-15:escalation:C1", channel_id="C1", due_date=DUE)
+LINE = make_delivery(
+    key="reminder:1:2026-12-15:escalation:C1",
+    channel_id="C1",
+    due_date=DUE,
+    payload=json.dumps({"text": "⚠️ #1 Ship docs is 3 working days overdue — escalated to <@U4>."}),
+)
 ON = make_settings(escalate_days=3, escalate_to="U4")
 
 
@@ -30,13 +36,14 @@ def test_escalation_turned_off_wants_neither(delivery) -> None:
     )
 
 
-def test_a_dm_to_someone_no_longer_named_is_not_wanted_but_the_channel_line_is() -> None:
+def test_neither_the_dm_nor_the_line_goes_when_the_escalation_now_goes_to_someone_else() -> None:
+    # Planned for U4, then settings name U9: U4's DM is not sent, so a line "escalated to @U4" would lie.
     milestone = make_milestone(due_date=DUE, owner_id="U2")
     moved = make_settings(escalate_days=3, escalate_to="U9")
-    assert still_wanted(delivery=DM, milestone=milestone, settings=moved) == Verdict(
-        wanted=False, reason="escalation goes to someone else"
-    )
-    assert still_wanted(delivery=LINE, milestone=milestone, settings=moved) == WANTED
+    for delivery in (DM, LINE):
+        assert still_wanted(delivery=delivery, milestone=milestone, settings=moved) == Verdict(
+            wanted=False, reason="escalation goes to someone else"
+        )
 
 
 @pytest.mark.parametrize(
