@@ -10,12 +10,10 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from storage.table_copies import copying
 
 revision = "0010"
 down_revision = "0009"
@@ -30,19 +28,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with _copying(), op.batch_alter_table("checkin_answer") as batch_op:
+    with copying(), op.batch_alter_table("checkin_answer") as batch_op:
         batch_op.drop_index("ix_checkin_answer_milestone")
         batch_op.drop_column("confidence")
-
-
-@contextmanager
-def _copying() -> Iterator[None]:
-    """SQLite's copy reflects the tables it refers to, and SQLAlchemy warns that it skips milestone's
-    expression index (not this table's, so nothing is lost): silenced, as in 0009."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message="Skipped unsupported reflection of expression-based index",
-            category=sa.exc.SAWarning,
-        )
-        yield

@@ -14,12 +14,10 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from storage.table_copies import copying, keep_department_index
 
 revision = "0011"
 down_revision = "0010"
@@ -28,41 +26,18 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with _copying(), op.batch_alter_table("milestone") as batch_op:
+    with copying(), op.batch_alter_table("milestone") as batch_op:
         batch_op.add_column(sa.Column("after_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
             "fk_milestone_after_id_milestone", "milestone", ["after_id"], ["id"], ondelete="SET NULL"
         )
         batch_op.create_index("ix_milestone_after", ["after_id"])
-    _keep_department_index()
+    keep_department_index()
 
 
 def downgrade() -> None:
-    with _copying(), op.batch_alter_table("milestone") as batch_op:
+    with copying(), op.batch_alter_table("milestone") as batch_op:
         batch_op.drop_index("ix_milestone_after")
         batch_op.drop_constraint("fk_milestone_after_id_milestone", type_="foreignkey")
         batch_op.drop_column("after_id")
-    _keep_department_index()
-
-
-@contextmanager
-def _copying() -> Iterator[None]:
-    """SQLite's copy reflects the table, and SQLAlchemy warns that it skips the expression index (made again
-    after): silenced, as a warning on stderr is a line that is not JSON in the app's logs."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message="Skipped unsupported reflection of expression-based index",
-            category=sa.exc.SAWarning,
-        )
-        yield
-
-
-def _keep_department_index() -> None:
-    """0007's index on (workspace, lower(department)), made again where copying the table dropped it."""
-    op.create_index(
-        "ix_milestone_workspace_department",
-        "milestone",
-        ["enterprise_id", "team_id", sa.text("lower(department)")],
-        if_not_exists=True,
-    )
+    keep_department_index()

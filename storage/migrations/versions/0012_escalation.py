@@ -10,12 +10,10 @@ Create Date: 2026-12-01
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from storage.table_copies import copying
 
 revision = "0012"
 down_revision = "0011"
@@ -24,25 +22,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with _copying(), op.batch_alter_table("channel_settings") as batch_op:
+    with copying(), op.batch_alter_table("channel_settings") as batch_op:
         batch_op.add_column(sa.Column("escalate_days", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("escalate_to", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
-    with _copying(), op.batch_alter_table("channel_settings") as batch_op:
+    with copying(), op.batch_alter_table("channel_settings") as batch_op:
         batch_op.drop_column("escalate_to")
         batch_op.drop_column("escalate_days")
-
-
-@contextmanager
-def _copying() -> Iterator[None]:
-    """SQLite drops a column by copying the table, and SQLAlchemy may warn about an index it cannot reflect:
-    silenced, as a warning on stderr is a line that is not JSON in the app's logs."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore",
-            message="Skipped unsupported reflection of expression-based index",
-            category=sa.exc.SAWarning,
-        )
-        yield
