@@ -63,7 +63,7 @@ def plan_escalations(
         row
         for milestone, channel in due
         if not set(targets[id(milestone)]) <= planned_already
-        for row in _escalation_rows(milestone, channel=channel, now=now)
+        for row in _escalation_rows(milestone, channel=channel, targets=targets[id(milestone)], now=now)
         if row["key"] not in planned_already
     ]
     inserted = deliveries.plan_deliveries(session=session, rows=rows)
@@ -123,8 +123,10 @@ def _due_now(milestone: Milestone, *, channel: _Escalating, now: datetime) -> bo
     return due_set_at <= moment <= now
 
 
-def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetime) -> list[dict]:
-    """The DM to the person escalated to, and the line in the milestone's channel."""
+def _escalation_rows(
+    milestone: Milestone, *, channel: _Escalating, targets: dict[str, str], now: datetime
+) -> list[dict]:
+    """The DM to the person escalated to, and the line in the milestone's channel (`targets`, by key)."""
     workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
     person, due = channel.settings.escalate_to or "", milestone.due_date or channel.today
     # As overdue as it is today: more than the setting's days when a missed day is caught up.
@@ -145,5 +147,5 @@ def _escalation_rows(milestone: Milestone, *, channel: _Escalating, now: datetim
             milestone_id=milestone.id,
             due_date=milestone.due_date,
         )
-        for (key, target), message in zip(_targets(milestone, channel=channel).items(), messages, strict=True)
+        for (key, target), message in zip(targets.items(), messages, strict=True)
     ]
