@@ -323,12 +323,9 @@ def _link_new(
 
 def _keep_source(session: Session, *, draft: _Draft, milestone: Milestone, asker: Asker) -> None:
     """The link to the message a new milestone was made from, in its history from the start."""
-    revision = (
-        source_revision(asker=asker, milestone=milestone, link=draft.source_link)
-        if draft.source_link
-        else None
-    )
-    if revision is not None:
+    if draft.source_link and (
+        revision := source_revision(asker=asker, milestone=milestone, link=draft.source_link)
+    ):
         session.add(revision)
 
 

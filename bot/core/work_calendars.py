@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from sqlmodel import Session
 
-from bot.core.limits import workdays_of
+from bot.core.schedule import schedule_of
 from bot.core.workdays import WorkCalendar
 from storage.channel_settings import channels_settings
 from storage.workspace import Workspace
@@ -17,7 +17,7 @@ def work_calendars(
 ) -> dict[str, WorkCalendar]:
     """Each channel's working days and holidays; Monday to Friday for one without settings yet."""
     found = {
-        row.channel_id: WorkCalendar(workdays=workdays_of(row.workdays), country=row.holidays)
+        row.channel_id: schedule_of(row).calendar
         for row in channels_settings(session=session, workspace=workspace, channel_ids=channel_ids)
     }
     return {channel_id: found.get(channel_id) or WorkCalendar() for channel_id in channel_ids}
