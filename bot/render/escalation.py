@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.dates import format_weekday_date
-from bot.core.text import escape_mrkdwn
+from bot.core.text import counted, escape_mrkdwn
 from bot.render.history import user_mention
 from bot.render.message import Message, build_message, section
 from bot.render.milestones import title_ref
@@ -21,7 +21,7 @@ def escalation_dm(m: Milestone, *, days: int, today: date) -> Message:
     due = format_weekday_date(_due(m), today=today)
     owner = f"owner {user_mention(m.owner_id)}" if m.owner_id else "no owner"
     tail = (
-        f"in {channel_mention(m.channel_id)} is {_working_days(days)} overdue (due {due}, {owner})"
+        f"in {channel_mention(m.channel_id)} is {counted(days, 'working day')} overdue (due {due}, {owner})"
         f" — no new date yet. `/milestone show {m.number}`"
     )
     text = f"⚠️ #{m.number} {escape_mrkdwn(m.title)} {tail}"
@@ -30,13 +30,9 @@ def escalation_dm(m: Milestone, *, days: int, today: date) -> Message:
 
 def escalation_line(m: Milestone, *, days: int, to: str) -> Message:
     """`⚠️ #5 Ship docs is 3 working days overdue — escalated to @maya.`, in the milestone's channel."""
-    tail = f"is {_working_days(days)} overdue — escalated to {user_mention(to)}."
+    tail = f"is {counted(days, 'working day')} overdue — escalated to {user_mention(to)}."
     text = f"⚠️ #{m.number} {escape_mrkdwn(m.title)} {tail}"
     return build_message(text=text, blocks=[section(f"⚠️ {title_ref(m)} {tail}")])
-
-
-def _working_days(days: int) -> str:
-    return f"{days} working day{'' if days == 1 else 's'}"
 
 
 def _due(m: Milestone) -> date:
