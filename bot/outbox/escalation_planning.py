@@ -19,12 +19,12 @@ from bot.core.escalation import (
     working_days_overdue,
 )
 from bot.core.schedule import ChannelSchedule
+from bot.outbox.reminder_planning import reminder_row
 from bot.outbox.timing import working_now
 from bot.render.escalation import escalation_dm, escalation_line
 from storage import deliveries
 from storage.milestones import open_milestones_due_between
-from storage.models import ChannelSettings, DeliveryKind, Milestone
-from storage.workspace import Workspace
+from storage.models import ChannelSettings, Milestone
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,6 @@ def _escalation_rows(
     milestone: Milestone, *, channel: _Escalating, targets: dict[str, str], now: datetime
 ) -> list[dict]:
     """The DM to the person escalated to, and the line in the milestone's channel (`targets`, by key)."""
-    workspace = Workspace(team_id=milestone.team_id, enterprise_id=milestone.enterprise_id)
     person, due = channel.settings.escalate_to or "", milestone.due_date or channel.today
     # As overdue as it is today: more than the setting's days when a missed day is caught up.
     days = working_days_overdue(due=due, day=channel.today, calendar=channel.schedule.calendar)
@@ -136,16 +135,6 @@ def _escalation_rows(
         escalation_line(milestone, days=days, to=person),
     ]
     return [
-        deliveries.delivery_row(
-            key=key,
-            kind=DeliveryKind.REMINDER,
-            workspace=workspace,
-            channel_id=target,  # a person: the poster opens their DM with the bot
-            payload={"text": message.text, "blocks": message.blocks},
-            not_before=now,
-            now=now,
-            milestone_id=milestone.id,
-            due_date=milestone.due_date,
-        )
+        reminder_row(milestone, key=key, target=target, message=message, not_before=now, now=now)
         for (key, target), message in zip(targets.items(), messages, strict=True)
     ]

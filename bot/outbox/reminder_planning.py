@@ -169,19 +169,27 @@ def _reminder_rows(o: _OwedReminder, *, away_until: date | None, now: datetime) 
         dm = reminder_dm(m, offset=o.offset, today=o.today, zone=zone)
         messages.append((dm_reminder_key(o.key), m.owner_id, dm))
     return [
-        deliveries.delivery_row(
-            key=key,
-            kind=DeliveryKind.REMINDER,
-            workspace=o.workspace,
-            channel_id=target,
-            payload={"text": message.text, "blocks": message.blocks},
-            not_before=now,
-            now=now,
-            milestone_id=m.id,
-            due_date=m.due_date,
-        )
+        reminder_row(m, key=key, target=target, message=message, not_before=now, now=now)
         for key, target, message in messages
     ]
+
+
+def reminder_row(
+    m: Milestone, *, key: str, target: str, message: Message, not_before: datetime, now: datetime
+) -> dict:
+    """The outbox row of a message about milestone `m` (a reminder, a snoozed one, an escalation) to `target`:
+    its channel, or a person's DM; judged still wanted, when posted, by the milestone's state then."""
+    return deliveries.delivery_row(
+        key=key,
+        kind=DeliveryKind.REMINDER,
+        workspace=Workspace(team_id=m.team_id, enterprise_id=m.enterprise_id),
+        channel_id=target,  # a person: the poster opens their DM with the bot
+        payload={"text": message.text, "blocks": message.blocks},
+        not_before=not_before,
+        now=now,
+        milestone_id=m.id,
+        due_date=m.due_date,
+    )
 
 
 def _destinations(o: _OwedReminder, *, away_until: date | None) -> tuple[bool, bool]:
@@ -288,14 +296,4 @@ def _snoozed_row(
         message = snoozed_reminder_message(
             milestone, by=by, today=day, away_until=away_until, zone=schedule.zone
         )
-    return deliveries.delivery_row(
-        key=key,
-        kind=DeliveryKind.REMINDER,
-        workspace=workspace,
-        channel_id=target,
-        payload={"text": message.text, "blocks": message.blocks},
-        not_before=at,
-        now=now,
-        milestone_id=milestone.id,
-        due_date=milestone.due_date,
-    )
+    return reminder_row(milestone, key=key, target=target, message=message, not_before=at, now=now)
