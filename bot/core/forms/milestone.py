@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,6 +19,7 @@ from bot.core.forms.values import (
     read_metadata,
     read_text,
 )
+from bot.core.grammar.tokens import milestone_number
 from bot.core.limits import LimitError, check_plan_dates, check_text
 from bot.core.money import Money, MoneyError, parse_money
 from bot.core.recurrence import RECURRENCES, Recurrence
@@ -39,8 +39,6 @@ NO_DEPARTMENT = "none"
 DOES_NOT_REPEAT = "none"
 REPEAT_CHOICES: tuple[str, ...] = (DOES_NOT_REPEAT, *RECURRENCES)
 
-# `3` or `#3`, as milestone numbers are written everywhere.
-_AFTER_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
 # Done and cancelled have their own paths (`done`, `delete`), so the form only moves between open states.
 STATUS_CHOICES: tuple[Status, ...] = ("open", "on_track", "at_risk", "blocked")
 
@@ -181,12 +179,11 @@ def _read_after(values: dict[str, Any], *, errors: dict[str, str]) -> int | None
     text = entry(values, MilestoneBlock.AFTER).get("value")
     if not isinstance(text, str) or not text.strip():
         return None
-    match = _AFTER_NUMBER.fullmatch(text.strip())
-    if match is None:
+    number = milestone_number(text)
+    if number is None:
         message = "Give the number of the milestone it comes after, like 3, or leave it empty."
         errors[MilestoneBlock.AFTER] = message
-        return None
-    return int(match[1])
+    return number
 
 
 def _read_repeats(values: dict[str, Any], *, errors: dict[str, str]) -> str | None:

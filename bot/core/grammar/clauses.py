@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.command_types import CommandError, PastDateQuestion, PastDay, Status
 from bot.core.dates import DateError, PastDate, Prefer, format_date, parse_date, parse_due_date
 from bot.core.grammar.corrections import corrected, typed_mention
-from bot.core.grammar.tokens import Clause, Token, mention_id, plain_text, shown
+from bot.core.grammar.tokens import Clause, Token, mention_id, milestone_number, plain_text, shown
 from bot.core.limits import LimitError, check_new_due, check_text
 from bot.core.money import Money, MoneyError, format_money, parse_money
 from bot.core.recurrence import Recurrence, RecurrenceError, read_recurrence
@@ -47,8 +47,6 @@ FIELDS: dict[str, FieldWords] = {
     Field.RECURRENCE: FieldWords("recurrence", "a period", "every month"),
     Field.AFTER: FieldWords("milestone it comes after", "a milestone number", "after 3"),
 }
-# `3` or `#3`, as milestone numbers are written everywhere; 1 to 999,999,999.
-_AFTER_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
 # How people write the statuses an update sets, for putting a misspelt one right in their own style.
 _STATUS_SPELLINGS = ("on track", "on-track", "on_track", "ontrack", "at risk", "at-risk", "at_risk", "atrisk",
                      "blocked", "open")  # fmt: skip
@@ -242,11 +240,11 @@ def read_after(clause: Clause, request: Request) -> int | None:
     written = plain_text(clause.raw).strip()
     if written.lower() == "none":
         return None
-    match = _AFTER_NUMBER.fullmatch(written)
-    if match is None:
+    number = milestone_number(written)
+    if number is None:
         message = f"{shown(clause.raw)} isn't a milestone number; say `after 3`, or `after none` to clear it."
         raise request.error(message, field=Field.AFTER, unreadable=True)
-    return int(match[1])
+    return number
 
 
 def _read_date(clause: Clause, request: Request, *, prefer: Prefer) -> date:

@@ -19,6 +19,7 @@ _CLOSING = {family: re.compile(rf"[{family}](?=[\s,]|$)") for family in _QUOTE_F
 _MARKUP = re.compile(r"<([^<>]*)>")
 _ENTITY = re.compile(r"&(amp|lt|gt);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+_MILESTONE_NUMBER = re.compile(r"#?0*([1-9][0-9]{0,8})")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 _BROADCASTS = ("here", "channel", "everyone")
 # Only commas: a trailing `;` may end an entity such as `&gt;`.
@@ -218,6 +219,12 @@ def _clause(field: str, keyword: str | None, tokens: Sequence[Token], *, source:
     else:
         raw = ""
     return Clause(field, keyword, tuple(tokens), raw)
+
+
+def milestone_number(written: str) -> int | None:
+    """The number in `3` or `#3`, as milestone numbers are written everywhere (up to 9 digits), else None."""
+    match = _MILESTONE_NUMBER.fullmatch(written.strip())
+    return int(match[1]) if match else None
 
 
 def mention_id(text: str) -> str | None:
